@@ -1,0 +1,53 @@
+# Harken: `make run` to try it, `make test` to check it. Needs only Python 3.11+.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+RUN := $(UV) run --frozen
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Byte-compile on install: servers and commands start without compiling every module first.
+export UV_COMPILE_BYTECODE ?= 1
+
+.PHONY: run install test lint typecheck pytest test-postgres demo clean bench assets
+
+.bootstrap/bin/uv:
+	python3 -m venv .bootstrap
+	.bootstrap/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+run: install
+	$(RUN) harken migrate --noinput
+	$(RUN) harken demo-data --if-empty
+	$(RUN) harken runserver 127.0.0.1:8000
+
+test: install lint typecheck pytest
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck:
+	$(RUN) mypy harken config
+
+# Unit tests on two processes, then the browser journeys on their own: a journey's live server
+# needs a transactional database that is emptied afterwards, which other tests must not see.
+pytest:
+	DJANGO_SETTINGS_MODULE=config.settings.test $(RUN) pytest -q -n 2 harken
+	DJANGO_SETTINGS_MODULE=config.settings.test $(RUN) pytest -q tests
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) pytest
+
+clean:
+	rm -rf .venv .bootstrap harken.sqlite3 staticfiles
+
+# Rebuild the committed CSS/JS from GOV.UK Frontend and MOJ Frontend (needs Node; a fresh
+# clone does not: the built files are committed).
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+	mkdir -p harken/static/harken/images harken/static/harken/js
+	cp node_modules/@ministryofjustice/frontend/moj/assets/images/icon-*.svg harken/static/harken/images/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js harken/static/harken/js/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js harken/static/harken/js/

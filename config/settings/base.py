@@ -1,0 +1,235 @@
+"""Harken settings. Production differs from development only by environment variables."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# A development key is only accepted with DEBUG on; production must set its own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise RuntimeError("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
+    SECRET_KEY = "harken-development-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "harken.core",
+    "harken.accounts",
+    "harken.workdays",
+    "harken.procedures",
+    "harken.cases",
+    "harken.casework",
+    "harken.documents",
+    "harken.intake",
+    "harken.reports",
+    "harken.registers",
+    "harken.learning",
+    "harken.notifications",
+    "harken.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "harken.accounts.middleware.SessionTimeoutMiddleware",
+    "harken.accounts.middleware.TwoFactorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+# Widgets may use the project's templates (the GOV.UK date input does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "harken" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "harken.core.context_processors.branding",
+                "harken.core.context_processors.staff_navigation",
+            ],
+            "builtins": ["harken.core.templatetags.harken"],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'harken.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the task worker use the file at the same time.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "harken" / "static"]
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "feedback@harken.invalid")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "harken.api.pagination.CasePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "harken.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Harken API",
+    "DESCRIPTION": "Complaints, compliments and feedback case management for children's services.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartyRoleEnum": "harken.cases.models.PartyRole",
+        "AppointmentRoleEnum": "harken.cases.models.AppointmentRole",
+        "CaseKindEnum": "harken.cases.models.Kind",
+        "ProcedureKindEnum": "harken.procedures.definitions.ProcedureKind",
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Harken: the council's own settings -------------------------------------------------
+# Part of the UK whose bank holidays count: ENG (England & Wales), SCT, NIR.
+HARKEN_UK_PART = os.environ.get("HARKEN_UK_PART", "ENG")
+HARKEN_REFERENCE_PREFIX = os.environ.get("HARKEN_REFERENCE_PREFIX", "HK")
+HARKEN_COUNCIL_NAME = os.environ.get("HARKEN_COUNCIL_NAME", "Harken Borough Council")
+HARKEN_SERVICE_NAME = os.environ.get("HARKEN_SERVICE_NAME", "Feedback and complaints")
+# Working days to answer an initial contact, enquiry, comment or suggestion (local practice).
+HARKEN_CONTACT_RESPONSE_DAYS = int(os.environ.get("HARKEN_CONTACT_RESPONSE_DAYS", "10"))
+
+# --- intake: the public online forms (docs/public-forms.md) ------------------------------
+# How a complaint sent online arrives: "contact" (as an initial contact, triaged by an
+# officer) or "complaint" (as a stage 1 complaint under the team's suggested procedure).
+HARKEN_WEB_TRIAGE = os.environ.get("HARKEN_WEB_TRIAGE", "contact")
+# Per client IP, counted in the cache (use a shared cache in production: see the doc).
+HARKEN_INTAKE_RATE_LIMITS = env_bool("HARKEN_INTAKE_RATE_LIMITS", True)
+HARKEN_INTAKE_SUBMISSIONS_PER_HOUR = int(os.environ.get("HARKEN_INTAKE_SUBMISSIONS_PER_HOUR", "10"))
+HARKEN_INTAKE_POSTS_PER_MINUTE = int(os.environ.get("HARKEN_INTAKE_POSTS_PER_MINUTE", "60"))
+# Proxies in front of Harken that append to X-Forwarded-For (0: use the socket's address).
+HARKEN_INTAKE_TRUSTED_PROXIES = int(os.environ.get("HARKEN_INTAKE_TRUSTED_PROXIES", "0"))
+HARKEN_INTAKE_MAX_FILES = int(os.environ.get("HARKEN_INTAKE_MAX_FILES", "5"))
+HARKEN_INTAKE_MAX_FILE_MB = int(os.environ.get("HARKEN_INTAKE_MAX_FILE_MB", "10"))
+# Unsent answers are deleted from the session after this long without a page being sent.
+HARKEN_INTAKE_IDLE_MINUTES = int(os.environ.get("HARKEN_INTAKE_IDLE_MINUTES", "120"))
+HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", "8"))
+
+# --- accounts: signing in, two-factor authentication, lock-out, session timeout -----------
+LOGIN_URL = "/staff/sign-in/"
+LOGIN_REDIRECT_URL = "/staff/"
+# Usernames or e-mail addresses, with lock-out. ModelBackend stays second only so existing
+# sessions resolve; the first refuses (and so stops) every password it does not accept.
+AUTHENTICATION_BACKENDS = [
+    "harken.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failed passwords or codes within 15 minutes lock an account for 15 minutes.
+HARKEN_SIGN_IN_MAX_FAILURES = int(os.environ.get("HARKEN_SIGN_IN_MAX_FAILURES", "5"))
+HARKEN_SIGN_IN_FAILURE_WINDOW = 15 * 60
+HARKEN_SIGN_IN_LOCKOUT = int(os.environ.get("HARKEN_SIGN_IN_LOCKOUT", str(15 * 60)))
+# Signed out after 30 minutes without a request; warned 2 minutes before (timeout.js).
+HARKEN_SESSION_IDLE_TIMEOUT = int(os.environ.get("HARKEN_SESSION_IDLE_TIMEOUT", str(30 * 60)))
+HARKEN_SESSION_WARNING = 2 * 60
+# The cookie outlives the idle timeout (which the middleware enforces) so the sign-in page
+# can say why someone was signed out.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+# Links to set a password (new accounts, forgotten passwords) work for 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60

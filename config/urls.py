@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("api/v1/", include("harken.api.urls")),
+    path("staff/", include("harken.accounts.urls")),
+    path("staff/", include("harken.casework.urls")),
+    path("staff/documents/", include("harken.documents.urls")),
+    path("staff/reports/", include("harken.reports.urls")),
+    path("staff/registers/", include("harken.registers.urls")),
+    path("staff/learning/", include("harken.learning.urls")),
+    path("staff/reminders/", include("harken.notifications.urls")),
+    path("", include("harken.intake.urls")),
+]
+
+handler404 = "harken.core.views.not_found"
+handler403 = "harken.core.views.forbidden"
+handler500 = "harken.core.views.server_error"
