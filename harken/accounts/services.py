@@ -1,0 +1,600 @@
+"""Signing in, two-factor authentication, lock-out, and administrators' changes to accounts.
+
+Every attempt, success and change is a `SignInEvent` row (the security audit trail); no
+password, code or typed username is ever stored or logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from harken.core import access
+from harken.core.errors import AccessDenied, ApplicationError
+
+from .models import RecoveryCode, Role, ServiceArea, SignInEvent, SignInEventKind, Team, User
+
+# The only message a refused password step ever shows: it must not tell anyone whether the
+# account exists, whether it is locked, or which part was wrong.
+SIGN_IN_REFUSED = (
+    "The username, e-mail address or password is not correct, or the account is locked"
+)
+ACCOUNT_LOCKED = (
+    "Your account is locked for {minutes} minutes because of too many failed attempts. "
+    "Try again later or ask an administrator to unlock it."
+)
+WRONG_CODE = "The code is not correct. Enter the latest code from your authenticator app"
+WRONG_RECOVERY_CODE = "The recovery code is not correct or has already been used"
+
+FAILURE_KINDS = (SignInEventKind.PASSWORD_FAILED, SignInEventKind.CODE_FAILED)
+RECOVERY_CODE_COUNT = 10
+# 16 characters from 31 that cannot be mistaken for each other: about 79 bits, so a fast
+# hash is enough (a stolen table cannot be worked back to the codes).
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+RECOVERY_CODE_LENGTH = 16
+# Links to set a password that one account may be sent in an hour (forgotten password).
+PASSWORD_LINKS_PER_HOUR = 3
+
+
+def max_failures() -> int:
+    return int(getattr(settings, "HARKEN_SIGN_IN_MAX_FAILURES", 5))
+
+
+def failure_window() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "HARKEN_SIGN_IN_FAILURE_WINDOW", 900)))
+
+
+def lockout_duration() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "HARKEN_SIGN_IN_LOCKOUT", 900)))
+
+
+def lockout_minutes() -> int:
+    return max(1, int(lockout_duration().total_seconds() // 60))
+
+
+class SignInRefused(ApplicationError):
+    """The password step failed; the message is always SIGN_IN_REFUSED."""
+
+    def __init__(self) -> None:
+        super().__init__(SIGN_IN_REFUSED)
+
+
+class AccountLocked(ApplicationError):
+    """Too many failures: the account is locked (said only to someone who knows the password)."""
+
+    def __init__(self) -> None:
+        super().__init__(ACCOUNT_LOCKED.format(minutes=lockout_minutes()))
+
+
+class CodeOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def record_event(
+    kind: SignInEventKind,
+    *,
+    user: User | None = None,
+    actor: User | None = None,
+    detail: str = "",
+    at: dt.datetime | None = None,
+) -> SignInEvent:
+    return SignInEvent.objects.create(
+        kind=kind, user=user, actor=actor, detail=detail[:500], at=at or timezone.now()
+    )
+
+
+# --- The password step -------------------------------------------------------------------
+
+
+def find_account(login: str) -> User | None:
+    """The account a username or e-mail address names, if exactly one does."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    exact = User.objects.filter(username=login).first()
+    if exact is not None:
+        return exact
+    for lookup in (Q(username__iexact=login), Q(email__iexact=login)):
+        found = list(User.objects.filter(lookup)[:2])
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _spend_hashing_time(password: str) -> None:
+    """Hash anyway, so a refusal takes as long whether or not the account exists."""
+    User().set_password(password)
+
+
+def password_check(*, login: str, password: str) -> User:
+    """The first step of signing in. Raises SignInRefused; counts failures towards a lock."""
+    user = find_account(login)
+    if user is None:
+        _spend_hashing_time(password)
+        record_event(SignInEventKind.UNKNOWN_ACCOUNT)
+        raise SignInRefused
+    if not user.is_active:
+        _spend_hashing_time(password)
+        record_event(SignInEventKind.REFUSED_INACTIVE, user=user)
+        raise SignInRefused
+    if user.is_locked():
+        # The password is not even checked: a lock must not become a way to test guesses.
+        _spend_hashing_time(password)
+        record_event(SignInEventKind.REFUSED_LOCKED, user=user)
+        raise SignInRefused
+    if not user.check_password(password):
+        _count_failure(user=user, kind=SignInEventKind.PASSWORD_FAILED)
+        raise SignInRefused
+    record_event(SignInEventKind.PASSWORD_ACCEPTED, user=user)
+    return user
+
+
+def failures_counted(user: User, now: dt.datetime) -> int:
+    start = now - failure_window()
+    if user.failures_counted_from is not None and user.failures_counted_from > start:
+        start = user.failures_counted_from
+    return SignInEvent.objects.filter(user=user, kind__in=FAILURE_KINDS, at__gt=start).count()
+
+
+@transaction.atomic
+def _count_failure(*, user: User, kind: SignInEventKind) -> bool:
+    """Record a failure; lock the account when it is one too many. True if now locked."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    now = timezone.now()
+    record_event(kind, user=user, at=now)
+    if failures_counted(user, now) < max_failures():
+        return False
+    user.locked_until = now + lockout_duration()
+    user.failures_counted_from = now
+    user.save(update_fields=["locked_until", "failures_counted_from"])
+    record_event(
+        SignInEventKind.LOCKED,
+        user=user,
+        detail=f"{max_failures()} failed attempts; locked for {lockout_minutes()} minutes",
+        at=now,
+    )
+    return True
+
+
+# --- The second factor -------------------------------------------------------------------
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
+
+
+def provisioning_uri(*, user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.username, issuer_name=f"{settings.HARKEN_SERVICE_NAME}"
+    )
+
+
+def qr_code_svg(uri: str, *, label: str) -> str:
+    """The otpauth URI as an inline SVG QR code with a text alternative."""
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+
+
+def grouped(secret: str) -> str:
+    """The secret in fours, easier to type into an app."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "") if not ch.isspace() and ch != "-").lower()
+
+
+def _matching_step(secret: str, code: str, *, last_step: int | None) -> int | None:
+    """The time step (now, one before or one after) whose code this is, if not used before."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(timezone.now())
+    for step in (current - 1, current, current + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
+
+
+def _issue_recovery_codes(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=_recovery_hash(code)) for code in codes]
+    )
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+@transaction.atomic
+def two_factor_set_up(*, user: User, secret: str, code: str) -> list[str]:
+    """Confirm the authenticator app with its first code; returns new recovery codes.
+
+    A wrong code here does not count towards a lock-out: the person has the secret in
+    front of them, so there is nothing to guess.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_two_factor:
+        raise ApplicationError("Two-factor authentication is already set up for this account")
+    step = _matching_step(secret, normalise_code(code), last_step=None)
+    if step is None:
+        raise ApplicationError.for_field("code", WRONG_CODE)
+    now = timezone.now()
+    user.totp_secret = secret
+    user.two_factor_set_up_at = now
+    user.totp_last_step = step
+    user.failures_counted_from = now
+    user.save(
+        update_fields=[
+            "totp_secret",
+            "two_factor_set_up_at",
+            "totp_last_step",
+            "failures_counted_from",
+        ]
+    )
+    codes = _issue_recovery_codes(user)
+    record_event(SignInEventKind.TWO_FACTOR_SET_UP, user=user, at=now)
+    record_event(SignInEventKind.SIGNED_IN, user=user, at=now)
+    return codes
+
+
+@transaction.atomic
+def _check_code(*, user: User, code: str, recovery: bool) -> CodeOutcome:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_locked() or not user.is_active:
+        return CodeOutcome.LOCKED
+    now = timezone.now()
+    if recovery:
+        found = (
+            RecoveryCode.objects.select_for_update()
+            .filter(user=user, code_hash=_recovery_hash(code), used_at__isnull=True)
+            .first()
+        )
+        accepted = found is not None
+        if found is not None:
+            found.used_at = now
+            found.save(update_fields=["used_at"])
+    else:
+        step = (
+            _matching_step(user.totp_secret, normalise_code(code), last_step=user.totp_last_step)
+            if user.has_two_factor
+            else None
+        )
+        accepted = step is not None
+        if step is not None:
+            user.totp_last_step = step
+    if not accepted:
+        return CodeOutcome.WRONG
+    user.failures_counted_from = now
+    user.save(update_fields=["totp_last_step", "failures_counted_from"])
+    kind = SignInEventKind.SIGNED_IN_WITH_RECOVERY_CODE if recovery else SignInEventKind.SIGNED_IN
+    record_event(kind, user=user, at=now)
+    return CodeOutcome.ACCEPTED
+
+
+def code_verify(*, user: User, code: str, recovery: bool = False) -> None:
+    """The second step of signing in: a code from the app, or a recovery code (used up).
+
+    Raises ApplicationError (wrong code) or AccountLocked (this failure was one too many,
+    or the account was locked meanwhile).
+    """
+    outcome = _check_code(user=user, code=code, recovery=recovery)
+    if outcome is CodeOutcome.ACCEPTED:
+        return
+    if outcome is CodeOutcome.LOCKED:
+        raise AccountLocked
+    # Counted outside the check's transaction, so the failure survives the refusal.
+    if _count_failure(user=user, kind=SignInEventKind.CODE_FAILED):
+        raise AccountLocked
+    raise ApplicationError.for_field("code", WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    codes = _issue_recovery_codes(user)
+    record_event(SignInEventKind.RECOVERY_CODES_ISSUED, user=user)
+    return codes
+
+
+# --- Passwords ---------------------------------------------------------------------------
+
+
+def password_link(*, user: User, base_url: str) -> str:
+    from django.urls import reverse
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:set_password", kwargs={"uidb64": uid, "token": token})
+    return base_url.rstrip("/") + path
+
+
+def password_link_send(
+    *, user: User, base_url: str, actor: User | None = None, new_account: bool = False
+) -> bool:
+    """E-mail the user a link to set their password. False if too many were sent lately."""
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    sent = SignInEvent.objects.filter(
+        user=user, kind=SignInEventKind.PASSWORD_LINK_SENT, at__gt=hour_ago
+    ).count()
+    if actor is None and sent >= PASSWORD_LINKS_PER_HOUR:
+        return False
+    link = password_link(user=user, base_url=base_url)
+    service = settings.HARKEN_SERVICE_NAME
+    council = settings.HARKEN_COUNCIL_NAME
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    if new_account:
+        subject = f"Your account for {service}"
+        opening = f"An account has been created for you on {service} at {council}."
+    else:
+        subject = f"Set a new password for {service}"
+        opening = f"Someone asked to set a new password for your account on {service}."
+    body = (
+        f"{opening}\n\n"
+        f"Set your password with this link (it works once, for {days} days):\n{link}\n\n"
+        "You will then sign in and set up two-factor authentication with an authenticator "
+        "app, if you have not done so already.\n\n"
+        "If you did not expect this e-mail, you can ignore it.\n\n"
+        f"{council}\n"
+    )
+    email = user.email
+
+    def _send() -> None:
+        send_mail(subject, body, None, [email])
+
+    transaction.on_commit(_send)
+    record_event(SignInEventKind.PASSWORD_LINK_SENT, user=user, actor=actor)
+    return True
+
+
+def password_set(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(SignInEventKind.PASSWORD_SET, user=user)
+
+
+# --- Administrators' changes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserDetails:
+    first_name: str
+    last_name: str
+    username: str
+    email: str
+    job_title: str
+    role: str
+    teams: tuple[Team, ...]
+    employed_by_council: bool
+    is_active: bool = True
+
+
+INDEPENDENT_ROLES = frozenset({Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER})
+
+
+def ensure_administrator(actor: User | None) -> None:
+    """An administrator, or None: the server's command line (`harken unlock-account`...)."""
+    if actor is not None and not access.is_administrator(actor):
+        raise AccessDenied("Only administrators manage accounts")
+
+
+def _validate(details: UserDetails, *, user: User | None, actor: User) -> None:
+    errors: dict[str, list[str]] = {}
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    if others.filter(username__iexact=details.username).exists():
+        errors["username"] = ["Another account already has this username"]
+    if details.email and others.filter(email__iexact=details.email).exists():
+        errors["email"] = ["Another account already has this e-mail address"]
+    if details.role in INDEPENDENT_ROLES and details.employed_by_council:
+        errors["employed_by_council"] = [
+            "An independent person or review panel member cannot be employed by the council"
+        ]
+    if user is not None and user.pk == actor.pk:
+        if details.role != Role.ADMINISTRATOR:
+            errors["role"] = ["You cannot remove your own administrator role"]
+        if not details.is_active:
+            errors["is_active"] = ["You cannot deactivate your own account"]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, field_errors=errors)
+
+
+@transaction.atomic
+def user_create(*, actor: User, details: UserDetails, base_url: str) -> User:
+    """Create an account; the person is e-mailed a link to set their password."""
+    ensure_administrator(actor)
+    _validate(details, user=None, actor=actor)
+    user = User(
+        first_name=details.first_name,
+        last_name=details.last_name,
+        username=details.username,
+        email=details.email,
+        job_title=details.job_title,
+        role=details.role,
+        employed_by_council=details.employed_by_council,
+        is_active=details.is_active,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.teams.set(details.teams)
+    record_event(
+        SignInEventKind.USER_CREATED,
+        user=user,
+        actor=actor,
+        detail=f"Role: {user.get_role_display()}",
+    )
+    if user.email and user.is_active:
+        password_link_send(user=user, base_url=base_url, actor=actor, new_account=True)
+    return user
+
+
+def _names(teams: Iterable[Team]) -> str:
+    return ", ".join(sorted(team.name for team in teams)) or "none"
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, details: UserDetails) -> list[str]:
+    """Change an account; returns what changed (also kept in the audit trail)."""
+    ensure_administrator(actor)
+    _validate(details, user=user, actor=actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    labels = {
+        "first_name": "First name",
+        "last_name": "Last name",
+        "username": "Username",
+        "email": "E-mail address",
+        "job_title": "Job title",
+        "employed_by_council": "Employed by the council",
+    }
+    changes = [
+        label for field, label in labels.items() if getattr(user, field) != getattr(details, field)
+    ]
+    if user.role != details.role:
+        changes.append(f"Role: {user.get_role_display()} to {Role(details.role).label}")
+    before = set(user.teams.all())
+    after = set(details.teams)
+    if before != after:
+        changes.append(f"Teams: {_names(before)} to {_names(after)}")
+    for field in (*labels, "role"):
+        setattr(user, field, getattr(details, field))
+    was_active = user.is_active
+    user.is_active = details.is_active
+    user.save()
+    user.teams.set(details.teams)
+    if changes:
+        record_event(
+            SignInEventKind.USER_CHANGED, user=user, actor=actor, detail="; ".join(changes)
+        )
+    if was_active != details.is_active:
+        kind = (
+            SignInEventKind.USER_REACTIVATED
+            if details.is_active
+            else SignInEventKind.USER_DEACTIVATED
+        )
+        record_event(kind, user=user, actor=actor)
+        changes.append("Reactivated" if details.is_active else "Deactivated")
+    return changes
+
+
+@transaction.atomic
+def user_set_active(*, actor: User | None, user: User, active: bool) -> None:
+    """Deactivate (signed out at once, cannot sign in) or reactivate an account."""
+    ensure_administrator(actor)
+    if actor is not None and user.pk == actor.pk and not active:
+        raise ApplicationError("You cannot deactivate your own account")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    kind = SignInEventKind.USER_REACTIVATED if active else SignInEventKind.USER_DEACTIVATED
+    record_event(kind, user=user, actor=actor)
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User | None, user: User) -> None:
+    """Forget the user's authenticator app and recovery codes: they set up again when they
+    next sign in. Their open sessions end (the session hash covers the secret)."""
+    ensure_administrator(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.totp_secret = ""
+    user.two_factor_set_up_at = None
+    user.totp_last_step = None
+    user.save(update_fields=["totp_secret", "two_factor_set_up_at", "totp_last_step"])
+    RecoveryCode.objects.filter(user=user).delete()
+    record_event(SignInEventKind.TWO_FACTOR_RESET, user=user, actor=actor)
+
+
+@transaction.atomic
+def user_unlock(*, actor: User | None, user: User) -> None:
+    ensure_administrator(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.locked_until = None
+    user.failures_counted_from = timezone.now()
+    user.save(update_fields=["locked_until", "failures_counted_from"])
+    record_event(SignInEventKind.UNLOCKED, user=user, actor=actor)
+
+
+# --- Teams and service areas ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamDetails:
+    name: str
+    service_area: ServiceArea
+    default_procedure_code: str
+    active: bool
+    members: tuple[User, ...]
+
+
+@transaction.atomic
+def team_save(*, actor: User, team: Team | None, details: TeamDetails) -> Team:
+    """Add a team or change one (name, service area, members); membership changes are kept
+    in each member's audit trail."""
+    ensure_administrator(actor)
+    others = Team.objects.exclude(pk=team.pk) if team is not None else Team.objects.all()
+    if others.filter(name__iexact=details.name).exists():
+        raise ApplicationError.for_field("name", "A team with this name already exists")
+    if team is None:
+        team = Team()
+    team.name = details.name
+    team.service_area = details.service_area
+    team.default_procedure_code = details.default_procedure_code
+    team.active = details.active
+    team.save()
+    before = set(team.members.all()) if team.pk else set()
+    after = set(details.members)
+    for user in after - before:
+        record_event(
+            SignInEventKind.USER_CHANGED, user=user, actor=actor, detail=f"Added to {team.name}"
+        )
+    for user in before - after:
+        record_event(
+            SignInEventKind.USER_CHANGED,
+            user=user,
+            actor=actor,
+            detail=f"Removed from {team.name}",
+        )
+    team.members.set(after)
+    return team
+
+
+@transaction.atomic
+def service_area_save(*, actor: User, area: ServiceArea | None, name: str) -> ServiceArea:
+    ensure_administrator(actor)
+    others = ServiceArea.objects.exclude(pk=area.pk) if area is not None else ServiceArea.objects
+    if others.filter(name__iexact=name).exists():
+        raise ApplicationError.for_field("name", "A service area with this name already exists")
+    area = area or ServiceArea()
+    area.name = name
+    area.save()
+    return area

@@ -1,0 +1,1 @@
+"""Staff pages for signing in and managing accounts."""

@@ -1,0 +1,152 @@
+"""Who may see and change which case. Every view, API endpoint, service and query uses these.
+
+- Feedback officers and administrators see every case.
+- Managers see the cases of their own teams.
+- Anyone appointed to a stage (IO, IP, panel member) sees that case while appointed.
+- Report viewers see no case records, only aggregate figures.
+- A restricted case is seen only by the people named on it, whatever their role.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from harken.accounts.models import Role
+
+from .errors import AccessDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from harken.accounts.models import User
+    from harken.cases.models import Case
+
+# What each role may do to a case it can see. Rules are data: one place to read and test.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "view": frozenset(
+        {
+            Role.FEEDBACK_OFFICER,
+            Role.ADMINISTRATOR,
+            Role.MANAGER,
+            Role.INVESTIGATING_OFFICER,
+            Role.INDEPENDENT_PERSON,
+            Role.PANEL_MEMBER,
+        }
+    ),
+    # Recording the case work itself.
+    "manage": frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR}),
+    # Managers answer stage 1 complaints about their teams and keep notes.
+    "respond": frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER}),
+    "note": frozenset(
+        {
+            Role.FEEDBACK_OFFICER,
+            Role.ADMINISTRATOR,
+            Role.MANAGER,
+            Role.INVESTIGATING_OFFICER,
+            Role.INDEPENDENT_PERSON,
+            Role.PANEL_MEMBER,
+        }
+    ),
+    "safeguarding": frozenset(
+        {
+            Role.FEEDBACK_OFFICER,
+            Role.ADMINISTRATOR,
+            Role.MANAGER,
+            Role.INVESTIGATING_OFFICER,
+            Role.INDEPENDENT_PERSON,
+            Role.PANEL_MEMBER,
+        }
+    ),
+}
+
+
+def _active(user: User | AnonymousUser | None) -> User | None:
+    """The user if signed in and active, else None."""
+    if user is not None and user.is_authenticated and user.is_active:
+        return user  # type: ignore[return-value]
+    return None
+
+
+def case_visibility(user: User) -> Q:
+    """A filter on Case for the cases `user` may see."""
+    from harken.cases.models import Appointment, Case
+
+    named = Q(pk__in=Case.restricted_to.through.objects.filter(user_id=user.pk).values("case_id"))
+    if user.role in (Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR):
+        base = Q()
+    elif user.role == Role.MANAGER:
+        # Uncorrelated IN subqueries, not EXISTS: PostgreSQL hashes each once ("hashed
+        # SubPlan") and can still walk the caseload's index in deadline order, where an OR of
+        # correlated EXISTS probes the links of every candidate case (seconds at a million).
+        team_cases = Case.teams.through.objects.filter(team_id__in=user.teams.values("pk")).values(
+            "case_id"
+        )
+        appointed_cases = Appointment.objects.filter(user=user, ended_on__isnull=True).values(
+            "stage__case_id"
+        )
+        base = Q(pk__in=team_cases) | Q(pk__in=appointed_cases) | Q(assigned_to=user)
+    elif user.role in (Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER):
+        base = Q(
+            Exists(
+                Appointment.objects.filter(
+                    stage__case=OuterRef("pk"), user=user, ended_on__isnull=True
+                )
+            )
+        )
+    else:
+        return Q(pk__in=[])
+    return base & (Q(restricted=False) | named)
+
+
+def visible_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
+    from harken.cases.models import Case
+
+    active = _active(user)
+    if active is None:
+        return Case.objects.none()
+    return Case.objects.filter(case_visibility(active))
+
+
+def can_view_case(user: User | AnonymousUser | None, case: Case) -> bool:
+    active = _active(user)
+    if active is None:
+        return False
+    if active.sees_all_cases and not case.restricted:
+        return True  # the common case, without a query
+    return visible_cases(active).filter(pk=case.pk).exists()
+
+
+def can_act(user: User | AnonymousUser | None, case: Case, action: str) -> bool:
+    """May `user` take `action` on `case`? Appointees may add notes and raise safeguarding."""
+    active = _active(user)
+    if active is None or active.role not in ACTION_ROLES[action]:
+        return False
+    return can_view_case(active, case)
+
+
+def ensure_can_view(user: User | AnonymousUser | None, case: Case) -> None:
+    if not can_view_case(user, case):
+        raise AccessDenied("You do not have access to this case.")
+
+
+def ensure_can_act(user: User | AnonymousUser | None, case: Case, action: str) -> None:
+    if not can_act(user, case, action):
+        raise AccessDenied("You are not allowed to do this on this case.")
+
+
+def is_administrator(user: User | AnonymousUser | None) -> bool:
+    """An active administrator (or superuser): manages accounts, procedures and settings."""
+    active = _active(user)
+    return active is not None and (active.role == Role.ADMINISTRATOR or active.is_superuser)
+
+
+def can_see_reports(user: User | AnonymousUser | None) -> bool:
+    active = _active(user)
+    return active is not None and active.role in {
+        Role.FEEDBACK_OFFICER,
+        Role.ADMINISTRATOR,
+        Role.MANAGER,
+        Role.REPORT_VIEWER,
+    }

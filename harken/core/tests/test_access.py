@@ -1,0 +1,139 @@
+"""Who sees which case: each role's denials, checked through the selectors the pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from harken.accounts.models import Role
+from harken.accounts.tests.factories import make_user
+from harken.cases import selectors, services
+from harken.cases.models import AppointmentRole, CaseRead
+from harken.cases.tests.factories import complaint, respond_all
+from harken.core import access
+from harken.core.errors import AccessDenied
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(dt.datetime(2024, 6, 28, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def cases(officer):
+    """One complaint about Assessment Teams, one about the SEND Team."""
+    return {
+        "assessment": complaint(actor=officer, received_on=D(2024, 3, 1)),
+        "send": complaint(actor=officer, received_on=D(2024, 3, 1), team="SEND Team"),
+    }
+
+
+def refs(user):
+    return set(selectors.case_list(user=user).values_list("reference", flat=True))
+
+
+def test_feedback_officer_sees_every_case(officer, cases):
+    assert refs(officer) == {c.reference for c in cases.values()}
+
+
+def test_manager_sees_only_their_teams_cases(manager, cases):
+    assert refs(manager) == {cases["assessment"].reference}
+    with pytest.raises(AccessDenied):
+        selectors.case_get(user=manager, reference=cases["send"].reference)
+
+
+def test_report_viewer_sees_no_case_records(report_viewer, cases):
+    assert refs(report_viewer) == set()
+    with pytest.raises(AccessDenied):
+        selectors.case_get(user=report_viewer, reference=cases["assessment"].reference)
+    assert access.can_see_reports(report_viewer)
+
+
+def test_io_sees_only_the_case_they_are_appointed_to(officer, io_user, ip_user, cases):
+    case = cases["assessment"]
+    assert refs(io_user) == set()
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=case,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    assert refs(io_user) == {case.reference}
+    assert refs(ip_user) == set()
+    appointment = case.stages.get(number=2).appointments.get()
+    services.appointment_end(appointment=appointment, on=D(2024, 3, 20), actor=officer)
+    assert refs(io_user) == set()
+
+
+def test_appointee_cannot_change_the_case(officer, io_user, cases):
+    case = cases["assessment"]
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=case,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    with pytest.raises(AccessDenied):
+        services.statement_agree(case=case, on=D(2024, 3, 14), actor=io_user)
+    services.note_add(case=case, text="Interviewed the social worker", actor=io_user)
+
+
+def test_restricted_case_only_for_named_people(officer, cases):
+    other_officer = make_user("oscar_officer", Role.FEEDBACK_OFFICER)
+    case = cases["assessment"]
+    services.case_restrict(case=case, restricted=True, people=[], actor=officer)
+    assert case.reference in refs(officer)
+    assert case.reference not in refs(other_officer)
+    with pytest.raises(AccessDenied):
+        selectors.case_get(user=other_officer, reference=case.reference)
+    with pytest.raises(AccessDenied):
+        services.note_add(case=case, text="x", actor=other_officer)
+
+
+def test_inactive_user_sees_nothing(officer, cases):
+    officer.is_active = False
+    officer.save()
+    assert refs(officer) == set()
+
+
+def test_every_read_of_a_case_is_logged(officer, cases):
+    case = cases["assessment"]
+    selectors.case_get(user=officer, reference=case.reference)
+    selectors.case_get(user=officer, reference=case.reference, via="api")
+    reads = list(
+        CaseRead.objects.filter(case=case).order_by("id").values_list("user__username", "via")
+    )
+    assert reads == [("olive_officer", "web"), ("olive_officer", "api")]
+
+
+def test_denied_read_is_not_logged_as_a_read(manager, cases):
+    with pytest.raises(AccessDenied):
+        selectors.case_get(user=manager, reference=cases["send"].reference)
+    assert not CaseRead.objects.exists()
+
+
+def test_one_rule_says_who_is_an_administrator(admin_user, officer, manager):
+    """Accounts, procedures and reminder settings all ask the same question."""
+    from harken.accounts.models import User
+    from harken.procedures.services import procedure_version_create
+
+    assert access.is_administrator(admin_user)
+    assert not access.is_administrator(officer)
+    assert not access.is_administrator(manager)
+    assert access.is_administrator(User(username="root", is_superuser=True, is_active=True))
+    admin_user.is_active = False
+    assert not access.is_administrator(admin_user)
+    with pytest.raises(AccessDenied):
+        procedure_version_create(definition={}, actor=officer)

@@ -1,0 +1,52 @@
+"""What every staff page needs: a signed-in, two-factor-verified user, and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+# The session key the sign-in sets once the second factor is verified. The two-factor
+# middleware (harken.accounts) sends any staff page without it back to the sign-in.
+TWO_FACTOR_SESSION_KEY = "harken_2fa_verified"
+SIGN_IN_URL = "/staff/sign-in/"
+
+
+class StaffRequiredMixin(LoginRequiredMixin):
+    """A staff page: signed in; optionally limited to `allowed_roles`."""
+
+    login_url = SIGN_IN_URL
+    allowed_roles: frozenset[str] | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:  # type: ignore[union-attr]
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def staff_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorator form of StaffRequiredMixin for function views."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from django.contrib.auth.views import redirect_to_login
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), SIGN_IN_URL)
+            if roles and request.user.role not in roles:  # type: ignore[union-attr]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
