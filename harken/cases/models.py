@@ -1,0 +1,437 @@
+"""The records a feedback team's work lives in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from harken.accounts.models import Team
+from harken.core.models import BaseModel
+
+
+class Kind(models.TextChoices):
+    CONTACT = "contact", "Initial contact"
+    COMPLAINT = "complaint", "Complaint"
+    COMPLIMENT = "compliment", "Compliment"
+    ENQUIRY = "enquiry", "Enquiry"
+    COMMENT = "comment", "Comment"
+    SUGGESTION = "suggestion", "Suggestion"
+
+
+REPRESENTATION_KINDS = (Kind.ENQUIRY, Kind.COMMENT, Kind.SUGGESTION)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Online form"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    TEXT = "text", "Text message"
+    LEAFLET = "leaflet", "Leaflet"
+    IN_PERSON = "in_person", "In person"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class ContactOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved as an initial contact"
+    PROGRESSED = "progressed", "Progressed to a stage 1 complaint"
+
+
+class Relationship(models.TextChoices):
+    CHILD = "child", "Child or young person"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    SPECIAL_GUARDIAN = "special_guardian", "Special guardian"
+    ADVOCATE = "advocate", "Advocate"
+    PROFESSIONAL = "professional", "Professional"
+    OTHER = "other", "Other"
+
+
+class PartyRole(models.TextChoices):
+    COMPLAINANT = "complainant", "Complainant"  # or the person paying a compliment
+    CHILD = "child", "Child the case is about"
+
+
+class ContactPreference(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    POST = "post", "Post"
+    TEXT = "text", "Text message"
+    NONE = "none", "No contact"
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    PARTIALLY_UPHELD = "partially_upheld", "Partially upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+    UNABLE_TO_DETERMINE = "unable_to_determine", "Unable to determine"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AppointmentRole(models.TextChoices):
+    INVESTIGATING_OFFICER = "io", "Investigating Officer"
+    INDEPENDENT_PERSON = "ip", "Independent Person"
+    PANEL_CHAIR = "panel_chair", "Review panel chair"
+    PANEL_MEMBER = "panel_member", "Review panel member"
+
+
+PANEL_ROLES = (AppointmentRole.PANEL_CHAIR, AppointmentRole.PANEL_MEMBER)
+
+
+class Referral(models.TextChoices):
+    FRONT_DOOR = "front_door", "Front door / MASH"
+    LADO = "lado", "Local Authority Designated Officer (LADO)"
+    POLICE = "police", "Police"
+    OTHER = "other", "Other"
+    NONE = "none", "No referral needed"
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number issued in a year (HK-2026-00042)."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Person(BaseModel):
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(max_length=500, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    contact_preference = models.CharField(
+        max_length=10, choices=ContactPreference.choices, blank=True
+    )
+    accessibility_needs = models.TextField(max_length=2000, blank=True)
+    language = models.CharField(max_length=60, blank=True)
+    looked_after = models.BooleanField(default=False)
+    care_leaver = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Case(BaseModel):
+    """A contact, complaint, compliment or representation, with its human reference."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    received_on = models.DateField()
+    summary = models.CharField(max_length=200)
+    details = models.TextField(max_length=20000, blank=True)
+    teams = models.ManyToManyField(Team, blank=True, related_name="cases")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="cases")
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    stage_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    restricted = models.BooleanField(default=False)
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="restricted_cases"
+    )
+    ombudsman_involved = models.BooleanField(default=False)
+    progressed_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="progressed_to"
+    )
+    contact_outcome = models.CharField(max_length=12, choices=ContactOutcome.choices, blank=True)
+    # Contacts and representations: the answer due (local practice) and when it was given.
+    due_on = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    grounds_arose_on = models.DateField(null=True, blank=True)
+    late_complaint_reason = models.TextField(max_length=2000, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(max_length=2000, blank=True)
+    discontinued_on = models.DateField(null=True, blank=True)
+    discontinuance_reason = models.TextField(max_length=2000, blank=True)
+    # Compliments: the worker praised and when the praise was passed on.
+    praised_worker = models.CharField(max_length=200, blank=True)
+    passed_on_on = models.DateField(null=True, blank=True)
+    # What needs doing next and by when, kept up to date by the services for the caseload.
+    next_due_on = models.DateField(null=True, blank=True)
+    next_due_label = models.CharField(max_length=200, blank=True)
+    paused = models.BooleanField(default=False)
+    # A reference from the council's old system, so importing a file twice adds nothing.
+    external_reference = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_due_on"], name="case_open_due_idx"),
+            models.Index(fields=["kind", "received_on"], name="case_kind_received_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~Q(external_reference=""),
+                name="case_external_reference_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == Kind.COMPLAINT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+
+class CaseParty(models.Model):
+    """A person's part in a case: the complainant, or a child it is about."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(max_length=12, choices=PartyRole.choices)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
+    # Complaining for a child: does the child know?
+    child_knows = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="case_party_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class Element(BaseModel):
+    """One separate point of complaint; it gets its own outcome at each stage."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField()
+    summary = models.CharField(max_length=500)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="element_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Element {self.number}: {self.summary}"
+
+
+class Stage(BaseModel):
+    """A stage of a complaint, with every milestone date and its clock's answers."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField()
+    # Milestones. `received_on` is the receipt (stage 1) or the request (later stages).
+    received_on = models.DateField()
+    acknowledged_on = models.DateField(null=True, blank=True)
+    statement_agreed_on = models.DateField(null=True, blank=True)
+    io_appointed_on = models.DateField(null=True, blank=True)
+    ip_appointed_on = models.DateField(null=True, blank=True)
+    panel_appointed_on = models.DateField(null=True, blank=True)
+    response_sent_on = models.DateField(null=True, blank=True)
+    panel_met_on = models.DateField(null=True, blank=True)
+    panel_report_sent_on = models.DateField(null=True, blank=True)
+    council_response_sent_on = models.DateField(null=True, blank=True)
+    late_request_reason = models.TextField(max_length=2000, blank=True)
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The clock held back (e.g. while an advocate is arranged) and when it was started.
+    paused_reason = models.CharField(max_length=300, blank=True)
+    clock_override_on = models.DateField(null=True, blank=True)
+    # The clock's answers, stored so reports can aggregate them in SQL.
+    clock_started_on = models.DateField(null=True, blank=True)
+    acknowledgement_due_on = models.DateField(null=True, blank=True)
+    original_due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    due_explanation = models.CharField(max_length=500, blank=True)
+    latest_extension_on = models.DateField(null=True, blank=True)
+    concluded_on = models.DateField(null=True, blank=True)
+    working_days_taken = models.PositiveIntegerField(null=True, blank=True)
+    within_timescale = models.BooleanField(null=True, blank=True)
+    escalation_due_on = models.DateField(null=True, blank=True)
+    # Withdrawn or discontinued while this stage was open.
+    ended_early_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="stage_number_unique")
+        ]
+        indexes = [
+            models.Index(fields=["number", "received_on"], name="stage_received_idx"),
+            models.Index(fields=["number", "concluded_on"], name="stage_concluded_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} stage {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.concluded_on is None and self.ended_early_on is None
+
+
+class Extension(BaseModel):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="extensions")
+    new_due_on = models.DateField()
+    reason = models.TextField(max_length=2000)
+    complainant_told_on = models.DateField()
+
+    class Meta:
+        ordering = ["stage", "new_due_on"]
+
+    def __str__(self) -> str:
+        return f"Extended to {self.new_due_on}"
+
+
+class ElementOutcome(BaseModel):
+    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="outcomes")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["element", "stage"], name="element_outcome_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.get_outcome_display()}"
+
+
+class Appointment(BaseModel):
+    """An IO, IP or panel member appointed to a stage; it lets them see the case."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="appointments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    role = models.CharField(max_length=12, choices=AppointmentRole.choices)
+    appointed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "user", "role"], name="appointment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class SafeguardingConcern(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safeguarding")
+    raised_on = models.DateField()
+    description = models.TextField(max_length=5000)
+    referred_to = models.CharField(max_length=12, choices=Referral.choices)
+    referred_on = models.DateField(null=True, blank=True)
+    referral_reference = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safeguarding concern raised {self.raised_on}"
+
+
+class Note(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=10000)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class TimelineEvent(models.Model):
+    """Something that happened to a case: who, when, what, and each field's old and new value."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verb = models.CharField(max_length=40)
+    description = models.CharField(max_length=500)
+    # {"field": [old, new], ...}; each value as text.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CaseRead(models.Model):
+    """Who looked at which case, and when: every read of a case record."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_reads"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=10, default="web")
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="caseread_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.case} at {self.at}"

@@ -1,0 +1,1384 @@
+"""Every change to a case goes through here, checked against its procedure and audited.
+
+Each service is keyword-only, atomic, checks the actor may do it, refuses with an
+`ApplicationError` saying why the procedure does not allow it, and records a timeline event
+with every field's old and new value in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import connection, transaction
+
+from harken.accounts.models import Team, User
+from harken.core import access
+from harken.core.audit import record_event, set_fields
+from harken.core.dates import format_date, today
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.procedures.clocks import StageClock, compute
+from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
+from harken.procedures.models import ProcedureVersion
+from harken.procedures.services import current_version
+from harken.workdays.rules import working_day_deadline, working_days_between
+
+from .models import (
+    PANEL_ROLES,
+    REPRESENTATION_KINDS,
+    Appointment,
+    AppointmentRole,
+    Case,
+    CaseParty,
+    Channel,
+    ContactOutcome,
+    ContactPreference,
+    Element,
+    ElementOutcome,
+    Extension,
+    Kind,
+    Note,
+    Outcome,
+    PartyRole,
+    Person,
+    ReferenceCounter,
+    Referral,
+    Relationship,
+    SafeguardingConcern,
+    Stage,
+    Status,
+    Theme,
+)
+
+MILESTONE_FIELDS: dict[Milestone, str] = {
+    Milestone.RECEIVED: "received_on",
+    Milestone.ACKNOWLEDGED: "acknowledged_on",
+    Milestone.STATEMENT_AGREED: "statement_agreed_on",
+    Milestone.IO_APPOINTED: "io_appointed_on",
+    Milestone.IP_APPOINTED: "ip_appointed_on",
+    Milestone.PANEL_APPOINTED: "panel_appointed_on",
+    Milestone.RESPONSE_SENT: "response_sent_on",
+    Milestone.PANEL_MET: "panel_met_on",
+    Milestone.PANEL_REPORT_SENT: "panel_report_sent_on",
+    Milestone.COUNCIL_RESPONSE_SENT: "council_response_sent_on",
+}
+
+APPOINTMENT_MILESTONES: dict[str, Milestone] = {
+    AppointmentRole.INVESTIGATING_OFFICER: Milestone.IO_APPOINTED,
+    AppointmentRole.INDEPENDENT_PERSON: Milestone.IP_APPOINTED,
+    AppointmentRole.PANEL_CHAIR: Milestone.PANEL_APPOINTED,
+    AppointmentRole.PANEL_MEMBER: Milestone.PANEL_APPOINTED,
+}
+
+
+# --- Inputs ------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonInput:
+    """A person to link to a case: an existing one (`person`) or the details of a new one."""
+
+    role: str = PartyRole.COMPLAINANT
+    relationship: str = ""
+    person: Person | None = None
+    child_knows: bool | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ElementInput:
+    summary: str
+    theme: Theme | None = None
+    team: Team | None = None
+
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "contact_preference",
+    "accessibility_needs",
+    "language",
+    "looked_after",
+    "care_leaver",
+)
+
+
+# --- Checks shared by the services ---------------------------------------------------------
+
+
+def _check_date(
+    name: str,
+    value: dt.date | None,
+    *,
+    label: str,
+    not_before: dt.date | None = None,
+    before_label: str = "",
+) -> dt.date:
+    if value is None:
+        raise ApplicationError.for_field(name, f"Enter the date {label}.")
+    if value > today():
+        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
+    if not_before is not None and value < not_before:
+        raise ApplicationError.for_field(
+            name, f"The date {label} must be on or after {before_label or format_date(not_before)}."
+        )
+    return value
+
+
+def _require_text(name: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError.for_field(name, message)
+    return value
+
+
+def _spec(case: Case) -> ProcedureDef:
+    if case.procedure_version is None:
+        raise ApplicationError("This record is not a complaint under a procedure.")
+    return case.procedure_version.spec
+
+
+def _current_stage(case: Case) -> Stage:
+    stage = case.stages.order_by("-number").first()
+    if stage is None:
+        raise ApplicationError("This complaint has no stage.")
+    return stage
+
+
+def _open_stage(case: Case) -> tuple[Stage, StageDef]:
+    if case.kind != Kind.COMPLAINT:
+        raise ApplicationError("Only a complaint has stages.")
+    if case.status != Status.OPEN:
+        raise ApplicationError(f"The complaint is {case.get_status_display().lower()}.")
+    stage = _current_stage(case)
+    if not stage.is_open:
+        raise ApplicationError(f"Stage {stage.number} is already concluded.")
+    return stage, _spec(case).stage(stage.number)
+
+
+def _touch(obj: Any, actor: User | None) -> None:
+    obj.modified_by = actor
+
+
+# --- Clocks --------------------------------------------------------------------------------
+
+
+def stage_dates(stage: Stage) -> dict[Milestone, dt.date | None]:
+    return {m: getattr(stage, f) for m, f in MILESTONE_FIELDS.items()}
+
+
+def stage_clock(stage: Stage, spec: StageDef | None = None) -> StageClock:
+    """The stage's clock: what is due, by when, and why."""
+    spec = spec or _spec(stage.case).stage(stage.number)
+    latest = stage.extensions.order_by("-new_due_on").first()
+    return compute(
+        spec,
+        stage_dates(stage),
+        extended_to=latest.new_due_on if latest else None,
+        paused_reason=stage.paused_reason,
+        clock_started_on=stage.clock_override_on,
+    )
+
+
+def stage_recompute(stage: Stage) -> StageClock:
+    """Store the clock's answers on the stage so reports can query them in SQL."""
+    clock = stage_clock(stage)
+    stage.clock_started_on = clock.clock_started_on
+    stage.acknowledgement_due_on = (
+        clock.acknowledgement_due.due if clock.acknowledgement_due else None
+    )
+    stage.original_due_on = clock.original_due.due if clock.original_due else None
+    stage.due_on = clock.due_on
+    stage.due_explanation = clock.explanation[:500]
+    stage.latest_extension_on = clock.latest_extension_on
+    stage.concluded_on = clock.concluded_on
+    stage.working_days_taken = clock.working_days_taken
+    stage.within_timescale = clock.within_timescale
+    stage.escalation_due_on = clock.escalation_due.due if clock.escalation_due else None
+    stage.save()
+    return clock
+
+
+def case_refresh_next_due(case: Case) -> None:
+    """Keep the caseload's 'what next, by when' up to date."""
+    due: dt.date | None = None
+    label = ""
+    paused = False
+    if case.status == Status.OPEN:
+        if case.kind == Kind.COMPLAINT:
+            stage = _current_stage(case)
+            spec = _spec(case).stage(stage.number)
+            if stage.is_open:
+                if stage.acknowledged_on is None and stage.acknowledgement_due_on:
+                    due, label = (
+                        stage.acknowledgement_due_on,
+                        f"Stage {stage.number} acknowledgement due",
+                    )
+                elif stage.due_on:
+                    due, label = stage.due_on, f"Stage {stage.number} {spec.response_label} due"
+                paused = (
+                    stage.clock_started_on is None
+                    and not spec.steps
+                    and spec.relevant_period_months is None
+                )
+                if paused and not label:
+                    label = f"Waiting for {stage.paused_reason or 'the clock to start'}"
+        elif case.kind != Kind.COMPLIMENT:
+            due, label = case.due_on, "Reply due"
+    changes = set_fields(
+        case, {"next_due_on": due, "next_due_label": label[:200], "paused": paused}
+    )
+    if changes:
+        case.save(update_fields=["next_due_on", "next_due_label", "paused", "modified_at"])
+
+
+# --- Deadlines after the working-day calendar changes -------------------------------------
+
+
+def deadlines_recompute(*, include_concluded: bool = False) -> int:
+    """Work out every open stage's deadlines again (all stages with `include_concluded`:
+    timeliness may change), and each open case's next deadline. Returns the stages done.
+
+    Run when council closure days are added or removed; one stage at a time, so the work
+    never holds many rows locked."""
+    stages = Stage.objects.select_related("case__procedure_version").order_by("pk")
+    if not include_concluded:
+        stages = stages.filter(case__status=Status.OPEN)
+    count = 0
+    for stage in stages.iterator(chunk_size=500):
+        with transaction.atomic():
+            stage_recompute(stage)
+        count += 1
+    for case in Case.objects.filter(status=Status.OPEN).iterator(chunk_size=500):
+        case_refresh_next_due(case)
+    return count
+
+
+# --- References and people ------------------------------------------------------------------
+
+
+def _increment_counter(year: int) -> int | None:
+    """Add one to the year's counter and return it, in one statement (None: no counter yet).
+    UPDATE … RETURNING works on PostgreSQL and on SQLite from 3.35."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"',  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _next_reference(year: int) -> str:
+    """The year's next reference. Takes the counter row's lock until the transaction ends, so
+    callers allocate it as late as they can (`case_create` does it last)."""
+    number = _increment_counter(year)
+    if number is None:
+        ReferenceCounter.objects.get_or_create(year=year)
+        number = _increment_counter(year)
+    return f"{settings.HARKEN_REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def _placeholder_reference() -> str:
+    """A unique stand-in while the case is being made (never committed: see case_create)."""
+    return f"~{uuid.uuid4().hex[:19]}"
+
+
+def _clean_person_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(details) - set(PERSON_FIELDS)
+    if unknown:
+        raise ApplicationError(f"Unknown person details: {', '.join(sorted(unknown))}.")
+    values = dict(details)
+    pref = values.get("contact_preference", "")
+    if pref and pref not in ContactPreference.values:
+        raise ApplicationError.for_field("contact_preference", "Choose how to contact them.")
+    if not (values.get("first_name") or values.get("last_name")):
+        raise ApplicationError.for_field("last_name", "Enter the person's name.")
+    dob = values.get("date_of_birth")
+    if dob is not None and dob > today():
+        raise ApplicationError.for_field("date_of_birth", "The date of birth must be in the past.")
+    return values
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, **details: Any) -> Person:
+    person = Person(**_clean_person_details(details), created_by=actor, modified_by=actor)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor: User, **details: Any) -> Person:
+    if actor.role not in access.ACTION_ROLES["manage"]:
+        raise AccessDenied("You are not allowed to change people's details.")
+    values = _clean_person_details({**{f: getattr(person, f) for f in PERSON_FIELDS}, **details})
+    changes = set_fields(person, values)
+    if changes:
+        _touch(person, actor)
+        person.save()
+        for party in person.parties.select_related("case"):
+            record_event(
+                case=party.case,
+                actor=actor,
+                verb="person_updated",
+                description=f"{person.full_name}'s details changed",
+                changes=changes,
+            )
+    return person
+
+
+def _check_party(item: PersonInput) -> None:
+    if item.role not in PartyRole.values:
+        raise ApplicationError.for_field("role", "Choose the person's part in the case.")
+    if item.relationship and item.relationship not in Relationship.values:
+        raise ApplicationError.for_field("relationship", "Choose the relationship.")
+
+
+def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) -> None:
+    """The people of a case being made: no party exists yet, so no lookups before inserting;
+    the same person in the same part twice is recorded once."""
+    parties: dict[tuple[int, str], CaseParty] = {}
+    for item in people:
+        _check_party(item)
+        person = item.person or person_create(actor=actor, **item.details)
+        parties.setdefault(
+            (person.pk, item.role),
+            CaseParty(
+                case=case,
+                person=person,
+                role=item.role,
+                relationship=item.relationship,
+                child_knows=item.child_knows,
+            ),
+        )
+    CaseParty.objects.bulk_create(parties.values())
+
+
+def _add_party(case: Case, item: PersonInput, actor: User | None) -> CaseParty:
+    _check_party(item)
+    person = item.person or person_create(actor=actor, **item.details)
+    party, _ = CaseParty.objects.get_or_create(
+        case=case,
+        person=person,
+        role=item.role,
+        defaults={"relationship": item.relationship, "child_knows": item.child_knows},
+    )
+    return party
+
+
+@transaction.atomic
+def case_add_person(*, case: Case, item: PersonInput, actor: User) -> CaseParty:
+    access.ensure_can_act(actor, case, "manage")
+    party = _add_party(case, item, actor)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="person_added",
+        description=f"{party.person.full_name} added as {party.get_role_display()}",
+    )
+    return party
+
+
+# --- Creating records -----------------------------------------------------------------------
+
+
+def _check_new_case(*, kind: str, channel: str, received_on: dt.date, summary: str) -> None:
+    if kind not in Kind.values:
+        raise ApplicationError.for_field("kind", "Choose what kind of record this is.")
+    if channel not in Channel.values:
+        raise ApplicationError.for_field("channel", "Choose how it was received.")
+    _check_date("received_on", received_on, label="received")
+    _require_text("summary", summary, "Enter a summary.")
+
+
+def _check_time_limit(
+    spec: ProcedureDef, received_on: dt.date, grounds_arose_on: dt.date | None, late_reason: str
+) -> None:
+    if grounds_arose_on is None or spec.time_limit_months is None:
+        return
+    if grounds_arose_on > received_on:
+        raise ApplicationError.for_field(
+            "grounds_arose_on", "The date it happened must be on or before the date received."
+        )
+    limit = grounds_arose_on + relativedelta(months=spec.time_limit_months)
+    if received_on > limit and not late_reason.strip():
+        raise ApplicationError.for_field(
+            "late_complaint_reason",
+            f"The complaint was made more than {spec.time_limit_months} months after the grounds "
+            "arose: give the reason it is still being considered.",
+        )
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User | None,
+    kind: str,
+    channel: str,
+    received_on: dt.date,
+    summary: str,
+    details: str = "",
+    teams: Iterable[Team] = (),
+    themes: Iterable[Theme] = (),
+    procedure_code: str | None = None,
+    people: Sequence[PersonInput] = (),
+    elements: Sequence[ElementInput] = (),
+    restricted: bool = False,
+    restricted_to: Iterable[User] = (),
+    grounds_arose_on: dt.date | None = None,
+    late_complaint_reason: str = "",
+    assigned_to: User | None = None,
+    praised_worker: str = "",
+    external_reference: str = "",
+    progressed_from: Case | None = None,
+) -> Case:
+    """Record a contact, complaint, compliment or representation; a complaint opens stage 1."""
+    if actor is not None and actor.role not in access.ACTION_ROLES["manage"]:
+        raise AccessDenied("You are not allowed to record new cases.")
+    _check_new_case(kind=kind, channel=channel, received_on=received_on, summary=summary)
+    teams, themes = list(teams), list(themes)
+    version: ProcedureVersion | None = None
+    if kind == Kind.COMPLAINT:
+        code = procedure_code or _suggest_procedure(teams)
+        version = current_version(code)
+        _check_time_limit(version.spec, received_on, grounds_arose_on, late_complaint_reason)
+    elif procedure_code:
+        raise ApplicationError.for_field("procedure", "Only a complaint follows a procedure.")
+    if external_reference and Case.objects.filter(external_reference=external_reference).exists():
+        raise ApplicationError.for_field(
+            "external_reference", f"A case with reference {external_reference} already exists."
+        )
+    due_on = None
+    if kind == Kind.CONTACT or kind in REPRESENTATION_KINDS:
+        due_on = working_day_deadline(received_on, settings.HARKEN_CONTACT_RESPONSE_DAYS).due
+    case = Case.objects.create(
+        reference=_placeholder_reference(),
+        kind=kind,
+        channel=channel,
+        received_on=received_on,
+        summary=summary.strip(),
+        details=details,
+        procedure_version=version,
+        restricted=restricted,
+        grounds_arose_on=grounds_arose_on,
+        late_complaint_reason=late_complaint_reason,
+        assigned_to=assigned_to,
+        praised_worker=praised_worker,
+        due_on=due_on,
+        stage_number=1 if version else None,
+        external_reference=external_reference,
+        progressed_from=progressed_from,
+        created_by=actor,
+        modified_by=actor,
+    )
+    # A new case has no links yet: insert them, without the lookups of .set().
+    Case.teams.through.objects.bulk_create(
+        Case.teams.through(case=case, team=team) for team in dict.fromkeys(teams)
+    )
+    Case.themes.through.objects.bulk_create(
+        Case.themes.through(case=case, theme=theme) for theme in dict.fromkeys(themes)
+    )
+    if restricted:
+        case.restricted_to.set([*restricted_to, *([actor] if actor else [])])
+    _add_parties(case, people, actor)
+    for number, element in enumerate(elements, start=1):
+        _element_create(case, number, element, actor)
+    if version is not None:
+        stage = Stage.objects.create(
+            case=case, number=1, received_on=received_on, created_by=actor, modified_by=actor
+        )
+        stage_recompute(stage)
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="created",
+        description=f"{case.get_kind_display()} received by "
+        f"{case.get_channel_display().lower()} on {format_date(received_on)}",
+    )
+    # The reference last: its counter stays locked until the commit, so concurrent cases
+    # wait on each other only for this step, not for the whole of their making.
+    case.reference = _next_reference(received_on.year)
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+    return case
+
+
+def _suggest_procedure(teams: Sequence[Team]) -> str:
+    """The procedure suggested by the teams the complaint is about."""
+    for team in teams:
+        if team.default_procedure_code:
+            return team.default_procedure_code
+    raise ApplicationError.for_field("procedure", "Choose the procedure the complaint follows.")
+
+
+def _element_create(case: Case, number: int, item: ElementInput, actor: User | None) -> Element:
+    summary = _require_text("elements", item.summary, "Enter what each point of complaint is.")
+    return Element.objects.create(
+        case=case,
+        number=number,
+        summary=summary[:500],
+        theme=item.theme,
+        team=item.team,
+        created_by=actor,
+        modified_by=actor,
+    )
+
+
+@transaction.atomic
+def element_add(*, case: Case, item: ElementInput, actor: User) -> Element:
+    access.ensure_can_act(actor, case, "manage")
+    if case.kind != Kind.COMPLAINT:
+        raise ApplicationError("Only a complaint has elements.")
+    if case.status != Status.OPEN:
+        raise ApplicationError("Elements can only be added to an open complaint.")
+    number = (case.elements.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    element = _element_create(case, number, item, actor)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="element_added",
+        description=f"Element {number} added: {element.summary}",
+    )
+    return element
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: User, **values: Any) -> Case:
+    """Change the summary, details, teams, themes or people-facing facts of a case."""
+    access.ensure_can_act(actor, case, "manage")
+    allowed = {"summary", "details", "channel", "praised_worker", "teams", "themes"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "summary" in values:
+        values["summary"] = _require_text("summary", values["summary"], "Enter a summary.")
+    if "channel" in values and values["channel"] not in Channel.values:
+        raise ApplicationError.for_field("channel", "Choose how it was received.")
+    changes: dict[str, list[str | None]] = {}
+    for name in ("teams", "themes"):
+        if name in values:
+            manager = getattr(case, name)
+            old = sorted(str(t) for t in manager.all())
+            new_items = list(values.pop(name))
+            new = sorted(str(t) for t in new_items)
+            if old != new:
+                manager.set(new_items)
+                changes[name] = ["; ".join(old), "; ".join(new)]
+    changes.update(set_fields(case, values))
+    if changes:
+        _touch(case, actor)
+        case.save()
+        record_event(
+            case=case,
+            actor=actor,
+            verb="updated",
+            description="Case details changed",
+            changes=changes,
+        )
+    return case
+
+
+# --- Stage workflow -------------------------------------------------------------------------
+
+
+def _save_stage(
+    stage: Stage, actor: User, verb: str, description: str, changes: dict[str, list[str | None]]
+) -> Stage:
+    _touch(stage, actor)
+    stage_recompute(stage)
+    case_refresh_next_due(stage.case)
+    record_event(
+        case=stage.case,
+        actor=actor,
+        verb=verb,
+        description=description,
+        changes={f"stage {stage.number} {k}": v for k, v in changes.items()},
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_acknowledge(*, case: Case, on: dt.date, actor: User) -> Stage:
+    """Record that the complainant was told their complaint (or request) was received."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, _ = _open_stage(case)
+    if stage.acknowledged_on is not None:
+        raise ApplicationError(
+            f"Stage {stage.number} was already acknowledged on "
+            f"{format_date(stage.acknowledged_on)}."
+        )
+    _check_date(
+        "acknowledged_on",
+        on,
+        label="acknowledged",
+        not_before=stage.received_on,
+        before_label=f"the date received ({format_date(stage.received_on)})",
+    )
+    changes = set_fields(stage, {"acknowledged_on": on})
+    return _save_stage(
+        stage,
+        actor,
+        "acknowledged",
+        f"Stage {stage.number} acknowledged on {format_date(on)}",
+        changes,
+    )
+
+
+@transaction.atomic
+def stage_pause(*, case: Case, reason: str, actor: User) -> Stage:
+    """Hold back the stage 1 clock, e.g. while an advocate is arranged for the child."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    reason = _require_text("reason", reason, "Enter why the clock is held back.")
+    if stage.number != 1 or spec.steps or spec.relevant_period_months:
+        raise ApplicationError("Only the start of stage 1 may be deferred.")
+    if stage.response_sent_on or stage.clock_override_on:
+        raise ApplicationError("The stage 1 clock has already run.")
+    changes = set_fields(stage, {"paused_reason": reason[:300]})
+    return _save_stage(stage, actor, "paused", f"Stage 1 clock deferred: {reason}", changes)
+
+
+@transaction.atomic
+def stage_resume(*, case: Case, on: dt.date, actor: User) -> Stage:
+    """Start a deferred stage 1 clock from `on`."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, _ = _open_stage(case)
+    if not stage.paused_reason:
+        raise ApplicationError("The clock is not deferred.")
+    _check_date("on", on, label="the clock starts", not_before=stage.received_on)
+    changes = set_fields(stage, {"clock_override_on": on})
+    return _save_stage(
+        stage, actor, "resumed", f"Stage 1 clock started on {format_date(on)}", changes
+    )
+
+
+@transaction.atomic
+def stage_extend(
+    *, case: Case, new_due_on: dt.date, reason: str, complainant_told_on: dt.date, actor: User
+) -> Extension:
+    """Agree a later response date, no later than the procedure's longest extension."""
+    access.ensure_can_act(actor, case, "respond")
+    stage, spec = _open_stage(case)
+    if not spec.extendable:
+        raise ApplicationError(f"Stage {stage.number} of this procedure cannot be extended.")
+    reason = _require_text("reason", reason, "Enter the reason for the extension.")
+    _check_date(
+        "complainant_told_on",
+        complainant_told_on,
+        label="the complainant was told",
+        not_before=stage.received_on,
+    )
+    clock = stage_clock(stage, spec)
+    if clock.due_on is None:
+        raise ApplicationError(
+            "The response clock has not started, so there is nothing to extend yet."
+        )
+    if new_due_on <= clock.due_on:
+        raise ApplicationError.for_field(
+            "new_due_on",
+            f"The new date must be after the current one, {format_date(clock.due_on)}.",
+        )
+    if clock.latest_extension_on and new_due_on > clock.latest_extension_on:
+        raise ApplicationError.for_field(
+            "new_due_on",
+            f"Stage {stage.number} can be extended to {spec.max_response_days} working days at "
+            f"most: {format_date(clock.latest_extension_on)}.",
+        )
+    extension = Extension.objects.create(
+        stage=stage,
+        new_due_on=new_due_on,
+        reason=reason,
+        complainant_told_on=complainant_told_on,
+        created_by=actor,
+        modified_by=actor,
+    )
+    _save_stage(
+        stage,
+        actor,
+        "extended",
+        f"Stage {stage.number} extended to {format_date(new_due_on)}: {reason}",
+        {"due_on": [clock.due_on.isoformat(), new_due_on.isoformat()]},
+    )
+    return extension
+
+
+@transaction.atomic
+def statement_agree(*, case: Case, on: dt.date, actor: User) -> Stage:
+    """Record the agreed written statement of complaint; the stage 2 clock runs from it."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    if Milestone.STATEMENT_AGREED not in spec.milestones:
+        raise ApplicationError(
+            f"Stage {stage.number} of this procedure has no statement of complaint."
+        )
+    if stage.statement_agreed_on:
+        raise ApplicationError("The statement of complaint is already agreed.")
+    _check_date("on", on, label="the statement was agreed", not_before=stage.received_on)
+    changes = set_fields(stage, {"statement_agreed_on": on})
+    return _save_stage(
+        stage,
+        actor,
+        "statement_agreed",
+        f"Statement of complaint agreed on {format_date(on)}",
+        changes,
+    )
+
+
+def _check_appointee(stage: Stage, spec: StageDef, user: User, role: str) -> None:
+    if role == AppointmentRole.INVESTIGATING_OFFICER and not spec.requires_investigating_officer:
+        raise ApplicationError(f"Stage {stage.number} has no Investigating Officer.")
+    if role == AppointmentRole.INDEPENDENT_PERSON and not spec.requires_independent_person:
+        raise ApplicationError(f"Stage {stage.number} has no Independent Person.")
+    if role in PANEL_ROLES and not spec.panel_size:
+        raise ApplicationError(f"Stage {stage.number} has no review panel.")
+    if role in (AppointmentRole.INDEPENDENT_PERSON, *PANEL_ROLES) and user.employed_by_council:
+        raise ApplicationError.for_field(
+            "user",
+            f"{user} works for the council: an Independent Person or panel member must "
+            "be independent of it (reg 2).",
+        )
+    active = stage.appointments.filter(ended_on__isnull=True)
+    if active.filter(user=user).exists():
+        raise ApplicationError.for_field("user", f"{user} is already appointed to this stage.")
+    if role in PANEL_ROLES:
+        was_ip = Appointment.objects.filter(
+            stage__case=stage.case, role=AppointmentRole.INDEPENDENT_PERSON, user=user
+        ).exists()
+        if was_ip:
+            raise ApplicationError.for_field(
+                "user",
+                f"{user} was the Independent Person at stage 2 and may not sit on the "
+                "review panel.",
+            )
+        panel = active.filter(role__in=PANEL_ROLES)
+        if panel.count() >= spec.panel_size:
+            raise ApplicationError(f"The panel already has {spec.panel_size} members.")
+        if (
+            role == AppointmentRole.PANEL_CHAIR
+            and panel.filter(role=AppointmentRole.PANEL_CHAIR).exists()
+        ):
+            raise ApplicationError("The panel already has a chair.")
+    elif active.filter(role=role).exists():
+        raise ApplicationError.for_field(
+            "role",
+            f"This stage already has an {AppointmentRole(role).label}; end that appointment first.",
+        )
+
+
+@transaction.atomic
+def appointment_make(*, case: Case, user: User, role: str, on: dt.date, actor: User) -> Appointment:
+    """Appoint an IO, IP or panel member to the open stage; they can then see the case."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    if role not in AppointmentRole.values:
+        raise ApplicationError.for_field("role", "Choose the role.")
+    _check_date("on", on, label="of the appointment", not_before=stage.received_on)
+    _check_appointee(stage, spec, user, role)
+    appointment = Appointment.objects.create(
+        stage=stage, user=user, role=role, appointed_on=on, created_by=actor, modified_by=actor
+    )
+    if case.restricted:
+        case.restricted_to.add(user)
+    milestone_field = MILESTONE_FIELDS[APPOINTMENT_MILESTONES[role]]
+    changes: dict[str, list[str | None]] = {}
+    if role in PANEL_ROLES:
+        if (
+            stage.appointments.filter(role__in=PANEL_ROLES, ended_on__isnull=True).count()
+            == spec.panel_size
+        ):
+            changes = set_fields(stage, {milestone_field: on})
+    elif getattr(stage, milestone_field) is None:
+        changes = set_fields(stage, {milestone_field: on})
+    _save_stage(
+        stage,
+        actor,
+        "appointed",
+        f"{user} appointed {AppointmentRole(role).label} on {format_date(on)}",
+        changes,
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Appointment:
+    case = appointment.stage.case
+    access.ensure_can_act(actor, case, "manage")
+    if appointment.ended_on:
+        raise ApplicationError("This appointment has already ended.")
+    _check_date("on", on, label="the appointment ended", not_before=appointment.appointed_on)
+    appointment.ended_on = on
+    _touch(appointment, actor)
+    appointment.save()
+    record_event(
+        case=case,
+        actor=actor,
+        verb="appointment_ended",
+        description=f"{appointment.user}'s appointment as "
+        f"{appointment.get_role_display()} ended on {format_date(on)}",
+    )
+    return appointment
+
+
+def _record_outcomes(
+    stage: Stage, outcomes: Mapping[int, str], actor: User
+) -> dict[str, list[str | None]]:
+    """Every element needs an outcome when a stage is concluded."""
+    elements = {e.pk: e for e in stage.case.elements.all()}
+    if not elements:
+        raise ApplicationError.for_field(
+            "outcomes", "Record the points of complaint (elements) before concluding the stage."
+        )
+    missing = [e for pk, e in elements.items() if pk not in outcomes]
+    if missing:
+        numbers = ", ".join(str(e.number) for e in sorted(missing, key=lambda e: e.number))
+        raise ApplicationError.for_field(
+            "outcomes", f"Give an outcome for every element: element {numbers} has none."
+        )
+    unknown = set(outcomes) - set(elements)
+    if unknown:
+        raise ApplicationError.for_field("outcomes", "An outcome names an element of another case.")
+    changes: dict[str, list[str | None]] = {}
+    for pk, value in outcomes.items():
+        if value not in Outcome.values:
+            raise ApplicationError.for_field("outcomes", f"'{value}' is not an outcome.")
+        ElementOutcome.objects.update_or_create(
+            element_id=pk,
+            stage=stage,
+            defaults={"outcome": value, "created_by": actor, "modified_by": actor},
+        )
+        changes[f"element {elements[pk].number} outcome"] = [None, Outcome(value).label]
+    return changes
+
+
+def _close_case(case: Case, on: dt.date, actor: User | None) -> dict[str, list[str | None]]:
+    changes = set_fields(case, {"status": Status.CLOSED, "closed_on": on})
+    _touch(case, actor)
+    case.save()
+    return changes
+
+
+@transaction.atomic
+def stage_respond(
+    *,
+    case: Case,
+    on: dt.date,
+    outcomes: Mapping[int, str],
+    actor: User,
+    responder: User | None = None,
+) -> Stage:
+    """Record the stage's response (the adjudication at stage 2) with each element's outcome."""
+    access.ensure_can_act(actor, case, "respond")
+    stage, spec = _open_stage(case)
+    if spec.steps:
+        raise ApplicationError(
+            f"Stage {stage.number} concludes with the council's response to the panel report."
+        )
+    _check_date("on", on, label=f"the {spec.response_label} was sent", not_before=stage.received_on)
+    if Milestone.STATEMENT_AGREED in spec.milestones and stage.statement_agreed_on is None:
+        raise ApplicationError(
+            f"Record the agreed statement of complaint before the {spec.response_label}."
+        )
+    for needed, label in (
+        (spec.requires_investigating_officer, "Investigating Officer"),
+        (spec.requires_independent_person, "Independent Person"),
+    ):
+        role = (
+            AppointmentRole.INVESTIGATING_OFFICER
+            if label.startswith("Inv")
+            else AppointmentRole.INDEPENDENT_PERSON
+        )
+        if needed and not stage.appointments.filter(role=role).exists():
+            raise ApplicationError(f"Appoint the {label} before the {spec.response_label}.")
+    responder = responder or actor
+    if spec.different_responder:
+        previous = case.stages.filter(number=stage.number - 1).first()
+        if previous is not None and previous.responder_id == responder.pk:
+            raise ApplicationError.for_field(
+                "responder",
+                f"Stage {stage.number} must be answered by someone other than the "
+                f"stage {previous.number} responder.",
+            )
+    changes = _record_outcomes(stage, outcomes, actor)
+    changes.update(set_fields(stage, {"response_sent_on": on, "responder": responder}))
+    _save_stage(
+        stage,
+        actor,
+        "responded",
+        f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
+        changes,
+    )
+    _close_case(case, on, actor)
+    case_refresh_next_due(case)
+    return stage
+
+
+@transaction.atomic
+def panel_met(*, case: Case, on: dt.date, actor: User) -> Stage:
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    if not spec.panel_size:
+        raise ApplicationError(f"Stage {stage.number} has no review panel.")
+    members = stage.appointments.filter(role__in=PANEL_ROLES, ended_on__isnull=True).count()
+    if members < spec.panel_size:
+        raise ApplicationError(
+            f"Appoint all {spec.panel_size} panel members before the panel "
+            f"meets ({members} appointed)."
+        )
+    if stage.panel_met_on:
+        raise ApplicationError("The panel meeting is already recorded.")
+    _check_date("on", on, label="the panel met", not_before=stage.received_on)
+    changes = set_fields(stage, {"panel_met_on": on})
+    return _save_stage(stage, actor, "panel_met", f"Review panel met on {format_date(on)}", changes)
+
+
+@transaction.atomic
+def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
+    access.ensure_can_act(actor, case, "manage")
+    stage, _ = _open_stage(case)
+    if stage.panel_met_on is None:
+        raise ApplicationError("Record the panel meeting before its report.")
+    if stage.panel_report_sent_on:
+        raise ApplicationError("The panel report is already recorded.")
+    _check_date("on", on, label="the panel report was sent", not_before=stage.panel_met_on)
+    changes = set_fields(stage, {"panel_report_sent_on": on})
+    return _save_stage(
+        stage, actor, "panel_report", f"Panel report sent on {format_date(on)}", changes
+    )
+
+
+@transaction.atomic
+def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], actor: User) -> Stage:
+    """The council's response to the panel's report concludes stage 3."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, _ = _open_stage(case)
+    if stage.panel_report_sent_on is None:
+        raise ApplicationError("Record the panel report before the council's response.")
+    _check_date(
+        "on", on, label="the council's response was sent", not_before=stage.panel_report_sent_on
+    )
+    changes = _record_outcomes(stage, outcomes, actor)
+    changes.update(set_fields(stage, {"council_response_sent_on": on, "responder": actor}))
+    _save_stage(
+        stage,
+        actor,
+        "council_response",
+        f"Council's response to the panel sent on {format_date(on)}",
+        changes,
+    )
+    _close_case(case, on, actor)
+    case_refresh_next_due(case)
+    return stage
+
+
+@transaction.atomic
+def complaint_escalate(
+    *, case: Case, requested_on: dt.date, actor: User, late_reason: str = ""
+) -> Stage:
+    """Open the next stage at the complainant's request (late only with a reason)."""
+    access.ensure_can_act(actor, case, "manage")
+    if case.kind != Kind.COMPLAINT:
+        raise ApplicationError("Only a complaint can be escalated.")
+    if case.status in (Status.WITHDRAWN, Status.DISCONTINUED):
+        raise ApplicationError(f"The complaint was {case.get_status_display().lower()}.")
+    spec = _spec(case)
+    stage = _current_stage(case)
+    if not spec.has_stage(stage.number + 1):
+        raise ApplicationError(
+            f"Stage {stage.number} is the last stage of this procedure: the complainant may go "
+            f"to the {spec.ombudsman}."
+        )
+    if stage.concluded_on is None:
+        label = spec.stage(stage.number).response_label
+        raise ApplicationError(
+            f"Stage {stage.number} has no {label} yet, so stage "
+            f"{stage.number + 1} cannot be requested."
+        )
+    _check_date("requested_on", requested_on, label="of the request", not_before=stage.concluded_on)
+    late_reason = (late_reason or "").strip()
+    if stage.escalation_due_on and requested_on > stage.escalation_due_on and not late_reason:
+        raise ApplicationError.for_field(
+            "late_reason",
+            f"The request came after {format_date(stage.escalation_due_on)}, the last day to ask "
+            f"for stage {stage.number + 1}: give the reason a late request is accepted.",
+        )
+    next_stage = Stage.objects.create(
+        case=case,
+        number=stage.number + 1,
+        received_on=requested_on,
+        late_request_reason=late_reason,
+        created_by=actor,
+        modified_by=actor,
+    )
+    stage_recompute(next_stage)
+    changes = set_fields(
+        case, {"status": Status.OPEN, "closed_on": None, "stage_number": next_stage.number}
+    )
+    _touch(case, actor)
+    case.save()
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="escalated",
+        description=f"Stage {next_stage.number} requested on "
+        f"{format_date(requested_on)}"
+        + (f" (late, accepted: {late_reason})" if late_reason else ""),
+        changes=changes,
+    )
+    return next_stage
+
+
+def _end_early(
+    case: Case,
+    *,
+    status: str,
+    on: dt.date,
+    reason: str,
+    actor: User,
+    date_field: str,
+    reason_field: str,
+) -> Case:
+    if case.status != Status.OPEN:
+        raise ApplicationError(f"The case is {case.get_status_display().lower()}.")
+    _check_date("on", on, label=f"it was {status}", not_before=case.received_on)
+    reason = _require_text("reason", reason, "Enter the reason.")
+    if case.kind == Kind.COMPLAINT:
+        stage = _current_stage(case)
+        if stage.is_open:
+            stage.ended_early_on = on
+            stage.save(update_fields=["ended_early_on", "modified_at"])
+    changes = set_fields(
+        case, {"status": status, date_field: on, reason_field: reason, "closed_on": on}
+    )
+    _touch(case, actor)
+    case.save()
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb=status,
+        description=f"{case.get_kind_display()} {status} on {format_date(on)}: {reason}",
+        changes=changes,
+    )
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, on: dt.date, reason: str, actor: User) -> Case:
+    """The complainant withdrew."""
+    access.ensure_can_act(actor, case, "manage")
+    return _end_early(
+        case,
+        status=Status.WITHDRAWN,
+        on=on,
+        reason=reason,
+        actor=actor,
+        date_field="withdrawn_on",
+        reason_field="withdrawal_reason",
+    )
+
+
+@transaction.atomic
+def case_discontinue(*, case: Case, on: dt.date, reason: str, actor: User) -> Case:
+    """The council stopped, e.g. because the child declined consent."""
+    access.ensure_can_act(actor, case, "manage")
+    return _end_early(
+        case,
+        status=Status.DISCONTINUED,
+        on=on,
+        reason=reason,
+        actor=actor,
+        date_field="discontinued_on",
+        reason_field="discontinuance_reason",
+    )
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, reason: str, actor: User) -> Case:
+    """Undo a withdrawal, discontinuance or contact resolution that was recorded in error."""
+    access.ensure_can_act(actor, case, "manage")
+    reason = _require_text("reason", reason, "Enter why the case is reopened.")
+    if case.status == Status.OPEN:
+        raise ApplicationError("The case is already open.")
+    if case.kind == Kind.CONTACT and case.contact_outcome == ContactOutcome.PROGRESSED:
+        raise ApplicationError(
+            "This contact was progressed to a complaint; work on that complaint instead."
+        )
+    values: dict[str, Any] = {"status": Status.OPEN, "closed_on": None}
+    if case.kind == Kind.COMPLAINT:
+        stage = _current_stage(case)
+        if stage.ended_early_on is None:
+            raise ApplicationError(
+                f"Stage {stage.number} was concluded: escalate to the next stage, or record a "
+                "new complaint."
+            )
+        stage.ended_early_on = None
+        stage.save(update_fields=["ended_early_on", "modified_at"])
+        values.update(
+            withdrawn_on=None, withdrawal_reason="", discontinued_on=None, discontinuance_reason=""
+        )
+    else:
+        values.update(
+            contact_outcome="",
+            responded_on=None,
+            passed_on_on=None,
+            withdrawn_on=None,
+            withdrawal_reason="",
+            discontinued_on=None,
+            discontinuance_reason="",
+        )
+    changes = set_fields(case, values)
+    _touch(case, actor)
+    case.save()
+    case_refresh_next_due(case)
+    record_event(
+        case=case, actor=actor, verb="reopened", description=f"Reopened: {reason}", changes=changes
+    )
+    return case
+
+
+# --- Contacts, representations and compliments ------------------------------------------
+
+
+def _open_of_kind(case: Case, kinds: Iterable[str], what: str) -> None:
+    if case.kind not in kinds:
+        raise ApplicationError(f"Only {what} can be handled this way.")
+    if case.status != Status.OPEN:
+        raise ApplicationError(
+            f"The {case.get_kind_display().lower()} is already {case.get_status_display().lower()}."
+        )
+
+
+@transaction.atomic
+def contact_resolve(*, case: Case, on: dt.date, actor: User) -> Case:
+    """An initial contact resolved informally."""
+    access.ensure_can_act(actor, case, "respond")
+    _open_of_kind(case, [Kind.CONTACT], "an initial contact")
+    _check_date("on", on, label="it was resolved", not_before=case.received_on)
+    changes = set_fields(case, {"contact_outcome": ContactOutcome.RESOLVED, "responded_on": on})
+    changes.update(_close_case(case, on, actor))
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="resolved",
+        description=f"Resolved as an initial contact on {format_date(on)}",
+        changes=changes,
+    )
+    return case
+
+
+@transaction.atomic
+def contact_progress(
+    *,
+    case: Case,
+    on: dt.date,
+    actor: User,
+    procedure_code: str | None = None,
+    elements: Sequence[ElementInput] = (),
+) -> Case:
+    """Progress an initial contact to a stage 1 complaint, keeping the link between them."""
+    access.ensure_can_act(actor, case, "manage")
+    _open_of_kind(case, [Kind.CONTACT], "an initial contact")
+    _check_date("on", on, label="it was progressed", not_before=case.received_on)
+    complaint = case_create(
+        actor=actor,
+        kind=Kind.COMPLAINT,
+        channel=case.channel,
+        received_on=on,
+        summary=case.summary,
+        details=case.details,
+        teams=case.teams.all(),
+        themes=case.themes.all(),
+        procedure_code=procedure_code,
+        people=[
+            PersonInput(
+                role=p.role, relationship=p.relationship, person=p.person, child_knows=p.child_knows
+            )
+            for p in case.parties.all()
+        ],
+        elements=elements,
+        restricted=case.restricted,
+        restricted_to=case.restricted_to.all(),
+        assigned_to=case.assigned_to,
+        progressed_from=case,
+        # When the grounds arose, and why a late complaint is still considered, go with it.
+        grounds_arose_on=case.grounds_arose_on,
+        late_complaint_reason=case.late_complaint_reason,
+    )
+    changes = set_fields(case, {"contact_outcome": ContactOutcome.PROGRESSED, "responded_on": on})
+    changes.update(_close_case(case, on, actor))
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="progressed",
+        description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}",
+        changes=changes,
+    )
+    return complaint
+
+
+@transaction.atomic
+def representation_respond(*, case: Case, on: dt.date, actor: User) -> Case:
+    """An enquiry, comment or suggestion answered."""
+    access.ensure_can_act(actor, case, "respond")
+    _open_of_kind(case, REPRESENTATION_KINDS, "an enquiry, comment or suggestion")
+    _check_date("on", on, label="it was answered", not_before=case.received_on)
+    changes = set_fields(case, {"responded_on": on})
+    changes.update(_close_case(case, on, actor))
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="responded",
+        description=f"Answered on {format_date(on)}",
+        changes=changes,
+    )
+    return case
+
+
+@transaction.atomic
+def compliment_pass_on(*, case: Case, on: dt.date, actor: User) -> Case:
+    """A compliment passed to the worker and their managers."""
+    access.ensure_can_act(actor, case, "respond")
+    _open_of_kind(case, [Kind.COMPLIMENT], "a compliment")
+    _check_date("on", on, label="it was passed on", not_before=case.received_on)
+    changes = set_fields(case, {"passed_on_on": on})
+    changes.update(_close_case(case, on, actor))
+    case_refresh_next_due(case)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="passed_on",
+        description=f"Compliment passed on on {format_date(on)}",
+        changes=changes,
+    )
+    return case
+
+
+# --- Around the case ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
+    access.ensure_can_act(actor, case, "manage")
+    if user is not None and not access.can_view_case(user, case) and not user.sees_all_cases:
+        raise ApplicationError.for_field("user", f"{user} cannot see this case.")
+    changes = set_fields(case, {"assigned_to": user})
+    if changes:
+        _touch(case, actor)
+        case.save()
+        record_event(
+            case=case,
+            actor=actor,
+            verb="assigned",
+            description=f"Assigned to {user}" if user else "Unassigned",
+            changes=changes,
+        )
+    return case
+
+
+@transaction.atomic
+def case_restrict(*, case: Case, restricted: bool, people: Iterable[User], actor: User) -> Case:
+    """Restrict a case (e.g. a member of staff complains) to named people."""
+    access.ensure_can_act(actor, case, "manage")
+    named = {*people, actor}
+    old = sorted(str(u) for u in case.restricted_to.all())
+    changes = set_fields(case, {"restricted": restricted})
+    case.restricted_to.set(named if restricted else [])
+    new = sorted(str(u) for u in case.restricted_to.all())
+    if old != new:
+        changes["restricted_to"] = ["; ".join(old), "; ".join(new)]
+    _touch(case, actor)
+    case.save()
+    record_event(
+        case=case,
+        actor=actor,
+        verb="restricted",
+        description="Restricted to named people" if restricted else "Restriction lifted",
+        changes=changes,
+    )
+    return case
+
+
+@transaction.atomic
+def ombudsman_flag(*, case: Case, involved: bool, actor: User) -> Case:
+    access.ensure_can_act(actor, case, "manage")
+    changes = set_fields(case, {"ombudsman_involved": involved})
+    if changes:
+        _touch(case, actor)
+        case.save()
+        record_event(
+            case=case,
+            actor=actor,
+            verb="ombudsman",
+            description="The Ombudsman is involved"
+            if involved
+            else "Ombudsman involvement removed",
+            changes=changes,
+        )
+    return case
+
+
+@transaction.atomic
+def safeguarding_record(
+    *,
+    case: Case,
+    raised_on: dt.date,
+    description: str,
+    referred_to: str,
+    actor: User,
+    referred_on: dt.date | None = None,
+    referral_reference: str = "",
+) -> SafeguardingConcern:
+    """A safeguarding concern and the referral made; it shows before anything else."""
+    access.ensure_can_act(actor, case, "safeguarding")
+    description = _require_text("description", description, "Describe the concern.")
+    if referred_to not in Referral.values:
+        raise ApplicationError.for_field("referred_to", "Choose where it was referred.")
+    _check_date("raised_on", raised_on, label="the concern was raised")
+    if referred_to != Referral.NONE:
+        _check_date("referred_on", referred_on, label="of the referral", not_before=raised_on)
+    concern = SafeguardingConcern.objects.create(
+        case=case,
+        raised_on=raised_on,
+        description=description,
+        referred_to=referred_to,
+        referred_on=referred_on if referred_to != Referral.NONE else None,
+        referral_reference=referral_reference,
+        created_by=actor,
+        modified_by=actor,
+    )
+    record_event(
+        case=case,
+        actor=actor,
+        verb="safeguarding",
+        description=f"Safeguarding concern recorded; referred to "
+        f"{concern.get_referred_to_display()}",
+    )
+    return concern
+
+
+@transaction.atomic
+def note_add(*, case: Case, text: str, actor: User) -> Note:
+    access.ensure_can_act(actor, case, "note")
+    text = _require_text("text", text, "Enter the note.")
+    note = Note.objects.create(case=case, text=text, created_by=actor, modified_by=actor)
+    record_event(case=case, actor=actor, verb="note", description="Note added")
+    return note
+
+
+def working_days_open(case: Case, on: dt.date | None = None) -> int:
+    return working_days_between(case.received_on, on or today())

@@ -1,0 +1,258 @@
+"""A stage's clock, worked out from its definition and the dates recorded so far.
+
+Pure: give it a `StageDef` and the milestone dates and it says what is due, by when, why,
+and whether the stage met its timescale. The services store the answers on the stage row so
+the reports can aggregate them in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from harken.core.dates import format_date
+from harken.workdays.rules import (
+    Deadline,
+    calendar_month_deadline,
+    working_day_deadline,
+    working_days_between,
+)
+
+from .definitions import CLOCK_START_MILESTONE, MILESTONE_LABELS, ClockStart, Milestone, StageDef
+
+
+@dataclass(frozen=True)
+class StageClock:
+    acknowledgement_due: Deadline | None
+    clock_started_on: dt.date | None
+    # Why the response clock has not started (None when it runs).
+    waiting_for: str | None
+    # The response deadline as the procedure sets it, before any extension.
+    original_due: Deadline | None
+    # The response deadline in force: the latest agreed extension, else the original.
+    due_on: dt.date | None
+    explanation: str
+    # The latest date an extension may give.
+    latest_extension_on: dt.date | None
+    step_dues: dict[str, Deadline] = field(default_factory=dict)
+    concluded_on: dt.date | None = None
+    working_days_taken: int | None = None
+    within_timescale: bool | None = None
+    escalation_due: Deadline | None = None
+
+
+_START_PHRASES: dict[Milestone, str] = {
+    Milestone.ACKNOWLEDGED: "the acknowledgement",
+    Milestone.STATEMENT_AGREED: "the agreed statement of complaint",
+    Milestone.PANEL_MET: "the panel meeting",
+    Milestone.PANEL_REPORT_SENT: "the panel report",
+}
+
+
+def _start_phrase(stage: StageDef, milestone: Milestone) -> str:
+    if milestone == Milestone.RECEIVED:
+        return "receipt" if stage.number == 1 else "the request"
+    return _START_PHRASES.get(milestone, MILESTONE_LABELS[milestone])
+
+
+def _after(stage: StageDef, milestone: Milestone, on: dt.date) -> str:
+    return f"{_start_phrase(stage, milestone)} on {format_date(on)}"
+
+
+def compute(
+    stage: StageDef,
+    dates: dict[Milestone, dt.date | None],
+    *,
+    extended_to: dt.date | None = None,
+    paused_reason: str = "",
+    clock_started_on: dt.date | None = None,
+) -> StageClock:
+    """Work out the clock of one stage.
+
+    `dates` holds the milestones recorded so far; `extended_to` the latest agreed extension;
+    `paused_reason` says the clock has not started (e.g. while an advocate is arranged) and
+    `clock_started_on` overrides the start after such a pause.
+    """
+    received = dates.get(Milestone.RECEIVED)
+    if received is None:
+        raise ValueError("A stage needs the date it was received.")
+    ack_due = (
+        working_day_deadline(
+            received, stage.acknowledge_days, after=_after(stage, Milestone.RECEIVED, received)
+        )
+        if stage.acknowledge_days
+        else None
+    )
+    concluded_on = dates.get(stage.concluding_milestone)
+
+    if stage.steps:
+        return _compute_steps(stage, dates, received, ack_due, concluded_on)
+
+    start, waiting_for = _clock_start(stage, dates, paused_reason, clock_started_on)
+    original, explanation = _response_deadline(
+        stage, received, start, waiting_for, ack_due, restarted=clock_started_on is not None
+    )
+    latest = _latest_extension(stage, start, original)
+
+    due_on = original.due if original else None
+    if extended_to is not None:
+        due_on = extended_to
+        explanation = (
+            f"Due {format_date(extended_to)}: extended by agreement from "
+            f"{format_date(original.due) if original else 'the original date'}."
+        )
+    taken = within = None
+    if concluded_on is not None:
+        counted_from = start or received
+        taken = working_days_between(counted_from, concluded_on)
+        within = due_on is None or concluded_on <= due_on
+    escalation = None
+    if concluded_on is not None and stage.escalation_window_days:
+        escalation = working_day_deadline(
+            concluded_on,
+            stage.escalation_window_days,
+            after=f"the {stage.response_label} on {format_date(concluded_on)}",
+        )
+    return StageClock(
+        acknowledgement_due=ack_due,
+        clock_started_on=start,
+        waiting_for=None if concluded_on else waiting_for,
+        original_due=original,
+        due_on=due_on,
+        explanation=explanation,
+        latest_extension_on=latest,
+        concluded_on=concluded_on,
+        working_days_taken=taken,
+        within_timescale=within,
+        escalation_due=escalation,
+    )
+
+
+def _with_note(deadline: Deadline, note: str) -> str:
+    """The deadline's sentence with a note in brackets before its full stop."""
+    return f"{deadline.explain().rstrip('.')} ({note})."
+
+
+def _clock_start(
+    stage: StageDef,
+    dates: dict[Milestone, dt.date | None],
+    paused_reason: str,
+    clock_started_on: dt.date | None,
+) -> tuple[dt.date | None, str | None]:
+    """When the response clock started, or what it is waiting for."""
+    if stage.relevant_period_months:
+        return dates.get(Milestone.RECEIVED), None
+    if paused_reason and clock_started_on is None:
+        return None, paused_reason
+    start = clock_started_on or dates.get(CLOCK_START_MILESTONE[stage.clock_starts])
+    if start is not None:
+        return start, None
+    if stage.clock_starts == ClockStart.ACKNOWLEDGEMENT:
+        return None, "the acknowledgement"
+    return None, "the agreed statement of complaint"
+
+
+def _response_deadline(
+    stage: StageDef,
+    received: dt.date,
+    start: dt.date | None,
+    waiting_for: str | None,
+    ack_due: Deadline | None,
+    *,
+    restarted: bool,
+) -> tuple[Deadline | None, str]:
+    """The response deadline before any extension, and the sentence that explains it."""
+    if stage.relevant_period_months:
+        deadline = calendar_month_deadline(
+            received,
+            stage.relevant_period_months,
+            after=_after(stage, Milestone.RECEIVED, received),
+        )
+        return deadline, _with_note(
+            deadline, "the relevant period: delay beyond it must be explained to the complainant"
+        )
+    if start is not None and stage.response_days:
+        after = (
+            f"the clock started on {format_date(start)}"
+            if restarted
+            else _after(stage, CLOCK_START_MILESTONE[stage.clock_starts], start)
+        )
+        deadline = working_day_deadline(start, stage.response_days, after=after)
+        return deadline, deadline.explain()
+    if (
+        waiting_for
+        and stage.response_days
+        and ack_due is not None
+        and stage.clock_starts == ClockStart.ACKNOWLEDGEMENT
+    ):
+        # Not yet acknowledged: the response is due the set days after the acknowledgement is.
+        deadline = working_day_deadline(
+            ack_due.due,
+            stage.response_days,
+            after=f"the acknowledgement due on {format_date(ack_due.due)}",
+        )
+        return deadline, _with_note(deadline, "the clock starts when acknowledged")
+    if waiting_for:
+        return None, f"The clock starts with {waiting_for}."
+    return None, "The procedure sets no response time."
+
+
+def _latest_extension(
+    stage: StageDef, start: dt.date | None, original: Deadline | None
+) -> dt.date | None:
+    if not (stage.max_response_days and stage.response_days):
+        return None
+    if start is not None:
+        return working_day_deadline(start, stage.max_response_days).due
+    if original is not None:
+        return working_day_deadline(original.due, stage.max_response_days - stage.response_days).due
+    return None
+
+
+def _compute_steps(
+    stage: StageDef,
+    dates: dict[Milestone, dt.date | None],
+    received: dt.date,
+    ack_due: Deadline | None,
+    concluded_on: dt.date | None,
+) -> StageClock:
+    """Chained steps: each runs from the date the previous one ended (or was due to)."""
+    step_dues: dict[str, Deadline] = {}
+    within = True
+    previous_end = received
+    current: Deadline | None = None
+    for step in stage.steps:
+        started = dates.get(step.starts_at) or previous_end
+        deadline = working_day_deadline(
+            started,
+            step.working_days,
+            after=f"{_start_phrase(stage, step.starts_at)} on {format_date(started)}"
+            if dates.get(step.starts_at)
+            else f"{format_date(started)}, when the previous step is due",
+        )
+        step_dues[step.key] = deadline
+        ended = dates.get(step.ends_at)
+        if ended is None:
+            current = current or deadline
+            previous_end = deadline.due
+        else:
+            if ended > deadline.due:
+                within = False
+            previous_end = ended
+    final = step_dues[stage.steps[-1].key]
+    shown = current or final
+    taken = working_days_between(received, concluded_on) if concluded_on else None
+    return StageClock(
+        acknowledgement_due=ack_due,
+        clock_started_on=received,
+        waiting_for=None,
+        original_due=final,
+        due_on=shown.due if concluded_on is None else final.due,
+        explanation=shown.explain(),
+        latest_extension_on=None,
+        step_dues=step_dues,
+        concluded_on=concluded_on,
+        working_days_taken=taken,
+        within_timescale=within if concluded_on else None,
+        escalation_due=None,
+    )

@@ -1,0 +1,77 @@
+"""Administrators add procedures and change them; every change is a new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from harken.accounts.models import User
+from harken.core import access
+from harken.core.errors import AccessDenied, ApplicationError
+
+from .definitions import SHIPPED, DefinitionError, ProcedureDef
+from .models import Procedure, ProcedureVersion
+
+
+def _ensure_admin(actor: User | None) -> None:
+    """An administrator, or None: the server's command line."""
+    if actor is not None and not access.is_administrator(actor):
+        raise AccessDenied("Only an administrator can change procedures.")
+
+
+@transaction.atomic
+def procedure_version_create(
+    *, definition: dict[str, Any], actor: User | None, note: str = ""
+) -> ProcedureVersion:
+    """Add a procedure, or a new version of one; existing cases keep their version."""
+    _ensure_admin(actor)
+    try:
+        spec = ProcedureDef.from_dict(definition)
+    except DefinitionError as exc:
+        raise ApplicationError.for_field("definition", str(exc)) from exc
+    procedure, created = Procedure.objects.select_for_update().get_or_create(
+        code=spec.code, defaults={"name": spec.name, "kind": spec.kind.value}
+    )
+    if not created:
+        procedure.name = spec.name
+        procedure.kind = spec.kind.value
+        procedure.save(update_fields=["name", "kind"])
+        latest = procedure.versions.order_by("-number").first()
+        if latest is not None and latest.spec == spec:
+            raise ApplicationError("This definition is the same as the current version.")
+        number = (latest.number if latest else 0) + 1
+    else:
+        number = 1
+    return ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=number,
+        definition=spec.to_dict(),
+        note=note,
+        created_by=actor,
+    )
+
+
+def install_shipped_procedures() -> int:
+    """Install the four shipped procedures where they are missing. Returns how many."""
+    added = 0
+    for spec in SHIPPED:
+        if not Procedure.objects.filter(code=spec.code).exists():
+            procedure_version_create(
+                definition=spec.to_dict(), actor=None, note="Shipped with Harken"
+            )
+            added += 1
+    return added
+
+
+def current_version(code: str) -> ProcedureVersion:
+    """The newest version of the active procedure `code` (one query)."""
+    version = (
+        ProcedureVersion.objects.filter(procedure__code=code, procedure__active=True)
+        .select_related("procedure")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ApplicationError.for_field("procedure", f"There is no procedure '{code}'.")
+    return version
