@@ -1,0 +1,169 @@
+"""The workflow actions on a case, as data: URL name → input, service, and what comes back.
+
+Every action is `POST /api/v1/cases/{reference}/<name>/`. Its input serializer's validated
+data are the service's keyword arguments, so one view serves them all (see `views.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from rest_framework import serializers
+
+from harken.cases import services
+
+from . import serializers as s
+
+
+class Returns(Enum):
+    CASE = "case"  # 200 with the updated case's detail
+    CREATED = "created"  # 201 with the record the action created
+    NEW_CASE = "new_case"  # 201 with the detail of the case the action created
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    summary: str
+    input: type[serializers.Serializer]
+    service: Callable[..., Any]
+    returns: Returns = Returns.CASE
+    output: type[serializers.Serializer] | None = None
+    # A service's field name → the input field it is about, where the two differ.
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "acknowledge",
+        "Record the acknowledgement of the open stage",
+        s.OnInput,
+        services.stage_acknowledge,
+        fields={"acknowledged_on": "on"},
+    ),
+    Action(
+        "pause",
+        "Defer the start of the stage 1 clock (e.g. while an advocate is arranged)",
+        s.PauseInput,
+        services.stage_pause,
+    ),
+    Action("resume", "Start a deferred stage 1 clock", s.OnInput, services.stage_resume),
+    Action(
+        "extend",
+        "Extend the open stage's response date, within the procedure's maximum",
+        s.ExtendInput,
+        services.stage_extend,
+    ),
+    Action(
+        "statement",
+        "Record the agreed statement of complaint (the stage 2 clock runs from it)",
+        s.OnInput,
+        services.statement_agree,
+    ),
+    Action(
+        "appoint",
+        "Appoint an Investigating Officer, Independent Person or panel member",
+        s.AppointInput,
+        services.appointment_make,
+    ),
+    Action(
+        "respond",
+        "Record the stage's response with each element's outcome; closes the stage",
+        s.RespondInput,
+        services.stage_respond,
+    ),
+    Action("panel-met", "Record the review panel meeting", s.OnInput, services.panel_met),
+    Action("panel-report", "Record the panel report being sent", s.OnInput, services.panel_report),
+    Action(
+        "council-response",
+        "Record the council's response to the panel report with each element's outcome",
+        s.OutcomesInput,
+        services.council_response,
+    ),
+    Action(
+        "escalate",
+        "Open the next stage at the complainant's request",
+        s.EscalateInput,
+        services.complaint_escalate,
+    ),
+    Action("withdraw", "The complainant withdrew", s.OnReasonInput, services.case_withdraw),
+    Action("discontinue", "The council stopped", s.OnReasonInput, services.case_discontinue),
+    Action("reopen", "Undo an ending recorded in error", s.ReasonInput, services.case_reopen),
+    Action(
+        "assign",
+        "Assign the case to a member of staff, or unassign it",
+        s.AssignInput,
+        services.case_assign,
+    ),
+    Action("resolve", "Resolve an initial contact informally", s.OnInput, services.contact_resolve),
+    Action(
+        "progress",
+        "Progress an initial contact to a stage 1 complaint; returns the new complaint",
+        s.ProgressInput,
+        services.contact_progress,
+        returns=Returns.NEW_CASE,
+        fields={"procedure_code": "procedure"},
+    ),
+    Action(
+        "answer",
+        "Record the answer to an enquiry, comment or suggestion",
+        s.OnInput,
+        services.representation_respond,
+    ),
+    Action(
+        "pass-on",
+        "Record a compliment passed to the worker and their managers",
+        s.OnInput,
+        services.compliment_pass_on,
+    ),
+    Action(
+        "elements",
+        "Add a point of complaint (element)",
+        s.ElementAddInput,
+        services.element_add,
+        returns=Returns.CREATED,
+        output=s.ElementSerializer,
+        fields={"elements": "summary"},
+    ),
+    Action(
+        "people",
+        "Add a person to the case: an existing person's id or a new person's details",
+        s.PersonAddInput,
+        services.case_add_person,
+        returns=Returns.CREATED,
+        output=s.PartySerializer,
+    ),
+    Action(
+        "safeguarding",
+        "Record a safeguarding concern and the referral made",
+        s.SafeguardingInput,
+        services.safeguarding_record,
+        returns=Returns.CREATED,
+        output=s.SafeguardingSerializer,
+    ),
+    Action(
+        "notes",
+        "Add a note",
+        s.NoteInput,
+        services.note_add,
+        returns=Returns.CREATED,
+        output=s.NoteSerializer,
+    ),
+    Action(
+        "ombudsman",
+        "Flag (or unflag) the Ombudsman's involvement",
+        s.OmbudsmanInput,
+        services.ombudsman_flag,
+    ),
+    Action(
+        "restrict",
+        "Restrict the case to named people (you are always named), or lift the restriction",
+        s.RestrictInput,
+        services.case_restrict,
+    ),
+)
+
+ACTIONS_BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}

@@ -1,0 +1,309 @@
+"""The case endpoints: creating, listing, filtering, reading, and input errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from harken.accounts.models import Team
+from harken.cases.models import CaseRead, Theme
+from harken.cases.tests.factories import complaint
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+CASES = "/api/v1/cases/"
+
+
+def complaint_payload(**overrides):
+    team = Team.objects.get(name="Assessment Teams")
+    theme = Theme.objects.get(name="Communication")
+    return {
+        "kind": "complaint",
+        "channel": "email",
+        "received_on": "2024-03-01",
+        "summary": "Social worker did not call back",
+        "details": "Three messages left.",
+        "teams": [team.pk],
+        "themes": [theme.pk],
+        "people": [
+            {
+                "role": "complainant",
+                "relationship": "parent",
+                "first_name": "Alex",
+                "last_name": "Jones",
+                "email": "alex@example.com",
+                "contact_preference": "email",
+            },
+            {"role": "child", "first_name": "Sam", "last_name": "Jones", "looked_after": True},
+        ],
+        "elements": [
+            {"summary": "No call back", "theme": theme.pk, "team": team.pk},
+            {"summary": "Rude on the phone"},
+        ],
+        **overrides,
+    }
+
+
+def test_create_complaint_returns_its_detail(client_for, officer):
+    """A complaint posted with people and elements comes back 201 with stage 1 and its clock."""
+    response = client_for(officer).post(CASES, complaint_payload(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"] == "HK-2024-00001"
+    assert body["procedure"] == {
+        "code": "children-statutory",
+        "name": body["procedure"]["name"],
+        "version": 1,
+    }
+    assert [p["person"]["full_name"] for p in body["parties"]] == ["Alex Jones", "Sam Jones"]
+    assert body["parties"][1]["person"]["looked_after"] is True
+    assert [e["summary"] for e in body["elements"]] == ["No call back", "Rude on the phone"]
+    assert body["elements"][0]["theme"]["name"] == "Communication"
+    [stage] = body["stages"]
+    assert stage["number"] == 1
+    assert stage["due_on"] == "2024-03-15"
+    assert stage["acknowledgement_due_on"] == "2024-03-06"
+    assert body["next_due_label"] == "Stage 1 acknowledgement due"
+
+
+def test_detail_puts_safeguarding_first(client_for, officer):
+    """Safeguarding concerns are the first key of a case's JSON, so no client can miss them."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    client = client_for(officer)
+    response = client.post(
+        f"{CASES}{case.reference}/safeguarding/",
+        {
+            "raised_on": "2024-03-02",
+            "description": "Child disclosed harm",
+            "referred_to": "front_door",
+            "referred_on": "2024-03-02",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = client.get(f"{CASES}{case.reference}/").json()
+    assert next(iter(body)) == "safeguarding"
+    assert body["safeguarding"][0]["description"] == "Child disclosed harm"
+
+
+def test_reading_a_case_through_the_api_is_logged(client_for, officer):
+    """Each read of a case record through the API writes a CaseRead row marked 'api'."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).get(f"{CASES}{case.reference}/")
+    assert response.status_code == 200
+    assert CaseRead.objects.filter(case=case, user=officer, via="api").count() == 1
+
+
+def test_list_has_no_personal_names(client_for, officer):
+    """The caseload lists cases without the complainant's or child's name."""
+    client_for(officer).post(CASES, complaint_payload(), format="json")
+    response = client_for(officer).get(CASES)
+    assert response.status_code == 200
+    [item] = response.json()["results"]
+    assert set(item) == {
+        "reference", "kind", "status", "channel", "received_on", "summary", "procedure",
+        "stage_number", "next_due_on", "next_due_label", "paused", "teams", "themes",
+        "assigned_to",
+    }  # fmt: skip
+    assert "Jones" not in str(response.json())
+    assert item["teams"] == ["Assessment Teams"]
+    assert item["procedure"] == "children-statutory"
+
+
+def test_list_filters(client_for, officer):
+    """Filters narrow the caseload: kind, team, dates, stage, procedure, overdue, text."""
+    social = complaint(actor=officer, received_on=D(2024, 3, 1), summary="Missed visit")
+    send = complaint(actor=officer, received_on=D(2024, 6, 26), team="SEND Team")
+    client = client_for(officer)
+    thanks = client.post(
+        CASES,
+        {"kind": "compliment", "channel": "letter", "received_on": "2024-05-01",
+         "summary": "Thank you", "praised_worker": "Jo"},
+        format="json",
+    ).json()["reference"]  # fmt: skip
+
+    def refs(**params):
+        response = client.get(CASES, params)
+        assert response.status_code == 200, response.json()
+        return {c["reference"] for c in response.json()["results"]}
+
+    send_team = Team.objects.get(name="SEND Team")
+    assert refs(kind="complaint") == {social.reference, send.reference}
+    assert refs(team=send_team.pk) == {send.reference}
+    assert refs(received_from="2024-04-01", received_to="2024-05-31") == {thanks}
+    assert refs(received_to="2024-05-31") == {social.reference, thanks}
+    assert refs(received_from="2024-06-01") == {send.reference}
+    assert refs(procedure="corporate-lgsco-2024") == {send.reference}
+    assert refs(stage=1) == {social.reference, send.reference}
+    assert refs(q="missed visit") == {social.reference}
+    assert refs(overdue="true") == {social.reference}  # acknowledgement due in March
+
+
+def test_text_search_finds_what_the_staff_search_page_finds(client_for, officer):
+    """`q` matches as the staff search does: words anywhere in the case's text (not only the
+    summary), and the start of a person's first or last name."""
+    from harken.casework import queries
+
+    case = complaint(
+        actor=officer, received_on=D(2024, 3, 1), details="The taxi to school never came."
+    )
+    other = complaint(actor=officer, received_on=D(2024, 3, 2))
+    client = client_for(officer)
+    person = case.parties.get().person
+
+    def refs(q):
+        response = client.get(CASES, {"q": q})
+        assert response.status_code == 200, response.json()
+        return {c["reference"] for c in response.json()["results"]}
+
+    def page_refs(q):
+        return {c.reference for c in queries.search_cases(user=officer, words=q).cases}
+
+    for words in ("taxi school", person.first_name[:3], f"{person.first_name} {person.last_name}"):
+        assert case.reference in refs(words)
+        assert refs(words) == page_refs(words)
+    assert other.reference not in refs("taxi")
+
+
+def test_list_is_paginated(client_for, officer):
+    """Pages of `page_size`, with a count and a link to the next page."""
+    for day in range(1, 6):
+        complaint(actor=officer, received_on=D(2024, 3, day), elements=1)
+    response = client_for(officer).get(CASES, {"page_size": 2, "page": 2})
+    body = response.json()
+    assert body["count"] == 5
+    assert len(body["results"]) == 2
+    assert "page=3" in body["next"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"received_from": "yesterday"}, "received_from"),
+        ({"received_to": "2024-02-30"}, "received_to"),
+        ({"team": "assessment"}, "team"),
+        ({"stage": "two"}, "stage"),
+        ({"kind": "grumble"}, "kind"),
+        ({"overdue": "perhaps"}, "overdue"),
+        ({"received_from": "2024-05-01", "received_to": "2024-04-01"}, "received_to"),
+    ],
+)
+def test_bad_filter_is_a_400_with_the_field(client_for, officer, params, field):
+    """A filter value of the wrong type is refused with its field's message, never a 500."""
+    response = client_for(officer).get(CASES, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["message"]
+    assert body["errors"][field]
+
+
+def test_list_query_count_does_not_grow_with_cases(client_for, officer):
+    """The caseload's queries are the same for 5 cases as for 20."""
+    client = client_for(officer)
+    for day in range(1, 6):
+        complaint(actor=officer, received_on=D(2024, 3, day), elements=1)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(CASES).status_code == 200
+    for day in range(1, 16):
+        complaint(actor=officer, received_on=D(2024, 4, day), elements=1)
+    assert len(client.get(CASES).json()["results"]) == 20
+    with CaptureQueriesContext(connection) as twenty:
+        client.get(CASES)
+    assert len(twenty) == len(five)
+    assert len(five) <= 5
+
+
+def test_list_query_count_is_bounded(client_for, officer, django_assert_max_num_queries):
+    """Twenty cases, each with teams, themes and an assignee: a handful of queries."""
+    for day in range(1, 21):
+        complaint(actor=officer, received_on=D(2024, 5, day), elements=1, assigned_to=officer)
+    client = client_for(officer)
+    with django_assert_max_num_queries(5):
+        response = client.get(CASES)
+    assert response.json()["count"] == 20
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"received_on": "1st March"}, "received_on"),
+        ({"kind": "grumble"}, "kind"),
+        ({"summary": ""}, "summary"),
+        ({"teams": [99999]}, "teams"),
+        ({"people": [{"role": "complainant", "date_of_birth": "soon"}]}, "people"),
+        ({"received_on": "2024-07-01"}, "received_on"),  # in the future: the service says no
+        ({"procedure": "no-such-thing"}, "procedure"),
+        ({"people": [{"role": "complainant", "email": "a@b.example"}]}, "people"),  # no name
+    ],
+)
+def test_bad_create_input_is_a_400_with_the_field(client_for, officer, change, field):
+    """Wrong types and refusals by the rules both come back as field messages."""
+    response = client_for(officer).post(CASES, complaint_payload(**change), format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"][field]
+
+
+def test_missing_summary_is_a_400(client_for, officer):
+    payload = complaint_payload()
+    del payload["summary"]
+    response = client_for(officer).post(CASES, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["summary"] == ["This field is required."]
+
+
+def test_extension_beyond_maximum_gives_the_services_message(client_for, officer):
+    """Stage 1 may extend to 20 working days at most; the service's message comes through."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/extend/",
+        {"new_due_on": "2024-04-03", "reason": "Complex", "complainant_told_on": "2024-03-12"},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "20 working days at most: 2 April 2024" in body["message"]
+    assert body["errors"]["new_due_on"] == [body["message"]]
+
+
+def test_service_field_names_are_mapped_to_the_inputs(client_for, officer):
+    """The acknowledgement's date error is reported against `on`, the field the client sent."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/acknowledge/", {"on": "2024-02-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "on or after the date received" in response.json()["errors"]["on"][0]
+
+
+def test_timeline_lists_events_with_actor_and_changes(client_for, officer):
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    client = client_for(officer)
+    client.post(f"{CASES}{case.reference}/acknowledge/", {"on": "2024-03-04"}, format="json")
+    response = client.get(f"{CASES}{case.reference}/timeline/")
+    assert response.status_code == 200
+    events = response.json()
+    assert [e["verb"] for e in events] == ["created", "acknowledged"]
+    assert events[1]["actor"] == "Olive Tester"
+    assert events[1]["changes"] == {"stage 1 acknowledged_on": [None, "2024-03-04"]}
+
+
+def test_unknown_case_is_404(client_for, officer):
+    response = client_for(officer).get(f"{CASES}HK-2024-99999/")
+    assert response.status_code == 404
+    assert response.json()["message"]
+
+
+def test_detail_query_count_does_not_grow_with_elements(client_for, officer):
+    """Reading a case costs the same queries with two elements or eight."""
+    client = client_for(officer)
+    small = complaint(actor=officer, received_on=D(2024, 3, 1), elements=2)
+    large = complaint(actor=officer, received_on=D(2024, 3, 1), elements=8)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"{CASES}{small.reference}/")
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"{CASES}{large.reference}/")
+    assert len(many) == len(few)

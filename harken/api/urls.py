@@ -1,0 +1,38 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+from .actions import ACTIONS
+from .tokens import ObtainTokenView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    path("cases/<str:reference>/", views.CaseDetailView.as_view(), name="api-case"),
+    path(
+        "cases/<str:reference>/timeline/",
+        views.CaseTimelineView.as_view(),
+        name="api-case-timeline",
+    ),
+    *(
+        path(
+            f"cases/<str:reference>/{action.name}/",
+            views.action_view(action),
+            name=f"api-case-{action.name}",
+        )
+        for action in ACTIONS
+    ),
+    path("teams/", views.TeamListView.as_view(), name="api-teams"),
+    path("themes/", views.ThemeListView.as_view(), name="api-themes"),
+    path("procedures/", views.ProcedureListView.as_view(), name="api-procedures"),
+    path(
+        "procedures/versions/",
+        views.ProcedureVersionCreateView.as_view(),
+        name="api-procedure-versions",
+    ),
+    path("people/", views.PersonSearchView.as_view(), name="api-people"),
+    path("registers/", include("harken.registers.api_urls")),
+    path("learning/", include("harken.learning.api_urls")),
+    path("reports/", include("harken.reports.api_urls")),
+]
