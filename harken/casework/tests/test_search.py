@@ -1,0 +1,126 @@
+"""Search by reference, a person's name or words; only cases the user may see. On
+PostgreSQL (DATABASE_URL=postgres://...) the words go through the full-text index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from harken.cases import selectors, services
+from harken.cases.models import PartyRole, Relationship
+from harken.casework import queries
+
+from .conftest import queries_for
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+@pytest.fixture
+def found(officer, make_complaint):
+    a = make_complaint(
+        summary="Transport to school missed",
+        details="The taxi did not arrive on three mornings.",
+    )
+    services.case_add_person(
+        case=a,
+        item=services.PersonInput(
+            role=PartyRole.CHILD,
+            relationship=Relationship.CHILD,
+            details={"first_name": "Anita", "last_name": "Okonkwo"},
+        ),
+        actor=officer,
+    )
+    b = make_complaint(summary="Social worker changed again", team="SEND Team")
+    return a, b
+
+
+def search(client, q):
+    return client.post("/staff/search/", {"q": q})
+
+
+def test_exact_reference_goes_straight_to_the_case(officer, sign_in, found):
+    response = search(sign_in(officer), found[0].reference.lower())
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{found[0].reference}/"
+
+
+@pytest.mark.parametrize("q", ["Okonkwo", "okon", "Anita Okonkwo", "anita ok"])
+def test_by_name_exact_or_prefix_case_insensitive(officer, sign_in, found, q):
+    html = search(sign_in(officer), q).content.decode()
+    assert found[0].reference in html
+    assert found[1].reference not in html
+
+
+@pytest.mark.parametrize("q", ["taxi", "school transport", "mornings"])
+def test_by_words_in_the_complaint(officer, sign_in, found, q):
+    html = search(sign_in(officer), q).content.decode()
+    assert found[0].reference in html
+    assert found[1].reference not in html
+
+
+def test_only_cases_the_user_may_see(manager, sign_in, found):
+    client = sign_in(manager)  # manages the Assessment Teams, not SEND
+    assert found[0].reference in search(client, "taxi").content.decode()
+    html = search(client, "social worker").content.decode()
+    assert found[1].reference not in html
+    assert "No cases found" in html
+    assert search(client, found[1].reference).status_code == 200  # not a redirect
+
+
+def test_nothing_typed_is_an_error(officer, sign_in):
+    html = search(sign_in(officer), "  ").content.decode()
+    assert "There is a problem" in html
+
+
+def test_names_are_never_in_the_address(officer, sign_in):
+    """The search is POSTed: the page's form does not use GET."""
+    html = sign_in(officer).get("/staff/search/").content.decode()
+    assert 'method="post"' in html
+
+
+def test_results_are_capped(officer, make_complaint, monkeypatch):
+    for day in (3, 4, 5):
+        make_complaint(received_on=D(2024, 6, day), summary="Taxi late")
+    result = queries.search_cases(user=officer, words="taxi", limit=2)
+    assert len(result.cases) == 2
+    assert result.more
+
+
+def test_query_count_does_not_grow_with_rows(officer, sign_in, make_complaint):
+    make_complaint(summary="Taxi late")
+    client = sign_in(officer)
+    first = queries_for(client, "/staff/search/", "post", q="taxi")
+    for day in (4, 5, 6, 7):
+        make_complaint(received_on=D(2024, 6, day), summary="Taxi late again")
+    assert queries_for(client, "/staff/search/", "post", q="taxi") == first
+    assert first <= 10
+
+
+def test_html_in_a_complaint_is_escaped(officer, sign_in, make_complaint):
+    make_complaint(summary="<b>bold</b> taxi")
+    html = search(sign_in(officer), "taxi").content.decode()
+    assert "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; taxi" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgresql_full_text_uses_stemming_and_its_index(officer, found):
+    """'arrived' finds 'arrive' (English stemming); the plan can use the GIN index."""
+    result = queries.search_cases(user=officer, words="arrived")
+    assert [c.reference for c in result.cases] == [found[0].reference]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'casework_case_search_idx'"
+        )
+        assert "to_tsvector" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off")
+        document = selectors.SEARCH_DOCUMENT.format(t="")  # a fixed expression, no input
+        sql = f"EXPLAIN SELECT id FROM cases_case WHERE {document} @@ to_tsquery('taxi')"  # noqa: S608
+        cursor.execute(sql)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "casework_case_search_idx" in plan

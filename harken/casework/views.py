@@ -1,0 +1,618 @@
+"""The staff case-work pages: caseload, team view, search, recording, the case page and
+every workflow action. Views read through selectors/queries and write through services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.views import View
+
+from harken.accounts.models import User
+from harken.cases import selectors, services
+from harken.cases.models import Case, Kind, Outcome
+from harken.cases.services import stage_dates
+from harken.core import access
+from harken.core.context_processors import CASEWORK, OFFICE
+from harken.core.dates import today
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.forms import add_service_error
+from harken.core.panels import case_panels
+from harken.core.web import StaffRequiredMixin
+from harken.procedures.clocks import compute
+from harken.procedures.definitions import MILESTONE_LABELS
+
+from . import forms, queries
+from .actions import ACTIONS_BY_NAME, Action, CaseState, available
+from .notify import pass_on_compliment
+
+RECORDERS = frozenset(access.ACTION_ROLES["manage"])
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str:
+    """The query string of `params` with `changes` made and `drop` left out."""
+    data = params.copy()
+    for key in list(data):
+        if key in drop or key.rsplit("_", 1)[0] in drop or key == "page":
+            del data[key]
+    for key, value in changes.items():
+        if value in (None, ""):
+            data.pop(key, None)
+        else:
+            data[key] = str(value)
+    encoded = urlencode(sorted((k, v) for k in data for v in data.getlist(k) if v != ""))
+    return f"?{encoded}" if encoded else "?"
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+# --- Caseload -------------------------------------------------------------------------------
+
+# The caseload's columns: (sort key or "", heading).
+COLUMNS = (
+    ("reference", "Reference"),
+    ("kind", "Kind"),
+    ("", "Summary"),
+    ("stage", "Stage"),
+    ("deadline", "Next deadline"),
+    ("", "Status"),
+    ("", "Assigned to"),
+    ("received", "Received"),
+)
+PLAIN_HEADER = [{"label": label} for _, label in COLUMNS]
+
+
+class CaseloadView(StaffRequiredMixin, View):
+    """What needs the user's attention first: open work sorted by the next deadline.
+
+    /staff/ is where signing in lands; report viewers, who see no case records, are sent on
+    to the reports instead of a refusal.
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        if user.role not in CASEWORK:
+            try:
+                return redirect("reports:index")
+            except NoReverseMatch:
+                raise PermissionDenied from None
+        form = forms.CaseloadFilterForm(request.GET, user=user)
+        filters = form.filters()
+        window = queries.DueWindow.now()
+        counts = queries.caseload_tag_counts(user=user, filters=filters, window=window)
+        page = queries.paginate(
+            queries.caseload(user=user, filters=filters, window=window),
+            number=_page_number(request),
+            total=queries.caseload_total(filters, counts),
+        )
+        return render(
+            request,
+            "casework/caseload.html",
+            {
+                "form": form,
+                "filters": filters,
+                "page": page,
+                "cases": page.items,
+                "tag_counts": [
+                    {
+                        "tag": tag,
+                        "label": label,
+                        "colour": colour,
+                        "count": min(counts[tag], queries.COUNT_CAP),
+                        "capped": counts[tag] > queries.COUNT_CAP,
+                        "url": _query(request.GET, drop=("tag", "overdue"), tag=tag),
+                        "current": filters.tag == tag,
+                    }
+                    for tag, (label, colour) in queries.TAGS.items()
+                ]
+                if counts
+                else [],
+                "selected": _selected_filters(form, request.GET),
+                "header": _sort_columns(request.GET, filters.sort),
+                "pages": _page_links(request.GET, page),
+                "can_record": user.role in RECORDERS,
+            },
+        )
+
+
+def _selected_filters(form: forms.CaseloadFilterForm, params: QueryDict) -> list[dict[str, str]]:
+    """The filters in force, each with the link that removes it (the MOJ filter pattern)."""
+    selected = []
+    for name, field in form.fields.items():
+        if name == "sort":
+            continue
+        value = form.cleaned_data.get(name)
+        if value in (None, "", False) or (name == "status" and value == "open"):
+            continue
+        if hasattr(field, "choices"):
+            text = dict((str(k), v) for k, v in field.choices).get(str(value), str(value))
+        elif hasattr(value, "day"):
+            text = f"{value.day} {value:%B %Y}"
+        else:
+            text = "Yes"
+        selected.append(
+            {"label": str(field.label), "value": str(text), "url": _query(params, drop=(name,))}
+        )
+    return selected
+
+
+def _sort_columns(params: QueryDict, current: str) -> list[dict[str, str]]:
+    """The table's headings; a sortable one links to its sort and says how it is sorted."""
+    columns = []
+    for key, label in COLUMNS:
+        if not key:
+            columns.append({"label": label})
+            continue
+        aria = ""
+        target = key
+        if current == key:
+            aria, target = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            aria, target = "descending", key
+        columns.append({"label": label, "aria": aria, "url": _query(params, sort=target)})
+    return columns
+
+
+def _page_links(params: QueryDict, page: queries.Page) -> dict[str, Any]:
+    """Previous/next and a window of numbered pages (GOV.UK pagination)."""
+    last = page.last_number
+    numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for n in numbers:
+        if previous and n - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "url": _query(params, page=n), "current": n == page.number})
+        previous = n
+    return {
+        "items": items if last > 1 else [],
+        "previous": _query(params, page=page.number - 1) if page.number > 1 else "",
+        "next": _query(params, page=page.number + 1) if page.has_next else "",
+    }
+
+
+# --- Team view ------------------------------------------------------------------------------
+
+
+class TeamView(StaffRequiredMixin, View):
+    """Open work per person and per team, and what is overdue: to balance allocation."""
+
+    allowed_roles = OFFICE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        workload = queries.team_workload(user=_user(request))
+        return render(request, "casework/team.html", {"workload": workload})
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+class SearchView(StaffRequiredMixin, View):
+    """Search by reference, a person's name or words. The search is POSTed so that names
+    never appear in addresses or server logs."""
+
+    allowed_roles = CASEWORK
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "casework/search.html", {"form": forms.SearchForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = forms.SearchForm(request.POST)
+        result = None
+        if form.is_valid():
+            result = queries.search_cases(user=_user(request), words=form.cleaned_data["q"])
+            words = form.cleaned_data["q"].strip().upper()
+            if len(result.cases) == 1 and result.cases[0].reference == words:
+                return redirect("casework:case", reference=result.cases[0].reference)
+        return render(
+            request,
+            "casework/search.html",
+            {"form": form, "result": result, "header": PLAIN_HEADER, "limit": queries.SEARCH_LIMIT},
+        )
+
+
+# --- Recording ------------------------------------------------------------------------------
+
+
+class NewCaseView(StaffRequiredMixin, View):
+    """Record a contact, complaint, compliment or representation taken by phone, e-mail,
+    letter, text or in person; people already recorded are found before adding anyone."""
+
+    allowed_roles = RECORDERS
+
+    def forms(
+        self, request: HttpRequest
+    ) -> tuple[forms.NewCaseForm, forms.PersonForm, forms.PersonForm]:
+        data = request.POST if request.method == "POST" else None
+        user = _user(request)
+        return (
+            forms.NewCaseForm(data),
+            forms.PersonForm(data, user=user, role="complainant", prefix="complainant"),
+            forms.PersonForm(data, user=user, role="child", prefix="child"),
+        )
+
+    def render(
+        self, request: HttpRequest, main: Any, complainant: Any, child: Any, **extra: Any
+    ) -> HttpResponse:
+        all_forms = [main, complainant, child]
+        return render(
+            request,
+            "casework/new_case.html",
+            {
+                "form": main,
+                "complainant": complainant,
+                "child": child,
+                "all_forms": all_forms,
+                "has_errors": any(f.is_bound and f.errors for f in all_forms),
+                **extra,
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(request, *self.forms(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        main, complainant, child = self.forms(request)
+        if "find" in request.POST:
+            # Look people up without judging the rest of the form yet.
+            for form in (main, complainant, child):
+                form.is_valid()
+                form.errors.clear()
+            for person in (complainant, child):
+                if person.has_name or person.data.get(person.add_prefix("email")):
+                    person.find()
+            return self.render(request, main, complainant, child, searched=True)
+        valid = [f.is_valid() for f in (main, complainant, child)]
+        if not all(valid):
+            return self.render(request, main, complainant, child)
+        data = main.cleaned_data
+        people = [p for p in (complainant.person_input(), child.person_input()) if p is not None]
+        try:
+            case = services.case_create(
+                actor=_user(request),
+                kind=data["kind"],
+                channel=data["channel"],
+                received_on=data["received_on"],
+                summary=data["summary"],
+                details=data.get("details", ""),
+                teams=data.get("teams") or [],
+                themes=data.get("themes") or [],
+                procedure_code=(data.get("procedure") or None)
+                if data["kind"] == Kind.COMPLAINT
+                else None,
+                people=people,
+                elements=main.element_inputs(),
+                restricted=data.get("restricted", False),
+                grounds_arose_on=data.get("grounds_arose_on")
+                if data["kind"] == Kind.COMPLAINT
+                else None,
+                late_complaint_reason=data.get("late_complaint_reason", ""),
+                assigned_to=data.get("assigned_to"),
+                praised_worker=data.get("praised_worker", ""),
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except ApplicationError as exc:
+            target = (
+                complainant
+                if set(exc.field_errors) & set(forms.PersonForm.DETAIL_FIELDS)
+                and set(exc.field_errors).isdisjoint(main.fields)
+                else main
+            )
+            add_service_error(target, exc)
+            return self.render(request, main, complainant, child)
+        messages.success(request, f"{case.get_kind_display()} {case.reference} recorded.")
+        return redirect("casework:case", reference=case.reference)
+
+
+class ComplimentView(StaffRequiredMixin, View):
+    """Log compliments quickly: the form stays on the page, ready for the next one."""
+
+    allowed_roles = RECORDERS
+    STICKY = ("channel", "received_on", "team")
+    SESSION_KEY = "casework_compliment_defaults"
+
+    def initial(self, request: HttpRequest) -> dict[str, Any]:
+        saved = request.session.get(self.SESSION_KEY, {})
+        initial: dict[str, Any] = {"channel": "email", "received_on": today()}
+        if saved.get("channel"):
+            initial["channel"] = saved["channel"]
+        if saved.get("team"):
+            initial["team"] = saved["team"]
+        return initial
+
+    def render(self, request: HttpRequest, form: forms.ComplimentForm) -> HttpResponse:
+        recent = queries.recent_compliments(user=_user(request))
+        return render(request, "casework/compliment.html", {"form": form, "recent": recent})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(request, forms.ComplimentForm(initial=self.initial(request)))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = forms.ComplimentForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, form)
+        data = form.cleaned_data
+        user = _user(request)
+        team = data.get("team")
+        text = data["text"].strip()
+        try:
+            with transaction.atomic():
+                case = services.case_create(
+                    actor=user,
+                    kind=Kind.COMPLIMENT,
+                    channel=data["channel"],
+                    received_on=data["received_on"],
+                    summary=" ".join(text.split())[:200],
+                    details=text,
+                    teams=[team] if team else [],
+                    people=form.person_inputs(),
+                    praised_worker=data.get("praised_worker", ""),
+                )
+                recipients: list[str] = []
+                if data.get("pass_on"):
+                    recipients = [data["worker_email"]] if data.get("worker_email") else []
+                    recipients += [u.email for u in queries.team_managers(case)]
+                    if not recipients:
+                        raise ApplicationError.for_field(
+                            "worker_email",
+                            "The team has no manager with an e-mail address: enter the "
+                            "worker's e-mail address.",
+                        )
+                    pass_on_compliment(case=case, on=today(), recipients=recipients, actor=user)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            return self.render(request, form)
+        request.session[self.SESSION_KEY] = {
+            "channel": data["channel"],
+            "team": team.pk if team else None,
+        }
+        url = reverse("casework:case", kwargs={"reference": case.reference})
+        if recipients:
+            message = format_html(
+                'Compliment <a class="govuk-notification-banner__link" href="{}">{}</a> logged '
+                "and passed on to {} {}.",
+                url,
+                case.reference,
+                len(recipients),
+                "person" if len(recipients) == 1 else "people",
+            )
+        else:
+            message = format_html(
+                'Compliment <a class="govuk-notification-banner__link" href="{}">{}</a> logged.',
+                url,
+                case.reference,
+            )
+        messages.success(request, message)
+        return redirect("casework:compliment")
+
+
+# --- The case page --------------------------------------------------------------------------
+
+
+def _get_case(request: HttpRequest, reference: str) -> Case:
+    try:
+        return selectors.case_get(user=_user(request), reference=reference)
+    except AccessDenied as exc:
+        raise Http404("No such case") from exc
+
+
+def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
+    """Each stage with its milestones, deadlines and appointments, for display."""
+    rows = []
+    spec = state.spec
+    for stage in state.stages:
+        stage_def = spec.stage(stage.number) if spec else None
+        milestones = []
+        steps: list[dict[str, Any]] = []
+        if stage_def is not None:
+            dates = stage_dates(stage)
+            for milestone in stage_def.milestones:
+                milestones.append(
+                    {"label": MILESTONE_LABELS[milestone], "date": dates.get(milestone)}
+                )
+            if stage_def.steps:
+                extensions = list(stage.extensions.all())
+                clock = compute(
+                    stage_def,
+                    dates,
+                    extended_to=max((e.new_due_on for e in extensions), default=None),
+                    paused_reason=stage.paused_reason,
+                    clock_started_on=stage.clock_override_on,
+                )
+                for step in stage_def.steps:
+                    deadline = clock.step_dues.get(step.key)
+                    steps.append(
+                        {
+                            "label": step.label,
+                            "due": deadline.due if deadline else None,
+                            "done": dates.get(step.ends_at),
+                            "explanation": deadline.explain() if deadline else "",
+                        }
+                    )
+        rows.append(
+            {
+                "stage": stage,
+                "name": stage_def.name if stage_def else f"Stage {stage.number}",
+                "response_label": stage_def.response_label if stage_def else "response",
+                "milestones": milestones,
+                "steps": steps,
+                "extensions": sorted(stage.extensions.all(), key=lambda e: e.new_due_on),
+                "appointments": sorted(stage.appointments.all(), key=lambda a: a.appointed_on),
+                "current": stage is state.stage,
+            }
+        )
+    return rows
+
+
+def _element_rows(state: CaseState) -> list[dict[str, Any]]:
+    """Each element with its outcome at each stage."""
+    # The selector prefetches elements without their theme and team: two queries for all.
+    prefetch_related_objects(state.elements, "theme", "team")
+    outcomes = {
+        (o.element_id, stage.number): Outcome(o.outcome).label
+        for stage in state.stages
+        for o in stage.outcomes.all()
+    }
+    return [
+        {
+            "element": element,
+            "outcomes": [outcomes.get((element.pk, s.number), "") for s in state.stages],
+        }
+        for element in state.elements
+    ]
+
+
+class CaseView(StaffRequiredMixin, View):
+    """Everything about one case; each view is logged as a read."""
+
+    allowed_roles = CASEWORK
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        user = _user(request)
+        case = _get_case(request, reference)
+        state = CaseState(case)
+        allowed = available(user, state)
+        window = queries.DueWindow.now()
+        tag = ""
+        if case.status == "open":
+            tag = next((t for t in queries.TAGS if _matches(case, t, window)), "")
+        note_action = ACTIONS_BY_NAME["note"]
+        other_open = list(queries.other_open_cases(user=user, case=case))
+        return render(
+            request,
+            "casework/case.html",
+            {
+                "case": case,
+                "state": state,
+                "tag": tag,
+                "stage_actions": [(a, a.title(state)) for a in allowed if a.group == "stage"],
+                "record_actions": [(a, a.title(state)) for a in allowed if a.group == "record"],
+                "case_actions": [
+                    (a, a.title(state)) for a in allowed if a.group == "case" and a.name != "note"
+                ],
+                "can_edit_people": any(a.name == "edit-person" for a in allowed),
+                "note_form": forms.NoteForm(state=state, user=user)
+                if note_action.allowed(user, state)
+                else None,
+                "stages": _stage_rows(state),
+                "elements": _element_rows(state),
+                "parties": sorted(
+                    case.parties.all(), key=lambda p: (p.role != "complainant", p.pk)
+                ),
+                "other_open": other_open,
+                "other_people": {party.person_id for party in other_open},
+                # The linked contact or complaint, only when the user may see it too.
+                "progressed_to": access.visible_cases(user)
+                .filter(progressed_from=case)
+                .only("reference")
+                .first()
+                if case.kind == Kind.CONTACT
+                else None,
+                "progressed_from": case.progressed_from
+                if case.progressed_from and access.can_view_case(user, case.progressed_from)
+                else None,
+                "safeguarding": list(case.safeguarding.all()),
+                "events": list(queries.timeline(case)),
+                "notes": list(queries.case_notes(case)),
+                "case_panels": case_panels(),
+            },
+        )
+
+
+def _matches(case: Case, tag: str, window: queries.DueWindow) -> bool:
+    """The status tag of one case already in memory (the same rules as DueWindow.q)."""
+    due = case.next_due_on
+    if tag == queries.Tag.OVERDUE:
+        return due is not None and due < window.today
+    if tag == queries.Tag.DUE_SOON:
+        return due is not None and window.today <= due <= window.soon
+    if tag == queries.Tag.PAUSED:
+        return case.paused
+    return True
+
+
+class CaseActionView(StaffRequiredMixin, View):
+    """Every workflow action, driven by the table in `actions.py`."""
+
+    allowed_roles = CASEWORK
+
+    def setup_action(
+        self, request: HttpRequest, reference: str, name: str
+    ) -> tuple[Action, CaseState]:
+        action = ACTIONS_BY_NAME.get(name)
+        if action is None:
+            raise Http404("No such action")
+        case = _get_case(request, reference)
+        if _user(request).role not in access.ACTION_ROLES[action.permission]:
+            raise PermissionDenied
+        return action, CaseState(case)
+
+    def make_form(self, request: HttpRequest, action: Action, state: CaseState) -> Any:
+        data = request.POST if request.method == "POST" else None
+        return action.form(data, state=state, user=_user(request), params=request.GET)
+
+    def render_form(
+        self, request: HttpRequest, action: Action, state: CaseState, form: Any
+    ) -> HttpResponse:
+        return render(
+            request,
+            action.template,
+            {
+                "case": state.case,
+                "state": state,
+                "action": action,
+                "title": action.title(state),
+                "form": form,
+            },
+        )
+
+    def not_now(self, request: HttpRequest, action: Action, state: CaseState) -> HttpResponse:
+        messages.info(request, f"“{action.title(state)}” does not apply to this case now.")
+        return redirect("casework:case", reference=state.case.reference)
+
+    def get(self, request: HttpRequest, reference: str, name: str) -> HttpResponse:
+        action, state = self.setup_action(request, reference, name)
+        if not action.applies(state):
+            return self.not_now(request, action, state)
+        return self.render_form(request, action, state, self.make_form(request, action, state))
+
+    def post(self, request: HttpRequest, reference: str, name: str) -> HttpResponse:
+        action, state = self.setup_action(request, reference, name)
+        if not access.can_act(_user(request), state.case, action.permission):
+            raise PermissionDenied
+        if not action.applies(state):
+            return self.not_now(request, action, state)
+        form = self.make_form(request, action, state)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    result = action.run(state, _user(request), form)
+            except AccessDenied as exc:
+                raise PermissionDenied from exc
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, action.done)
+                target = result if isinstance(result, Case) else state.case
+                return HttpResponseRedirect(
+                    reverse("casework:case", kwargs={"reference": target.reference})
+                )
+        return self.render_form(request, action, state, form)
