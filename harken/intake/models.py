@@ -1,0 +1,108 @@
+"""What the public online forms store: each submission as sent, and its files.
+
+A `Submission` is written in the same transaction as the case it becomes, before any e-mail
+is attempted; its `key` (issued when the person started the form) is unique, so a double
+click or a resubmitted page finds the first submission instead of making a second.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.db import models
+from django.utils import timezone
+
+
+class FormKind(models.TextChoices):
+    COMPLAINT = "complaint", "Make a complaint"
+    YOUNG_PERSON = "young_person", "Young person's complaint"
+    COMPLIMENT = "compliment", "Pay a compliment"
+    COMMENT = "comment", "Ask a question or make a comment"
+
+
+class EmailStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "No e-mail address given"
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Gave up after repeated failures"
+
+
+class Submission(models.Model):
+    """One completed online form, exactly as the person sent it."""
+
+    form = models.CharField(max_length=20, choices=FormKind.choices)
+    # Issued when the person started the form: the same key can only ever make one record.
+    key = models.UUIDField(unique=True)
+    # The answers to every question that applied, as sent (dates as ISO text).
+    answers = models.JSONField(default=dict)
+    case = models.OneToOneField(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="online_submission",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Flags an officer must see first, kept as columns so they can be queried.
+    unsafe = models.BooleanField(default=False)
+    advocate_requested = models.BooleanField(default=False)
+    # The confirmation e-mail: sent through the task queue after the commit, retried.
+    email = models.EmailField(max_length=254, blank=True)
+    email_status = models.CharField(
+        max_length=12, choices=EmailStatus.choices, default=EmailStatus.NOT_NEEDED
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_last_error = models.CharField(max_length=500, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["email_status", "email_next_attempt_at"], name="intake_email_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.case.reference if self.case else self.key}"
+
+    @property
+    def safe_now_words(self) -> str:
+        return {"yes": "Yes", "no": "No", "not_sure": "I'm not sure"}.get(
+            str(self.answers.get("safe_now", "")), ""
+        )
+
+    def answer_rows(self) -> list[dict[str, object]]:
+        """The answers as the person saw them on the check-your-answers page."""
+        from .journeys import BY_FORM, summary_sections
+
+        return summary_sections(BY_FORM[self.form], self.answers)
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # The person's file name never reaches the disk: a random name, the type's extension.
+    now = timezone.now()
+    extension = PurePosixPath(filename).suffix.lower()[:6]
+    return f"intake/{now:%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(models.Model):
+    """A file sent with a form. Stored when uploaded; linked to the submission when sent."""
+
+    journey_key = models.UUIDField(db_index=True)
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

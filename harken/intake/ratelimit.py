@@ -1,0 +1,66 @@
+"""Per-client limits on the public forms, counted in Django's cache.
+
+Fixed windows: each client's count for the current minute (or hour) is one cache key that
+expires with the window. The default local-memory cache counts per server process; a site
+with several processes or servers must point CACHES at a shared cache (the database cache
+table or Redis) for the limits to hold across them (docs/public-forms.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    count: int
+    seconds: int
+
+
+def posts_limit() -> Limit:
+    return Limit("posts", settings.HARKEN_INTAKE_POSTS_PER_MINUTE, 60)
+
+
+def submissions_limit() -> Limit:
+    return Limit("submissions", settings.HARKEN_INTAKE_SUBMISSIONS_PER_HOUR, 3600)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP: the socket's, or the one the trusted proxies say they were sent by."""
+    proxies = settings.HARKEN_INTAKE_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def hit(request: HttpRequest, limit: Limit) -> int | None:
+    """Count one use; return the seconds to wait if the client is over the limit, else None."""
+    if not settings.HARKEN_INTAKE_RATE_LIMITS:
+        return None
+    now = time.time()
+    window = int(now // limit.seconds)
+    # Addresses are hashed: the cache holds counts, not who sent what.
+    client = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
+    key = f"harken:intake:{limit.scope}:{client}:{window}"
+    cache.add(key, 0, timeout=limit.seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=limit.seconds + 5)
+        count = 1
+    if count > limit.count:
+        return max(1, int(limit.seconds - (now % limit.seconds)))
+    return None

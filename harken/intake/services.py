@@ -1,0 +1,616 @@
+"""Turning an online form into a record, storing its files, and the confirmation e-mail.
+
+Store first: the submission, its files and the case are committed in one transaction and
+the reference issued before any e-mail is attempted. The e-mail is queued after the commit
+and retried with back-off; a failure of the mail server or a worker never loses or repeats
+the submission, and the unique `key` makes a double click or a resubmitted page find the
+first submission rather than make a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import PurePath
+from typing import Any
+
+import filetype
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from harken.accounts.models import Team
+from harken.cases.models import Case, Kind, PartyRole, Relationship
+from harken.cases.services import PersonInput, case_create
+from harken.core.dates import format_date, today
+from harken.core.errors import ApplicationError
+from harken.documents.services import scan_upload
+from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
+from harken.procedures.services import current_version
+
+from .journeys import BY_FORM, Journey, flatten
+from .models import Attachment, EmailStatus, FormKind, Submission
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PROCEDURE = "children-statutory"
+LATE_REASON = "Submitted online; to be considered."
+# Minutes to wait before each retry of a confirmation e-mail that failed.
+RETRY_MINUTES = (1, 5, 15, 60, 180, 360, 720)
+# A worker that claimed an e-mail this long ago and never finished is presumed dead.
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+# What a file may be, judged by its content (not its name): MIME type -> extension.
+ALLOWED_TYPES: dict[str, str] = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/rtf": "rtf",
+}
+ALLOWED_TYPES_TEXT = "PDF, Word (DOC, DOCX or ODT), RTF, JPG, PNG, GIF, WEBP or HEIC"
+
+RELATIONSHIP_WORDS = {
+    "child": "a child or young person",
+    "parent": "a parent",
+    "carer": "a carer or family member",
+    "foster_carer": "a foster carer",
+    "special_guardian": "a special guardian",
+    "advocate": "an advocate",
+    "professional": "a professional",
+    "other": "someone else",
+}
+ANSWER_WORDS = {"yes": "yes", "no": "no", "not_sure": "not sure"}
+
+
+def max_file_bytes() -> int:
+    return int(settings.HARKEN_INTAKE_MAX_FILE_MB) * 1024 * 1024
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+def clean_file_name(name: str) -> str:
+    """The person's file name, safe to show: no folders, control or direction characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return Truncator(kept).chars(150) or "file"
+
+
+@transaction.atomic
+def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachment:
+    """Keep a file sent with a form, if its content is an allowed type and it is not too big."""
+    limit = int(settings.HARKEN_INTAKE_MAX_FILES)
+    held = Attachment.objects.filter(journey_key=journey_key, submission=None).count()
+    if held >= limit:
+        raise ApplicationError.for_field("file", f"You can only send up to {limit} files")
+    size = upload.size or 0
+    if size == 0:
+        raise ApplicationError.for_field("file", "The selected file is empty")
+    if size > max_file_bytes():
+        raise ApplicationError.for_field(
+            "file", f"The selected file must be smaller than {settings.HARKEN_INTAKE_MAX_FILE_MB}MB"
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise ApplicationError.for_field(
+            "file", f"The selected file must be a {ALLOWED_TYPES_TEXT}"
+        )
+    # Checked for viruses like every staff upload (ClamAV, when configured).
+    scan_upload(
+        upload,
+        log_context="online form attachment",
+        infected_message="The selected file contains a virus, so it has not been sent",
+        unavailable_message="The selected file could not be checked, so it has not been sent. "
+        "Try again in a few minutes",
+    )
+    upload.seek(0)
+    attachment = Attachment(
+        journey_key=journey_key,
+        original_name=clean_file_name(upload.name or ""),
+        content_type=kind.mime,
+        size=size,
+    )
+    attachment.file.save(f"upload.{ALLOWED_TYPES[kind.mime]}", upload, save=False)
+    stored = str(attachment.file.name)
+    # The file is written before the row: remove it if the row cannot be written.
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, journey_key: uuid.UUID, attachment_id: int) -> None:
+    """Take a file back out of a form that has not been sent yet."""
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, journey_key=journey_key, submission=None
+    ).first()
+    if attachment is None:
+        return
+    name = str(attachment.file.name)
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(partial(storage.delete, name))
+
+
+def abandoned_attachments_delete(*, older_than: dt.datetime) -> int:
+    """Delete files uploaded to forms that were never sent (the session has expired)."""
+    count = 0
+    for attachment in Attachment.objects.filter(submission=None, created_at__lt=older_than):
+        name, storage = str(attachment.file.name), attachment.file.storage
+        attachment.delete()
+        storage.delete(name)
+        count += 1
+    return count
+
+
+# --- From answers to a case -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Triage:
+    kind: str
+    procedure_code: str | None
+    spec: ProcedureDef | None
+
+
+def _team(answers: dict[str, Any]) -> Team | None:
+    value = str(answers.get("team") or "")
+    if not value.isdigit():
+        return None
+    return Team.objects.filter(pk=int(value), active=True).first()
+
+
+def _procedure_code(team: Team | None) -> str:
+    if team is not None and team.default_procedure_code:
+        return team.default_procedure_code
+    return DEFAULT_PROCEDURE
+
+
+def triage(form: str, answers: dict[str, Any], team: Team | None) -> Triage:
+    """What the form becomes: the council's setting decides how complaints arrive."""
+    if form in (FormKind.COMPLAINT, FormKind.YOUNG_PERSON):
+        code = _procedure_code(team)
+        spec = current_version(code).spec
+        if settings.HARKEN_WEB_TRIAGE == "complaint":
+            return Triage(Kind.COMPLAINT, code, spec)
+        return Triage(Kind.CONTACT, None, spec)
+    if form == FormKind.COMPLIMENT:
+        return Triage(Kind.COMPLIMENT, None, None)
+    kind = str(answers.get("comment_type") or Kind.COMMENT)
+    if kind not in (Kind.ENQUIRY, Kind.COMMENT, Kind.SUGGESTION):
+        kind = Kind.COMMENT
+    return Triage(kind, None, None)
+
+
+def _is_late(happened_on: dt.date | None, received_on: dt.date, months: int | None) -> bool:
+    if happened_on is None or months is None:
+        return False
+    return received_on > happened_on + relativedelta(months=months)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _person_details(answers: dict[str, Any]) -> dict[str, Any]:
+    how = answers.get("contact_preference") or ""
+    details: dict[str, Any] = {
+        "first_name": answers.get("first_name", ""),
+        "last_name": answers.get("last_name", ""),
+        "contact_preference": how,
+        "email": answers.get("email", "") if how == "email" else "",
+        "phone": (answers.get("phone") if how == "phone" else answers.get("mobile")) or "",
+        "address": answers.get("address", "") if how == "post" else "",
+        "postcode": answers.get("postcode", "") if how == "post" else "",
+        "accessibility_needs": answers.get("accessibility_needs", ""),
+        "language": answers.get("language", ""),
+    }
+    if answers.get("date_of_birth"):
+        details["date_of_birth"] = _date(answers["date_of_birth"])
+    return details
+
+
+def _people(form: str, answers: dict[str, Any]) -> list[PersonInput]:
+    people = []
+    details = _person_details(answers)
+    if details["first_name"] or details["last_name"]:
+        if form == FormKind.YOUNG_PERSON:
+            relationship = Relationship.CHILD
+        else:
+            relationship = answers.get("relationship", "")
+        people.append(
+            PersonInput(role=PartyRole.COMPLAINANT, relationship=relationship, details=details)
+        )
+    if answers.get("for_child") == "yes" and answers.get("relationship") != "child":
+        child: dict[str, Any] = {
+            "first_name": answers.get("child_first_name", ""),
+            "last_name": answers.get("child_last_name", ""),
+        }
+        if answers.get("child_date_of_birth"):
+            child["date_of_birth"] = _date(answers["child_date_of_birth"])
+        knows = {"yes": True, "no": False}.get(answers.get("child_knows", ""))
+        people.append(PersonInput(role=PartyRole.CHILD, child_knows=knows, details=child))
+    return people
+
+
+def _story(form: str, answers: dict[str, Any]) -> str:
+    for name in ("what_happened", "compliment", "message"):
+        if answers.get(name):
+            return str(answers[name])
+    return ""
+
+
+def case_summary(form: str, answers: dict[str, Any], *, unsafe: bool) -> str:
+    words = " ".join(_story(form, answers).split())
+    prefix = "SAFETY: may not be safe now. " if unsafe else ""
+    return prefix + Truncator(words).chars(150)
+
+
+def case_details(
+    journey: Journey,
+    answers: dict[str, Any],
+    *,
+    team: Team | None,
+    late: bool,
+) -> str:
+    """The person's words exactly, with what they told us about them, for the officer."""
+    lines: list[str] = []
+    if answers.get("safe_now") in ("no", "not_sure"):
+        lines += [
+            f"SAFETY: asked 'Are you safe right now?', the young person answered "
+            f"'{ANSWER_WORDS[answers['safe_now']]}'. Check on them today.",
+            "",
+        ]
+    lines += [f"Sent with the online form '{journey.name}'.", ""]
+
+    def block(title: str, name: str) -> None:
+        if answers.get(name):
+            lines.extend([f"{title}:", str(answers[name]), ""])
+
+    block("What happened", "what_happened")
+    block("Compliment", "compliment")
+    block("Question or comment", "message")
+    if journey.form in (FormKind.COMPLAINT, FormKind.YOUNG_PERSON):
+        when = _date(answers.get("happened_on"))
+        lines.append(
+            f"When it happened: {format_date(when) if when else 'not given'}"
+            + (" (more than a year before it was sent)" if late else "")
+        )
+        block("Why they are telling us now", "late_reason")
+    block("Who or what it is about", "about")
+    if "team" in answers:
+        lines.append(f"Service or team: {team.name if team else 'not sure'}")
+    block("Who the compliment is for", "praised_worker")
+    block("What would put things right", "put_right")
+    if answers.get("relationship"):
+        lines.append(f"The person sending it is {RELATIONSHIP_WORDS[answers['relationship']]}.")
+    if answers.get("for_child") == "yes":
+        lines.append(
+            "Complaining for a child or young person; the child knows: "
+            f"{ANSWER_WORDS.get(answers.get('child_knows', ''), 'not given')}."
+        )
+    if answers.get("advocate"):
+        lines.append(
+            "Would like an advocate: "
+            f"{ANSWER_WORDS[answers['advocate']]}"
+            + (" (wants to know more)" if answers["advocate"] == "not_sure" else "")
+            + "."
+        )
+    if answers.get("files"):
+        lines.append(f"Documents and photos sent: {len(answers['files'])}.")
+    return "\n".join(lines).strip()
+
+
+@transaction.atomic
+def _create(journey: Journey, key: uuid.UUID, answers: dict[str, Any]) -> Submission:
+    received_on = today()
+    team = _team(answers)
+    decided = triage(journey.form, answers, team)
+    happened_on = _date(answers.get("happened_on"))
+    late = _is_late(
+        happened_on, received_on, decided.spec.time_limit_months if decided.spec else 12
+    )
+    late_reason = ""
+    if late:
+        late_reason = LATE_REASON
+        if answers.get("late_reason"):
+            late_reason += f" Their reason: {answers['late_reason']}"
+    unsafe = answers.get("safe_now") in ("no", "not_sure")
+    email = answers.get("email", "") if answers.get("contact_preference") == "email" else ""
+    submission = Submission.objects.create(
+        form=journey.form,
+        key=key,
+        answers=answers,
+        unsafe=unsafe,
+        advocate_requested=answers.get("advocate") == "yes",
+        email=email,
+        email_status=EmailStatus.PENDING if email else EmailStatus.NOT_NEEDED,
+    )
+    # The files the person saw listed on the check-your-answers page, and only those.
+    file_ids = [int(item["id"]) for item in answers.get("files", [])]
+    if file_ids:
+        Attachment.objects.filter(pk__in=file_ids, journey_key=key, submission=None).update(
+            submission=submission
+        )
+    # Everything after case_create is kept short: it holds the reference counter's lock.
+    case = case_create(
+        actor=None,
+        kind=decided.kind,
+        channel="web",
+        received_on=received_on,
+        summary=case_summary(journey.form, answers, unsafe=unsafe),
+        details=case_details(journey, answers, team=team, late=late),
+        teams=[team] if team else [],
+        procedure_code=decided.procedure_code,
+        people=_people(journey.form, answers),
+        grounds_arose_on=happened_on,
+        late_complaint_reason=late_reason[:2000],
+        praised_worker=str(answers.get("praised_worker") or "")[:200],
+    )
+    submission.case = case
+    submission.save(update_fields=["case"])
+    if email:
+        transaction.on_commit(partial(confirmation_enqueue, submission.pk), robust=True)
+    return submission
+
+
+def submission_create(
+    *, journey: Journey, key: uuid.UUID, saved: dict[str, dict[str, Any]]
+) -> tuple[Submission, bool]:
+    """Make the record for a completed form, once. Returns (submission, created).
+
+    The key is unique: a form sent again (or twice at once) finds the first record."""
+    answers = flatten(journey, saved)
+    try:
+        submission = _create(journey, key, answers)
+    except IntegrityError:
+        # The same form sent twice at once: the other request made it first.
+        existing = Submission.objects.filter(key=key).select_related("case").first()
+        if existing is None:
+            raise
+        return existing, False
+    return submission, True
+
+
+# --- What happens next ------------------------------------------------------------------------
+
+
+def _days(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
+
+
+def _stage_words(stage: StageDef) -> str:
+    if stage.response_days is None:
+        return "There is no fixed time for the reply, but we will keep you up to date."
+    start = (
+        "of telling you we've received it"
+        if stage.clock_starts == ClockStart.ACKNOWLEDGEMENT
+        else "of receiving it"
+    )
+    words = f"The council normally replies within {_days(stage.response_days)} {start}"
+    if stage.max_response_days and stage.max_response_days > stage.response_days:
+        words += (
+            f", or up to {_days(stage.max_response_days)} if it is complicated "
+            "(we will tell you if it is)"
+        )
+    return words + "."
+
+
+def _after_words(spec: ProcedureDef, young: bool) -> str:
+    later = len(spec.stages) - 1
+    if young:
+        return (
+            "If you're not happy with our answer, you can ask for someone independent to look "
+            "at it. After that, you can ask the Local Government and Social Care Ombudsman."
+        )
+    if later <= 0:
+        return (
+            "If you're not happy with the reply, you can ask the Local Government and Social "
+            "Care Ombudsman to look at it."
+        )
+    stages = "a further stage" if later == 1 else f"{later} further stages"
+    return (
+        f"If you're not happy with the reply, you can ask for your complaint to go to "
+        f"{stages}. After that, you can ask the Local Government and Social Care Ombudsman "
+        "to look at it."
+    )
+
+
+def next_steps(submission: Submission) -> list[str]:
+    """What happens next, with the procedure's deadlines in plain words."""
+    case: Case = submission.case  # type: ignore[assignment]
+    journey = BY_FORM[submission.form]
+    answers = submission.answers
+    young = journey.young
+    working_days = "Working days are Monday to Friday, not counting bank holidays."
+    if case.kind == Kind.COMPLIMENT:
+        steps = ["We'll pass your compliment on to the people it is about and their manager."]
+        if answers.get("contact_preference") not in (None, "", "none"):
+            steps.append("We'll let you know when we have.")
+        return steps
+    if case.kind in (Kind.ENQUIRY, Kind.COMMENT, Kind.SUGGESTION):
+        return [
+            f"We'll read your {case.get_kind_display().lower()} and reply by "
+            f"{format_date(case.due_on)} (within "
+            f"{_days(settings.HARKEN_CONTACT_RESPONSE_DAYS)}).",
+            working_days,
+        ]
+    spec = case.procedure_version.spec if case.procedure_version else None
+    if spec is None:
+        team = case.teams.first()
+        spec = current_version(_procedure_code(team)).spec
+    steps = []
+    if young:
+        steps.append(
+            "Someone from our feedback team will read what you've told us and get in touch "
+            f"by {format_date(case.next_due_on)}."
+            if case.kind == Kind.CONTACT
+            else "Someone from our feedback team will read what you've told us."
+        )
+        steps.append(
+            "You can have an advocate: someone who can help you say what you want. They are "
+            "on your side. Just ask us, or tell someone you trust."
+        )
+    if case.kind == Kind.CONTACT:
+        if not young:
+            steps.append(
+                "We'll read your complaint and contact you by "
+                f"{format_date(case.due_on)} (within "
+                f"{_days(settings.HARKEN_CONTACT_RESPONSE_DAYS)}) to talk about it. Often we "
+                "can put things right quickly."
+            )
+        steps.append(
+            "If it needs to be looked into formally, we'll tell you. "
+            + _stage_words(spec.stages[0])
+        )
+    else:
+        stage = case.stages.order_by("number").first()
+        if stage is not None and stage.acknowledgement_due_on:
+            steps.append(
+                "We'll let you know we have received your complaint by "
+                f"{format_date(stage.acknowledgement_due_on)}."
+            )
+        if stage is not None and stage.due_on:
+            steps.append(
+                f"We'll reply by {format_date(stage.due_on)}. " + _stage_words(spec.stages[0])
+            )
+        else:
+            steps.append(_stage_words(spec.stages[0]))
+    steps.append(_after_words(spec, young))
+    steps.append(working_days)
+    return steps
+
+
+# --- The confirmation e-mail ------------------------------------------------------------------
+
+
+def confirmation_enqueue(submission_id: int, *, run_after: dt.datetime | None = None) -> None:
+    """Put the e-mail on the task queue. A failure here is caught by the periodic re-queue."""
+    from .tasks import send_confirmation
+
+    try:
+        task = send_confirmation
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return
+            task = task.using(run_after=run_after)
+        task.enqueue(submission_id)
+    except Exception:
+        logger.exception("Could not queue the confirmation for submission %s", submission_id)
+
+
+def confirmation_message(submission: Submission) -> EmailMessage:
+    case: Case = submission.case  # type: ignore[assignment]
+    journey = BY_FORM[submission.form]
+    council = settings.HARKEN_COUNCIL_NAME
+    first_name = submission.answers.get("first_name") or ""
+    lines = [
+        f"Hello {first_name}".strip() + ",",
+        "",
+        f"Thank you for your {journey.noun}. We have received it.",
+        "",
+        f"Your reference number is {case.reference}. Please give it if you contact us.",
+        "",
+        "What happens next",
+        "",
+        *[line for step in next_steps(submission) for line in (step, "")],
+        "If you are worried about a child's safety, call the police on 999 if it is an "
+        "emergency. Children and young people can talk to Childline for free on 0800 1111.",
+        "",
+        "Please do not reply to this e-mail.",
+        "",
+        council,
+    ]
+    return EmailMessage(
+        subject=f"{council}: we have received your {journey.noun} ({case.reference})",
+        body="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[submission.email],
+    )
+
+
+def _claim(submission_id: int, now: dt.datetime) -> bool:
+    """Only one worker sends each e-mail: claim it, unless it is sent or not yet due."""
+    due = Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
+    claimable = (Q(email_status=EmailStatus.PENDING) & due) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    return bool(
+        Submission.objects.filter(claimable, pk=submission_id).update(
+            email_status=EmailStatus.SENDING,
+            email_claimed_at=now,
+            email_attempts=F("email_attempts") + 1,
+        )
+    )
+
+
+def confirmation_send(*, submission_id: int) -> bool:
+    """Send one confirmation e-mail. Returns False if there was nothing to send.
+
+    On failure the e-mail is put back to wait with back-off (a retry is queued where the
+    task backend can defer) and the error is raised, so the task shows as failed.
+    """
+    now = timezone.now()
+    if not _claim(submission_id, now):
+        return False
+    submission = Submission.objects.select_related("case").get(pk=submission_id)
+    try:
+        confirmation_message(submission).send()
+    except Exception as exc:
+        attempts = submission.email_attempts
+        gave_up = attempts >= settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS
+        wait = dt.timedelta(minutes=RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1])
+        Submission.objects.filter(pk=submission_id).update(
+            email_status=EmailStatus.FAILED if gave_up else EmailStatus.PENDING,
+            email_next_attempt_at=None if gave_up else now + wait,
+            email_claimed_at=None,
+            email_last_error=f"{type(exc).__name__}: {exc}"[:500],
+        )
+        logger.warning(
+            "Confirmation e-mail for submission %s failed (attempt %s): %s",
+            submission_id,
+            attempts,
+            type(exc).__name__,
+        )
+        if not gave_up:
+            confirmation_enqueue(submission_id, run_after=now + wait)
+        raise
+    Submission.objects.filter(pk=submission_id).update(
+        email_status=EmailStatus.SENT,
+        email_sent_at=timezone.now(),
+        email_claimed_at=None,
+        email_last_error="",
+    )
+    return True
+
+
+def confirmations_due(now: dt.datetime | None = None) -> Iterable[int]:
+    """Unsent e-mails that are due: waiting for a retry, or claimed by a worker that died."""
+    now = now or timezone.now()
+    due = Q(email_status=EmailStatus.PENDING) & (
+        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
+    )
+    stale = Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_TIMEOUT)
+    return list(Submission.objects.filter(due | stale).values_list("pk", flat=True))
