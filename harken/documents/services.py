@@ -1,0 +1,375 @@
+"""Every change to documents and letter templates: checked, stored and audited.
+
+A file is written to storage before its row; if the row or its timeline event cannot be
+saved, the file is deleted again (and `harken prune-document-files` removes any a rolled-back
+outer transaction left behind).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from harken.accounts.models import Role, User
+from harken.cases.models import Case
+from harken.core import access
+from harken.core.audit import record_event, set_fields
+from harken.core.dates import today
+from harken.core.errors import AccessDenied, ApplicationError
+
+from . import conf, filetypes, letters, scanning
+from .models import (
+    Document,
+    DocumentKind,
+    LetterKind,
+    LetterTemplate,
+    LetterTemplateRevision,
+    ScanStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+STORAGE_PREFIX = "documents/"
+TEMPLATE_EDITORS = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A file's facts, ready to be saved as a document."""
+
+    content: IO[bytes]
+    filename: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    scan_status: str = ScanStatus.NOT_SCANNED
+
+
+def _chunks(file: IO[bytes], size: int = 256 * 1024) -> Iterator[bytes]:
+    file.seek(0)
+    while chunk := file.read(size):
+        yield chunk
+
+
+def _sha256(file: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in _chunks(file):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _save_documents(
+    *,
+    case: Case,
+    actor: User,
+    files: list[_Stored],
+    kind: str,
+    description: str,
+    verb: str,
+    event: str,
+    template: LetterTemplate | None = None,
+) -> list[Document]:
+    """Write the files, then their rows and one timeline event in one transaction; if that
+    fails, delete the files again."""
+    names: list[str] = []
+    try:
+        for item in files:
+            item.content.seek(0)
+            names.append(
+                default_storage.save(
+                    f"{STORAGE_PREFIX}{uuid.uuid4().hex}{item.extension}", item.content
+                )
+            )
+        with transaction.atomic():
+            documents = [
+                Document.objects.create(
+                    case=case,
+                    kind=kind,
+                    filename=item.filename,
+                    storage_name=name,
+                    content_type=item.content_type,
+                    size=item.size,
+                    sha256=item.sha256,
+                    description=description,
+                    scan_status=item.scan_status,
+                    letter_template=template,
+                    letter_template_version=template.version if template else None,
+                    uploaded_by=actor,
+                )
+                for item, name in zip(files, names, strict=True)
+            ]
+            record_event(
+                case=case,
+                actor=actor,
+                verb=verb,
+                description=event,
+                changes={"documents": [None, ", ".join(d.filename for d in documents)]},
+            )
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise
+    return documents
+
+
+def _check_size(file: Any) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    if size == 0:
+        raise ApplicationError.for_field("file", "The selected file is empty")
+    if size > conf.max_upload_bytes():
+        raise ApplicationError.for_field(
+            "file", f"The selected file must be smaller than {conf.max_upload_mb()}"
+        )
+    return int(size)
+
+
+def scan_upload(
+    file: IO[bytes], *, log_context: str, infected_message: str, unavailable_message: str
+) -> str:
+    """Stream an upload to ClamAV (when configured); refuse it, beside the "file" field, if
+    it carries a virus, or if it could not be checked and scanning is required. Returns the
+    scan status. `log_context` names the place in logs: never a file or person's name."""
+    result = scanning.scan(_chunks(file))
+    if result.status == ScanStatus.INFECTED:
+        logger.warning("Upload refused: virus %s found (%s)", result.signature, log_context)
+        raise ApplicationError.for_field(
+            "file", infected_message.format(signature=result.signature)
+        )
+    if result.status == ScanStatus.ERROR:
+        logger.error("Virus scan failed (%s): %s", log_context, result.error)
+        if conf.clamd_required():
+            raise ApplicationError.for_field("file", unavailable_message)
+    return result.status
+
+
+def _scan(file: IO[bytes], *, case: Case, actor: User) -> str:
+    return scan_upload(
+        file,
+        log_context=f"case {case.reference}, user {actor.pk}",
+        infected_message="The selected file contains a virus ({signature}), so it has not been "
+        "saved. Tell your IT service desk where the file came from.",
+        unavailable_message="The selected file could not be checked for viruses, so it has not "
+        "been saved. Try again later.",
+    )
+
+
+def document_upload(*, case: Case, file: Any, actor: User, description: str = "") -> Document:
+    """Keep an uploaded file on the case: its type checked from its content, scanned for
+    viruses when clamd is configured, and the upload put on the case's timeline."""
+    access.ensure_can_act(actor, case, "note")
+    description = (description or "").strip()
+    if len(description) > 500:
+        raise ApplicationError.for_field(
+            "description", "The description must be 500 characters or fewer"
+        )
+    if file is None:
+        raise ApplicationError.for_field("file", "Select a file")
+    size = _check_size(file)
+    name = str(getattr(file, "name", "") or "")
+    file_type = filetypes.detect(file, name)
+    filename = filetypes.sanitise_filename(name, file_type)
+    digest = _sha256(file)
+    scan_status = _scan(file, case=case, actor=actor)
+    stored = _Stored(
+        content=file,
+        filename=filename,
+        content_type=file_type.mime,
+        extension=file_type.extension,
+        size=size,
+        sha256=digest,
+        scan_status=scan_status,
+    )
+    scan_notes: dict[str, str] = {
+        ScanStatus.CLEAN: " (no virus found)",
+        ScanStatus.ERROR: " (it could not be checked for viruses)",
+    }
+    scan_note = scan_notes.get(scan_status, "")
+    [document] = _save_documents(
+        case=case,
+        actor=actor,
+        files=[stored],
+        kind=DocumentKind.UPLOADED,
+        description=description,
+        verb="document_uploaded",
+        event=f"Document uploaded: {filename}{scan_note}",
+    )
+    return document
+
+
+# --- Letters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterFiles:
+    letter: letters.Letter
+    docx: bytes
+    pdf: bytes
+
+
+def letter_build(
+    *, case: Case, template: LetterTemplate, actor: User, text: str = "", on: dt.date | None = None
+) -> letters.Letter:
+    """The letter as it would be sent (for the preview); nothing is saved."""
+    access.ensure_can_act(actor, case, "respond")
+    if len(text or "") > 10000:
+        raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
+    context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
+    return letters.compose(
+        body=template.body,
+        context=context,
+        template_name=template.name,
+        kind_label=template.get_kind_display(),
+    )
+
+
+def letter_create(
+    *, case: Case, template: LetterTemplate, actor: User, text: str = "", on: dt.date | None = None
+) -> list[Document]:
+    """Make the letter as Word and PDF and keep both on the case, with a timeline event."""
+    if not template.active:
+        raise ApplicationError.for_field("template", "That letter template is no longer in use")
+    letter = letter_build(case=case, template=template, actor=actor, text=text, on=on)
+    files = []
+    for data, file_type in (
+        (letters.to_docx(letter), filetypes.DOCX),
+        (letters.to_pdf(letter), filetypes.PDF),
+    ):
+        files.append(
+            _Stored(
+                content=ContentFile(data),
+                filename=filetypes.sanitise_filename(
+                    letter.filename_stem + file_type.extension, file_type
+                ),
+                content_type=file_type.mime,
+                extension=file_type.extension,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+    return _save_documents(
+        case=case,
+        actor=actor,
+        files=files,
+        kind=DocumentKind.LETTER,
+        description=f"{template.name} (version {template.version})",
+        verb="letter_created",
+        event=f"Letter created from the template “{template.name}” (version "
+        f"{template.version}): {files[0].filename} and {files[1].filename}",
+        template=template,
+    )
+
+
+# --- Letter templates -----------------------------------------------------------------------
+
+
+def _ensure_editor(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_active and actor.role in TEMPLATE_EDITORS):
+        raise AccessDenied("Only feedback officers and administrators can change letter templates.")
+
+
+def _clean_template(*, kind: str, name: str, body: str, exclude_pk: int | None) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if kind not in LetterKind.values:
+        errors["kind"] = ["Choose what the letter is for"]
+    if not name:
+        errors["name"] = ["Enter a name for the template"]
+    elif len(name) > 120:
+        errors["name"] = ["The name must be 120 characters or fewer"]
+    elif (
+        LetterTemplate.objects.filter(name__iexact=name)
+        .exclude(pk__in=[exclude_pk] if exclude_pk else [])
+        .exists()
+    ):
+        errors["name"] = ["There is already a template with that name"]
+    body = (body or "").replace("\r\n", "\n")
+    if len(body) > 20000:
+        errors["body"] = ["The wording must be 20,000 characters or fewer"]
+    else:
+        try:
+            letters.check_body(body)
+        except ApplicationError as exc:
+            errors.update(exc.field_errors)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, field_errors=errors)
+    return name, body
+
+
+@transaction.atomic
+def letter_template_create(
+    *, kind: str, name: str, body: str, actor: User, active: bool = True
+) -> LetterTemplate:
+    _ensure_editor(actor)
+    name, body = _clean_template(kind=kind, name=name, body=body, exclude_pk=None)
+    template = LetterTemplate.objects.create(
+        kind=kind, name=name, body=body, active=active, version=1, updated_by=actor
+    )
+    LetterTemplateRevision.objects.create(
+        template=template, version=1, name=name, body=body, saved_by=actor
+    )
+    return template
+
+
+@transaction.atomic
+def letter_template_update(
+    *, template: LetterTemplate, kind: str, name: str, body: str, active: bool, actor: User
+) -> LetterTemplate:
+    """Save new wording as the next version, keeping the old one; unchanged saves nothing."""
+    _ensure_editor(actor)
+    name, body = _clean_template(kind=kind, name=name, body=body, exclude_pk=template.pk)
+    template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    changes = set_fields(template, {"kind": kind, "name": name, "body": body, "active": active})
+    if not changes:
+        return template
+    template.version += 1
+    template.updated_by = actor
+    template.save()
+    LetterTemplateRevision.objects.create(
+        template=template, version=template.version, name=name, body=body, saved_by=actor
+    )
+    return template
+
+
+def prune_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
+    """Delete stored files no document refers to (left by a rolled-back transaction)."""
+    import datetime
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - older_than
+    try:
+        _, names = default_storage.listdir(STORAGE_PREFIX.rstrip("/"))
+    except FileNotFoundError:
+        return []
+    known = set(
+        Document.objects.filter(storage_name__in=[STORAGE_PREFIX + n for n in names]).values_list(
+            "storage_name", flat=True
+        )
+    )
+    removed = []
+    for name in names:
+        path = STORAGE_PREFIX + name
+        if path in known:
+            continue
+        modified = default_storage.get_modified_time(path)
+        if timezone.is_naive(modified):
+            modified = timezone.make_aware(modified, datetime.UTC)
+        if modified < cutoff:
+            removed.append(path)
+            if not dry_run:
+                default_storage.delete(path)
+    return removed

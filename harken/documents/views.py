@@ -1,0 +1,271 @@
+"""Staff pages: a case's documents, upload, download, letters and letter templates."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+
+from harken.accounts.models import User
+from harken.cases.models import Case
+from harken.cases.selectors import case_get
+from harken.core import access
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.forms import add_service_error
+from harken.core.web import StaffRequiredMixin
+
+from . import letters, selectors, services
+from .forms import LetterForm, LetterTemplateForm, UploadForm
+from .models import LetterKind, LetterTemplate
+
+logger = logging.getLogger(__name__)
+
+
+def case_url(case: Case) -> str:
+    """The case page if the case pages are installed, else this app's list of its documents."""
+    try:
+        return reverse("casework:case", kwargs={"reference": case.reference})
+    except NoReverseMatch:
+        return reverse("documents:case", kwargs={"reference": case.reference})
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    """The case, if the user may see it (its read logged); 404 otherwise, as everywhere."""
+    try:
+        return case_get(user=request.user, reference=reference)  # type: ignore[arg-type]
+    except AccessDenied as exc:
+        raise Http404 from exc
+
+
+class DownloadView(StaffRequiredMixin, View):
+    """The file as an attachment, only to someone who can see its case (else 404)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, document_id: uuid.UUID) -> HttpResponseBase:
+        try:
+            document = selectors.document_get_for_download(
+                user=request.user,  # type: ignore[arg-type]
+                document_id=document_id,
+            )
+        except AccessDenied as exc:
+            raise Http404 from exc
+        try:
+            handle = default_storage.open(document.storage_name, "rb")
+        except FileNotFoundError as exc:
+            logger.error("Stored file missing for document %s", document.pk)
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class CaseDocumentsView(StaffRequiredMixin, View):
+    """A case's documents and letters on a page of their own."""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = _case(request, reference)
+        return render(
+            request,
+            "documents/case_documents.html",
+            {"case": case, "case_url": case_url(case)},
+        )
+
+
+class UploadView(StaffRequiredMixin, View):
+    def _context(self, case: Case, form: UploadForm) -> dict[str, Any]:
+        return {"case": case, "form": form, "case_url": case_url(case)}
+
+    def _case(self, request: HttpRequest, reference: str) -> Case:
+        case = _case(request, reference)
+        if not access.can_act(request.user, case, "note"):
+            raise PermissionDenied
+        return case
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        return render(request, "documents/upload.html", self._context(case, UploadForm()))
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = services.document_upload(
+                    case=case,
+                    file=form.cleaned_data["file"],
+                    actor=request.user,  # type: ignore[arg-type]
+                    description=form.cleaned_data["description"],
+                )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, f"{document.filename} has been added to the case")
+                return redirect(case_url(case))
+        return render(request, "documents/upload.html", self._context(case, form), status=200)
+
+
+class LetterNewView(StaffRequiredMixin, View):
+    """Choose a template, preview the letter, then create it as Word and PDF."""
+
+    def _case(self, request: HttpRequest, reference: str) -> Case:
+        case = _case(request, reference)
+        if not access.can_act(request.user, case, "respond"):
+            raise PermissionDenied
+        return case
+
+    def _render(
+        self,
+        request: HttpRequest,
+        case: Case,
+        form: LetterForm,
+        *,
+        suggested: str,
+        preview: str = "",
+    ) -> HttpResponse:
+        return render(
+            request,
+            "documents/letter_new.html",
+            {
+                "case": case,
+                "form": form,
+                "case_url": case_url(case),
+                "suggested_label": LetterKind(suggested).label,
+                "preview": preview,
+                "can_edit_templates": getattr(request.user, "role", None)
+                in services.TEMPLATE_EDITORS,
+            },
+        )
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        templates = selectors.letter_templates(active_only=True)
+        suggested = letters.suggest_kind(case, last_letter_at=selectors.last_letter_at(case=case))
+        initial = next((t for t in templates if t.kind == suggested), None)
+        form = LetterForm(templates=templates, initial={"template": initial})
+        return self._render(request, case, form, suggested=suggested)
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        templates = selectors.letter_templates(active_only=True)
+        suggested = letters.suggest_kind(case, last_letter_at=selectors.last_letter_at(case=case))
+        form = LetterForm(request.POST, templates=templates)
+        preview = ""
+        if form.is_valid():
+            template = form.cleaned_data["template"]
+            text = form.cleaned_data["text"]
+            actor: User = request.user  # type: ignore[assignment]
+            try:
+                if request.POST.get("action") == "create":
+                    documents = services.letter_create(
+                        case=case, template=template, actor=actor, text=text
+                    )
+                    messages.success(
+                        request,
+                        "Letter created: " + " and ".join(d.filename for d in documents),
+                    )
+                    return redirect(case_url(case))
+                letter = services.letter_build(case=case, template=template, actor=actor, text=text)
+                preview = letters.to_html_fragment(letter, heading_offset=2)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+        return self._render(request, case, form, suggested=suggested, preview=preview)
+
+
+# --- Letter templates -------------------------------------------------------------------------
+
+EDITORS = services.TEMPLATE_EDITORS
+
+
+class LetterTemplateListView(StaffRequiredMixin, View):
+    allowed_roles = EDITORS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "documents/letter_template_list.html",
+            {"templates": list(selectors.letter_templates())},
+        )
+
+
+class LetterTemplateEditView(StaffRequiredMixin, View):
+    """Change a template (pk given) or add one; wording that cannot be used is refused."""
+
+    allowed_roles = EDITORS
+
+    def _render(
+        self, request: HttpRequest, form: LetterTemplateForm, template: LetterTemplate | None
+    ) -> HttpResponse:
+        return render(
+            request,
+            "documents/letter_template_edit.html",
+            {
+                "form": form,
+                "template": template,
+                "placeholders": letters.placeholder_examples(),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
+        initial = (
+            {
+                "name": template.name,
+                "kind": template.kind,
+                "body": template.body,
+                "active": template.active,
+            }
+            if template
+            else {"kind": LetterKind.OTHER, "active": True}
+        )
+        return self._render(request, LetterTemplateForm(initial=initial), template)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
+        form = LetterTemplateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            actor: User = request.user  # type: ignore[assignment]
+            try:
+                if template is None:
+                    saved = services.letter_template_create(
+                        kind=data["kind"],
+                        name=data["name"],
+                        body=data["body"],
+                        active=data["active"],
+                        actor=actor,
+                    )
+                    messages.success(request, f'Letter template "{saved.name}" added')
+                else:
+                    saved = services.letter_template_update(
+                        template=template,
+                        kind=data["kind"],
+                        name=data["name"],
+                        body=data["body"],
+                        active=data["active"],
+                        actor=actor,
+                    )
+                    messages.success(
+                        request, f'Letter template "{saved.name}" saved (version {saved.version})'
+                    )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect("documents:letter_templates")
+        return self._render(request, form, template)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import ReminderPreference, SentReminder
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_digest", "monthly_actions", "overdue_summary", "senior_manager"]
+    list_filter = ["senior_manager", "daily_digest", "monthly_actions"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "period_key", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in SentReminder._meta.fields]

@@ -1,0 +1,66 @@
+"""Forms of the reminder pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from harken.accounts.models import Role, User
+from harken.learning.rules import OWNER_ROLES
+
+from .models import ReminderPreference
+
+
+class PreferencesForm(forms.Form):
+    daily_digest = forms.BooleanField(
+        label=ReminderPreference._meta.get_field("daily_digest").verbose_name,
+        help_text="Each working day: what is overdue and what is due in the next 2 working days.",
+        required=False,
+    )
+    monthly_actions = forms.BooleanField(
+        label=ReminderPreference._meta.get_field("monthly_actions").verbose_name,
+        help_text="On the first working day of the month: the actions you own that are still open.",
+        required=False,
+    )
+    overdue_summary = forms.BooleanField(
+        label=ReminderPreference._meta.get_field("overdue_summary").verbose_name,
+        help_text="On the first working day of the month: overdue actions by service area.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, senior_manager: bool, role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only the reminders this person could get.
+        if role == Role.REPORT_VIEWER:
+            del self.fields["daily_digest"]
+        if role not in OWNER_ROLES:
+            del self.fields["monthly_actions"]
+        if not senior_manager:
+            # Only senior managers get it: offering the choice to others would mislead.
+            del self.fields["overdue_summary"]
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
+class SeniorManagersForm(forms.Form):
+    users = StaffChoiceField(
+        label="Who gets the monthly overdue-actions summary?",
+        help_text="Senior managers: each can still turn it off on their own reminders page.",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True)
+            .exclude(
+                role__in=[Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER]
+            )
+            .order_by("last_name", "first_name", "username")
+        )

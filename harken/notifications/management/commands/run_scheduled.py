@@ -1,0 +1,45 @@
+"""`harken run-scheduled`: the periodic job. Run it every hour (cron or a systemd timer).
+
+It records the reminders due today (once each, however often it runs) and queues every one
+not yet sent for the task worker (`harken db_worker`). See docs/reminders.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from harken.core.dates import LONDON
+from harken.notifications import conf, services
+
+
+class Command(BaseCommand):
+    help = "Record and queue the reminders due (daily digests, monthly reminders). Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            help="Act as on this day (YYYY-MM-DD), whatever the time; default: today, and "
+            "only from HARKEN_REMINDER_HOUR (London time)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now().astimezone(LONDON)
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError("Give the date as YYYY-MM-DD, for example 2026-11-23.") from exc
+            create = True
+        else:
+            day = now.date()
+            create = now.hour >= conf.reminder_hour()
+        result = services.schedule(day, create=create)
+        self.stdout.write(
+            f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} queued, "
+            f"{result.expired} given up"
+            + ("" if create else f" (new reminders are recorded from {conf.reminder_hour()}:00)")
+        )
