@@ -1,0 +1,112 @@
+"""Figures about the action plan, as plain data: the overview page, the API and the reports
+all show these, so they agree by construction. No figure names a person or a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Q
+
+from harken.accounts.models import ServiceArea
+from harken.core.dates import today
+
+from .models import OPEN_STATUSES, ActionStatus, Decision, Recommendation
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    service_area_id: int | None
+    service_area: str
+    recommendations: int
+    open: int
+    overdue: int
+    completed: int
+
+    def as_dict(self) -> dict[str, int | str | None]:
+        return asdict(self)
+
+
+def action_overview(on: dt.date | None = None) -> list[OverviewRow]:
+    """Open, overdue and completed actions by service area, with a total row last (1 query).
+
+    Open counts "not started" and "in progress"; overdue is the part of open past its due
+    date; cancelled actions are left out.
+    """
+    on = on or today()
+    path = "recommendations__actions__"
+    areas = (
+        ServiceArea.objects.annotate(
+            n_recommendations=Count("recommendations", distinct=True),
+            n_open=Count(
+                "recommendations__actions", filter=Q(**{f"{path}status__in": OPEN_STATUSES})
+            ),
+            n_overdue=Count(
+                "recommendations__actions",
+                filter=Q(**{f"{path}status__in": OPEN_STATUSES, f"{path}due_on__lt": on}),
+            ),
+            n_completed=Count(
+                "recommendations__actions", filter=Q(**{f"{path}status": ActionStatus.COMPLETED})
+            ),
+        )
+        .order_by("name")
+        .values_list("pk", "name", "n_recommendations", "n_open", "n_overdue", "n_completed")
+    )
+    rows = [OverviewRow(*values) for values in areas]
+    total = OverviewRow(
+        None,
+        "All service areas",
+        sum(r.recommendations for r in rows),
+        sum(r.open for r in rows),
+        sum(r.overdue for r in rows),
+        sum(r.completed for r in rows),
+    )
+    return [*rows, total]
+
+
+def recommendations_summary(date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """Recommendations made from `date_from` to `date_to` (inclusive), and where they stood at
+    the end of the period (or today, if that is earlier). One query.
+
+    - made: recommendations made in the period;
+    - not_accepted: of those, refused by the council by the end of the period;
+    - implemented: accepted or awaiting a decision, with at least one action, every action
+      (but cancelled ones) completed by the end of the period;
+    - open: the rest (made - not accepted - implemented), awaiting decision included;
+    - overdue: of the open ones, those with an action past its due date and not completed.
+    Also `actions_completed`: actions on them completed by the end of the period.
+    """
+    as_at = min(date_to, today())
+    done = Q(actions__status=ActionStatus.COMPLETED, actions__completed_on__lte=as_at)
+    cancelled = Q(actions__status=ActionStatus.CANCELLED, actions__cancelled_on__lte=as_at)
+    rows = (
+        Recommendation.objects.filter(made_on__gte=date_from, made_on__lte=date_to)
+        .annotate(
+            n_actions=Count("actions", filter=Q(actions__isnull=False) & ~cancelled),
+            n_done=Count("actions", filter=done),
+            n_overdue=Count(
+                "actions",
+                filter=Q(actions__isnull=False) & ~done & ~cancelled & Q(actions__due_on__lt=as_at),
+            ),
+        )
+        .values_list("decision", "decided_on", "n_actions", "n_done", "n_overdue")
+    )
+    made = not_accepted = implemented = overdue = actions_completed = 0
+    for decision, decided_on, n_actions, n_done, n_overdue in rows:
+        made += 1
+        actions_completed += n_done
+        if decision == Decision.NOT_ACCEPTED and decided_on is not None and decided_on <= as_at:
+            not_accepted += 1
+        elif n_actions and n_done == n_actions:
+            implemented += 1
+        elif n_overdue:
+            overdue += 1
+    return {
+        "made": made,
+        "not_accepted": not_accepted,
+        "implemented": implemented,
+        "open": made - not_accepted - implemented,
+        "overdue": overdue,
+        "actions_completed": actions_completed,
+    }

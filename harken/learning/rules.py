@@ -1,0 +1,103 @@
+"""Who may see and change the learning action plan. Rules are data: one place to read and test.
+
+- Feedback officers and administrators record recommendations and actions on the cases they
+  can see (restricted cases included only where they are named), and update any action.
+- Managers see the recommendations on cases they can see, those for their teams and those
+  with an action they own; they record progress and evidence on actions they own and on
+  actions for their teams.
+- Whoever owns an action records its progress and evidence.
+- Report viewers see only the overview figures, never a recommendation or a case reference.
+- Investigating Officers, Independent Persons and panel members have no part in it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from harken.accounts.models import Role
+from harken.core import access
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from harken.accounts.models import User
+
+    from .models import Action, Recommendation
+
+# Record and change recommendations and actions.
+CHANGE_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+# See the action plan (the recommendations and actions themselves).
+PLAN_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER})
+# May be given an action to own: council staff who can sign in to record its progress.
+OWNER_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER})
+# See the overview figures (counts only).
+OVERVIEW_ROLES = frozenset(
+    {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
+)
+
+
+def _active(user: User | AnonymousUser | None) -> User | None:
+    if user is not None and user.is_authenticated and user.is_active:
+        return user  # type: ignore[return-value]
+    return None
+
+
+def recommendation_visibility(user: User) -> Q:
+    """A filter on Recommendation for those `user` may see."""
+    from harken.cases.models import Case
+
+    from .models import Action
+
+    if user.role in (Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR):
+        return Q(case__in=access.visible_cases(user))
+    if user.role == Role.MANAGER:
+        owns = Exists(Action.objects.filter(recommendation=OuterRef("pk"), owner=user))
+        # A restricted case stays hidden from a team's manager unless they are named on it.
+        named = Exists(
+            Case.restricted_to.through.objects.filter(case_id=OuterRef("case_id"), user_id=user.pk)
+        )
+        for_team = Q(team__in=user.teams.all()) & (Q(case__restricted=False) | Q(named))
+        return Q(case__in=access.visible_cases(user)) | for_team | Q(owns)
+    return Q(pk__in=[])
+
+
+def may_see_plan(user: User | AnonymousUser | None) -> bool:
+    active = _active(user)
+    return active is not None and active.role in PLAN_ROLES
+
+
+def may_see_overview(user: User | AnonymousUser | None) -> bool:
+    active = _active(user)
+    return active is not None and active.role in OVERVIEW_ROLES
+
+
+def may_change(user: User | AnonymousUser | None, recommendation: Recommendation) -> bool:
+    """Record or change the recommendation and its actions (feedback officers' work)."""
+    active = _active(user)
+    return (
+        active is not None
+        and active.role in CHANGE_ROLES
+        and access.can_view_case(active, recommendation.case)
+    )
+
+
+def may_record_progress(user: User | AnonymousUser | None, action: Action) -> bool:
+    """Record progress and evidence on the action: its owner, the team's manager, an officer."""
+    active = _active(user)
+    if active is None or active.role not in PLAN_ROLES:
+        return False
+    if action.owner_id == active.pk:
+        return True
+    recommendation = action.recommendation
+    if active.role == Role.MANAGER:
+        return (
+            recommendation.team_id is not None
+            and active.teams.filter(pk=recommendation.team_id).exists()
+            and (
+                not recommendation.case.restricted
+                or recommendation.case.restricted_to.filter(pk=active.pk).exists()
+            )
+        )
+    return may_change(active, recommendation)

@@ -1,0 +1,461 @@
+"""Every change to the action plan goes through here, checked and put on the case timeline.
+
+Each service is keyword-only and atomic, checks the actor may do it (`rules`), refuses with
+an `ApplicationError` saying why, and records a timeline event on the recommendation's case
+with each field's old and new value in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from harken.accounts.models import ServiceArea, Team, User
+from harken.cases.models import Case, Stage
+from harken.core import access
+from harken.core.audit import record_event, set_fields
+from harken.core.dates import format_date, today
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.registers.models import OmbudsmanCase
+
+from . import rules
+from .models import (
+    OPEN_STATUSES,
+    SOURCE_STAGE,
+    Action,
+    ActionStatus,
+    Decision,
+    Recommendation,
+    Source,
+)
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def _past_date(name: str, value: dt.date | None, label: str) -> dt.date:
+    if value is None:
+        raise ApplicationError.for_field(name, f"Enter the date {label}.")
+    if value > today():
+        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
+    return value
+
+
+def _text(name: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError.for_field(name, message)
+    return value
+
+
+def _ensure_change(actor: User, case: Case) -> None:
+    if actor.role not in rules.CHANGE_ROLES:
+        raise AccessDenied("Only feedback officers and administrators change the action plan.")
+    access.ensure_can_view(actor, case)
+
+
+def _area_and_team(
+    service_area: ServiceArea | None, team: Team | None
+) -> tuple[ServiceArea, Team | None]:
+    if team is not None:
+        if service_area is not None and service_area.pk != team.service_area_id:
+            raise ApplicationError.for_field(
+                "team", f"{team} is not part of {service_area}: choose a team in that area."
+            )
+        return team.service_area, team
+    if service_area is None:
+        raise ApplicationError.for_field("service_area", "Choose the service area.")
+    return service_area, None
+
+
+def _stage_for(case: Case, source: str) -> Stage | None:
+    if source not in Source.values:
+        raise ApplicationError.for_field("source", "Choose where the recommendation came from.")
+    number = SOURCE_STAGE[source]
+    if number is None:
+        return None
+    stage = case.stages.filter(number=number).first()
+    if stage is None:
+        raise ApplicationError.for_field(
+            "source",
+            f"{case.reference} has no stage {number}: a recommendation from a "
+            f"{Source(source).label.lower()} needs one.",
+        )
+    return stage
+
+
+def _check_ombudsman_case(
+    case: Case, source: str, ombudsman_case: OmbudsmanCase | None
+) -> OmbudsmanCase | None:
+    if ombudsman_case is None:
+        return None
+    if source != Source.OMBUDSMAN:
+        raise ApplicationError.for_field(
+            "ombudsman_case", "Only a recommendation from the Ombudsman has an Ombudsman case."
+        )
+    if ombudsman_case.case_id != case.pk:
+        raise ApplicationError.for_field(
+            "ombudsman_case", f"That Ombudsman case is not about {case.reference}."
+        )
+    return ombudsman_case
+
+
+def _check_decision(
+    decision: str, decided_on: dt.date | None, reason: str, made_on: dt.date
+) -> tuple[dt.date | None, str]:
+    if decision not in Decision.values:
+        raise ApplicationError.for_field("decision", "Choose whether it was accepted.")
+    reason = (reason or "").strip()
+    if decision == Decision.PENDING:
+        return None, reason
+    decided_on = _past_date("decided_on", decided_on, "of the decision")
+    if decided_on < made_on:
+        raise ApplicationError.for_field(
+            "decided_on",
+            f"The date of the decision must be on or after the recommendation was made "
+            f"({format_date(made_on)}).",
+        )
+    if decision == Decision.NOT_ACCEPTED and not reason:
+        raise ApplicationError.for_field(
+            "decision_reason", "Give the reason the recommendation was not accepted."
+        )
+    return decided_on, reason
+
+
+def _check_made_on(case: Case, stage: Stage | None, made_on: dt.date | None) -> dt.date:
+    made_on = _past_date("made_on", made_on, "the recommendation was made")
+    earliest, what = case.received_on, f"the case was received ({format_date(case.received_on)})"
+    if stage is not None and stage.received_on > earliest:
+        earliest = stage.received_on
+        what = f"stage {stage.number} was requested ({format_date(stage.received_on)})"
+    if made_on < earliest:
+        raise ApplicationError.for_field(
+            "made_on", f"The date the recommendation was made must be on or after {what}."
+        )
+    return made_on
+
+
+# --- Recommendations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_create(
+    *,
+    case: Case,
+    source: str,
+    made_on: dt.date | None,
+    text: str,
+    actor: User,
+    service_area: ServiceArea | None = None,
+    team: Team | None = None,
+    ombudsman_case: OmbudsmanCase | None = None,
+    decision: str = Decision.PENDING,
+    decided_on: dt.date | None = None,
+    decision_reason: str = "",
+) -> Recommendation:
+    """Record a recommendation made on a case by a stage 2 or 3 finding or the Ombudsman."""
+    _ensure_change(actor, case)
+    # Lock the case so two recommendations added at once get different numbers.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    stage = _stage_for(case, source)
+    made_on = _check_made_on(case, stage, made_on)
+    text = _text("text", text, "Enter the recommendation.")
+    area, team = _area_and_team(service_area, team)
+    ombudsman_case = _check_ombudsman_case(case, source, ombudsman_case)
+    decided_on, decision_reason = _check_decision(decision, decided_on, decision_reason, made_on)
+    number = (case.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+    recommendation = Recommendation.objects.create(
+        case=case,
+        number=number,
+        source=source,
+        stage=stage,
+        ombudsman_case=ombudsman_case,
+        made_on=made_on,
+        text=text,
+        decision=decision,
+        decided_on=decided_on,
+        decision_reason=decision_reason,
+        service_area=area,
+        team=team,
+        created_by=actor,
+        modified_by=actor,
+    )
+    record_event(
+        case=case,
+        actor=actor,
+        verb="recommendation_added",
+        description=f"Recommendation R{number} ({Source(source).label.lower()}, made "
+        f"{format_date(made_on)}) added to the action plan for {team or area}",
+    )
+    return recommendation
+
+
+# The fields `recommendation_update` may change.
+RECOMMENDATION_FIELDS = frozenset(
+    {
+        "source",
+        "made_on",
+        "text",
+        "service_area",
+        "team",
+        "ombudsman_case",
+        "decision",
+        "decided_on",
+        "decision_reason",
+    }
+)
+
+
+@transaction.atomic
+def recommendation_update(
+    *, recommendation: Recommendation, actor: User, **values: Any
+) -> Recommendation:
+    """Correct a recommendation or record the decision on it."""
+    unknown = set(values) - RECOMMENDATION_FIELDS
+    if unknown:
+        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    case = recommendation.case
+    _ensure_change(actor, case)
+    new = {name: values.get(name, getattr(recommendation, name)) for name in RECOMMENDATION_FIELDS}
+    stage = _stage_for(case, new["source"])
+    made_on = _check_made_on(case, stage, new["made_on"])
+    text = _text("text", new["text"], "Enter the recommendation.")
+    # Changing the team alone moves the recommendation to that team's service area.
+    area = None if "team" in values and "service_area" not in values else new["service_area"]
+    area, team = _area_and_team(area, new["team"])
+    ombudsman_case = _check_ombudsman_case(
+        case, new["source"], new["ombudsman_case"] if new["source"] == Source.OMBUDSMAN else None
+    )
+    decided_on, reason = _check_decision(
+        new["decision"], new["decided_on"], new["decision_reason"], made_on
+    )
+    actions = recommendation.actions.all()
+    if new["decision"] == Decision.NOT_ACCEPTED and actions.filter(status__in=OPEN_STATUSES):
+        raise ApplicationError.for_field(
+            "decision",
+            "It has actions still open: cancel them before recording it as not accepted.",
+        )
+    early = actions.exclude(status=ActionStatus.CANCELLED).filter(due_on__lt=made_on).first()
+    if early is not None:
+        raise ApplicationError.for_field(
+            "made_on",
+            f"Action {early.number} is due on {format_date(early.due_on)}, before that date.",
+        )
+    changes = set_fields(
+        recommendation,
+        {
+            "source": new["source"],
+            "stage": stage,
+            "made_on": made_on,
+            "text": text,
+            "service_area": area,
+            "team": team,
+            "ombudsman_case": ombudsman_case,
+            "decision": new["decision"],
+            "decided_on": decided_on,
+            "decision_reason": reason,
+        },
+    )
+    if changes:
+        recommendation.modified_by = actor
+        recommendation.save()
+        decided = "decision" in changes and new["decision"] != Decision.PENDING
+        record_event(
+            case=case,
+            actor=actor,
+            verb="recommendation_decided" if decided else "recommendation_changed",
+            description=(
+                f"Recommendation R{recommendation.number} "
+                f"{Decision(new['decision']).label.lower()} on {format_date(decided_on)}"
+                if decided
+                else f"Recommendation R{recommendation.number} changed"
+            ),
+            changes=changes,
+        )
+    return recommendation
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+def _check_owner(owner: User | None) -> User:
+    if owner is None:
+        raise ApplicationError.for_field("owner", "Choose who owns the action.")
+    if not owner.is_active or owner.role not in rules.OWNER_ROLES:
+        raise ApplicationError.for_field(
+            "owner",
+            f"{owner} cannot own an action: choose a manager, feedback officer or administrator.",
+        )
+    return owner
+
+
+def _check_due(recommendation: Recommendation, due_on: dt.date | None) -> dt.date:
+    if due_on is None:
+        raise ApplicationError.for_field("due_on", "Enter the date the action is due.")
+    if due_on < recommendation.made_on:
+        raise ApplicationError.for_field(
+            "due_on",
+            f"The due date must be on or after the recommendation was made "
+            f"({format_date(recommendation.made_on)}).",
+        )
+    return due_on
+
+
+@transaction.atomic
+def action_create(
+    *,
+    recommendation: Recommendation,
+    description: str,
+    owner: User | None,
+    due_on: dt.date | None,
+    actor: User,
+) -> Action:
+    """Add an action, with its owner and due date, to carry out a recommendation."""
+    _ensure_change(actor, recommendation.case)
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if recommendation.decision == Decision.NOT_ACCEPTED:
+        raise ApplicationError("The recommendation was not accepted, so it has no actions.")
+    description = _text("description", description, "Describe the action.")
+    owner = _check_owner(owner)
+    due_on = _check_due(recommendation, due_on)
+    number = (recommendation.actions.aggregate(n=Max("number"))["n"] or 0) + 1
+    action = Action.objects.create(
+        recommendation=recommendation,
+        number=number,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
+        modified_by=actor,
+    )
+    record_event(
+        case=recommendation.case,
+        actor=actor,
+        verb="action_added",
+        description=f"Action R{recommendation.number}.{number} added: owned by {owner}, "
+        f"due {format_date(due_on)}",
+    )
+    return action
+
+
+ACTION_FIELDS = frozenset({"description", "owner", "due_on"})
+
+
+@transaction.atomic
+def action_update(*, action: Action, actor: User, **values: Any) -> Action:
+    """Change an open action's description, owner or due date."""
+    unknown = set(values) - ACTION_FIELDS
+    if unknown:
+        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    recommendation = action.recommendation
+    _ensure_change(actor, recommendation.case)
+    if not action.is_open:
+        raise ApplicationError(
+            f"The action is {action.get_status_display().lower()}: reopen it to change it."
+        )
+    description = _text(
+        "description", values.get("description", action.description), "Describe the action."
+    )
+    owner = _check_owner(values.get("owner", action.owner))
+    due_on = _check_due(recommendation, values.get("due_on", action.due_on))
+    changes = set_fields(action, {"description": description, "owner": owner, "due_on": due_on})
+    if changes:
+        action.modified_by = actor
+        action.save()
+        record_event(
+            case=recommendation.case,
+            actor=actor,
+            verb="action_changed",
+            description=f"Action {action.short_reference} changed",
+            changes=changes,
+        )
+    return action
+
+
+PROGRESS_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED)
+
+
+@transaction.atomic
+def action_record_progress(
+    *,
+    action: Action,
+    status: str,
+    actor: User,
+    progress: str | None = None,
+    evidence: str | None = None,
+    completed_on: dt.date | None = None,
+) -> Action:
+    """The owner's update: how it is going, or that it is done (with evidence and a date).
+
+    A completed action can be set back to in progress (the completion date is cleared).
+    """
+    if not rules.may_record_progress(actor, action):
+        raise AccessDenied("Only the action's owner, its team's manager or an officer can do this.")
+    if action.status == ActionStatus.CANCELLED:
+        raise ApplicationError("The action was cancelled.")
+    if status not in PROGRESS_STATUSES:
+        raise ApplicationError.for_field("status", "Choose how the action is going.")
+    progress = action.progress if progress is None else progress.strip()
+    evidence = action.evidence if evidence is None else evidence.strip()
+    values: dict[str, Any] = {"status": status, "progress": progress, "evidence": evidence}
+    if status == ActionStatus.COMPLETED:
+        made_on = action.recommendation.made_on
+        completed_on = _past_date("completed_on", completed_on, "the action was completed")
+        if completed_on < made_on:
+            raise ApplicationError.for_field(
+                "completed_on",
+                f"The date the action was completed must be on or after the recommendation "
+                f"was made ({format_date(made_on)}).",
+            )
+        if not evidence:
+            raise ApplicationError.for_field(
+                "evidence", "Describe the evidence that the action is complete."
+            )
+        values["completed_on"] = completed_on
+    else:
+        values["completed_on"] = None
+    changes = set_fields(action, values)
+    if changes:
+        action.modified_by = actor
+        action.save()
+        if status == ActionStatus.COMPLETED and "status" in changes:
+            description = (
+                f"Action {action.short_reference} completed on {format_date(completed_on)}"
+            )
+        elif "status" in changes and changes["status"][0] == ActionStatus.COMPLETED:
+            description = f"Action {action.short_reference} reopened"
+        else:
+            description = f"Progress recorded on action {action.short_reference}"
+        record_event(
+            case=action.recommendation.case,
+            actor=actor,
+            verb="action_progress",
+            description=description,
+            changes=changes,
+        )
+    return action
+
+
+@transaction.atomic
+def action_cancel(*, action: Action, reason: str, actor: User) -> Action:
+    """An action no longer needed (e.g. overtaken by another): kept, with the reason."""
+    _ensure_change(actor, action.recommendation.case)
+    if not action.is_open:
+        raise ApplicationError(f"The action is already {action.get_status_display().lower()}.")
+    reason = _text("cancel_reason", reason, "Give the reason the action is cancelled.")
+    changes = set_fields(
+        action,
+        {"status": ActionStatus.CANCELLED, "cancelled_on": today(), "cancel_reason": reason},
+    )
+    action.modified_by = actor
+    action.save()
+    record_event(
+        case=action.recommendation.case,
+        actor=actor,
+        verb="action_cancelled",
+        description=f"Action {action.short_reference} cancelled",
+        changes=changes,
+    )
+    return action

@@ -1,0 +1,64 @@
+"""Who may see and change register records. Built on harken.core.access: a record linked to a
+case is visible only to someone who can see the case.
+
+- Feedback officers and administrators see and change every register record (of cases they
+  can see: a restricted case's records follow the case).
+- Managers read the records linked to their teams' cases (any case they can see); they see
+  no standalone record (a standalone Ombudsman case, a subject access request, a restriction
+  or referral not linked to a case) and change nothing.
+- Report viewers, Investigating Officers, Independent Persons and panel members see none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from harken.accounts.models import Role
+from harken.core import access
+from harken.core.errors import AccessDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from harken.accounts.models import User
+    from harken.cases.models import Case
+
+EDITORS: frozenset[str] = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+READERS: frozenset[str] = EDITORS | {Role.MANAGER}
+
+
+def _active(user: User | AnonymousUser | None) -> User | None:
+    if user is not None and user.is_authenticated and user.is_active:
+        return user  # type: ignore[return-value]
+    return None
+
+
+def can_read_registers(user: User | AnonymousUser | None) -> bool:
+    active = _active(user)
+    return active is not None and active.role in READERS
+
+
+def can_change_registers(user: User | AnonymousUser | None) -> bool:
+    active = _active(user)
+    return active is not None and active.role in EDITORS
+
+
+def visible(user: User | AnonymousUser | None, case_field: str = "case") -> Q:
+    """A filter for register records `user` may read, given the path to their case."""
+    active = _active(user)
+    if active is None or active.role not in READERS:
+        return Q(pk__in=[])
+    linked = Q(**{f"{case_field}__in": access.visible_cases(active).values("pk")})
+    if active.role in EDITORS:
+        return linked | Q(**{f"{case_field}__isnull": True})
+    return linked
+
+
+def ensure_can_change(user: User | AnonymousUser | None, case: Case | None = None) -> None:
+    """Refuse unless `user` may change register records (of `case`, if linked)."""
+    if not can_change_registers(user):
+        raise AccessDenied("Only feedback officers and administrators can change the registers.")
+    if case is not None:
+        access.ensure_can_act(user, case, "manage")

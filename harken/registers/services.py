@@ -1,0 +1,1233 @@
+"""Every change to a register record. Keyword-only; each checks who may make it, validates
+the record's whole new state, saves it and writes its audit rows in one transaction.
+
+A change is a `RegisterEvent`; a change to a record linked to a case is also an event on the
+case's timeline (with the same old and new values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+
+from harken.accounts.models import User
+from harken.cases import services as case_services
+from harken.cases.models import Case, Person
+from harken.core.audit import record_event, set_fields
+from harken.core.dates import format_date, today
+from harken.core.errors import ApplicationError
+from harken.workdays.rules import Deadline, calendar_month_deadline
+
+from . import permissions
+from .models import (
+    AdvocacyOutcome,
+    AdvocacyProvider,
+    AdvocacyReferral,
+    ContactRestriction,
+    CostRole,
+    InvestigationCost,
+    OmbudsmanCase,
+    OmbudsmanDecision,
+    OmbudsmanRemedy,
+    Payment,
+    PaymentKind,
+    Register,
+    RegisterEvent,
+    RemedyKind,
+    SarCounter,
+    SubjectAccessRequest,
+    format_money,
+)
+
+Changes = dict[str, list[str | None]]
+
+# --- Shared checks --------------------------------------------------------------------------
+
+
+def _date(
+    name: str,
+    value: dt.date | None,
+    *,
+    label: str,
+    required: bool = True,
+    future: bool = False,
+    not_before: dt.date | None = None,
+    before_label: str = "",
+) -> dt.date | None:
+    """Check a date: present if required, not in the future unless allowed, not too early."""
+    if value is None:
+        if required:
+            raise ApplicationError.for_field(name, f"Enter the date {label}.")
+        return None
+    if not future and value > today():
+        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
+    if not_before is not None and value < not_before:
+        raise ApplicationError.for_field(
+            name,
+            f"The date {label} must be on or after {before_label or format_date(not_before)}.",
+        )
+    return value
+
+
+def _text(name: str, value: str | None, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError.for_field(name, message)
+    return value
+
+
+def _choice(name: str, value: str, choices: list[str], message: str) -> str:
+    if value not in choices:
+        raise ApplicationError.for_field(name, message)
+    return value
+
+
+def _money(name: str, value: Decimal | int | str | None, *, what: str) -> Decimal:
+    if value is None or value == "":
+        raise ApplicationError.for_field(name, f"Enter the {what}.")
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.") from exc
+    if not amount.is_finite():
+        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.")
+    if amount <= 0:
+        raise ApplicationError.for_field(name, f"The {what} must be more than £0.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ApplicationError.for_field(name, f"The {what} must be in pounds and pence.")
+    if amount >= Decimal("100000000"):
+        raise ApplicationError.for_field(name, f"The {what} must be less than £100,000,000.")
+    return amount
+
+
+def _count(name: str, value: int | None, *, what: str) -> int | None:
+    if value is not None and value < 0:
+        raise ApplicationError.for_field(name, f"The number of {what} cannot be negative.")
+    return value
+
+
+def _unknown(values: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = set(values) - allowed
+    if unknown:
+        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+
+
+def _person(
+    *,
+    person: Person | None,
+    details: Mapping[str, Any] | None,
+    actor: User,
+    field: str,
+    label: str,
+    required: bool = True,
+) -> Person | None:
+    """An existing person, or a new one from `details` (first_name, last_name, …)."""
+    if person is not None:
+        return person
+    if details:
+        try:
+            return case_services.person_create(actor=actor, **details)
+        except ApplicationError as exc:
+            messages = [m for ms in exc.field_errors.values() for m in ms] or [exc.message]
+            raise ApplicationError(
+                exc.message, field_errors={field: messages, **exc.field_errors}
+            ) from exc
+    if required:
+        raise ApplicationError.for_field(field, f"Choose {label} or enter their name.")
+    return None
+
+
+def _audit(
+    *,
+    register: str,
+    record: Model,
+    case: Case | None,
+    actor: User | None,
+    verb: str,
+    description: str,
+    changes: Changes | None = None,
+) -> None:
+    """The register's audit row and, for a record linked to a case, the case's timeline event."""
+    RegisterEvent.objects.create(
+        register=register,
+        record_id=record.pk,
+        actor=actor,
+        verb=verb,
+        description=description[:500],
+        changes=changes or {},
+    )
+    if case is not None:
+        record_event(
+            case=case, actor=actor, verb=verb, description=description, changes=changes or {}
+        )
+
+
+def _save(obj: Model, actor: User, *, creating: bool = False) -> None:
+    if creating:
+        obj.created_by = actor  # type: ignore[attr-defined]
+    obj.modified_by = actor  # type: ignore[attr-defined]
+    obj.save()
+
+
+def _created_changes(obj: Model, fields: list[str]) -> Changes:
+    """A new record's values as changes from nothing, for the audit trail."""
+    changes: Changes = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if value in (None, "", False):
+            continue
+        changes[name] = [None, _as_text(value)]
+    return changes
+
+
+def _update(
+    record: Model,
+    *,
+    actor: User,
+    values: Mapping[str, Any],
+    fields: Iterable[str],
+    check: Callable[[dict[str, Any]], dict[str, Any]],
+    register: str,
+    case_of: Callable[[], Case | None],
+    describe: Callable[[Changes], tuple[str, str]],
+    audited: Model | None = None,
+) -> Changes:
+    """What every register update shares: the record's current values with `values` laid over
+    them, checked as a whole by `check`, then saved and audited only if something changed.
+    `case_of()` is the case the change belongs to, read after the change (a payment may move);
+    `describe(changes)` gives the audit's verb and description; `audited` is the record the
+    audit row is filed under when it is not `record` itself (a remedy: its Ombudsman case)."""
+    new = check({**{f: getattr(record, f) for f in fields}, **values})
+    changes = set_fields(record, new)
+    if changes:
+        _save(record, actor)
+        verb, description = describe(changes)
+        _audit(
+            register=register,
+            record=audited or record,
+            case=case_of(),
+            actor=actor,
+            verb=verb,
+            description=description,
+            changes=changes,
+        )
+    return changes
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- Ombudsman cases ------------------------------------------------------------------------
+
+OMBUDSMAN_FIELDS = [
+    "case",
+    "person",
+    "summary",
+    "ombudsman_reference",
+    "enquiry_received_on",
+    "response_due_on",
+    "response_sent_on",
+    "decision",
+    "decision_on",
+    "injustice",
+    "notes",
+]
+
+
+def _check_ombudsman(values: dict[str, Any], *, pk: int | None) -> dict[str, Any]:
+    values["ombudsman_reference"] = _text(
+        "ombudsman_reference", values["ombudsman_reference"], "Enter the Ombudsman's reference."
+    )
+    clash = OmbudsmanCase.objects.filter(ombudsman_reference__iexact=values["ombudsman_reference"])
+    if pk is not None:
+        clash = clash.exclude(pk=pk)
+    if clash.exists():
+        raise ApplicationError.for_field(
+            "ombudsman_reference", "An Ombudsman case with this reference is already recorded."
+        )
+    case: Case | None = values["case"]
+    values["summary"] = (values.get("summary") or "").strip()
+    if case is None:
+        if values["person"] is None:
+            raise ApplicationError.for_field(
+                "person", "Choose who went to the Ombudsman or enter their name."
+            )
+        values["summary"] = _text(
+            "summary", values["summary"], "Enter a summary of what the complaint is about."
+        )
+    received = _date(
+        "enquiry_received_on",
+        values["enquiry_received_on"],
+        label="the Ombudsman's enquiry was received",
+    )
+    assert received is not None  # noqa: S101
+    after_received = {"not_before": received, "before_label": "the enquiry was received"}
+    _date(
+        "response_due_on",
+        values["response_due_on"],
+        label="our response is due",
+        required=False,
+        future=True,
+        **after_received,  # type: ignore[arg-type]
+    )
+    _date(
+        "response_sent_on",
+        values["response_sent_on"],
+        label="our response was sent",
+        required=False,
+        **after_received,  # type: ignore[arg-type]
+    )
+    decision = _choice(
+        "decision", values["decision"], OmbudsmanDecision.values, "Choose the decision."
+    )
+    if decision == OmbudsmanDecision.IN_PROGRESS:
+        if values["decision_on"] is not None:
+            raise ApplicationError.for_field(
+                "decision_on", "Choose the decision, or leave the decision date empty."
+            )
+    else:
+        _date(
+            "decision_on",
+            values["decision_on"],
+            label="of the Ombudsman's decision",
+            **after_received,  # type: ignore[arg-type]
+        )
+    if decision == OmbudsmanDecision.UPHELD:
+        if values["injustice"] is None:
+            raise ApplicationError.for_field(
+                "injustice", "Say whether the Ombudsman found injustice."
+            )
+    else:
+        values["injustice"] = None
+    return values
+
+
+def _check_remedies_after_decision(ombudsman_case: OmbudsmanCase) -> None:
+    """No remedy may have been complied with before the decision it answers."""
+    start = ombudsman_case.decision_on or ombudsman_case.enquiry_received_on
+    early = ombudsman_case.remedies.filter(complied_on__lt=start).first()
+    if early is not None:
+        raise ApplicationError.for_field(
+            "decision_on",
+            f"A remedy ({early}) was complied with on {format_date(early.complied_on)}, before "
+            f"this date. Correct the remedy first.",
+        )
+
+
+def _flag_case(case: Case | None, actor: User) -> None:
+    if case is not None and not case.ombudsman_involved:
+        case_services.ombudsman_flag(case=case, involved=True, actor=actor)
+
+
+@transaction.atomic
+def ombudsman_case_create(
+    *,
+    actor: User,
+    ombudsman_reference: str,
+    enquiry_received_on: dt.date | None,
+    case: Case | None = None,
+    person: Person | None = None,
+    person_details: Mapping[str, Any] | None = None,
+    summary: str = "",
+    response_due_on: dt.date | None = None,
+    response_sent_on: dt.date | None = None,
+    decision: str = OmbudsmanDecision.IN_PROGRESS,
+    decision_on: dt.date | None = None,
+    injustice: bool | None = None,
+    notes: str = "",
+) -> OmbudsmanCase:
+    """Record an Ombudsman enquiry, about a case or standalone (then naming the person)."""
+    permissions.ensure_can_change(actor, case)
+    person = _person(
+        person=person,
+        details=person_details,
+        actor=actor,
+        field="person",
+        label="the person",
+        required=False,
+    )
+    values = _check_ombudsman(
+        {
+            "case": case,
+            "person": person,
+            "summary": summary,
+            "ombudsman_reference": ombudsman_reference,
+            "enquiry_received_on": enquiry_received_on,
+            "response_due_on": response_due_on,
+            "response_sent_on": response_sent_on,
+            "decision": decision,
+            "decision_on": decision_on,
+            "injustice": injustice,
+            "notes": (notes or "").strip(),
+        },
+        pk=None,
+    )
+    ombudsman_case = OmbudsmanCase(**values)
+    try:
+        with transaction.atomic():
+            _save(ombudsman_case, actor, creating=True)
+    except IntegrityError as exc:  # a concurrent request with the same reference
+        raise ApplicationError.for_field(
+            "ombudsman_reference", "An Ombudsman case with this reference is already recorded."
+        ) from exc
+    _audit(
+        register=Register.OMBUDSMAN,
+        record=ombudsman_case,
+        case=case,
+        actor=actor,
+        verb="ombudsman_case_recorded",
+        description=f"Ombudsman case {ombudsman_case.ombudsman_reference} recorded",
+        changes=_created_changes(ombudsman_case, OMBUDSMAN_FIELDS),
+    )
+    _flag_case(case, actor)
+    return ombudsman_case
+
+
+@transaction.atomic
+def ombudsman_case_update(
+    *, ombudsman_case: OmbudsmanCase, actor: User, **values: Any
+) -> OmbudsmanCase:
+    """Change an Ombudsman case: dates, decision, notes, or link it to a case."""
+    _unknown(values, set(OMBUDSMAN_FIELDS))
+    permissions.ensure_can_change(actor, ombudsman_case.case)
+    if values.get("case") is not None and values["case"] != ombudsman_case.case:
+        permissions.ensure_can_change(actor, values["case"])
+    new = _check_ombudsman(
+        {**{f: getattr(ombudsman_case, f) for f in OMBUDSMAN_FIELDS}, **values},
+        pk=ombudsman_case.pk,
+    )
+    new["notes"] = (new["notes"] or "").strip()
+    changes = set_fields(ombudsman_case, new)
+    if not changes:
+        return ombudsman_case
+    _check_remedies_after_decision(ombudsman_case)
+    try:
+        with transaction.atomic():
+            _save(ombudsman_case, actor)
+    except IntegrityError as exc:
+        raise ApplicationError.for_field(
+            "ombudsman_reference", "An Ombudsman case with this reference is already recorded."
+        ) from exc
+    description = f"Ombudsman case {ombudsman_case.ombudsman_reference} updated"
+    if "decision" in changes:
+        description = (
+            f"Ombudsman case {ombudsman_case.ombudsman_reference}: "
+            f"decision {ombudsman_case.decision_label.lower()}"
+        )
+    _audit(
+        register=Register.OMBUDSMAN,
+        record=ombudsman_case,
+        case=ombudsman_case.case,
+        actor=actor,
+        verb="ombudsman_case_updated",
+        description=description,
+        changes=changes,
+    )
+    # A payment of a standalone Ombudsman case now linked to a case belongs to that case too.
+    if ombudsman_case.case is not None:
+        ombudsman_case.payments.filter(case__isnull=True).update(case=ombudsman_case.case)
+    _flag_case(ombudsman_case.case, actor)
+    return ombudsman_case
+
+
+# --- Remedies -------------------------------------------------------------------------------
+
+REMEDY_FIELDS = ["kind", "description", "amount", "due_on", "complied_on", "evidence"]
+
+
+def _check_remedy(ombudsman_case: OmbudsmanCase, values: dict[str, Any]) -> dict[str, Any]:
+    kind = _choice("kind", values["kind"], RemedyKind.values, "Choose the kind of remedy.")
+    values["description"] = (values.get("description") or "").strip()
+    values["evidence"] = (values.get("evidence") or "").strip()
+    if kind == RemedyKind.PAYMENT:
+        values["amount"] = _money("amount", values["amount"], what="amount to pay")
+    elif values["amount"] not in (None, ""):
+        raise ApplicationError.for_field("amount", "Only a payment has an amount.")
+    else:
+        values["amount"] = None
+    if kind in (RemedyKind.SERVICE_IMPROVEMENT, RemedyKind.OTHER) and not values["description"]:
+        raise ApplicationError.for_field("description", "Describe what was agreed.")
+    _date(
+        "due_on",
+        values["due_on"],
+        label="the remedy is due",
+        required=False,
+        future=True,
+        not_before=ombudsman_case.enquiry_received_on,
+        before_label="the enquiry was received",
+    )
+    if values["complied_on"] is not None:
+        if ombudsman_case.decision_on is not None:
+            start, start_label = ombudsman_case.decision_on, "the Ombudsman's decision"
+        else:
+            start, start_label = ombudsman_case.enquiry_received_on, "the enquiry was received"
+        _date(
+            "complied_on",
+            values["complied_on"],
+            label="we complied",
+            not_before=start,
+            before_label=f"{start_label} ({format_date(start)})",
+        )
+        values["evidence"] = _text(
+            "evidence", values["evidence"], "Describe the evidence that we complied."
+        )
+    return values
+
+
+@transaction.atomic
+def ombudsman_remedy_add(
+    *,
+    ombudsman_case: OmbudsmanCase,
+    actor: User,
+    kind: str,
+    description: str = "",
+    amount: Decimal | None = None,
+    due_on: dt.date | None = None,
+    complied_on: dt.date | None = None,
+    evidence: str = "",
+) -> OmbudsmanRemedy:
+    """Record a remedy agreed with the Ombudsman (an apology, a payment with its amount, a
+    service improvement), its due date and, once done, the evidence of compliance."""
+    permissions.ensure_can_change(actor, ombudsman_case.case)
+    values = _check_remedy(
+        ombudsman_case,
+        {
+            "kind": kind,
+            "description": description,
+            "amount": amount,
+            "due_on": due_on,
+            "complied_on": complied_on,
+            "evidence": evidence,
+        },
+    )
+    remedy = OmbudsmanRemedy(ombudsman_case=ombudsman_case, **values)
+    _save(remedy, actor, creating=True)
+    _audit(
+        register=Register.OMBUDSMAN,
+        record=ombudsman_case,
+        case=ombudsman_case.case,
+        actor=actor,
+        verb="ombudsman_remedy_added",
+        description=f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy agreed "
+        f"({remedy})",
+        changes=_created_changes(remedy, REMEDY_FIELDS),
+    )
+    return remedy
+
+
+@transaction.atomic
+def ombudsman_remedy_update(
+    *, remedy: OmbudsmanRemedy, actor: User, **values: Any
+) -> OmbudsmanRemedy:
+    """Change a remedy, or record that we complied (the date and the evidence)."""
+    _unknown(values, set(REMEDY_FIELDS))
+    ombudsman_case = remedy.ombudsman_case
+    permissions.ensure_can_change(actor, ombudsman_case.case)
+
+    def describe(changes: Changes) -> tuple[str, str]:
+        what = "complied with" if "complied_on" in changes and remedy.complied_on else "updated"
+        return (
+            "ombudsman_remedy_updated",
+            f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} ({remedy})",
+        )
+
+    _update(
+        remedy,
+        actor=actor,
+        values=values,
+        fields=REMEDY_FIELDS,
+        check=partial(_check_remedy, ombudsman_case),
+        register=Register.OMBUDSMAN,
+        case_of=lambda: ombudsman_case.case,
+        describe=describe,
+        audited=ombudsman_case,
+    )
+    return remedy
+
+
+# --- Payments -------------------------------------------------------------------------------
+
+PAYMENT_FIELDS = [
+    "case",
+    "ombudsman_case",
+    "kind",
+    "amount",
+    "paid_on",
+    "reason",
+    "recommended_by_ombudsman",
+]
+
+
+def _check_payment(values: dict[str, Any]) -> dict[str, Any]:
+    case: Case | None = values["case"]
+    ombudsman_case: OmbudsmanCase | None = values["ombudsman_case"]
+    if ombudsman_case is not None and ombudsman_case.case is not None:
+        if case is not None and case.pk != ombudsman_case.case_id:
+            raise ApplicationError.for_field(
+                "ombudsman_case", f"That Ombudsman case is not about {case.reference}."
+            )
+        values["case"] = case = ombudsman_case.case
+    if case is None and ombudsman_case is None:
+        raise ApplicationError.for_field(
+            "case", "Say which case or Ombudsman case the payment is for."
+        )
+    _choice("kind", values["kind"], PaymentKind.values, "Choose the kind of payment.")
+    values["amount"] = _money("amount", values["amount"], what="amount paid")
+    start = case.received_on if case is not None else None
+    _date(
+        "paid_on",
+        values["paid_on"],
+        label="of the payment",
+        not_before=start,
+        before_label=f"the case was received ({format_date(start)})" if start else "",
+    )
+    values["reason"] = _text("reason", values["reason"], "Enter the reason for the payment.")
+    values["recommended_by_ombudsman"] = bool(values["recommended_by_ombudsman"])
+    return values
+
+
+@transaction.atomic
+def payment_create(
+    *,
+    actor: User,
+    amount: Decimal | None,
+    paid_on: dt.date | None,
+    reason: str,
+    case: Case | None = None,
+    ombudsman_case: OmbudsmanCase | None = None,
+    kind: str = PaymentKind.COMPENSATION,
+    recommended_by_ombudsman: bool = False,
+) -> Payment:
+    """Record compensation or a financial remedy paid, for a case or an Ombudsman case."""
+    permissions.ensure_can_change(actor, case)
+    if ombudsman_case is not None:
+        permissions.ensure_can_change(actor, ombudsman_case.case)
+    values = _check_payment(
+        {
+            "case": case,
+            "ombudsman_case": ombudsman_case,
+            "kind": kind,
+            "amount": amount,
+            "paid_on": paid_on,
+            "reason": reason,
+            "recommended_by_ombudsman": recommended_by_ombudsman,
+        }
+    )
+    payment = Payment(**values)
+    _save(payment, actor, creating=True)
+    _audit(
+        register=Register.PAYMENT,
+        record=payment,
+        case=payment.case,
+        actor=actor,
+        verb="payment_recorded",
+        description=f"{payment.get_kind_display()} of {format_money(payment.amount)} paid on "
+        f"{format_date(payment.paid_on)} recorded",
+        changes=_created_changes(payment, PAYMENT_FIELDS),
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
+    _unknown(values, set(PAYMENT_FIELDS))
+    permissions.ensure_can_change(actor, payment.case)
+    for key in ("case", "ombudsman_case"):
+        other = values.get(key)
+        if other is not None:
+            permissions.ensure_can_change(actor, other if key == "case" else other.case)
+    _update(
+        payment,
+        actor=actor,
+        values=values,
+        fields=PAYMENT_FIELDS,
+        check=_check_payment,
+        register=Register.PAYMENT,
+        case_of=lambda: payment.case,
+        describe=lambda changes: (
+            "payment_updated",
+            f"Payment of {format_money(payment.amount)} updated",
+        ),
+    )
+    return payment
+
+
+# --- Investigation costs --------------------------------------------------------------------
+
+COST_FIELDS = [
+    "stage_number",
+    "role",
+    "amount",
+    "incurred_on",
+    "supplier",
+    "invoice_reference",
+    "notes",
+]
+
+
+def _check_cost(case: Case, values: dict[str, Any]) -> dict[str, Any]:
+    _choice("role", values["role"], CostRole.values, "Choose what the cost was for.")
+    values["amount"] = _money("amount", values["amount"], what="amount")
+    _date("incurred_on", values["incurred_on"], label="of the cost")
+    stage_number = values["stage_number"]
+    if stage_number is not None and not case.stages.filter(number=stage_number).exists():
+        raise ApplicationError.for_field(
+            "stage_number", f"{case.reference} has no stage {stage_number}."
+        )
+    for name in ("supplier", "invoice_reference", "notes"):
+        values[name] = (values.get(name) or "").strip()
+    return values
+
+
+@transaction.atomic
+def cost_create(
+    *,
+    case: Case,
+    actor: User,
+    role: str,
+    amount: Decimal | None,
+    incurred_on: dt.date | None,
+    stage_number: int | None = None,
+    supplier: str = "",
+    invoice_reference: str = "",
+    notes: str = "",
+) -> InvestigationCost:
+    """Record a cost of investigating a case: IO, IP or panel fees."""
+    permissions.ensure_can_change(actor, case)
+    values = _check_cost(
+        case,
+        {
+            "stage_number": stage_number,
+            "role": role,
+            "amount": amount,
+            "incurred_on": incurred_on,
+            "supplier": supplier,
+            "invoice_reference": invoice_reference,
+            "notes": notes,
+        },
+    )
+    cost = InvestigationCost(case=case, **values)
+    _save(cost, actor, creating=True)
+    _audit(
+        register=Register.COST,
+        record=cost,
+        case=case,
+        actor=actor,
+        verb="cost_recorded",
+        description=f"Investigation cost recorded: {cost}",
+        changes=_created_changes(cost, COST_FIELDS),
+    )
+    return cost
+
+
+@transaction.atomic
+def cost_update(*, cost: InvestigationCost, actor: User, **values: Any) -> InvestigationCost:
+    _unknown(values, set(COST_FIELDS))
+    permissions.ensure_can_change(actor, cost.case)
+    _update(
+        cost,
+        actor=actor,
+        values=values,
+        fields=COST_FIELDS,
+        check=partial(_check_cost, cost.case),
+        register=Register.COST,
+        case_of=lambda: cost.case,
+        describe=lambda changes: ("cost_updated", f"Investigation cost updated: {cost}"),
+    )
+    return cost
+
+
+# --- Persistent or vexatious contact --------------------------------------------------------
+
+RESTRICTION_FIELDS = [
+    "decision_on",
+    "reason",
+    "letter_issued_on",
+    "restrictions",
+    "single_point_of_contact",
+    "review_on",
+    "reviewed_on",
+    "ended_on",
+    "end_reason",
+]
+
+
+def _check_restriction(values: dict[str, Any]) -> dict[str, Any]:
+    decided = _date("decision_on", values["decision_on"], label="of the decision")
+    assert decided is not None  # noqa: S101
+    after = {"not_before": decided, "before_label": "the decision"}
+    values["reason"] = _text("reason", values["reason"], "Enter the reason for the decision.")
+    values["restrictions"] = _text(
+        "restrictions", values["restrictions"], "Describe the restrictions on contact."
+    )
+    values["single_point_of_contact"] = (values.get("single_point_of_contact") or "").strip()
+    values["end_reason"] = (values.get("end_reason") or "").strip()
+    _date(
+        "letter_issued_on",
+        values["letter_issued_on"],
+        label="the letter was issued",
+        required=False,
+        **after,  # type: ignore[arg-type]
+    )
+    review_on = values["review_on"]
+    if review_on is not None and review_on <= decided:
+        raise ApplicationError.for_field("review_on", "The review date must be after the decision.")
+    _date(
+        "reviewed_on",
+        values["reviewed_on"],
+        label="of the review",
+        required=False,
+        **after,  # type: ignore[arg-type]
+    )
+    if values["ended_on"] is not None:
+        _date(
+            "ended_on",
+            values["ended_on"],
+            label="the restrictions ended",
+            future=True,
+            **after,  # type: ignore[arg-type]
+        )
+        values["end_reason"] = _text(
+            "end_reason", values["end_reason"], "Enter why the restrictions ended."
+        )
+    return values
+
+
+@transaction.atomic
+def restriction_create(
+    *,
+    actor: User,
+    decision_on: dt.date | None,
+    reason: str,
+    restrictions: str,
+    person: Person | None = None,
+    person_details: Mapping[str, Any] | None = None,
+    case: Case | None = None,
+    letter_issued_on: dt.date | None = None,
+    single_point_of_contact: str = "",
+    review_on: dt.date | None = None,
+) -> ContactRestriction:
+    """Record a decision that a person's contact is unreasonably persistent or vexatious and
+    the restrictions on it. While in force, every case of theirs shows a banner."""
+    permissions.ensure_can_change(actor, case)
+    values = _check_restriction(
+        {
+            "decision_on": decision_on,
+            "reason": reason,
+            "letter_issued_on": letter_issued_on,
+            "restrictions": restrictions,
+            "single_point_of_contact": single_point_of_contact,
+            "review_on": review_on,
+            "reviewed_on": None,
+            "ended_on": None,
+            "end_reason": "",
+        }
+    )
+    chosen = _person(
+        person=person, details=person_details, actor=actor, field="person", label="the person"
+    )
+    restriction = ContactRestriction(person=chosen, case=case, **values)
+    _save(restriction, actor, creating=True)
+    _audit(
+        register=Register.RESTRICTION,
+        record=restriction,
+        case=case,
+        actor=actor,
+        verb="restriction_recorded",
+        description="Persistent contact decision recorded: contact restricted from "
+        f"{format_date(restriction.decision_on)}",
+        changes=_created_changes(restriction, RESTRICTION_FIELDS),
+    )
+    return restriction
+
+
+@transaction.atomic
+def restriction_update(
+    *, restriction: ContactRestriction, actor: User, **values: Any
+) -> ContactRestriction:
+    """Change a restriction: the letter, the review, or end it (`ended_on`, `end_reason`)."""
+    _unknown(values, set(RESTRICTION_FIELDS))
+    permissions.ensure_can_change(actor, restriction.case)
+
+    def describe(changes: Changes) -> tuple[str, str]:
+        if "ended_on" in changes and restriction.ended_on is not None:
+            return (
+                "restriction_ended",
+                f"Contact restrictions end on {format_date(restriction.ended_on)}",
+            )
+        return "restriction_updated", "Persistent contact decision updated"
+
+    _update(
+        restriction,
+        actor=actor,
+        values=values,
+        fields=RESTRICTION_FIELDS,
+        check=_check_restriction,
+        register=Register.RESTRICTION,
+        case_of=lambda: restriction.case,
+        describe=describe,
+    )
+    return restriction
+
+
+# --- Advocacy -------------------------------------------------------------------------------
+
+ADVOCACY_FIELDS = [
+    "referred_on",
+    "provider",
+    "provider_name",
+    "outcome",
+    "outcome_on",
+    "outcome_notes",
+]
+
+
+def _check_advocacy(values: dict[str, Any]) -> dict[str, Any]:
+    referred = _date("referred_on", values["referred_on"], label="of the referral")
+    _choice(
+        "provider",
+        values["provider"],
+        AdvocacyProvider.values,
+        "Choose in-house or independent advocacy.",
+    )
+    values["provider_name"] = (values.get("provider_name") or "").strip()
+    values["outcome_notes"] = (values.get("outcome_notes") or "").strip()
+    outcome = _choice("outcome", values["outcome"], AdvocacyOutcome.values, "Choose the outcome.")
+    if outcome == AdvocacyOutcome.PENDING:
+        if values["outcome_on"] is not None:
+            raise ApplicationError.for_field(
+                "outcome_on", "Choose the outcome, or leave the outcome date empty."
+            )
+    else:
+        _date(
+            "outcome_on",
+            values["outcome_on"],
+            label="of the outcome",
+            not_before=referred,
+            before_label="the referral",
+        )
+    if outcome == AdvocacyOutcome.OTHER and not values["outcome_notes"]:
+        raise ApplicationError.for_field("outcome_notes", "Describe the outcome.")
+    return values
+
+
+@transaction.atomic
+def advocacy_referral_create(
+    *,
+    actor: User,
+    referred_on: dt.date | None,
+    provider: str,
+    child: Person | None = None,
+    child_details: Mapping[str, Any] | None = None,
+    case: Case | None = None,
+    provider_name: str = "",
+    outcome: str = AdvocacyOutcome.PENDING,
+    outcome_on: dt.date | None = None,
+    outcome_notes: str = "",
+) -> AdvocacyReferral:
+    """Record a child's referral to an in-house or independent advocate."""
+    permissions.ensure_can_change(actor, case)
+    values = _check_advocacy(
+        {
+            "referred_on": referred_on,
+            "provider": provider,
+            "provider_name": provider_name,
+            "outcome": outcome,
+            "outcome_on": outcome_on,
+            "outcome_notes": outcome_notes,
+        }
+    )
+    chosen = _person(
+        person=child, details=child_details, actor=actor, field="child", label="the child"
+    )
+    referral = AdvocacyReferral(child=chosen, case=case, **values)
+    _save(referral, actor, creating=True)
+    _audit(
+        register=Register.ADVOCACY,
+        record=referral,
+        case=case,
+        actor=actor,
+        verb="advocacy_referred",
+        description=f"Referred for {referral.get_provider_display().lower()} advocacy on "
+        f"{format_date(referral.referred_on)}",
+        changes=_created_changes(referral, ADVOCACY_FIELDS),
+    )
+    return referral
+
+
+@transaction.atomic
+def advocacy_referral_update(
+    *, referral: AdvocacyReferral, actor: User, **values: Any
+) -> AdvocacyReferral:
+    """Change a referral or record its outcome."""
+    _unknown(values, set(ADVOCACY_FIELDS))
+    permissions.ensure_can_change(actor, referral.case)
+
+    def describe(changes: Changes) -> tuple[str, str]:
+        if "outcome" in changes:
+            return (
+                "advocacy_updated",
+                f"Advocacy referral outcome: {referral.get_outcome_display().lower()}",
+            )
+        return "advocacy_updated", "Advocacy referral updated"
+
+    _update(
+        referral,
+        actor=actor,
+        values=values,
+        fields=ADVOCACY_FIELDS,
+        check=_check_advocacy,
+        register=Register.ADVOCACY,
+        case_of=lambda: referral.case,
+        describe=describe,
+    )
+    return referral
+
+
+# --- Subject access requests ----------------------------------------------------------------
+
+# A calendar month to answer (UK GDPR art. 12(3)); two more for a complex request.
+SAR_MONTHS = 1
+SAR_EXTENDED_MONTHS = 3
+
+
+def sar_deadline(
+    received_on: dt.date, identity_verified_on: dt.date | None, *, months: int = SAR_MONTHS
+) -> Deadline:
+    """When a subject access request is due, and why.
+
+    The month runs from receipt; where the requester's identity was verified later, from the
+    verification (ICO guidance: the time limit starts when the information needed to confirm
+    identity arrives). The same date the next month, or the month's last day where there is
+    none, moved on to the next working day.
+    """
+    if identity_verified_on is not None and identity_verified_on > received_on:
+        start = identity_verified_on
+        after = (
+            f"the requester's identity was verified on {format_date(start)} "
+            f"(received {format_date(received_on)})"
+        )
+    else:
+        start, after = received_on, f"receipt on {format_date(received_on)}"
+    return calendar_month_deadline(start, months, after=after)
+
+
+def _next_sar_reference(year: int) -> str:
+    SarCounter.objects.get_or_create(year=year)
+    SarCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = SarCounter.objects.get(year=year).last
+    return f"SAR-{year}-{number:04d}"
+
+
+SAR_FIELDS = [
+    "subject",
+    "received_on",
+    "description",
+    "identity_verified_on",
+    "pages_disclosed",
+    "redactions_count",
+    "redactions",
+    "sent_on",
+]
+SAR_AUDIT_FIELDS = [
+    "reference",
+    "requester",
+    *SAR_FIELDS,
+    "clock_started_on",
+    "due_on",
+    "extended_due_on",
+    "extension_reason",
+    "requester_told_of_extension_on",
+]
+
+
+def _check_sar(values: dict[str, Any]) -> dict[str, Any]:
+    received = _date("received_on", values["received_on"], label="the request was received")
+    assert received is not None  # noqa: S101
+    after = {"not_before": received, "before_label": "the request was received"}
+    _date(
+        "identity_verified_on",
+        values["identity_verified_on"],
+        label="identity was verified",
+        required=False,
+        **after,  # type: ignore[arg-type]
+    )
+    _date(
+        "sent_on",
+        values["sent_on"],
+        label="the response was sent",
+        required=False,
+        **after,  # type: ignore[arg-type]
+    )
+    if values["sent_on"] is not None and values["identity_verified_on"] is None:
+        raise ApplicationError.for_field(
+            "identity_verified_on",
+            "Enter the date the requester's identity was verified before recording the response.",
+        )
+    _count("pages_disclosed", values["pages_disclosed"], what="pages")
+    _count("redactions_count", values["redactions_count"], what="redactions")
+    values["description"] = (values.get("description") or "").strip()
+    values["redactions"] = (values.get("redactions") or "").strip()
+    deadline = sar_deadline(received, values["identity_verified_on"])
+    values["clock_started_on"] = deadline.start
+    values["due_on"] = deadline.due
+    values["due_explanation"] = deadline.explain()
+    if values.get("extended_due_on") is not None:
+        told = values["requester_told_of_extension_on"]
+        if told is not None and told > deadline.due:
+            raise ApplicationError.for_field(
+                "identity_verified_on",
+                "The requester was told of the extension after the first month would end.",
+            )
+        values["extended_due_on"] = sar_deadline(
+            received, values["identity_verified_on"], months=SAR_EXTENDED_MONTHS
+        ).due
+    return values
+
+
+@transaction.atomic
+def sar_create(
+    *,
+    actor: User,
+    received_on: dt.date | None,
+    requester: Person | None = None,
+    requester_details: Mapping[str, Any] | None = None,
+    subject: Person | None = None,
+    subject_details: Mapping[str, Any] | None = None,
+    description: str = "",
+    identity_verified_on: dt.date | None = None,
+) -> SubjectAccessRequest:
+    """Log a subject access request; its due date is one calendar month after receipt (or
+    after the requester's identity was verified, if later)."""
+    permissions.ensure_can_change(actor)
+    values = _check_sar(
+        {
+            "subject": subject,
+            "received_on": received_on,
+            "description": description,
+            "identity_verified_on": identity_verified_on,
+            "pages_disclosed": None,
+            "redactions_count": None,
+            "redactions": "",
+            "sent_on": None,
+        }
+    )
+    values["requester"] = _person(
+        person=requester,
+        details=requester_details,
+        actor=actor,
+        field="requester",
+        label="the requester",
+    )
+    if values["subject"] is None and subject_details:
+        values["subject"] = _person(
+            person=None, details=subject_details, actor=actor, field="subject", label="whose data"
+        )
+    assert received_on is not None  # noqa: S101
+    sar = SubjectAccessRequest(reference=_next_sar_reference(received_on.year), **values)
+    _save(sar, actor, creating=True)
+    _audit(
+        register=Register.SAR,
+        record=sar,
+        case=None,
+        actor=actor,
+        verb="sar_recorded",
+        description=f"Subject access request {sar.reference} received "
+        f"{format_date(sar.received_on)}; due {format_date(sar.due_on)}",
+        changes=_created_changes(sar, SAR_AUDIT_FIELDS),
+    )
+    return sar
+
+
+@transaction.atomic
+def sar_update(*, sar: SubjectAccessRequest, actor: User, **values: Any) -> SubjectAccessRequest:
+    """Change a request: identity verified (the due date follows), the disclosure (pages,
+    redactions) and the date the response was sent."""
+    _unknown(values, set(SAR_FIELDS))
+    permissions.ensure_can_change(actor)
+
+    def describe(changes: Changes) -> tuple[str, str]:
+        if "sent_on" in changes and sar.sent_on is not None:
+            return "sar_updated", f"Subject access request {sar.reference}: response sent"
+        return "sar_updated", f"Subject access request {sar.reference} updated"
+
+    _update(
+        sar,
+        actor=actor,
+        values=values,
+        fields=(*SAR_FIELDS, "extended_due_on", "requester_told_of_extension_on"),
+        check=_check_sar,
+        register=Register.SAR,
+        case_of=lambda: None,
+        describe=describe,
+    )
+    return sar
+
+
+@transaction.atomic
+def sar_extend(
+    *,
+    sar: SubjectAccessRequest,
+    actor: User,
+    reason: str,
+    requester_told_on: dt.date | None,
+) -> SubjectAccessRequest:
+    """Extend a complex request by two further months. Refused unless the requester was told
+    within the first month (on or before the original due date)."""
+    permissions.ensure_can_change(actor)
+    if sar.extended_due_on is not None:
+        raise ApplicationError("This request has already been extended.")
+    if sar.sent_on is not None:
+        raise ApplicationError("The response has been sent: the request cannot be extended.")
+    reason = _text("reason", reason, "Enter why the request is complex enough to extend.")
+    told = _date(
+        "requester_told_on",
+        requester_told_on,
+        label="the requester was told",
+        not_before=sar.received_on,
+        before_label="the request was received",
+    )
+    assert told is not None  # noqa: S101
+    if told > sar.due_on:
+        raise ApplicationError.for_field(
+            "requester_told_on",
+            "The requester must be told of an extension within the first month, by "
+            f"{format_date(sar.due_on)}. This request cannot be extended.",
+        )
+    extended = sar_deadline(sar.received_on, sar.identity_verified_on, months=SAR_EXTENDED_MONTHS)
+    changes = set_fields(
+        sar,
+        {
+            "extended_due_on": extended.due,
+            "extension_reason": reason,
+            "requester_told_of_extension_on": told,
+        },
+    )
+    _save(sar, actor)
+    _audit(
+        register=Register.SAR,
+        record=sar,
+        case=None,
+        actor=actor,
+        verb="sar_extended",
+        description=f"Subject access request {sar.reference} extended to "
+        f"{format_date(extended.due)}",
+        changes=changes,
+    )
+    return sar
+
+
+def sar_extended_explanation(sar: SubjectAccessRequest) -> str:
+    """How the extended due date was worked out."""
+    return sar_deadline(
+        sar.received_on, sar.identity_verified_on, months=SAR_EXTENDED_MONTHS
+    ).explain()

@@ -1,0 +1,12 @@
+"""Report endpoints, included at /api/v1/reports/ by harken/api/urls.py."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("", api.ReportView.as_view(), name="api-report"),
+    path("definitions/", api.DefinitionsView.as_view(), name="api-report-definitions"),
+    path("saved/", api.SavedListView.as_view(), name="api-reports-saved"),
+    path("saved/<int:pk>/", api.SavedView.as_view(), name="api-report-saved"),
+]

@@ -1,0 +1,340 @@
+"""Staff pages: choose a period, read the report (internal or published), download it in
+every format, save it with the team's own text and examples, publish it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from harken.accounts.models import Role, User
+from harken.core.errors import ApplicationError
+from harken.core.forms import add_service_error
+from harken.core.web import StaffRequiredMixin
+
+from . import selectors, services
+from .definitions import DEFINITIONS, GENERAL_RULES, SECTION_TITLES, SECTIONS
+from .forms import EditionForm, ExampleForm, NewEditionForm, PeriodForm
+from .models import ReportEdition, ReportExample
+from .periods import Period, PeriodError
+from .present import present
+from .renderers import FORMATS, file_name
+from .renderers import render as render_report
+from .structures import Report
+
+REPORT_ROLES = frozenset(
+    {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
+)
+EDITOR_ROLES = services.EDITORS
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the mixins have checked there is one)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    return user
+
+
+class ReportsMixin(StaffRequiredMixin):
+    allowed_roles = REPORT_ROLES
+
+
+class EditorMixin(StaffRequiredMixin):
+    allowed_roles = EDITOR_ROLES
+
+
+def _edition_param(request: HttpRequest) -> str:
+    edition = request.GET.get("edition", "internal")
+    return edition if edition in selectors.EDITIONS else "internal"
+
+
+def _period_from_query(request: HttpRequest) -> Period:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError as exc:
+        raise PeriodError("Choose a period, or enter the first and last days.") from exc
+    return Period(start, end)
+
+
+def period_query(period: Period, **extra: str) -> str:
+    return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat(), **extra})
+
+
+def _downloads(base: str, query: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"label": fmt.label, "url": f"{base}{key}/?{urlencode(query)}"}
+        for key, fmt in FORMATS.items()
+    ]
+
+
+def _download(report: Report, key: str) -> HttpResponse:
+    if key not in FORMATS:
+        raise Http404("No such format")
+    body, fmt = render_report(report, key)
+    response = HttpResponse(body, content_type=fmt.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report, fmt)}"'
+    return response
+
+
+class IndexView(ReportsMixin, View):
+    """Choose a period; saved reports."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = PeriodForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            period: Period = form.cleaned_data["report_period"]
+            return HttpResponseRedirect(f"{reverse('reports:report')}?{period_query(period)}")
+        return render(
+            request,
+            "reports/index.html",
+            {
+                "form": form,
+                "editions": selectors.edition_list(user=_user(request)),
+                "can_edit": services.can_edit(_user(request)),
+            },
+        )
+
+
+class ReportView(ReportsMixin, View):
+    """The report for any period, computed from the records now."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            period = _period_from_query(request)
+        except PeriodError as exc:
+            return _bad_period(request, str(exc))
+        edition = _edition_param(request)
+        report = selectors.report_for_period(user=_user(request), period=period, edition=edition)
+        base = reverse("reports:download", kwargs={"fmt": "x"})[:-2]
+        context = present(report)
+        context.update(
+            {
+                "edition": edition,
+                "internal_url": f"?{period_query(period)}",
+                "published_url": f"?{period_query(period, edition='published')}",
+                "downloads": _downloads(
+                    base,
+                    {
+                        "from": period.start.isoformat(),
+                        "to": period.end.isoformat(),
+                        "edition": edition,
+                    },
+                ),
+                "can_edit": services.can_edit(_user(request)),
+                "new_edition_form": NewEditionForm(
+                    initial={"start": period.start, "end": period.end, "title": report.title}
+                ),
+            }
+        )
+        return render(request, "reports/report.html", context)
+
+
+def _bad_period(request: HttpRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": PeriodForm(),
+            "period_error": message,
+            "editions": selectors.edition_list(user=_user(request)),
+            "can_edit": services.can_edit(_user(request)),
+        },
+        status=400,
+    )
+
+
+class DownloadView(ReportsMixin, View):
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        try:
+            period = _period_from_query(request)
+        except PeriodError as exc:
+            return _bad_period(request, str(exc))
+        report = selectors.report_for_period(
+            user=_user(request),
+            period=period,
+            edition=_edition_param(request),
+        )
+        return _download(report, fmt)
+
+
+class DefinitionsView(ReportsMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        sections = [
+            {"title": title, "definitions": [d for d in DEFINITIONS if d.section == key]}
+            for key, title in SECTIONS
+        ]
+        return render(
+            request,
+            "reports/definitions.html",
+            {"rules": GENERAL_RULES, "sections": [s for s in sections if s["definitions"]]},
+        )
+
+
+# --- Saved reports ---------------------------------------------------------------------------
+
+
+def _saved(pk: int) -> ReportEdition:
+    return get_object_or_404(ReportEdition, pk=pk)
+
+
+class EditionCreateView(EditorMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = NewEditionForm(request.POST)
+        if not form.is_valid():
+            return _bad_period(request, "Choose the period again, then save the report.")
+        try:
+            saved = services.edition_create(
+                actor=_user(request),
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                title=form.cleaned_data.get("title") or "",
+            )
+        except ApplicationError as exc:
+            return _bad_period(request, exc.message)
+        messages.success(request, "Report saved. Add the team's text and examples.")
+        return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": saved.pk}))
+
+
+class EditionView(ReportsMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        edition = _edition_param(request)
+        report = selectors.report_for_edition(user=_user(request), saved=saved, edition=edition)
+        base = reverse("reports:edition_download", kwargs={"pk": pk, "fmt": "x"})[:-2]
+        context = present(report)
+        context.update(
+            {
+                "saved": saved,
+                "edition": edition,
+                "internal_url": "?",
+                "published_url": "?edition=published",
+                "downloads": _downloads(base, {"edition": edition}),
+                "can_edit": services.can_edit(_user(request)),
+                "examples": saved.examples.select_related("case"),
+            }
+        )
+        return render(request, "reports/report.html", context)
+
+
+class EditionDownloadView(ReportsMixin, View):
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        report = selectors.report_for_edition(
+            user=_user(request),
+            saved=_saved(pk),
+            edition=_edition_param(request),
+        )
+        return _download(report, fmt)
+
+
+class EditionEditView(EditorMixin, View):
+    template = "reports/edition_form.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        form = EditionForm(initial={"title": saved.title, **saved.text})
+        return render(request, self.template, {"form": form, "saved": saved})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        form = EditionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edition_update(edition=saved, actor=_user(request), **form.cleaned_data)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "Report text saved.")
+                return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": pk}))
+        return render(request, self.template, {"form": form, "saved": saved}, status=400)
+
+
+class ExampleView(EditorMixin, View):
+    """Add an example (no `example_pk`) or change one."""
+
+    template = "reports/example_form.html"
+
+    def _example(self, saved: ReportEdition, example_pk: int | None) -> ReportExample | None:
+        if example_pk is None:
+            return None
+        return get_object_or_404(ReportExample, pk=example_pk, edition=saved)
+
+    def get(self, request: HttpRequest, pk: int, example_pk: int | None = None) -> HttpResponse:
+        saved = _saved(pk)
+        example = self._example(saved, example_pk)
+        initial: dict[str, Any] = {"section": request.GET.get("section", "")}
+        if example:
+            initial = {
+                "section": example.section,
+                "heading": example.heading,
+                "text": example.text,
+                "case_reference": example.case.reference if example.case else "",
+            }
+        form = ExampleForm(initial=initial)
+        return render(request, self.template, {"form": form, "saved": saved, "example": example})
+
+    def post(self, request: HttpRequest, pk: int, example_pk: int | None = None) -> HttpResponse:
+        saved = _saved(pk)
+        example = self._example(saved, example_pk)
+        form = ExampleForm(request.POST)
+        if form.is_valid():
+            try:
+                if example:
+                    services.example_update(
+                        example=example, actor=_user(request), **form.cleaned_data
+                    )
+                else:
+                    services.example_add(edition=saved, actor=_user(request), **form.cleaned_data)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "Example saved.")
+                return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": pk}))
+        return render(
+            request, self.template, {"form": form, "saved": saved, "example": example}, status=400
+        )
+
+
+class ExampleDeleteView(EditorMixin, View):
+    def get(self, request: HttpRequest, pk: int, example_pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        example = get_object_or_404(ReportExample, pk=example_pk, edition=saved)
+        return render(
+            request,
+            "reports/example_delete.html",
+            {"saved": saved, "example": example, "section": SECTION_TITLES[example.section]},
+        )
+
+    def post(self, request: HttpRequest, pk: int, example_pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        example = get_object_or_404(ReportExample, pk=example_pk, edition=saved)
+        try:
+            services.example_remove(example=example, actor=_user(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Example removed.")
+        return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": pk}))
+
+
+class PublishView(EditorMixin, View):
+    """Publish (freeze the figures) or withdraw publication."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        saved = _saved(pk)
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.edition_unpublish(edition=saved, actor=_user(request))
+                messages.success(request, "Publication withdrawn: the figures are live again.")
+            else:
+                services.edition_publish(edition=saved, actor=_user(request))
+                messages.success(request, "Report published: its figures are now fixed.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": pk}))
