@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.urls import NoReverseMatch, reverse
-
 from playwright.sync_api import expect
 
 from .axe import assert_accessible

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-
 from playwright.sync_api import expect
 
 from .axe import assert_accessible
