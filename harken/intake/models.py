@@ -45,6 +45,9 @@ class Submission(models.Model):
         related_name="online_submission",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # What the person was told would happen next (the confirmation page and e-mail), with the
+    # procedure's dates as they stood when the form was sent.
+    next_steps = models.JSONField(default=list, blank=True)
     # Flags an officer must see first, kept as columns so they can be queried.
     unsafe = models.BooleanField(default=False)
     advocate_requested = models.BooleanField(default=False)

