@@ -179,7 +179,10 @@ def _team(answers: dict[str, Any]) -> Team | None:
     value = str(answers.get("team") or "")
     if not value.isdigit():
         return None
-    return Team.objects.filter(pk=int(value), active=True).first()
+    team = Team.objects.filter(pk=int(value), active=True).first()
+    if team is None:  # closed since the answers were checked
+        raise ApplicationError.for_field("team", "Select the service from the list")
+    return team
 
 
 def _procedure_code(team: Team | None) -> str:

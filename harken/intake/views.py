@@ -475,6 +475,11 @@ def _send(request: HttpRequest, journey: Journey) -> HttpResponse:
     try:
         submission, _ = services.submission_create(journey=journey, key=key, saved=state["saved"])
     except ApplicationError as exc:
+        # Something changed since the answers were checked (e.g. a service has closed): check
+        # them all again, and send the person to the page to change.
+        problem = _first_problem(journey, state["saved"])
+        if problem:
+            return redirect(problem)
         return _check_page(request, journey, state, error=exc.message)
     return _finish(request, journey, submission)
 

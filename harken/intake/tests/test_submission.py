@@ -19,6 +19,7 @@ from harken.cases.models import Case, ReferenceCounter
 from harken.intake import services
 from harken.intake.journeys import COMPLAINT
 from harken.intake.models import Attachment, EmailStatus, Submission
+from harken.intake.views import SESSION_KEY
 
 from .conftest import NOW, complaint_pages, compliment_pages, young_person_pages
 
@@ -559,6 +560,33 @@ def test_the_check_page_sends_back_to_a_page_whose_answer_is_no_longer_valid(
     Team.objects.filter(pk=team.pk).update(active=False)
     response = w.send()
     assert response["Location"] == reverse("intake:step", args=["complaint", "which-service"])
+    assert Case.objects.count() == 0
+
+
+def test_a_service_closed_after_the_answers_were_shown_is_asked_again(walker, client, frozen):
+    """Shown answers are not checked twice, but a service closed in between is still caught."""
+    from harken.accounts.models import Team
+
+    team = Team.objects.get(name="Adoption Team")
+    w = walker("complaint")
+    check = w.to_check(complaint_pages(team.pk))
+    assert client.get(check).status_code == 200
+    Team.objects.filter(pk=team.pk).update(active=False)
+    response = w.send()
+    assert response["Location"] == reverse("intake:step", args=["complaint", "which-service"])
+    assert Case.objects.count() == 0
+    assert Submission.objects.count() == 0
+
+
+def test_answers_changed_after_they_were_shown_are_checked_before_sending(walker, client, frozen):
+    w = walker("complaint")
+    check = w.to_check(complaint_pages())
+    assert client.get(check).status_code == 200
+    session = client.session
+    del session[SESSION_KEY]["complaint"]["saved"]["what-happened"]
+    session.save()
+    response = w.send()
+    assert response["Location"] == reverse("intake:step", args=["complaint", "what-happened"])
     assert Case.objects.count() == 0
 
 
