@@ -230,6 +230,7 @@ HARKEN_SESSION_WARNING = 2 * 60
 # The cookie outlives the idle timeout (which the middleware enforces) so the sign-in page
 # can say why someone was signed out.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_ENGINE = "harken.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 # Links to set a password (new accounts, forgotten passwords) work for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60

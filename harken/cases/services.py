@@ -211,6 +211,15 @@ def stage_recompute(stage: Stage) -> StageClock:
 
 def case_refresh_next_due(case: Case) -> None:
     """Keep the caseload's 'what next, by when' up to date."""
+    due, label, paused = _next_due(case)
+    changes = set_fields(
+        case, {"next_due_on": due, "next_due_label": label[:200], "paused": paused}
+    )
+    if changes and case.pk is not None:
+        case.save(update_fields=["next_due_on", "next_due_label", "paused", "modified_at"])
+
+
+def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
     due: dt.date | None = None
     label = ""
     paused = False
@@ -235,11 +244,7 @@ def case_refresh_next_due(case: Case) -> None:
                     label = f"Waiting for {stage.paused_reason or 'the clock to start'}"
         elif case.kind != Kind.COMPLIMENT:
             due, label = case.due_on, "Reply due"
-    changes = set_fields(
-        case, {"next_due_on": due, "next_due_label": label[:200], "paused": paused}
-    )
-    if changes:
-        case.save(update_fields=["next_due_on", "next_due_label", "paused", "modified_at"])
+    return due, label, paused
 
 
 # --- Deadlines after the working-day calendar changes -------------------------------------
@@ -311,9 +316,13 @@ def _clean_person_details(details: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _new_person(actor: User | None, details: Mapping[str, Any]) -> Person:
+    return Person(**_clean_person_details(details), created_by=actor, modified_by=actor)
+
+
 @transaction.atomic
 def person_create(*, actor: User | None, **details: Any) -> Person:
-    person = Person(**_clean_person_details(details), created_by=actor, modified_by=actor)
+    person = _new_person(actor, details)
     person.save()
     return person
 
@@ -347,11 +356,15 @@ def _check_party(item: PersonInput) -> None:
 
 def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) -> None:
     """The people of a case being made: no party exists yet, so no lookups before inserting;
-    the same person in the same part twice is recorded once."""
-    parties: dict[tuple[int, str], CaseParty] = {}
+    the new people are inserted together; the same person in the same part twice is recorded
+    once."""
     for item in people:
         _check_party(item)
-        person = item.person or person_create(actor=actor, **item.details)
+    new = {n: _new_person(actor, item.details) for n, item in enumerate(people) if not item.person}
+    Person.objects.bulk_create(new.values())
+    parties: dict[tuple[int, str], CaseParty] = {}
+    for n, item in enumerate(people):
+        person = item.person or new[n]
         parties.setdefault(
             (person.pk, item.role),
             CaseParty(
@@ -462,7 +475,7 @@ def case_create(
     due_on = None
     if kind == Kind.CONTACT or kind in REPRESENTATION_KINDS:
         due_on = working_day_deadline(received_on, settings.HARKEN_CONTACT_RESPONSE_DAYS).due
-    case = Case.objects.create(
+    case = Case(
         reference=_placeholder_reference(),
         kind=kind,
         channel=channel,
@@ -482,6 +495,9 @@ def case_create(
         created_by=actor,
         modified_by=actor,
     )
+    if version is None:
+        case_refresh_next_due(case)  # known already; a complaint's comes from its stage
+    case.save(force_insert=True)
     # A new case has no links yet: insert them, without the lookups of .set().
     Case.teams.through.objects.bulk_create(
         Case.teams.through(case=case, team=team) for team in dict.fromkeys(teams)
@@ -499,7 +515,7 @@ def case_create(
             case=case, number=1, received_on=received_on, created_by=actor, modified_by=actor
         )
         stage_recompute(stage)
-    case_refresh_next_due(case)
+        case_refresh_next_due(case)
     record_event(
         case=case,
         actor=actor,

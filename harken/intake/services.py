@@ -342,22 +342,6 @@ def _create(journey: Journey, key: uuid.UUID, answers: dict[str, Any]) -> Submis
             late_reason += f" Their reason: {answers['late_reason']}"
     unsafe = answers.get("safe_now") in ("no", "not_sure")
     email = answers.get("email", "") if answers.get("contact_preference") == "email" else ""
-    submission = Submission.objects.create(
-        form=journey.form,
-        key=key,
-        answers=answers,
-        unsafe=unsafe,
-        advocate_requested=answers.get("advocate") == "yes",
-        email=email,
-        email_status=EmailStatus.PENDING if email else EmailStatus.NOT_NEEDED,
-    )
-    # The files the person saw listed on the check-your-answers page, and only those.
-    file_ids = [int(item["id"]) for item in answers.get("files", [])]
-    if file_ids:
-        Attachment.objects.filter(pk__in=file_ids, journey_key=key, submission=None).update(
-            submission=submission
-        )
-    # Everything after case_create is kept short: it holds the reference counter's lock.
     case = case_create(
         actor=None,
         kind=decided.kind,
@@ -372,9 +356,26 @@ def _create(journey: Journey, key: uuid.UUID, answers: dict[str, Any]) -> Submis
         late_complaint_reason=late_reason[:2000],
         praised_worker=str(answers.get("praised_worker") or "")[:200],
     )
-    submission.case = case
+    # From here to the commit the reference counter is locked: kept short. The key is unique:
+    # a second send of the same form fails here and all of its case is undone.
+    submission = Submission(
+        form=journey.form,
+        key=key,
+        answers=answers,
+        case=case,
+        unsafe=unsafe,
+        advocate_requested=answers.get("advocate") == "yes",
+        email=email,
+        email_status=EmailStatus.PENDING if email else EmailStatus.NOT_NEEDED,
+    )
     submission.next_steps = next_steps(submission, spec=decided.spec)
-    submission.save(update_fields=["case", "next_steps"])
+    submission.save(force_insert=True)
+    # The files the person saw listed on the check-your-answers page, and only those.
+    file_ids = [int(item["id"]) for item in answers.get("files", [])]
+    if file_ids:
+        Attachment.objects.filter(pk__in=file_ids, journey_key=key, submission=None).update(
+            submission=submission
+        )
     if email:
         transaction.on_commit(partial(confirmation_enqueue, submission.pk), robust=True)
     return submission
