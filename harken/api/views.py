@@ -97,7 +97,7 @@ CASE_PERMISSIONS = [IsAuthenticated, SeesCaseRecords]
 
 def _visible_case(user: User, reference: str) -> Case:
     """The case to act on, if the user can see it; not a read of the record, so not logged."""
-    case = access.visible_cases(user).filter(reference=reference).first()
+    case = access.visible_case(user, reference)
     if case is None:
         raise AccessDenied("There is no case with that reference you can see.")
     return case

@@ -109,6 +109,15 @@ def visible_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility(active))
 
 
+def visible_case(user: User | AnonymousUser | None, reference: str) -> Case | None:
+    """The case with this reference as a person types it (spaces around it, lower case), if
+    the user may see it; None if there is none they can see. Not a read of the record."""
+    reference = (reference or "").strip().upper()
+    if not reference or len(reference) > 60:  # longer than any reference: not looked for
+        return None
+    return visible_cases(user).filter(reference=reference).first()
+
+
 def can_view_case(user: User | AnonymousUser | None, case: Case) -> bool:
     active = _active(user)
     if active is None:

@@ -266,7 +266,7 @@ class RecommendationListView(generics.GenericAPIView[Recommendation]):
         values = dict(data.validated_data)
         if user.role not in rules.CHANGE_ROLES:
             raise PermissionDenied("Only feedback officers and administrators add recommendations.")
-        case = access.visible_cases(user).filter(reference=values.pop("case")).first()
+        case = access.visible_case(user, values.pop("case"))
         if case is None:
             raise AccessDenied("There is no case with that reference you can see.")
         made = services.recommendation_create(case=case, actor=user, **values)

@@ -159,7 +159,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recommendation_add(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
-    case = access.visible_cases(user).filter(reference=reference).first()
+    case = access.visible_case(user, reference)
     if case is None:
         raise Http404("There is no case with that reference you can see.")
     form = forms.RecommendationForm(_posted(request), case=case)

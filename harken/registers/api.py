@@ -97,11 +97,8 @@ class CaseReferenceField(serializers.CharField):
     """A case by its reference; only a case the user can see."""
 
     def to_internal_value(self, data: Any) -> Case:  # type: ignore[override]
-        reference = str(super().to_internal_value(data)).strip().upper()
-        if len(reference) > 20:
-            raise serializers.ValidationError("There is no case with that reference you can see.")
         user = self.context["request"].user
-        case = access.visible_cases(user).filter(reference=reference).first()
+        case = access.visible_case(user, str(super().to_internal_value(data)))
         if case is None:
             raise serializers.ValidationError("There is no case with that reference you can see.")
         return case

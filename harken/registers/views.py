@@ -513,7 +513,7 @@ def _case_param(request: HttpRequest, user: User) -> Case | None:
     reference = (request.GET.get("case") or "").strip()
     if not reference:
         return None
-    case = access.visible_cases(user).filter(reference=reference.upper()).first()
+    case = access.visible_case(user, reference)
     if case is None:
         raise CaseNotFound
     return case

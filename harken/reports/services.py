@@ -124,7 +124,7 @@ def _case_for(actor: User, reference: str) -> Case | None:
     reference = (reference or "").strip().upper()
     if not reference:
         return None
-    case = access.visible_cases(actor).filter(reference=reference).first()
+    case = access.visible_case(actor, reference)
     if case is None:
         raise ApplicationError.for_field(
             "case_reference", f"There is no case {reference} you can see."

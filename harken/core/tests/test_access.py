@@ -38,6 +38,18 @@ def refs(user):
     return set(selectors.case_list(user=user).values_list("reference", flat=True))
 
 
+def test_a_case_is_found_by_its_reference_as_typed_only_by_those_who_may_see_it(
+    officer, manager, cases
+):
+    send = cases["send"]
+    typed = f"  {send.reference.lower()} "
+    assert access.visible_case(officer, typed) == send
+    assert access.visible_case(manager, typed) is None  # not their team's
+    assert access.visible_case(manager, cases["assessment"].reference.lower()) is not None
+    assert access.visible_case(officer, "") is None
+    assert access.visible_case(officer, send.reference + "X" * 60) is None
+
+
 def test_feedback_officer_sees_every_case(officer, cases):
     assert refs(officer) == {c.reference for c in cases.values()}
 

@@ -41,7 +41,7 @@ def test_officer_records_a_recommendation_and_action_and_the_owner_completes_it(
         officer_api.post(
             f"{BASE}recommendations/",
             {
-                "case": case.reference,
+                "case": f" {case.reference.lower()}",  # as typed
                 "source": "stage2",
                 "made_on": "2024-03-01",
                 "text": "Share plans before meetings.",
