@@ -661,6 +661,8 @@ def stage_pause(*, case: Case, reason: str, actor: User) -> Stage:
         raise ApplicationError("Only the start of stage 1 may be deferred.")
     if stage.response_sent_on or stage.clock_override_on:
         raise ApplicationError("The stage 1 clock has already run.")
+    if stage.paused_reason:
+        raise ApplicationError(f"The stage 1 clock is already deferred: {stage.paused_reason}")
     changes = set_fields(stage, {"paused_reason": reason[:300]})
     return _save_stage(stage, actor, "paused", f"Stage 1 clock deferred: {reason}", changes)
 
@@ -672,6 +674,10 @@ def stage_resume(*, case: Case, on: dt.date, actor: User) -> Stage:
     stage, _ = _open_stage(case)
     if not stage.paused_reason:
         raise ApplicationError("The clock is not deferred.")
+    if stage.clock_override_on:
+        raise ApplicationError(
+            f"The clock already started on {format_date(stage.clock_override_on)}."
+        )
     _check_date("on", on, label="the clock starts", not_before=stage.received_on)
     changes = set_fields(stage, {"clock_override_on": on})
     return _save_stage(

@@ -518,3 +518,16 @@ def test_deferred_start_while_advocate_arranged(officer):
     assert stage(case, 1).due_on is None
     services.stage_resume(case=case, on=D(2024, 3, 11), actor=officer)
     assert stage(case, 1).due_on == D(2024, 3, 25)
+
+
+def test_a_deferred_clock_is_deferred_once_and_started_once(officer):
+    """The same rules as the case page's actions: no second deferral, no second start."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    services.stage_pause(case=case, reason="an advocate is arranged", actor=officer)
+    with pytest.raises(ApplicationError, match="already deferred: an advocate is arranged"):
+        services.stage_pause(case=case, reason="something else", actor=officer)
+    services.stage_resume(case=case, on=D(2024, 3, 11), actor=officer)
+    with pytest.raises(ApplicationError, match="already started on 11 March 2024"):
+        services.stage_resume(case=case, on=D(2024, 3, 18), actor=officer)
+    assert stage(case, 1).due_on == D(2024, 3, 25)
+    assert stage(case, 1).paused_reason == "an advocate is arranged"
