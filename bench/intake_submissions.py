@@ -16,7 +16,7 @@ throughput and latency percentiles; and stops the server. Rate limits are turned
 the run (HARKEN_INTAKE_RATE_LIMITS=0); e-mails are queued (no worker runs) so the mail
 server plays no part, as in production where it is never on the submit path.
 
-    uv run python bench/intake_submissions.py --submissions 1000 --concurrency 16
+    uv run python bench/intake_submissions.py --submissions 3000 --concurrency 16 --phase burst
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/harken_bench (created if
 missing).
@@ -404,7 +404,7 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=500, help="per phase")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread)")
     parser.add_argument("--double-every", type=int, default=10)
     parser.add_argument(
         "--phase", choices=["journeys", "burst", "both"], default="both", help="what to run"
