@@ -10,6 +10,7 @@ from harken.accounts.models import Role, User
 from harken.learning.rules import OWNER_ROLES
 
 from .models import ReminderPreference
+from .services import senior_manager_candidates
 
 
 class PreferencesForm(forms.Form):
@@ -57,10 +58,4 @@ class SeniorManagersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True)
-            .exclude(
-                role__in=[Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER]
-            )
-            .order_by("last_name", "first_name", "username")
-        )
+        self.fields["users"].queryset = senior_manager_candidates()  # type: ignore[attr-defined]

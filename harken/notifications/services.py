@@ -26,7 +26,7 @@ from django.utils import timezone
 from harken.accounts.models import Role, User
 from harken.core import access
 from harken.core.dates import format_date
-from harken.core.errors import AccessDenied
+from harken.core.errors import AccessDenied, ApplicationError
 from harken.learning.models import OPEN_STATUSES, Action
 from harken.workdays.rules import is_working_day
 
@@ -121,12 +121,31 @@ def preferences_update(
     return preference
 
 
+def senior_manager_candidates() -> QuerySet[User]:
+    """Who may get the overdue-actions summary: active council staff (not IOs, IPs or panel
+    members, who are often from outside the council)."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role__in=[Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER])
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 @transaction.atomic
 def senior_managers_set(*, users: Iterable[User], actor: User) -> list[User]:
     """Administrators choose who gets the monthly overdue-actions summary."""
     if not access.is_administrator(actor):
         raise AccessDenied("Only an administrator chooses who gets the overdue summary.")
     chosen = {u.pk for u in users}
+    refused = chosen - set(
+        senior_manager_candidates().filter(pk__in=chosen).values_list("pk", flat=True)
+    )
+    if refused:
+        raise ApplicationError.for_field(
+            "users",
+            "Only active council staff can get the overdue summary, not investigating "
+            "officers, independent persons or panel members.",
+        )
     ReminderPreference.objects.filter(senior_manager=True).exclude(user_id__in=chosen).update(
         senior_manager=False
     )

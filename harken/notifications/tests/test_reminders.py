@@ -15,6 +15,7 @@ from harken.accounts.models import Role
 from harken.accounts.tests.factories import make_user
 from harken.cases import services as case_services
 from harken.cases.models import AppointmentRole, Case, Stage
+from harken.core.errors import ApplicationError
 from harken.learning.models import ActionStatus
 from harken.learning.tests.factories import action, recommendation, stage2_case, team
 from harken.notifications import services
@@ -254,6 +255,14 @@ def test_overdue_summary_goes_to_senior_managers(
     # The owner got the monthly reminder listing it as overdue.
     (owner_mail,) = [m for m in sent_to(manager) if "Your open actions" in m.subject]
     assert f"{late.reference}: Action due 29 August 2025 (overdue)" in owner_mail.body
+
+
+def test_the_summary_is_not_for_people_from_outside_the_council(manager, io_user, admin_user):
+    services.senior_managers_set(users=[manager], actor=admin_user)
+    with pytest.raises(ApplicationError, match="not investigating officers"):
+        services.senior_managers_set(users=[manager, io_user], actor=admin_user)
+    chosen = ReminderPreference.objects.filter(senior_manager=True)
+    assert list(chosen.values_list("user", flat=True)) == [manager.pk]
 
 
 def test_senior_manager_can_turn_the_summary_off(officer, manager, admin_user, with_email):
