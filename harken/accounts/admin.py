@@ -6,12 +6,25 @@ from .models import ServiceArea, SignInEvent, Team, User
 
 @admin.register(User)
 class HarkenUserAdmin(UserAdmin):
+    """Accounts are read here, never changed: Harken's own staff pages (Users) change them
+    through `accounts.services`, which check the rules (e.g. a council employee cannot be an
+    Independent Person) and keep the security audit trail."""
+
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("Harken", {"fields": ("role", "teams", "employed_by_council", "job_title")}),
     )
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "teams")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Team)

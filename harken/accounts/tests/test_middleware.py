@@ -141,3 +141,25 @@ def test_keep_alive_needs_the_pages_csrf_token(officer):
     assert client.post("/staff/keep-alive/").status_code == 403
     response = client.post("/staff/keep-alive/", headers={"X-CSRFToken": token.group(1)})
     assert response.json() == {"seconds_left": 1800}
+
+
+def test_the_django_admin_shows_accounts_but_changes_them_only_through_harken(
+    client, admin_user, manager
+):
+    """A superuser can read accounts in the Django admin; roles and teams are changed on the
+    staff Users pages, whose rules and audit trail the admin would skip."""
+    from harken.accounts.models import Role
+
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(admin_user)
+    session = client.session
+    session[TWO_FACTOR_SESSION_KEY] = True
+    session.save()
+    page = f"/django-admin/accounts/user/{manager.pk}/change/"
+    assert client.get(page).status_code == 200  # read only
+    response = client.post(page, {"username": manager.username, "role": Role.ADMINISTRATOR})
+    assert response.status_code == 403
+    manager.refresh_from_db()
+    assert manager.role == Role.MANAGER
+    assert client.get("/django-admin/accounts/user/add/").status_code == 403
