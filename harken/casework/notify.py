@@ -12,6 +12,7 @@ from django.db import transaction
 from harken.accounts.models import User
 from harken.cases import services
 from harken.cases.models import Case
+from harken.core.errors import ApplicationError
 
 
 @transaction.atomic
@@ -26,3 +27,19 @@ def pass_on_compliment(*, case: Case, on: dt.date, recipients: Sequence[str], ac
     )
     transaction.on_commit(partial(send_compliment.enqueue, case.pk, recipients))
     return case
+
+
+def pass_on_to_team(*, case: Case, on: dt.date, worker_email: str, actor: User) -> list[str]:
+    """Pass a compliment on as it is logged: to the worker praised (if their address is
+    given) and the managers of the teams it is about. Returns who it went to."""
+    from .queries import team_managers
+
+    recipients = [worker_email] if worker_email else []
+    recipients += [manager.email for manager in team_managers(case)]
+    if not recipients:
+        raise ApplicationError.for_field(
+            "worker_email",
+            "The team has no manager with an e-mail address: enter the worker's e-mail address.",
+        )
+    pass_on_compliment(case=case, on=on, recipients=recipients, actor=actor)
+    return recipients

@@ -32,7 +32,7 @@ from harken.procedures.definitions import MILESTONE_LABELS
 
 from . import forms, queries
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
-from .notify import pass_on_compliment
+from .notify import pass_on_to_team
 
 RECORDERS = frozenset(access.ACTION_ROLES["manage"])
 
@@ -366,15 +366,12 @@ class ComplimentView(StaffRequiredMixin, View):
                 )
                 recipients: list[str] = []
                 if data.get("pass_on"):
-                    recipients = [data["worker_email"]] if data.get("worker_email") else []
-                    recipients += [u.email for u in queries.team_managers(case)]
-                    if not recipients:
-                        raise ApplicationError.for_field(
-                            "worker_email",
-                            "The team has no manager with an e-mail address: enter the "
-                            "worker's e-mail address.",
-                        )
-                    pass_on_compliment(case=case, on=today(), recipients=recipients, actor=user)
+                    recipients = pass_on_to_team(
+                        case=case,
+                        on=today(),
+                        worker_email=data.get("worker_email") or "",
+                        actor=user,
+                    )
         except AccessDenied as exc:
             raise PermissionDenied from exc
         except ApplicationError as exc:
