@@ -83,6 +83,23 @@ def may_change(user: User | AnonymousUser | None, recommendation: Recommendation
     )
 
 
+# --- When: the state a recommendation or action must be in (the services refuse otherwise) ----
+
+
+def takes_actions(recommendation: Recommendation) -> bool:
+    """A recommendation not accepted has no actions."""
+    from .models import Decision
+
+    return bool(recommendation.decision != Decision.NOT_ACCEPTED)
+
+
+def takes_progress(action: Action) -> bool:
+    """Progress is recorded on any action not cancelled (a completed one can be set back)."""
+    from .models import ActionStatus
+
+    return bool(action.status != ActionStatus.CANCELLED)
+
+
 def may_record_progress(user: User | AnonymousUser | None, action: Action) -> bool:
     """Record progress and evidence on the action: its owner, the team's manager, an officer."""
     active = _active(user)

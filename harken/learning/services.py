@@ -315,7 +315,7 @@ def action_create(
     """Add an action, with its owner and due date, to carry out a recommendation."""
     _ensure_change(actor, recommendation.case)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if recommendation.decision == Decision.NOT_ACCEPTED:
+    if not rules.takes_actions(recommendation):
         raise ApplicationError("The recommendation was not accepted, so it has no actions.")
     description = _text("description", description, "Describe the action.")
     owner = _check_owner(owner)
@@ -393,7 +393,7 @@ def action_record_progress(
     """
     if not rules.may_record_progress(actor, action):
         raise AccessDenied("Only the action's owner, its team's manager or an officer can do this.")
-    if action.status == ActionStatus.CANCELLED:
+    if not rules.takes_progress(action):
         raise ApplicationError("The action was cancelled.")
     if status not in PROGRESS_STATUSES:
         raise ApplicationError.for_field("status", "Choose how the action is going.")

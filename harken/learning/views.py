@@ -143,13 +143,24 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = _recommendation(request, pk)
     actions = list(found.actions.all())
+    can_change = rules.may_change(user, found)
     return render(
         request,
         "learning/recommendation.html",
         {
             "recommendation": found,
-            "actions": [(a, rules.may_record_progress(user, a)) for a in actions],
-            "can_change": rules.may_change(user, found),
+            # Each action with what this user may do to it now: record progress; change or
+            # cancel it.
+            "actions": [
+                (
+                    a,
+                    rules.takes_progress(a) and rules.may_record_progress(user, a),
+                    can_change and a.is_open,
+                )
+                for a in actions
+            ],
+            "can_change": can_change,
+            "can_add_action": can_change and rules.takes_actions(found),
             "can_view_case": access.can_view_case(user, found.case),
         },
     )

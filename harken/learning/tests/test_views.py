@@ -150,6 +150,25 @@ def test_recommendation_page_shows_actions_and_what_each_may_do(
     assert sign_in(other_manager).get(rec_url(rec)).status_code == 404
 
 
+def test_a_cancelled_action_and_a_rejected_recommendation_offer_nothing_more(
+    sign_in, case_with_action, officer
+):
+    """The page offers only what the services would do: no progress on a cancelled action,
+    no change to it, and no new actions on a recommendation not accepted."""
+    case, rec, act = case_with_action
+    services.action_cancel(action=act, reason="Overtaken by the new guidance", actor=officer)
+    page = sign_in(officer).get(rec_url(rec)).content.decode()
+    assert "Record progress" not in page
+    assert f"/staff/learning/actions/{act.pk}/cancel/" not in page
+    assert f"/staff/learning/actions/{act.pk}/edit/" not in page
+    assert "Add an action" in page
+    rejected = recommendation(
+        officer, case, decision="not_accepted", decision_reason="Already council policy."
+    )
+    page = sign_in(officer).get(rec_url(rejected)).content.decode()
+    assert "Add an action" not in page
+
+
 def test_add_recommendation_form_shows_errors_and_saves_nothing(sign_in, officer):
     case = stage2_case(officer)
     url = f"/staff/learning/cases/{case.reference}/recommendations/new/"
