@@ -1,0 +1,31 @@
+"""The staff navigation shows each person the sections they may open, and only those."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from harken.accounts.models import Role
+from harken.accounts.tests.factories import make_user
+from harken.core.context_processors import NAVIGATION
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_link_shown_opens_and_every_section_hidden_is_refused(client, sign_in, role):
+    user = make_user(f"someone_{role}", role)
+    signed_in = sign_in(user)
+    home = signed_in.get("/staff/account/")
+    assert home.status_code == 200
+    shown = {item["url"] for item in home.context["staff_navigation"]}
+    for _label, name, _roles in NAVIGATION:
+        url = reverse(name)
+        response = signed_in.get(url)
+        if url in shown:
+            assert response.status_code == 200, (role, url, response.status_code)
+        elif url == "/staff/":
+            # The caseload: those with no case records are sent on to what they can see.
+            assert response.status_code == 302, (role, url)
+        else:
+            assert response.status_code in {403, 404}, (role, url, response.status_code)
