@@ -177,14 +177,19 @@ def stage_dates(stage: Stage) -> dict[Milestone, dt.date | None]:
     return {m: getattr(stage, f) for m, f in MILESTONE_FIELDS.items()}
 
 
-def stage_clock(stage: Stage, spec: StageDef | None = None) -> StageClock:
-    """The stage's clock: what is due, by when, and why."""
+def stage_clock(
+    stage: Stage, spec: StageDef | None = None, *, extensions: Iterable[Extension] | None = None
+) -> StageClock:
+    """The stage's clock: what is due, by when, and why. `extensions`: the stage's extensions
+    if the caller holds them already (a page that prefetched them); otherwise they are read
+    afresh, never from a prefetch that a change may have left behind."""
     spec = spec or _spec(stage.case).stage(stage.number)
-    latest = stage.extensions.order_by("-new_due_on").first()
+    if extensions is None:
+        extensions = stage.extensions.order_by("-new_due_on")[:1]
     return compute(
         spec,
         stage_dates(stage),
-        extended_to=latest.new_due_on if latest else None,
+        extended_to=max((e.new_due_on for e in extensions), default=None),
         paused_reason=stage.paused_reason,
         clock_started_on=stage.clock_override_on,
     )

@@ -19,7 +19,7 @@ from django.views import View
 from harken.accounts.models import User
 from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
-from harken.cases.services import stage_dates
+from harken.cases.services import stage_clock, stage_dates
 from harken.core import access
 from harken.core.context_processors import CASEWORK, OFFICE
 from harken.core.dates import today
@@ -27,7 +27,6 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.panels import case_panels
 from harken.core.web import StaffRequiredMixin
-from harken.procedures.clocks import compute
 from harken.procedures.definitions import MILESTONE_LABELS
 
 from . import forms, queries
@@ -426,14 +425,7 @@ def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
                     {"label": MILESTONE_LABELS[milestone], "date": dates.get(milestone)}
                 )
             if stage_def.steps:
-                extensions = list(stage.extensions.all())
-                clock = compute(
-                    stage_def,
-                    dates,
-                    extended_to=max((e.new_due_on for e in extensions), default=None),
-                    paused_reason=stage.paused_reason,
-                    clock_started_on=stage.clock_override_on,
-                )
+                clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
                 for step in stage_def.steps:
                     deadline = clock.step_dues.get(step.key)
                     steps.append(
