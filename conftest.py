@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from harken.accounts.models import Role, Team, User
 from harken.accounts.tests.factories import make_user
+
+# Property tests are judged on their answers, not their speed: a busy CI machine must not
+# fail one for taking longer than hypothesis's default 200 ms an example.
+hypothesis_settings.register_profile("harken", deadline=None)
+hypothesis_settings.load_profile("harken")
 
 
 @pytest.fixture(autouse=True)
