@@ -161,16 +161,9 @@ class SearchForm(forms.Form):
 # --- People ---------------------------------------------------------------------------------
 
 
-class PersonForm(forms.Form):
-    """A person on a case: someone already recorded (found by name, date of birth or e-mail)
-    or a new person. Saving a new person who looks like someone recorded asks first."""
+class PersonDetailsForm(forms.Form):
+    """A person's details: the same fields when a person is recorded and when changed."""
 
-    NEW = "new"
-
-    existing = forms.CharField(required=False)
-    relationship = forms.ChoiceField(
-        label="Relationship to the child", required=False, choices=[("", ""), *Relationship.choices]
-    )
     first_name = _text("First name", max_length=100, required=False)
     last_name = _text("Last name", max_length=100, required=False)
     date_of_birth = DateField(
@@ -191,12 +184,6 @@ class PersonForm(forms.Form):
     language = _text("Language, if not English", max_length=60, required=False)
     looked_after = forms.BooleanField(label="Looked after by the council", required=False)
     care_leaver = forms.BooleanField(label="Care leaver", required=False)
-    child_knows = forms.ChoiceField(
-        label="If complaining for a child, does the child know?",
-        required=False,
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-    )
 
     DETAIL_FIELDS = (
         "first_name",
@@ -212,6 +199,26 @@ class PersonForm(forms.Form):
         "looked_after",
         "care_leaver",
     )
+
+
+class PersonForm(PersonDetailsForm):
+    """A person on a case: someone already recorded (found by name, date of birth or e-mail)
+    or a new person. Saving a new person who looks like someone recorded asks first."""
+
+    NEW = "new"
+
+    existing = forms.CharField(required=False)
+    relationship = forms.ChoiceField(
+        label="Relationship to the child", required=False, choices=[("", ""), *Relationship.choices]
+    )
+    child_knows = forms.ChoiceField(
+        label="If complaining for a child, does the child know?",
+        required=False,
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    # The order of the page (and so of the error summary).
+    field_order = ["existing", "relationship", *PersonDetailsForm.DETAIL_FIELDS, "child_knows"]
 
     def __init__(
         self, *args: Any, user: User, role: str, required: bool = False, **kwargs: Any
@@ -786,28 +793,11 @@ class EditCaseForm(ActionForm):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-class EditPersonForm(ActionForm):
+class EditPersonForm(ActionForm, PersonDetailsForm):
     """Change the details of one of the people on the case (?person=<id>)."""
 
     person = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
-    first_name = _text("First name", max_length=100, required=False)
-    last_name = _text("Last name", max_length=100, required=False)
-    date_of_birth = DateField(label="Date of birth", required=False)
-    email = forms.EmailField(label="E-mail address", max_length=254, required=False)
-    phone = _text("Phone", max_length=40, required=False)
-    address = _area("Address", max_length=500, required=False)
-    postcode = _text("Postcode", max_length=12, required=False)
-    contact_preference = forms.ChoiceField(
-        label="How they prefer to be contacted",
-        required=False,
-        choices=[("", "No preference"), *ContactPreference.choices],
-    )
-    accessibility_needs = _area(
-        "Accessibility or communication needs", max_length=2000, required=False
-    )
-    language = _text("Language, if not English", max_length=60, required=False)
-    looked_after = forms.BooleanField(label="Looked after by the council", required=False)
-    care_leaver = forms.BooleanField(label="Care leaver", required=False)
+    field_order = ["person", *PersonDetailsForm.DETAIL_FIELDS]
 
     def setup(self) -> None:
         people = {party.person.pk: party.person for party in self.state.case.parties.all()}
