@@ -352,10 +352,10 @@ class CaseFiltersSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
     procedure = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    stage = serializers.IntegerField(required=False, min_value=1)
-    team = serializers.IntegerField(required=False, min_value=1)
-    theme = serializers.IntegerField(required=False, min_value=1)
-    assigned_to = serializers.IntegerField(required=False, min_value=1)
+    stage = serializers.IntegerField(required=False, min_value=1, max_value=99)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    theme = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    assigned_to = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
     received_from = serializers.DateField(required=False)
     received_to = serializers.DateField(required=False)
     overdue = serializers.BooleanField(required=False, default=False)
@@ -498,7 +498,7 @@ class AppointInput(serializers.Serializer):
 
 
 class OutcomeInput(serializers.Serializer):
-    element = serializers.IntegerField(min_value=1)
+    element = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
 
 

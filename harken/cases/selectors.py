@@ -153,7 +153,7 @@ def case_get(*, user: User, reference: str, via: str = "web") -> Case:
                     ),
                 ),
             )
-            .get(reference=reference)
+            .get(reference=(reference or "").strip().upper())
         )
     except Case.DoesNotExist as exc:
         raise AccessDenied("There is no case with that reference you can see.") from exc

@@ -27,6 +27,7 @@ from harken.cases.models import (
 from harken.cases.services import ElementInput, PersonInput
 from harken.core.dates import today
 from harken.core.forms import DateField
+from harken.core.web import whole_number
 from harken.procedures.definitions import Milestone
 from harken.procedures.models import Procedure
 
@@ -271,7 +272,8 @@ class PersonForm(PersonDetailsForm):
         data = self.cleaned_data
         chosen = data.get("existing", "")
         if chosen and chosen != self.NEW:
-            if not chosen.isdigit() or not Person.objects.filter(pk=int(chosen)).exists():
+            pk = whole_number(chosen)
+            if pk is None or not Person.objects.filter(pk=pk).exists():
                 raise ValidationError("Choose one of the people found, or a new person.")
             self.find()
             return data
@@ -803,7 +805,7 @@ class EditPersonForm(ActionForm, PersonDetailsForm):
         people = {party.person.pk: party.person for party in self.state.case.parties.all()}
         self.fields["person"].choices = [(pk, str(pk)) for pk in people]  # type: ignore[attr-defined]
         wanted = str(self.data.get("person") or self.params.get("person", ""))
-        person = people.get(int(wanted)) if wanted.isdigit() else None
+        person = people.get(whole_number(wanted) or 0)
         if person is not None and not self.is_bound:
             self.initial["person"] = person.pk
             for name in PersonForm.DETAIL_FIELDS:

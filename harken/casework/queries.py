@@ -34,6 +34,7 @@ from harken.cases.selectors import (
 )
 from harken.core import access
 from harken.core.dates import today
+from harken.core.web import whole_number
 from harken.workdays.rules import add_working_days
 
 # Counting stops here: "10,000+" is as useful as an exact figure and stays cheap.
@@ -144,8 +145,9 @@ def _assigned_q(value: str, user: User) -> Q:
         return Q(assigned_to=user)
     if value == "none":
         return Q(assigned_to__isnull=True)
-    if value.isdigit():
-        return Q(assigned_to_id=int(value))
+    user_id = whole_number(value)
+    if user_id is not None:
+        return Q(assigned_to_id=user_id)
     return Q()
 
 

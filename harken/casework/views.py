@@ -26,7 +26,7 @@ from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.panels import case_panels
-from harken.core.web import StaffRequiredMixin
+from harken.core.web import StaffRequiredMixin, whole_number
 from harken.procedures.definitions import MILESTONE_LABELS
 
 from . import forms, queries
@@ -57,7 +57,7 @@ def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str
 
 def _page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return whole_number(value, below=100_000) or 1
 
 
 # --- Caseload -------------------------------------------------------------------------------

@@ -17,6 +17,16 @@ TWO_FACTOR_SESSION_KEY = "harken_2fa_verified"
 SIGN_IN_URL = "/staff/sign-in/"
 
 
+def whole_number(value: object, *, below: int = 2_147_483_648) -> int | None:
+    """A positive whole number as typed in a form or address (ASCII digits only), under
+    `below`; None for anything else. `str.isdigit` alone lets "²" through to `int()`."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    number = int(text)
+    return number if 0 < number < below else None
+
+
 class StaffRequiredMixin(LoginRequiredMixin):
     """A staff page: signed in; optionally limited to `allowed_roles`."""
 

@@ -34,6 +34,7 @@ from harken.cases.models import Case, Kind, PartyRole, Relationship
 from harken.cases.services import PersonInput, case_create
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
+from harken.core.web import whole_number
 from harken.documents.services import scan_upload
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
@@ -176,10 +177,10 @@ class Triage:
 
 
 def _team(answers: dict[str, Any]) -> Team | None:
-    value = str(answers.get("team") or "")
-    if not value.isdigit():
+    pk = whole_number(answers.get("team"))
+    if pk is None:
         return None
-    team = Team.objects.filter(pk=int(value), active=True).first()
+    team = Team.objects.filter(pk=pk, active=True).first()
     if team is None:  # closed since the answers were checked
         raise ApplicationError.for_field("team", "Select the service from the list")
     return team

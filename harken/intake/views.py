@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from harken.core import access
 from harken.core.audit import record_read
 from harken.core.errors import ApplicationError
-from harken.core.web import staff_required
+from harken.core.web import staff_required, whole_number
 
 from . import ratelimit, services
 from .forms import HONEYPOT, AttachmentsForm, StepForm
@@ -357,9 +357,9 @@ def _attachments(
     if request.method == "POST":
         if form.honeypot_filled:
             return _honeypot(request, journey)
-        remove = request.POST.get("remove", "")
-        if remove.isdigit():
-            services.attachment_remove(journey_key=key, attachment_id=int(remove))
+        remove = whole_number(request.POST.get("remove"))
+        if remove is not None:
+            services.attachment_remove(journey_key=key, attachment_id=remove)
             _save(request, journey, state)
             return redirect(request.get_full_path())
         error = _upload(request, key)

@@ -212,9 +212,9 @@ class ActionFiltersInput(serializers.Serializer):
         [(selectors.OUTSTANDING, "Not started or in progress"), *ActionStatus.choices],
         required=False,
     )
-    service_area = serializers.IntegerField(required=False)
-    team = serializers.IntegerField(required=False)
-    owner = serializers.IntegerField(required=False)
+    service_area = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    owner = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
     overdue = serializers.BooleanField(required=False, default=False)
     case = serializers.CharField(required=False, max_length=20)
 

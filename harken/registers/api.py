@@ -229,7 +229,9 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class PaymentInput(serializers.Serializer):
     case = _case_field()
-    ombudsman_case = serializers.IntegerField(required=False, allow_null=True)
+    ombudsman_case = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2_147_483_647
+    )
     kind = serializers.ChoiceField(choices=PaymentKind.choices, required=False)
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     paid_on = serializers.DateField()
@@ -448,8 +450,12 @@ class SarUpdate(serializers.Serializer):
     received_on = serializers.DateField(required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     identity_verified_on = serializers.DateField(required=False, allow_null=True)
-    pages_disclosed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    redactions_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    pages_disclosed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2_147_483_647
+    )
+    redactions_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2_147_483_647
+    )
     redactions = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     sent_on = serializers.DateField(required=False, allow_null=True)
 

@@ -23,7 +23,7 @@ from harken.cases.models import Case
 from harken.core import access
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
-from harken.core.web import StaffRequiredMixin
+from harken.core.web import StaffRequiredMixin, whole_number
 
 from . import forms, permissions, selectors, services
 from .models import OmbudsmanCase, Register
@@ -56,7 +56,7 @@ def _found(load: Callable[[], Any]) -> Any:
 
 
 def _pk(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return whole_number(value)
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def _page(request: HttpRequest, qs: QuerySet[Any]) -> tuple[Page[Any], dict[str,
     """One page of `qs` and the GOV.UK pagination links."""
     paginator = Paginator(qs, PAGE_SIZE)
     raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    number = whole_number(raw, below=100_000) or 1
     page = paginator.get_page(number)
     last = paginator.num_pages
     items: list[dict[str, Any]] = []

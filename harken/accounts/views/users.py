@@ -12,7 +12,7 @@ from django.views import View
 
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import StaffRequiredMixin
+from harken.core.web import StaffRequiredMixin, whole_number
 
 from .. import services
 from ..forms import ServiceAreaForm, TeamForm, UserForm, UserSearchForm
@@ -245,8 +245,8 @@ class TeamFormView(AdminView):
                 "active": team.active,
                 "members": list(team.members.filter(is_active=True)),
             }
-        elif request.GET.get("service_area", "").isdigit():
-            initial["service_area"] = int(request.GET["service_area"])
+        elif whole_number(request.GET.get("service_area")):
+            initial["service_area"] = whole_number(request.GET.get("service_area"))
         return self._render(request, TeamForm(initial=initial), team)
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:

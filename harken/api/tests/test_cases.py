@@ -187,6 +187,8 @@ def test_list_is_paginated(client_for, officer):
         ({"received_to": "2024-02-30"}, "received_to"),
         ({"team": "assessment"}, "team"),
         ({"stage": "two"}, "stage"),
+        ({"team": "99999999999999999999"}, "team"),
+        ({"assigned_to": "99999999999999999999"}, "assigned_to"),
         ({"kind": "grumble"}, "kind"),
         ({"overdue": "perhaps"}, "overdue"),
         ({"received_from": "2024-05-01", "received_to": "2024-04-01"}, "received_to"),

@@ -47,6 +47,7 @@ def test_a_case_is_found_by_its_reference_as_typed_only_by_those_who_may_see_it(
     assert access.visible_case(manager, typed) is None  # not their team's
     assert access.visible_case(manager, cases["assessment"].reference.lower()) is not None
     assert access.visible_case(officer, "") is None
+    assert selectors.case_get(user=officer, reference=typed) == send
     assert access.visible_case(officer, send.reference + "X" * 60) is None
 
 

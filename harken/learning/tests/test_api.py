@@ -189,6 +189,8 @@ def test_action_list_filters_and_query_count(
     assert ok(api.get(f"{BASE}actions/", {"overdue": "true"}))["count"] == 1
     assert ok(api.get(f"{BASE}actions/", {"owner": officer.pk}))["count"] == 1
     assert api.get(f"{BASE}actions/", {"status": "nonsense"}).status_code == 400
+    for name in ("owner", "team", "service_area"):
+        assert api.get(f"{BASE}actions/", {name: "9" * 20}).status_code == 400
     with django_assert_max_num_queries(4):
         ok(api.get(f"{BASE}actions/"))
     with django_assert_max_num_queries(5):

@@ -200,6 +200,13 @@ def test_sar_create_due_date_and_extension_rule(client_for, officer):
     assert SubjectAccessRequest.objects.get().extended_due_on is None
     response = client.patch(
         f"{BASE}/subject-access-requests/{body['id']}/",
+        {"pages_disclosed": 10**20},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "pages_disclosed" in response.json()["errors"]
+    response = client.patch(
+        f"{BASE}/subject-access-requests/{body['id']}/",
         {"sent_on": "2024-06-03", "pages_disclosed": 40, "redactions_count": 3},
         format="json",
     )
