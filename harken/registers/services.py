@@ -99,10 +99,10 @@ def _money(name: str, value: Decimal | int | str | None, *, what: str) -> Decima
         raise ApplicationError.for_field(name, f"The {what} must be an amount of money.")
     if amount <= 0:
         raise ApplicationError.for_field(name, f"The {what} must be more than £0.")
+    if amount >= Decimal("100000000"):  # first: pence of a huge number cannot be worked out
+        raise ApplicationError.for_field(name, f"The {what} must be less than £100,000,000.")
     if amount != amount.quantize(Decimal("0.01")):
         raise ApplicationError.for_field(name, f"The {what} must be in pounds and pence.")
-    if amount >= Decimal("100000000"):
-        raise ApplicationError.for_field(name, f"The {what} must be less than £100,000,000.")
     return amount
 
 

@@ -18,6 +18,9 @@ from harken.core.dates import format_date, today
 # Longest period a report covers: two years (more quarters than that stop fitting a page).
 MAX_DAYS = 731
 EARLIEST = dt.date(2000, 1, 1)
+# The latest end: far enough ahead for any plan, short of the calendar's end (a report's
+# quarters and last year's comparison must still be dates).
+LATEST = dt.date(2199, 12, 31)
 
 QUARTER_NAMES = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
 DASH = "\u2013"  # an en dash, as in "Apr-Jun"
@@ -70,6 +73,8 @@ class Period:
             raise PeriodError("The end date must be the same as or after the start date.")
         if self.start < EARLIEST:
             raise PeriodError(f"The start date must be on or after {format_date(EARLIEST)}.")
+        if self.end > LATEST:
+            raise PeriodError(f"The end date must be on or before {format_date(LATEST)}.")
         if (self.end - self.start).days >= MAX_DAYS:
             raise PeriodError("A report can cover two years at most.")
         if not self.label:

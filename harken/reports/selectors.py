@@ -27,15 +27,22 @@ def ensure_can_see_reports(user: User | None) -> None:
         raise ReportAccessDenied("Your role does not give access to reports.")
 
 
-def _edition(report: Report, edition: str) -> Report:
+def _edition(report: Report, edition: str, user: User | None) -> Report:
+    """The edition asked for, as this user may see it. The internal edition's rows about
+    single cases (a payment's case and reason) are for those who see every case record;
+    managers and report viewers get the figures without them."""
     if edition not in EDITIONS:
         raise ApplicationError.for_field("edition", "Choose the internal or published edition.")
-    return suppression.published(report) if edition == "published" else report
+    if edition == "published":
+        return suppression.published(report)
+    if user is not None and user.sees_all_cases:
+        return report
+    return suppression.without_private_columns(report)
 
 
 def report_for_period(*, user: User | None, period: Period, edition: str = "internal") -> Report:
     ensure_can_see_reports(user)
-    return _edition(build_report(period), edition)
+    return _edition(build_report(period), edition, user)
 
 
 def edition_list(*, user: User | None) -> QuerySet[ReportEdition]:
@@ -57,7 +64,10 @@ def report_for_edition(
             section=e.section,
             heading=e.heading,
             text=e.text,
-            case_reference=e.case.reference if e.case else "",
+            # Only for those who may see the case (a restricted case's reference stays hidden).
+            case_reference=(
+                e.case.reference if e.case and access.can_view_case(user, e.case) else ""
+            ),
             id=e.pk,
         )
         for e in saved.examples.select_related("case")
@@ -69,4 +79,4 @@ def report_for_edition(
         edition_id=saved.pk,
         published_at=saved.published_at,
     )
-    return _edition(report, edition)
+    return _edition(report, edition, user)

@@ -234,19 +234,27 @@ def suppress_table(table: Table, limit: int | None = None) -> Table:
         )
         for row in table.rows
     ]
+    return _drop_private(replace(table, rows=rows, notes=list(table.notes)))
+
+
+def _drop_private(table: Table) -> Table:
     private = set(table.private_columns)
-    if private:
-        rows = [
-            replace(row, values={k: v for k, v in row.values.items() if k not in private})
-            for row in rows
-        ]
+    if not private:
+        return table
     return replace(
         table,
-        rows=rows,
+        rows=[
+            replace(row, values={k: v for k, v in row.values.items() if k not in private})
+            for row in table.rows
+        ],
         columns=[c for c in table.columns if c.id not in private],
-        notes=list(table.notes),
         private_columns=[],
     )
+
+
+def without_private_columns(report: Report) -> Report:
+    """The internal edition's figures without the columns about single cases."""
+    return replace(report, tables=[_drop_private(t) for t in report.tables])
 
 
 def published(report: Report, limit: int | None = None) -> Report:

@@ -150,6 +150,7 @@ def decided(officer, case):
         ({"kind": "payment", "amount": Decimal("0")}, "amount", "more than £0"),
         ({"kind": "payment", "amount": Decimal("-5")}, "amount", "more than £0"),
         ({"kind": "payment", "amount": Decimal("1.234")}, "amount", "pounds and pence"),
+        ({"kind": "payment", "amount": Decimal("1e30")}, "amount", "less than £100,000,000"),
         ({"kind": "apology", "amount": Decimal("10")}, "amount", "Only a payment"),
         ({"kind": "service_improvement"}, "description", "Describe what was agreed."),
         (

@@ -105,6 +105,9 @@ def test_period_mistakes_are_explained(sign_in, report_viewer):
     response = client.get("/staff/reports/report/?from=nonsense")
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
+    response = client.get("/staff/reports/report/?from=9998-01-01&to=9999-12-31")
+    assert response.status_code == 400
+    assert "The end date must be on or before 31 December 2199" in response.content.decode()
 
 
 def test_published_edition_hides_small_numbers(sign_in, report_viewer, cases):
@@ -273,3 +276,38 @@ def test_only_officers_and_administrators_change_reports(sign_in, officer, manag
             ).status_code
             == 403
         )
+
+
+def test_rows_about_single_cases_are_for_those_who_see_every_case(
+    sign_in, officer, manager, report_viewer, cases
+):
+    """A payment's case and reason are in the internal edition for feedback officers only;
+    managers and report viewers get the figures, and nobody sees a restricted case's
+    reference among the examples unless they may see the case."""
+    from decimal import Decimal
+
+    from harken.cases import services as case_services
+    from harken.registers import services as register_services
+
+    register_services.payment_create(
+        actor=officer,
+        amount=Decimal("250.00"),
+        paid_on=D(2024, 5, 1),
+        reason="Apology to Jane Doe for the missed visits",
+        case=cases[0],
+    )
+    for who, sees in ((officer, True), (manager, False), (report_viewer, False)):
+        page = sign_in(who).get(REPORT).content.decode()
+        assert "Payment 1" in page, who
+        assert ("Apology to Jane Doe" in page) is sees, who
+        assert (cases[0].reference in page) is sees, who
+    saved = ReportEdition.objects.create(
+        title="Q1", period_start=D(2024, 4, 1), period_end=D(2024, 6, 30), created_by=officer
+    )
+    ReportExample.objects.create(
+        edition=saved, section="learning", heading="Visits", text="We changed", case=cases[2]
+    )
+    case_services.case_restrict(case=cases[2], restricted=True, people=[officer], actor=officer)
+    other = sign_in(manager).get(f"/staff/reports/saved/{saved.pk}/").content.decode()
+    assert "We changed" in other
+    assert cases[2].reference not in other
