@@ -613,6 +613,14 @@ def case_update(*, case: Case, actor: User, **values: Any) -> Case:
 # --- Stage workflow -------------------------------------------------------------------------
 
 
+def _ensure_may_answer(actor: User, stage: Stage) -> None:
+    if not access.may_answer_stage(actor, stage.number):
+        raise AccessDenied(
+            f"Managers record stage 1 responses and extensions; stage {stage.number} is "
+            "recorded by the feedback team."
+        )
+
+
 def _save_stage(
     stage: Stage, actor: User, verb: str, description: str, changes: dict[str, list[str | None]]
 ) -> Stage:
@@ -697,6 +705,7 @@ def stage_extend(
     """Agree a later response date, no later than the procedure's longest extension."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
+    _ensure_may_answer(actor, stage)
     if not spec.extendable:
         raise ApplicationError(f"Stage {stage.number} of this procedure cannot be extended.")
     reason = _require_text("reason", reason, "Enter the reason for the extension.")
@@ -907,6 +916,7 @@ def stage_respond(
     """Record the stage's response (the adjudication at stage 2) with each element's outcome."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
+    _ensure_may_answer(actor, stage)
     if spec.steps:
         raise ApplicationError(
             f"Stage {stage.number} concludes with the council's response to the panel report."

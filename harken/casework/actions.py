@@ -340,6 +340,7 @@ class Action:
     group: str = "case"  # where the button shows: "stage", "case", "record" or "hidden"
     template: str = "casework/action.html"
     hint: str = ""
+    stage_answer: bool = False  # answering the open stage: managers at stage 1 only
 
     def title(self, state: CaseState) -> str:
         return self.label(state) if callable(self.label) else self.label
@@ -347,7 +348,11 @@ class Action:
     def allowed(self, user: User, state: CaseState) -> bool:
         """Whether `user` may take this action on this case now. The page has already
         established the user can see the case, so the role table answers the rest."""
-        return user.role in access.ACTION_ROLES[self.permission] and self.applies(state)
+        if user.role not in access.ACTION_ROLES[self.permission] or not self.applies(state):
+            return False
+        if self.stage_answer:
+            return state.stage is not None and access.may_answer_stage(user, state.stage.number)
+        return True
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -405,6 +410,7 @@ ACTIONS: tuple[Action, ...] = (
         "Extension recorded.",
         group="stage",
         hint="Tell the complainant the new date and why before recording it.",
+        stage_answer=True,
     ),
     Action(
         "pause",
@@ -435,6 +441,7 @@ ACTIONS: tuple[Action, ...] = (
         _respond_run,
         "Response recorded with the outcome of each element.",
         group="stage",
+        stage_answer=True,
     ),
     Action(
         "panel-met",

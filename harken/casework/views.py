@@ -550,9 +550,17 @@ class CaseActionView(StaffRequiredMixin, View):
         if action is None:
             raise Http404("No such action")
         case = _get_case(request, reference)
-        if _user(request).role not in access.ACTION_ROLES[action.permission]:
+        user = _user(request)
+        if user.role not in access.ACTION_ROLES[action.permission]:
             raise PermissionDenied
-        return action, CaseState(case)
+        state = CaseState(case)
+        if (
+            action.stage_answer
+            and state.stage
+            and not access.may_answer_stage(user, state.stage.number)
+        ):
+            raise PermissionDenied
+        return action, state
 
     def make_form(self, request: HttpRequest, action: Action, state: CaseState) -> Any:
         data = request.POST if request.method == "POST" else None

@@ -127,6 +127,15 @@ def can_view_case(user: User | AnonymousUser | None, case: Case) -> bool:
     return visible_cases(active).filter(pk=case.pk).exists()
 
 
+def may_answer_stage(user: User | AnonymousUser | None, stage_number: int) -> bool:
+    """Record a stage's response or extend it: managers answer stage 1 complaints about their
+    teams; later stages (the IO's adjudication, the panel) are the feedback team's to record."""
+    active = _active(user)
+    if active is None or active.role not in ACTION_ROLES["respond"]:
+        return False
+    return active.role != Role.MANAGER or stage_number == 1
+
+
 def can_act(user: User | AnonymousUser | None, case: Case, action: str) -> bool:
     """May `user` take `action` on `case`? Appointees may add notes and raise safeguarding."""
     active = _active(user)

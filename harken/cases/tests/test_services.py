@@ -510,6 +510,32 @@ def test_manager_responds_but_does_not_manage(officer, manager):
     assert stage(case, 1).responder == manager
 
 
+def test_managers_answer_stage_1_only(officer, manager, sign_in):
+    """A manager records stage 1 responses and extensions for their team; the stage 2
+    adjudication is the feedback team's to record, on the page and through the services."""
+    case = complaint(actor=officer, received_on=D(2024, 1, 8))
+    respond_all(case, on=D(2024, 1, 19), actor=manager)  # stage 1: allowed
+    services.complaint_escalate(case=case, requested_on=D(2024, 1, 29), actor=officer)
+    case.refresh_from_db()
+    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
+        services.stage_extend(
+            case=case,
+            new_due_on=D(2024, 4, 1),
+            reason="Complex",
+            complainant_told_on=D(2024, 2, 1),
+            actor=manager,
+        )
+    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
+        respond_all(case, on=D(2024, 3, 1), actor=manager)
+    page = sign_in(manager).get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "/respond/" not in page
+    assert "/extend/" not in page
+    assert sign_in(manager).get(f"/staff/cases/{case.reference}/respond/").status_code in {
+        403,
+        404,
+    }
+
+
 def test_deferred_start_while_advocate_arranged(officer):
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
     services.stage_pause(case=case, reason="an advocate is arranged", actor=officer)
