@@ -103,6 +103,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The last time its form was used (a page saved): a file is abandoned only once its form
+    # has gone unused for the idle limit, however long ago it was uploaded.
+    last_used_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]

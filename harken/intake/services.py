@@ -155,10 +155,17 @@ def attachment_remove(*, journey_key: uuid.UUID, attachment_id: int) -> None:
     transaction.on_commit(partial(storage.delete, name))
 
 
+def attachments_in_use(*, journey_key: uuid.UUID) -> None:
+    """The form holding these files is being used: they are not abandoned."""
+    Attachment.objects.filter(journey_key=journey_key, submission=None).update(
+        last_used_at=timezone.now()
+    )
+
+
 def abandoned_attachments_delete(*, older_than: dt.datetime) -> int:
-    """Delete files uploaded to forms that were never sent (the session has expired)."""
+    """Delete files of forms never sent and unused for longer than the answers are kept."""
     count = 0
-    for attachment in Attachment.objects.filter(submission=None, created_at__lt=older_than):
+    for attachment in Attachment.objects.filter(submission=None, last_used_at__lt=older_than):
         name, storage = str(attachment.file.name), attachment.file.storage
         attachment.delete()
         storage.delete(name)
@@ -574,6 +581,10 @@ def _claim(submission_id: int, now: dt.datetime) -> bool:
     )
 
 
+class ConfirmationNotSent(Exception):
+    """A confirmation e-mail failed; it waits for its retry. Names no one."""
+
+
 def confirmation_send(*, submission_id: int) -> bool:
     """Send one confirmation e-mail. Returns False if there was nothing to send.
 
@@ -604,7 +615,11 @@ def confirmation_send(*, submission_id: int) -> bool:
         )
         if not gave_up:
             confirmation_enqueue(submission_id, run_after=now + wait)
-        raise
+        # Failed, so the task shows as failed; not the mail server's own error, whose text
+        # (e.g. a refused recipient) names the person and would land in the task's log.
+        raise ConfirmationNotSent(
+            f"Confirmation e-mail for submission {submission_id} not sent: {type(exc).__name__}"
+        ) from None
     Submission.objects.filter(pk=submission_id).update(
         email_status=EmailStatus.SENT,
         email_sent_at=timezone.now(),

@@ -49,6 +49,15 @@ def _idle_seconds() -> int:
     return int(settings.HARKEN_INTAKE_IDLE_MINUTES) * 60
 
 
+def _idle_words() -> str:
+    """How long answers are kept without use, in words: "2 hours", "90 minutes"."""
+    minutes = int(settings.HARKEN_INTAKE_IDLE_MINUTES)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def _expired(entry: dict[str, Any]) -> bool:
     return time.time() - float(entry.get("touched", 0)) > _idle_seconds()
 
@@ -78,6 +87,12 @@ def _new_state(request: HttpRequest, journey: Journey) -> dict[str, Any]:
 
 def _save(request: HttpRequest, journey: Journey, state: dict[str, Any]) -> None:
     state["touched"] = time.time()
+    if not request.user.is_authenticated:
+        # A member of the public's session outlives their answers by an hour (long enough to
+        # say they have to start again); then `harken clear-abandoned-uploads` deletes it.
+        request.session.set_expiry(_idle_seconds() + 3600)
+    if state.get("has_files"):
+        services.attachments_in_use(journey_key=uuid.UUID(state["key"]))
     journeys = {k: v for k, v in _store(request, SESSION_KEY).items() if not _expired(v)}
     journeys[journey.slug] = state
     request.session[SESSION_KEY] = journeys
@@ -196,7 +211,7 @@ def _honeypot(request: HttpRequest, journey: Journey) -> HttpResponse:
 
 
 def _timed_out(request: HttpRequest, journey: Journey) -> HttpResponse:
-    return _page(request, "intake/timed_out.html", {"journey": journey})
+    return _page(request, "intake/timed_out.html", {"journey": journey, "idle": _idle_words()})
 
 
 def _digest(saved: dict[str, Any]) -> str:
@@ -235,7 +250,7 @@ def _first_problem(journey: Journey, saved: dict[str, Any]) -> str | None:
 
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/index.html", {"journeys": JOURNEYS})
+    return render(request, "intake/index.html", {"journeys": JOURNEYS, "idle": _idle_words()})
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -360,18 +375,14 @@ def _attachments(
         remove = whole_number(request.POST.get("remove"))
         if remove is not None:
             services.attachment_remove(journey_key=key, attachment_id=remove)
-            _save(request, journey, state)
+            _files_changed(request, journey, page, state, answered=page.slug in saved)
             return redirect(request.get_full_path())
         error = _upload(request, key)
         if not error:
             if request.POST.get("action") == "upload":
-                _save(request, journey, state)
+                _files_changed(request, journey, page, state, answered=page.slug in saved)
                 return redirect(request.get_full_path())
-            sent = Attachment.objects.filter(journey_key=key, submission=None)
-            saved[page.slug] = {
-                "files": [{"id": f.pk, "name": f.original_name, "size": f.size} for f in sent]
-            }
-            _save(request, journey, state)
+            _files_changed(request, journey, page, state, answered=True)
             return redirect(_next_url(journey, page, saved, change))
     else:
         _touch(request, journey, state)
@@ -390,6 +401,22 @@ def _attachments(
         allowed_types=services.ALLOWED_TYPES_TEXT,
         can_add=len(files) < settings.HARKEN_INTAKE_MAX_FILES,
     )
+
+
+def _files_changed(
+    request: HttpRequest, journey: Journey, page: Step, state: dict[str, Any], *, answered: bool
+) -> None:
+    """Files were added or removed: once the page has been answered, its answer is the files
+    held now, so "Check your answers" lists (and "Send" sends) exactly these, even if the
+    person leaves by the back link rather than "Continue"."""
+    key = uuid.UUID(state["key"])
+    held = list(Attachment.objects.filter(journey_key=key, submission=None))
+    if answered:
+        state["saved"][page.slug] = {
+            "files": [{"id": f.pk, "name": f.original_name, "size": f.size} for f in held]
+        }
+    state["has_files"] = bool(held)
+    _save(request, journey, state)
 
 
 def _upload(request: HttpRequest, key: uuid.UUID) -> str:

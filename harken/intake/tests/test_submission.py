@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 import uuid
 from pathlib import Path
 from unittest import mock
@@ -214,10 +215,16 @@ def test_deferred_retry_is_queued_where_the_backend_can_defer(walker, frozen, se
     from django_tasks import default_task_backend
 
     with (
-        mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("x")),
-        pytest.raises(OSError, match="x"),
+        mock.patch(
+            "django.core.mail.EmailMessage.send",
+            side_effect=smtplib.SMTPRecipientsRefused({"sian@example.com": (550, b"no")}),
+        ),
+        pytest.raises(services.ConfirmationNotSent) as failed,
     ):
         services.confirmation_send(submission_id=submission.pk)
+    # The task's failure (logged by the worker) names no one.
+    assert "example.com" not in str(failed.value)
+    assert failed.value.__context__ is None or failed.value.__suppress_context__
     (retry,) = default_task_backend.results  # type: ignore[attr-defined]
     assert retry.task.name == "send_confirmation"
     assert retry.args == [submission.pk]
@@ -379,6 +386,53 @@ def test_abandoned_files_are_deleted(walker, client, frozen):
     frozen.shift(dt.timedelta(hours=4))
     call_command("clear_abandoned_uploads")
     assert Attachment.objects.count() == 0
+
+
+def test_files_of_a_form_still_in_use_are_kept_however_old(walker, client, frozen):
+    """Someone who uploads early and keeps going for hours keeps their file."""
+    _to_attachments(walker, client)
+    _upload(client, "a.png", PNG)
+    client.post(ATTACHMENTS, {"action": "continue"})
+    for _ in range(4):  # a page saved every 100 minutes: never idle for the limit
+        frozen.shift(dt.timedelta(minutes=100))
+        client.post(
+            reverse("intake:step", args=["complaint", "your-details"]),
+            {"first_name": "Siân", "last_name": "Jones"},
+        )
+    call_command("clear_abandoned_uploads")
+    assert Attachment.objects.count() == 1
+
+
+def test_a_file_removed_from_the_change_page_is_not_sent(walker, client, frozen):
+    """Change, Remove, then the back link: the check page and the case agree with the files."""
+    w = _to_attachments(walker, client)
+    _upload(client, "a.png", PNG)
+    _upload(client, "b.png", PNG)
+    client.post(ATTACHMENTS, {"action": "continue"})
+    check = w.to_check(complaint_pages())
+    a = Attachment.objects.get(original_name="a.png")
+    client.post(f"{ATTACHMENTS}?change=1", {"remove": str(a.pk)})
+    page = client.get(check).content.decode()
+    assert "a.png" not in page
+    assert "b.png" in page
+    w.send()
+    case = Case.objects.get()
+    assert "Documents and photos sent: 1." in case.details
+    assert [f.original_name for f in Attachment.objects.filter(submission__case=case)] == ["b.png"]
+
+
+def test_abandoned_answers_are_deleted_from_the_database(walker, client, frozen):
+    from django.contrib.sessions.models import Session
+
+    w = walker("complaint")
+    w.to_check(complaint_pages())
+    assert Session.objects.count() == 1
+    frozen.shift(dt.timedelta(hours=2, minutes=30))
+    call_command("clear_abandoned_uploads")
+    assert Session.objects.count() == 1  # still says "you'll have to start again"
+    frozen.shift(dt.timedelta(hours=1))
+    call_command("clear_abandoned_uploads")
+    assert Session.objects.count() == 0
 
 
 # --- Any writing, stored and shown exactly ---------------------------------------------------
@@ -594,3 +648,11 @@ def test_time_zone_received_on_is_the_london_date(walker, frozen):
     with time_machine.travel(dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC), tick=False):
         walker("compliment").complete(compliment_pages())
     assert Case.objects.get().received_on == dt.date(2025, 7, 1)
+
+
+def test_the_time_answers_are_kept_is_the_councils_setting(walker, client, frozen, settings):
+    settings.HARKEN_INTAKE_IDLE_MINUTES = 90
+    assert "kept for 90 minutes" in client.get("/").content.decode()
+    url = walker("complaint").start()
+    frozen.shift(dt.timedelta(minutes=91))
+    assert "did not do anything for 90 minutes" in client.get(url).content.decode()
