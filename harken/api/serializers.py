@@ -34,6 +34,7 @@ from harken.cases.models import (
     Theme,
     TimelineEvent,
 )
+from harken.core import access
 from harken.procedures.models import Procedure, ProcedureVersion
 
 # --- Output: reference data -----------------------------------------------------------------
@@ -379,6 +380,14 @@ class PersonSearchSerializer(serializers.Serializer):
 active_users = User.objects.filter(is_active=True)
 
 
+class VisiblePersonField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A person by id, among those the requesting user may see (`access.visible_people`)."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return access.visible_people(getattr(request, "user", None))
+
+
 class PersonInputSerializer(serializers.Serializer):
     """A person on a case: an existing person's id, or a new person's details."""
 
@@ -387,9 +396,7 @@ class PersonInputSerializer(serializers.Serializer):
         choices=Relationship.choices, required=False, allow_blank=True, default=""
     )
     child_knows = serializers.BooleanField(required=False, allow_null=True, default=None)
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True, default=None
-    )
+    person = VisiblePersonField(required=False, allow_null=True, default=None)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     date_of_birth = serializers.DateField(required=False, allow_null=True)

@@ -263,7 +263,7 @@ class PersonSearchView(generics.GenericAPIView[Person]):
     def get(self, request: Request) -> Response:
         query = s.PersonSearchSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        people = Person.objects.all()
+        people = access.visible_people(_user(request))
         for word in query.validated_data["q"].split():
             people = people.filter(
                 Q(first_name__istartswith=word)

@@ -25,6 +25,7 @@ from harken.cases.models import (
     Theme,
 )
 from harken.cases.services import ElementInput, PersonInput
+from harken.core import access
 from harken.core.dates import today
 from harken.core.forms import DateField
 from harken.core.web import whole_number
@@ -273,7 +274,7 @@ class PersonForm(PersonDetailsForm):
         chosen = data.get("existing", "")
         if chosen and chosen != self.NEW:
             pk = whole_number(chosen)
-            if pk is None or not Person.objects.filter(pk=pk).exists():
+            if pk is None or not access.visible_people(self.user).filter(pk=pk).exists():
                 raise ValidationError("Choose one of the people found, or a new person.")
             self.find()
             return data
@@ -304,7 +305,7 @@ class PersonForm(PersonDetailsForm):
             return PersonInput(
                 role=role,
                 relationship=relationship,
-                person=Person.objects.get(pk=int(chosen)),
+                person=access.visible_people(self.user).get(pk=int(chosen)),
                 child_knows=child_knows,
             )
         if not (data.get("first_name") or data.get("last_name")):

@@ -425,7 +425,8 @@ def person_matches(
         q |= alternative
     open_cases = access.visible_cases(user).filter(status=Status.OPEN)
     return list(
-        Person.objects.filter(q)
+        access.visible_people(user)
+        .filter(q)
         .order_by("last_name", "first_name", "pk")
         .prefetch_related(
             Prefetch(

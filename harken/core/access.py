@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from harken.accounts.models import User
-    from harken.cases.models import Case
+    from harken.cases.models import Case, Person
 
 # What each role may do to a case it can see. Rules are data: one place to read and test.
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -116,6 +116,19 @@ def visible_case(user: User | AnonymousUser | None, reference: str) -> Case | No
     if not reference or len(reference) > 60:  # longer than any reference: not looked for
         return None
     return visible_cases(user).filter(reference=reference).first()
+
+
+def visible_people(user: User | AnonymousUser | None) -> QuerySet[Person]:
+    """The people a user may find and link to a case: those on a case they can see, and those
+    on no case yet. Someone on restricted cases only stays hidden from everyone not named."""
+    from harken.cases.models import CaseParty, Person
+
+    active = _active(user)
+    if active is None:
+        return Person.objects.none()
+    on_visible = CaseParty.objects.filter(person=OuterRef("pk"), case__in=visible_cases(active))
+    on_any = CaseParty.objects.filter(person=OuterRef("pk"))
+    return Person.objects.filter(Exists(on_visible) | ~Exists(on_any))
 
 
 def can_view_case(user: User | AnonymousUser | None, case: Case) -> bool:

@@ -22,8 +22,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from harken.accounts.models import User
+from harken.api.serializers import VisiblePersonField
 from harken.api.views import ERROR
-from harken.cases.models import Case, Person
+from harken.cases.models import Case
 from harken.core import access
 from harken.core.errors import AccessDenied
 
@@ -114,9 +115,7 @@ def _case_field(**kwargs: Any) -> CaseReferenceField:
 
 
 def _person_field() -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True
-    )
+    return VisiblePersonField(required=False, allow_null=True)
 
 
 class EventSerializer(serializers.Serializer):

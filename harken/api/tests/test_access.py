@@ -203,3 +203,24 @@ def test_restrict_action_names_people(client_for, officer, admin_user):
     assert response.status_code == 200, response.json()
     assert {u["id"] for u in response.json()["restricted_to"]} == {admin_user.pk, officer.pk}
     assert client_for(officer).get(f"{CASES}{case.reference}/").status_code == 200
+
+
+def test_someone_only_on_a_restricted_case_cannot_be_found_or_linked(
+    client_for, officer, admin_user
+):
+    """Another officer cannot find, link or read a person recorded only on a restricted case."""
+    secret = complaint(actor=admin_user, received_on=dt.date(2024, 6, 3))
+    services.case_restrict(case=secret, restricted=True, people=[admin_user], actor=admin_user)
+    person = secret.parties.get().person
+    api = client_for(officer)
+    assert api.get("/api/v1/people/", {"q": person.last_name}).json()["count"] == 0
+    assert (
+        client_for(admin_user).get("/api/v1/people/", {"q": person.last_name}).json()["count"] == 1
+    )
+    mine = complaint(actor=officer, received_on=dt.date(2024, 6, 3))
+    response = api.post(
+        f"/api/v1/cases/{mine.reference}/people/", {"person": person.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert person.email not in response.content.decode()
+    assert not mine.parties.filter(person=person).exists()

@@ -163,10 +163,25 @@ def test_other_open_cases_shown_only_if_the_user_may_see_them(manager, officer, 
 
     hidden = make_complaint(team="SEND Team")
     person = hidden.parties.get().person
+    # Someone only on cases the user may not see is not found at all.
     matches = person_matches(user=manager, first_name=person.first_name, last_name=person.last_name)
-    assert getattr(matches[0], "open_parties") == []  # noqa: B009
+    assert matches == []
     matches = person_matches(user=officer, first_name=person.first_name, last_name=person.last_name)
     assert [p.case for p in getattr(matches[0], "open_parties")] == [hidden]  # noqa: B009
+
+
+def test_people_only_on_restricted_cases_are_found_only_by_those_named(
+    officer, admin_user, make_complaint
+):
+    """Another officer cannot find someone recorded only on a restricted case."""
+    from harken.cases import services
+    from harken.casework.queries import person_matches
+
+    secret = make_complaint()
+    services.case_restrict(case=secret, restricted=True, people=[admin_user], actor=admin_user)
+    person = secret.parties.get().person
+    assert person_matches(user=officer, last_name=person.last_name) == []
+    assert person_matches(user=admin_user, last_name=person.last_name)[0] == person
 
 
 def test_manager_cannot_record(manager, sign_in):
