@@ -513,6 +513,8 @@ class RegisterViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
+        # The list gives each record in full: each is a read, as on its own.
+        selectors.log_reads(self.register, page or [], _user(request), "api")
         return self.get_paginated_response(
             self.output(page, many=True, context=self.get_serializer_context()).data
         )
@@ -546,6 +548,7 @@ class RegisterViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def history(self, request: Request, pk: str) -> Response:
         """Every change to the record: who, when, what, and each field's old and new value."""
         obj = type(self).change_selector(user=_user(request), pk=pk)
+        selectors.log_reads(self.register, [obj], _user(request), "api")
         events = selectors.history(self.register, obj.pk)
         return Response(EventSerializer(events, many=True).data)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +50,14 @@ def _between(
 
 def _log_read(register: str, record: Model, user: User, via: str) -> None:
     RegisterRead.objects.create(register=register, record_id=record.pk, user=user, via=via)
+
+
+def log_reads(register: str, records: Iterable[Model], user: User, via: str) -> None:
+    """Records read in full in one go (a page of the API's list): one read each."""
+    RegisterRead.objects.bulk_create(
+        RegisterRead(register=register, record_id=record.pk, user=user, via=via)
+        for record in records
+    )
 
 
 def _get(qs: QuerySet[M], pk: int, what: str) -> M:

@@ -136,8 +136,11 @@ def test_officer_records_ombudsman_case_remedy_and_payment(client_for, officer, 
         "ombudsman_case_updated",
         "ombudsman_remedy_added",
     ]
+    reads = RegisterRead.objects.filter(register=Register.OMBUDSMAN, record_id=omb_id)
+    assert reads.count() == 2  # the record, then its history
     listed = client.get(f"{BASE}/ombudsman-cases/", {"decision": "upheld"}).json()
     assert listed["count"] == 1
+    assert reads.count() == 3  # each record listed in full is a read
 
 
 @pytest.mark.parametrize(
