@@ -7,6 +7,7 @@ tested alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -183,8 +184,29 @@ def _stage_from_dict(data: dict[str, Any]) -> StageDef:
     return StageDef(**values)
 
 
+# Longest a clock may run: far beyond any statutory timescale, short of dates the calendar
+# cannot hold.
+MAX_DAYS = 500
+MAX_MONTHS = 60
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
 def validate(definition: ProcedureDef) -> None:
     """Refuse definitions whose clocks cannot be computed."""
+    if not CODE.match(definition.code):
+        raise DefinitionError(
+            "The code must be 1 to 40 lower-case letters, digits and hyphens, e.g. "
+            "children-statutory."
+        )
+    if not definition.name.strip() or len(definition.name) > 200:
+        raise DefinitionError("The name must be 1 to 200 characters.")
+    limit = definition.time_limit_months
+    if limit is not None and (
+        not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_MONTHS
+    ):
+        raise DefinitionError(
+            f"time_limit_months must be a whole number from 1 to {MAX_MONTHS}, or left out."
+        )
     if not definition.stages:
         raise DefinitionError("A procedure needs at least one stage.")
     numbers = [s.number for s in definition.stages]
@@ -211,8 +233,11 @@ def _validate_numbers(stage: StageDef) -> None:
         "relevant_period_months",
     ):
         value = getattr(stage, name)
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise DefinitionError(f"{where}: {name} must be a whole number of at least 1.")
+        most = MAX_MONTHS if name.endswith("_months") else MAX_DAYS
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most
+        ):
+            raise DefinitionError(f"{where}: {name} must be a whole number from 1 to {most}.")
     if stage.max_response_days is not None:
         if stage.response_days is None:
             raise DefinitionError(f"{where}: a longest extension needs a response time.")
@@ -228,8 +253,10 @@ def _validate_milestones(stage: StageDef) -> None:
         raise DefinitionError(f"{where}: it must record the milestone that starts its clock.")
     previous = Milestone.RECEIVED
     for step in stage.steps:
-        if step.working_days < 1:
-            raise DefinitionError(f"{where}: step {step.key} needs at least 1 working day.")
+        if not 1 <= step.working_days <= MAX_DAYS:
+            raise DefinitionError(
+                f"{where}: step {step.key} needs from 1 to {MAX_DAYS} working days."
+            )
         if step.starts_at != previous or step.ends_at not in stage.milestones:
             raise DefinitionError(f"{where}: steps must follow on from one another.")
         previous = step.ends_at

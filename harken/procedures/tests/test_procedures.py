@@ -134,11 +134,26 @@ def test_stage1_due_is_the_nth_working_day_and_a_working_day(received, spec):
     [
         ({"stages": []}, "at least one stage"),
         ({"kind": "nonsense"}, "not valid"),
+        ({"time_limit_months": "abc"}, "time_limit_months must be a whole number"),
+        ({"time_limit_months": 1.5}, "time_limit_months must be a whole number"),
+        ({"time_limit_months": -3}, "time_limit_months must be a whole number"),
+        ({"time_limit_months": 1_000_000}, "time_limit_months must be a whole number"),
+        ({"code": "x" * 300}, "The code must be 1 to 40"),
+        ({"code": "Has Spaces"}, "The code must be 1 to 40"),
     ],
 )
 def test_invalid_definitions_are_refused(change, message):
     data = {**CHILDREN_STATUTORY.to_dict(), **change}
     with pytest.raises(DefinitionError, match=message):
+        ProcedureDef.from_dict(data)
+
+
+def test_a_clock_longer_than_any_calendar_is_refused():
+    """A response time of ten million days would make dates past the year 9999."""
+    data = CHILDREN_STATUTORY.to_dict()
+    data["stages"][0]["response_days"] = 10**7
+    data["stages"][0]["max_response_days"] = 10**7
+    with pytest.raises(DefinitionError, match="response_days must be a whole number from 1"):
         ProcedureDef.from_dict(data)
 
 
