@@ -85,9 +85,13 @@ def test_user_list(client, sign_in, admin_user, manager, send_team):
     page = client.get("/staff/users/", {"role": Role.ADMINISTRATOR}).content.decode()
     assert "Mo Tester" not in page
     assert ">Ada Tester</a>" in page
-    page = client.get("/staff/users/", {"q": "mo_man"}).content.decode()
+    # A name or address is searched by POST, never put in the address.
+    page = client.post("/staff/users/", {"q": "mo_man"}).content.decode()
     assert ">Mo Tester</a>" in page
     assert ">Ada Tester</a>" not in page
+    assert 'method="post"' in client.get("/staff/users/").content.decode()
+    page = client.get("/staff/users/", {"q": "mo_man"}).content.decode()
+    assert ">Ada Tester</a>" in page  # a name in the address is not searched
 
 
 def test_user_list_queries_do_not_grow_with_users(

@@ -49,8 +49,18 @@ def user_list(*, q: str = "", role: str = "") -> QuerySet[User]:
 
 
 class UserListView(AdminView):
+    """Every account, or those found. The search is POSTed: a name or e-mail address typed
+    in it never appears in an address, the browser's history or the server's logs. A role
+    alone may be linked to (?role=manager)."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        form = UserSearchForm(request.GET or None)
+        role = request.GET.get("role", "")
+        return self._page(request, UserSearchForm({"role": role} if role else None))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, UserSearchForm(request.POST))
+
+    def _page(self, request: HttpRequest, form: UserSearchForm) -> HttpResponse:
         q = role = ""
         if form.is_valid():
             q = form.cleaned_data["q"].strip()
