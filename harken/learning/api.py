@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from harken.accounts.models import ServiceArea, Team, User
 from harken.api.serializers import UserRefSerializer
 from harken.core import access
+from harken.core.audit import record_read
 from harken.core.errors import AccessDenied
 from harken.registers.models import OmbudsmanCase
 
@@ -281,7 +282,11 @@ class RecommendationDetailView(APIView):
         responses={200: RecommendationSerializer, **ERRORS},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_detail(_user(request), pk))
+        user = _user(request)
+        found = selectors.recommendation_get(user=user, pk=pk)
+        # Part of its case's record: the read is in the case's audit trail.
+        record_read(case=found.case, user=user, via="api")
+        return Response(RecommendationSerializer(found).data)
 
     @extend_schema(
         summary="Correct a recommendation or record the decision on it",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from harken.accounts.models import User
 from harken.core import access
+from harken.core.audit import record_read
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import staff_required
@@ -142,6 +143,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = _recommendation(request, pk)
+    # Part of its case's record: the read is in the case's audit trail.
+    record_read(case=found.case, user=user, via="learning")
     actions = list(found.actions.all())
     can_change = rules.may_change(user, found)
     return render(

@@ -201,3 +201,13 @@ def test_schema_includes_the_learning_endpoints(client_for, officer):
     schema = client_for(officer).get("/api/v1/schema/", {"format": "json"})
     assert schema.status_code == 200
     assert "/api/v1/learning/actions/{id}/progress/" in schema.json()["paths"]
+
+
+def test_reading_a_recommendation_through_the_api_is_logged(client_for, officer):
+    from harken.cases.models import CaseRead
+
+    case = stage2_case(officer)
+    rec = recommendation(officer, case)
+    before = CaseRead.objects.filter(case=case, via="api").count()
+    ok(client_for(officer).get(f"{BASE}recommendations/{rec.pk}/"))
+    assert CaseRead.objects.filter(case=case, via="api").count() == before + 1

@@ -375,3 +375,13 @@ def test_overdue_owner_from_other_team_sees_own_action(sign_in, officer):
         assert response.status_code == 200
         page = response.content.decode()
     assert act.reference in page
+
+
+def test_reading_a_recommendation_is_in_its_case_audit_trail(sign_in, case_with_action, manager):
+    from harken.cases.models import CaseRead
+
+    case, rec, _act = case_with_action
+    sign_in(manager).get(rec_url(rec))
+    assert list(CaseRead.objects.filter(case=case).values_list("user", "via")) == [
+        (manager.pk, "learning")
+    ]
