@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from harken.accounts.models import ServiceArea
 from harken.core.dates import today
 
-from .models import OPEN_STATUSES, ActionStatus, Decision, Recommendation
+from .models import OPEN_STATUSES, Action, ActionStatus, Decision, Recommendation
 
 
 @dataclass(frozen=True)
@@ -78,35 +79,36 @@ def recommendations_summary(date_from: dt.date, date_to: dt.date) -> dict[str, i
     Also `actions_completed`: actions on them completed by the end of the period.
     """
     as_at = min(date_to, today())
-    done = Q(actions__status=ActionStatus.COMPLETED, actions__completed_on__lte=as_at)
-    cancelled = Q(actions__status=ActionStatus.CANCELLED, actions__cancelled_on__lte=as_at)
-    rows = (
+    done = Q(status=ActionStatus.COMPLETED, completed_on__lte=as_at)
+    cancelled = Q(status=ActionStatus.CANCELLED, cancelled_on__lte=as_at)
+
+    def actions_where(condition: Q) -> Coalesce:
+        """How many of the recommendation's actions meet `condition` (a correlated count)."""
+        counted = (
+            Action.objects.filter(condition, recommendation=OuterRef("pk"))
+            .values("recommendation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    refused = Q(decision=Decision.NOT_ACCEPTED, decided_on__lte=as_at)
+    implemented = ~refused & Q(n_actions__gt=0, n_done=F("n_actions"))
+    figures = (
         Recommendation.objects.filter(made_on__gte=date_from, made_on__lte=date_to)
         .annotate(
-            n_actions=Count("actions", filter=Q(actions__isnull=False) & ~cancelled),
-            n_done=Count("actions", filter=done),
-            n_overdue=Count(
-                "actions",
-                filter=Q(actions__isnull=False) & ~done & ~cancelled & Q(actions__due_on__lt=as_at),
-            ),
+            n_actions=actions_where(~cancelled),
+            n_done=actions_where(done),
+            n_overdue=actions_where(~done & ~cancelled & Q(due_on__lt=as_at)),
         )
-        .values_list("decision", "decided_on", "n_actions", "n_done", "n_overdue")
+        .aggregate(
+            made=Count("pk"),
+            not_accepted=Count("pk", filter=refused),
+            implemented=Count("pk", filter=implemented),
+            overdue=Count("pk", filter=~refused & ~implemented & Q(n_overdue__gt=0)),
+            actions_completed=Coalesce(Sum("n_done"), 0),
+        )
     )
-    made = not_accepted = implemented = overdue = actions_completed = 0
-    for decision, decided_on, n_actions, n_done, n_overdue in rows:
-        made += 1
-        actions_completed += n_done
-        if decision == Decision.NOT_ACCEPTED and decided_on is not None and decided_on <= as_at:
-            not_accepted += 1
-        elif n_actions and n_done == n_actions:
-            implemented += 1
-        elif n_overdue:
-            overdue += 1
-    return {
-        "made": made,
-        "not_accepted": not_accepted,
-        "implemented": implemented,
-        "open": made - not_accepted - implemented,
-        "overdue": overdue,
-        "actions_completed": actions_completed,
-    }
+    figures["open"] = figures["made"] - figures["not_accepted"] - figures["implemented"]
+    keys = ("made", "not_accepted", "implemented", "open", "overdue", "actions_completed")
+    return {key: int(figures[key]) for key in keys}
