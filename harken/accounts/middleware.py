@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
+from harken.core.dates import quantity
 from harken.core.web import SIGN_IN_URL, TWO_FACTOR_SESSION_KEY
 
 from .models import SignInEventKind, User
@@ -40,8 +41,8 @@ def idle_seconds() -> int:
 def timed_out_message() -> str:
     minutes = max(1, idle_seconds() // 60)
     return (
-        f"You were signed out because you did nothing for {minutes} "
-        f"minute{'s' if minutes != 1 else ''}. Sign in again to continue."
+        f"You were signed out because you did nothing for {quantity(minutes, 'minute')}. "
+        "Sign in again to continue."
     )
 
 

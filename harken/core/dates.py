@@ -26,6 +26,16 @@ def format_datetime(value: dt.datetime | None) -> str:
     return f"{format_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def quantity(n: int, unit: str) -> str:
+    """ "1 minute", "2 hours", "10 working days": a number of a unit, in words."""
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def idle_words(minutes: int) -> str:
+    """A time someone may leave a page alone, in words: "2 hours", "90 minutes"."""
+    return quantity(minutes // 60, "hour") if minutes % 60 == 0 else quantity(minutes, "minute")
+
+
 def today() -> dt.date:
     """Today's date in London (not UTC: a case received at 00:30 BST is received today)."""
     return dt.datetime.now(tz=LONDON).date()

@@ -32,7 +32,7 @@ from django.utils.text import Truncator
 from harken.accounts.models import Team
 from harken.cases.models import Case, Kind, PartyRole, Relationship
 from harken.cases.services import PersonInput, case_create
-from harken.core.dates import format_date, today
+from harken.core.dates import format_date, quantity, today
 from harken.core.errors import ApplicationError
 from harken.core.web import whole_number
 from harken.documents.services import scan_upload
@@ -411,7 +411,7 @@ def submission_create(
 
 
 def _days(n: int) -> str:
-    return f"{n} working day{'s' if n != 1 else ''}"
+    return quantity(n, "working day")
 
 
 def _stage_words(stage: StageDef) -> str:

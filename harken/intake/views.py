@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from harken.core import access
 from harken.core.audit import record_read
+from harken.core.dates import idle_words
 from harken.core.errors import ApplicationError
 from harken.core.web import staff_required, whole_number
 
@@ -51,11 +52,7 @@ def _idle_seconds() -> int:
 
 def _idle_words() -> str:
     """How long answers are kept without use, in words: "2 hours", "90 minutes"."""
-    minutes = int(settings.HARKEN_INTAKE_IDLE_MINUTES)
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return idle_words(int(settings.HARKEN_INTAKE_IDLE_MINUTES))
 
 
 def _expired(entry: dict[str, Any]) -> bool:
