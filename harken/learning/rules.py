@@ -50,7 +50,7 @@ def recommendation_visibility(user: User) -> Q:
 
     from .models import Action
 
-    if user.role in (Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR):
+    if user.sees_all_cases:
         return Q(case__in=access.visible_cases(user))
     if user.role == Role.MANAGER:
         owns = Exists(Action.objects.filter(recommendation=OuterRef("pk"), owner=user))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from harken.accounts.models import Role, User
+from harken.core import access
 from harken.core.web import staff_required
 
 from . import services
@@ -59,7 +60,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preference": preference,
             "reminders": user.sent_reminders.order_by("-period_on", "-id")[:RECENT],
-            "is_admin": user.role == Role.ADMINISTRATOR,
+            "is_admin": access.is_administrator(user),
         },
     )
 
