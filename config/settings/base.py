@@ -234,3 +234,21 @@ SESSION_ENGINE = "harken.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 # Links to set a password (new accounts, forgotten passwords) work for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
+# --- Deployment and scale: several servers, health, metrics, logs (docs/deployment.md) ----
+INSTALLED_APPS += ["harken.ops"]
+# First of all: answers /healthz, /readyz and /metrics before the host check and the HTTPS
+# redirect, and times, logs and counts every other request.
+MIDDLEWARE = ["harken.ops.middleware.ObservabilityMiddleware", *MIDDLEWARE]
+# JSON lines (one object a line, with the request id) unless HARKEN_LOG_FORMAT=plain.
+HARKEN_LOG_FORMAT = os.environ.get("HARKEN_LOG_FORMAT", "plain" if DEBUG else "json")
+from harken.ops.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"), json=HARKEN_LOG_FORMAT != "plain"
+)
+# /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is off (404).
+HARKEN_METRICS_TOKEN = os.environ.get("HARKEN_METRICS_TOKEN", "")
+# /readyz fails when the oldest task waiting to run has waited longer (seconds; 0: only
+# reported). Off by default: a stuck worker is not a reason to take web servers out.
+HARKEN_READY_MAX_TASK_AGE = int(os.environ.get("HARKEN_READY_MAX_TASK_AGE", "0"))
