@@ -198,6 +198,8 @@ class ScheduleResult:
     created: int = 0
     queued: int = 0
     expired: int = 0
+    # Another node was running the schedule at that moment, so this one did nothing.
+    skipped: bool = False
 
 
 def _expire(day: dt.date) -> int:
@@ -244,7 +246,10 @@ def _queue(day: dt.date) -> int:
     for reminder in waiting.order_by("pk"):
         if not _period_current(reminder, day):
             continue
-        SentReminder.objects.filter(pk=reminder.pk).update(queued_at=now)
+        # Claimed with the same condition it was found by: of two runs that found it at the
+        # same moment, only the one whose update took it queues it.
+        if not waiting.filter(pk=reminder.pk).update(queued_at=now):
+            continue
         send_reminder.enqueue(reminder.pk)
         queued += 1
     return queued
@@ -253,13 +258,21 @@ def _queue(day: dt.date) -> int:
 def schedule(day: dt.date, *, create: bool = True) -> ScheduleResult:
     """Record the reminders due on `day` (once) and queue every one not yet sent.
 
-    With `create` False only retries are queued (a run before the reminder hour).
+    With `create` False only retries are queued (a run before the reminder hour). Safe to
+    start on every node at once: on PostgreSQL one run goes on and the others return at once
+    (`skipped`); everywhere, each reminder's row is made once and queued once.
     """
+    from harken.ops.locks import one_node_at_a_time
+
     result = ScheduleResult()
-    result.expired = _expire(day)
-    if create:
-        result.created = _create(day)
-    result.queued = _queue(day)
+    with one_node_at_a_time("harken.run-scheduled") as alone:
+        if not alone:
+            result.skipped = True
+            return result
+        result.expired = _expire(day)
+        if create:
+            result.created = _create(day)
+        result.queued = _queue(day)
     return result
 
 

@@ -38,6 +38,11 @@ class Command(BaseCommand):
             day = now.date()
             create = now.hour >= conf.reminder_hour()
         result = services.schedule(day, create=create)
+        if result.skipped:
+            self.stdout.write(
+                f"{day.isoformat()}: another node is running the schedule; nothing done"
+            )
+            return
         self.stdout.write(
             f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} queued, "
             f"{result.expired} given up"
