@@ -252,3 +252,15 @@ HARKEN_METRICS_TOKEN = os.environ.get("HARKEN_METRICS_TOKEN", "")
 # /readyz fails when the oldest task waiting to run has waited longer (seconds; 0: only
 # reported). Off by default: a stuck worker is not a reason to take web servers out.
 HARKEN_READY_MAX_TASK_AGE = int(os.environ.get("HARKEN_READY_MAX_TASK_AGE", "0"))
+
+# --- Read replica: the report, the API's lists and the search (harken/ops/replica.py) ------
+DATABASE_ROUTERS: list[str] = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+    DATABASE_ROUTERS = ["harken.ops.replica.ReplicaRouter"]
+# A replica further behind than this (seconds) is not used: those reads go to the primary.
+HARKEN_REPLICA_MAX_LAG = float(os.environ.get("HARKEN_REPLICA_MAX_LAG", "30"))
+MIDDLEWARE += ["harken.ops.replica.ReplicaReadsMiddleware"]

@@ -17,3 +17,7 @@ CSRF_COOKIE_SECURE = False
 # Serve static files from the apps' folders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# DATABASE_REPLICA_URL is ignored: the routing tests set up their own replica alias
+# (harken/ops/tests/test_replica.py).
+DATABASES.pop("replica", None)
+DATABASE_ROUTERS = []
