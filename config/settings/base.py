@@ -264,3 +264,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # A replica further behind than this (seconds) is not used: those reads go to the primary.
 HARKEN_REPLICA_MAX_LAG = float(os.environ.get("HARKEN_REPLICA_MAX_LAG", "30"))
 MIDDLEWARE += ["harken.ops.replica.ReplicaReadsMiddleware"]
+
+# --- Documents: this server's disk (default), S3 or Azure Blob (harken/ops/storage.py) -----
+# Every stored file (uploads, letters, online forms' files) goes to the default storage;
+# `harken migrate-documents --to s3|azure|local` moves existing files before a switch.
+HARKEN_DOCUMENT_STORAGE = os.environ.get("HARKEN_DOCUMENT_STORAGE", "local")
+from harken.ops.storage import storage_config  # noqa: E402
+
+STORAGES["default"] = storage_config(HARKEN_DOCUMENT_STORAGE)

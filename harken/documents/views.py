@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 
 from harken.accounts.models import User
@@ -22,6 +22,7 @@ from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
+from harken.ops import storage
 
 from . import letters, selectors, services
 from .forms import LetterForm, LetterTemplateForm, UploadForm
@@ -60,15 +61,15 @@ class DownloadView(StaffRequiredMixin, View):
         except AccessDenied as exc:
             raise Http404 from exc
         try:
-            handle = default_storage.open(document.storage_name, "rb")
+            # Streamed from the storage (disk, S3 or Azure) as it is read: never a URL of it.
+            chunks = storage.stream(document.storage_name)
         except FileNotFoundError as exc:
             logger.error("Stored file missing for document %s", document.pk)
             raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type,
+        response = StreamingHttpResponse(chunks, content_type=document.content_type)
+        response["Content-Length"] = str(document.size)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=document.filename
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"

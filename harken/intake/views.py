@@ -16,10 +16,10 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -28,6 +28,7 @@ from harken.core.audit import record_read
 from harken.core.dates import idle_words
 from harken.core.errors import ApplicationError
 from harken.core.web import staff_required, whole_number
+from harken.ops import storage
 
 from . import ratelimit, services
 from .forms import HONEYPOT, AttachmentsForm, StepForm
@@ -539,11 +540,15 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None or not access.can_view_case(request.user, case):
         raise Http404
     record_read(case=case, user=request.user, via="web")  # type: ignore[arg-type]
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    try:
+        # Streamed from the storage (disk, S3 or Azure) as it is read: never a URL of it.
+        chunks = storage.stream(str(attachment.file.name))
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = StreamingHttpResponse(chunks, content_type=attachment.content_type)
+    response["Content-Length"] = str(attachment.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.original_name
     )
     response["Cache-Control"] = "private, no-store"
     return response  # type: ignore[return-value]
