@@ -7,7 +7,8 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # Byte-compile on install: servers and commands start without compiling every module first.
 export UV_COMPILE_BYTECODE ?= 1
 
-.PHONY: run install test lint typecheck pytest test-postgres demo clean bench assets
+.PHONY: run install test lint lint-deploy typecheck pytest test-postgres demo clean bench assets \
+	container-check
 
 .bootstrap/bin/uv:
 	python3 -m venv .bootstrap
@@ -23,9 +24,20 @@ run: install
 
 test: install lint typecheck pytest
 
-lint:
+lint: lint-deploy
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+
+# The Dockerfile (hadolint) and the Kubernetes manifests (their API schemas, strictly).
+K8S_MANIFESTS := $(filter-out %/kustomization.yaml,$(wildcard deploy/kubernetes/*.yaml))
+lint-deploy:
+	$(RUN) hadolint Dockerfile
+	$(RUN) kubernetes-validate --strict --quiet --kubernetes-version 1.30.0 $(K8S_MANIFESTS)
+
+# Build the image and check it against PostgreSQL (needs podman or docker; not in `make test`).
+# Where no registry can be reached: make container-check ARGS=--local-base
+container-check:
+	bench/container_check.sh $(ARGS)
 
 typecheck:
 	$(RUN) mypy harken config
