@@ -261,6 +261,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
     DATABASE_ROUTERS = ["harken.ops.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (docs/scaling.md): `.iterator()` must not use a
+# server-side cursor, which would outlive the transaction PgBouncer gave it.
+if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS"):
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # A replica further behind than this (seconds) is not used: those reads go to the primary.
 HARKEN_REPLICA_MAX_LAG = float(os.environ.get("HARKEN_REPLICA_MAX_LAG", "30"))
 MIDDLEWARE += ["harken.ops.replica.ReplicaReadsMiddleware"]
