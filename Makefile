@@ -31,7 +31,7 @@ lint: lint-deploy
 # The Dockerfile (hadolint) and the Kubernetes manifests (their API schemas, strictly).
 K8S_MANIFESTS := $(filter-out %/kustomization.yaml,$(wildcard deploy/kubernetes/*.yaml))
 lint-deploy:
-	$(RUN) hadolint Dockerfile
+	$(RUN) hadolint Dockerfile deploy/container/postgres/Dockerfile
 	$(RUN) kubernetes-validate --strict --quiet --kubernetes-version 1.30.0 $(K8S_MANIFESTS)
 
 # Build the image and check it against PostgreSQL (needs podman or docker; not in `make test`).
