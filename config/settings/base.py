@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
@@ -151,7 +150,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "harken.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,5 +231,8 @@ HARKEN_SESSION_WARNING = 2 * 60
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ENGINE = "harken.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
+# API tokens last 90 days unless their owner asks for another length, a year at most.
+HARKEN_API_TOKEN_DAYS = int(os.environ.get("HARKEN_API_TOKEN_DAYS", "90"))
+HARKEN_API_TOKEN_MAX_DAYS = int(os.environ.get("HARKEN_API_TOKEN_MAX_DAYS", "365"))
 # Links to set a password (new accounts, forgotten passwords) work for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60

@@ -28,7 +28,16 @@ from django.utils.http import urlsafe_base64_encode
 from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 
-from .models import RecoveryCode, Role, ServiceArea, SignInEvent, SignInEventKind, Team, User
+from .models import (
+    ApiToken,
+    RecoveryCode,
+    Role,
+    ServiceArea,
+    SignInEvent,
+    SignInEventKind,
+    Team,
+    User,
+)
 
 # The only message a refused password step ever shows: it must not tell anyone whether the
 # account exists, whether it is locked, or which part was wrong.
@@ -376,10 +385,13 @@ def password_link_send(
     return True
 
 
+@transaction.atomic
 def password_set(*, user: User, password: str) -> None:
+    """A new password (changed, or set from an e-mailed link); the account's API tokens end."""
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(SignInEventKind.PASSWORD_SET, user=user)
+    api_tokens_revoke_all(user=user, actor=None, reason="Password changed")
 
 
 # --- Administrators' changes ---------------------------------------------------------------
@@ -502,6 +514,8 @@ def user_update(*, actor: User, user: User, details: UserDetails) -> list[str]:
         )
         record_event(kind, user=user, actor=actor)
         changes.append("Reactivated" if details.is_active else "Deactivated")
+        if not details.is_active:
+            api_tokens_revoke_all(user=user, actor=actor, reason="Account deactivated")
     return changes
 
 
@@ -518,6 +532,8 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> None:
     user.save(update_fields=["is_active"])
     kind = SignInEventKind.USER_REACTIVATED if active else SignInEventKind.USER_DEACTIVATED
     record_event(kind, user=user, actor=actor)
+    if not active:
+        api_tokens_revoke_all(user=user, actor=actor, reason="Account deactivated")
 
 
 @transaction.atomic
@@ -532,6 +548,7 @@ def two_factor_reset(*, actor: User | None, user: User) -> None:
     user.save(update_fields=["totp_secret", "two_factor_set_up_at", "totp_last_step"])
     RecoveryCode.objects.filter(user=user).delete()
     record_event(SignInEventKind.TWO_FACTOR_RESET, user=user, actor=actor)
+    api_tokens_revoke_all(user=user, actor=actor, reason="Two-factor authentication reset")
 
 
 @transaction.atomic
@@ -598,3 +615,124 @@ def service_area_save(*, actor: User, area: ServiceArea | None, name: str) -> Se
     area.name = name
     area.save()
     return area
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+TOKEN_DEFAULT_NAME = "API token"  # noqa: S105  # a label, not a secret
+# How often a token's "last used" is written: every request would be a write per API call.
+TOKEN_USE_RECORDED_EVERY = dt.timedelta(minutes=1)
+
+
+def api_token_days() -> int:
+    return int(getattr(settings, "HARKEN_API_TOKEN_DAYS", 90))
+
+
+def api_token_max_days() -> int:
+    return int(getattr(settings, "HARKEN_API_TOKEN_MAX_DAYS", 365))
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    key: str  # shown once; never stored
+
+
+def _ensure_may_manage_tokens(actor: User, user: User) -> None:
+    if actor.pk != user.pk and not access.is_administrator(actor):
+        raise AccessDenied("Only the token's owner or an administrator can do this")
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "", days: int | None = None) -> NewApiToken:
+    """A new token for `user`, who asks for it themselves (signed in with both factors, or
+    through the token endpoint with password and code). The key is returned once."""
+    if not user.is_active or not user.has_two_factor:
+        raise ApplicationError("Set up two-factor authentication before creating an API token")
+    name = " ".join((name or "").split())[:100] or TOKEN_DEFAULT_NAME
+    days = api_token_days() if days is None else days
+    if not 1 <= days <= api_token_max_days():
+        raise ApplicationError.for_field(
+            "expires_in_days", f"A token lasts from 1 to {api_token_max_days()} days"
+        )
+    key = secrets.token_hex(20)  # 40 hex characters, as DRF's keys were: clients need no change
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        digest=token_digest(key),
+        prefix=key[:6],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    record_event(
+        SignInEventKind.API_TOKEN_CREATED,
+        user=user,
+        detail=f"{token}; expires {token.expires_at:%Y-%m-%d}",
+        at=now,
+    )
+    return NewApiToken(token=token, key=key)
+
+
+def api_tokens_for(*, user: User, actor: User) -> list[ApiToken]:
+    """A user's tokens, newest first, for the owner or an administrator."""
+    _ensure_may_manage_tokens(actor, user)
+    return list(ApiToken.objects.filter(user=user).select_related("revoked_by"))
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, reason: str = "Revoked") -> ApiToken:
+    _ensure_may_manage_tokens(actor, token.user)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ApplicationError("This token is already revoked")
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor
+    token.revoked_reason = reason[:200]
+    token.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    record_event(
+        SignInEventKind.API_TOKEN_REVOKED,
+        user=token.user,
+        actor=actor if actor.pk != token.user_id else None,
+        detail=f"{token}: {token.revoked_reason}",
+    )
+    return token
+
+
+def api_tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """End every token of `user` still in force (in one statement); returns how many."""
+    now = timezone.now()
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).update(
+        revoked_at=now, revoked_by=actor, revoked_reason=reason[:200]
+    )
+    if count:
+        record_event(
+            SignInEventKind.API_TOKEN_REVOKED,
+            user=user,
+            actor=actor,
+            detail=f"{count} API token{'s' if count != 1 else ''}: {reason}",
+            at=now,
+        )
+    return count
+
+
+def api_token_authenticate(*, key: str, address: str | None) -> ApiToken | None:
+    """The token in force with this key, its owner active; its use recorded (when and from
+    which address). None for any other key: unknown, expired, revoked or deactivated."""
+    key = (key or "").strip()
+    if not key or len(key) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+    now = timezone.now()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    address = address or None
+    stale = token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RECORDED_EVERY
+    if stale or token.last_used_from != address:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_from=address)
+        token.last_used_at, token.last_used_from = now, address
+    return token

@@ -3,11 +3,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .actions import ACTIONS
-from .tokens import ObtainTokenView
+from .tokens import ObtainTokenView, TokenDetailView, TokenListView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("cases/", views.CaseListView.as_view(), name="api-cases"),
     path("cases/<str:reference>/", views.CaseDetailView.as_view(), name="api-case"),
     path(

@@ -19,3 +19,24 @@ def make_user(
     if teams:
         user.teams.set(teams)
     return user
+
+
+def api_token_for(user: User, *, days: int = 90, name: str = "Test token") -> str:
+    """A token in force for `user` (whatever their two-factor state); returns its key."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from harken.accounts.models import ApiToken
+    from harken.accounts.services import token_digest
+
+    key = secrets.token_hex(20)
+    ApiToken.objects.create(
+        user=user,
+        name=name,
+        digest=token_digest(key),
+        prefix=key[:6],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    return key

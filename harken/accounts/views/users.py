@@ -16,7 +16,7 @@ from harken.core.web import StaffRequiredMixin, whole_number
 
 from .. import services
 from ..forms import ServiceAreaForm, TeamForm, UserForm, UserSearchForm
-from ..models import Role, ServiceArea, SignInEvent, Team, User
+from ..models import ApiToken, Role, ServiceArea, SignInEvent, Team, User
 
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 RECENT_EVENTS = 20
@@ -136,8 +136,35 @@ class UserDetailView(AdminView):
             "events": events,
             "recovery_codes_left": services.recovery_codes_left(subject),
             "locked": subject.is_locked(),
+            "tokens": services.api_tokens_for(user=subject, actor=self.actor),
         }
         return render(request, "accounts/user_detail.html", context)
+
+
+class UserApiTokenRevokeView(AdminView):
+    """An administrator revokes someone's API token (asked to confirm first)."""
+
+    def get(self, request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+        token = get_object_or_404(
+            ApiToken.objects.select_related("user"), pk=token_pk, user_id=pk, revoked_at=None
+        )
+        return render(
+            request,
+            "accounts/api_token_revoke.html",
+            {"token": token, "subject": token.user},
+        )
+
+    def post(self, request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+        token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_pk, user_id=pk)
+        try:
+            services.api_token_revoke(
+                token=token, actor=self.actor, reason="Revoked by an administrator"
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Token “{token.name}” revoked: it no longer works")
+        return redirect("accounts:user", pk=pk)
 
 
 class _ConfirmView(AdminView):
