@@ -550,15 +550,8 @@ class CaseActionView(StaffRequiredMixin, View):
         if action is None:
             raise Http404("No such action")
         case = _get_case(request, reference)
-        user = _user(request)
-        if user.role not in access.ACTION_ROLES[action.permission]:
-            raise PermissionDenied
         state = CaseState(case)
-        if (
-            action.stage_answer
-            and state.stage
-            and not access.may_answer_stage(user, state.stage.number)
-        ):
+        if not action.role_allows(_user(request), state):
             raise PermissionDenied
         return action, state
 
