@@ -1311,6 +1311,13 @@ def compliment_pass_on(*, case: Case, on: dt.date, actor: User) -> Case:
 @transaction.atomic
 def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
     access.ensure_can_act(actor, case, "manage")
+    if user is not None and case.restricted and not case.restricted_to.filter(pk=user.pk).exists():
+        # They would be given a case they then could not open (404): say so instead.
+        raise ApplicationError.for_field(
+            "user",
+            f"{user} is not named on this restricted case, so could not see it. Name them "
+            "under “Restrict access” first.",
+        )
     if user is not None and not access.can_view_case(user, case) and not user.sees_all_cases:
         raise ApplicationError.for_field("user", f"{user} cannot see this case.")
     changes = set_fields(case, {"assigned_to": user})
@@ -1329,25 +1336,50 @@ def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
 
 @transaction.atomic
 def case_restrict(*, case: Case, restricted: bool, people: Iterable[User], actor: User) -> Case:
-    """Restrict a case (e.g. a member of staff complains) to named people."""
+    """Restrict a case (e.g. a member of staff complains) to named people. Whoever is appointed
+    to it (IO, IP, panel) and the officer it is assigned to stay named, and the timeline says
+    so: restricting must not silently cut off the people doing the work."""
     access.ensure_can_act(actor, case, "manage")
     named = {*people, actor}
+    kept = sorted(
+        {
+            *User.objects.filter(
+                appointments__stage__case=case, appointments__ended_on__isnull=True
+            ),
+            *([case.assigned_to] if case.assigned_to else []),
+        }
+        - named,
+        key=str,
+    )
     old = sorted(str(u) for u in case.restricted_to.all())
     changes = set_fields(case, {"restricted": restricted})
-    case.restricted_to.set(named if restricted else [])
+    case.restricted_to.set({*named, *kept} if restricted else [])
     new = sorted(str(u) for u in case.restricted_to.all())
     if old != new:
         changes["restricted_to"] = ["; ".join(old), "; ".join(new)]
     _touch(case, actor)
     case.save()
+    description = "Restricted to named people" if restricted else "Restriction lifted"
+    if restricted and kept:
+        description += (
+            f"; {', '.join(str(u) for u in kept)} also named, as appointed to the case or "
+            "assigned it"
+        )
     record_event(
-        case=case,
-        actor=actor,
-        verb="restricted",
-        description="Restricted to named people" if restricted else "Restriction lifted",
-        changes=changes,
+        case=case, actor=actor, verb="restricted", description=description, changes=changes
     )
     return case
+
+
+def restriction_keeps(case: Case) -> list[User]:
+    """Who restricting `case` would keep named besides those chosen: its appointees in office
+    and the officer it is assigned to (for the page to say so before it is done)."""
+    people = set(
+        User.objects.filter(appointments__stage__case=case, appointments__ended_on__isnull=True)
+    )
+    if case.assigned_to:
+        people.add(case.assigned_to)
+    return sorted(people, key=str)
 
 
 @transaction.atomic
