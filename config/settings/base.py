@@ -235,6 +235,9 @@ HARKEN_SESSION_WARNING = 2 * 60
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ENGINE = "harken.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
+# After an appointment ends (its stage concluded, or the case ended), the IO, IP or panel
+# member may still download the documents they uploaded to that case for this many days.
+HARKEN_APPOINTEE_DOCUMENT_DAYS = int(os.environ.get("HARKEN_APPOINTEE_DOCUMENT_DAYS", "30"))
 # API tokens last 90 days unless their owner asks for another length, a year at most.
 HARKEN_API_TOKEN_DAYS = int(os.environ.get("HARKEN_API_TOKEN_DAYS", "90"))
 HARKEN_API_TOKEN_MAX_DAYS = int(os.environ.get("HARKEN_API_TOKEN_MAX_DAYS", "365"))

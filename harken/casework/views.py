@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.views import View
 
-from harken.accounts.models import User
+from harken.accounts.models import Role, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.services import stage_clock, stage_dates
@@ -27,6 +27,7 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.panels import case_panels
 from harken.core.web import StaffRequiredMixin, whole_number
+from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
 
 from . import forms, queries
@@ -34,6 +35,9 @@ from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
 
 RECORDERS = frozenset(access.ACTION_ROLES["manage"])
+APPOINTEE_ROLES = frozenset(
+    {Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER}
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -125,6 +129,7 @@ class CaseloadView(StaffRequiredMixin, View):
                 "header": _sort_columns(request.GET, filters.sort),
                 "pages": _page_links(request.GET, page),
                 "can_record": user.role in RECORDERS,
+                "is_appointee": user.role in APPOINTEE_ROLES,
             },
         )
 
@@ -519,6 +524,10 @@ class CaseView(StaffRequiredMixin, View):
                 if case.progressed_from and access.can_view_case(user, case.progressed_from)
                 else None,
                 "safeguarding": list(case.safeguarding.all()),
+                "appointed_now": [
+                    a for row in state.stages for a in row.appointments.all() if a.ended_on is None
+                ],
+                "former_appointees": former_appointees_with_documents(case=case),
                 "events": list(queries.timeline(case)),
                 "notes": list(queries.case_notes(case)),
                 "case_panels": case_panels(),
