@@ -90,7 +90,7 @@ class OmbudsmanFilters:
 
 
 def ombudsman_visible(user: User) -> QuerySet[OmbudsmanCase]:
-    return OmbudsmanCase.objects.filter(permissions.visible(user))
+    return OmbudsmanCase.objects.filter(permissions.visible(user, person_fields=("person",)))
 
 
 def ombudsman_list(
@@ -156,7 +156,9 @@ class PaymentFilters:
 
 def payments_visible(user: User) -> QuerySet[Payment]:
     # A payment of a standalone Ombudsman case has no case: editors only.
-    return Payment.objects.filter(permissions.visible(user))
+    return Payment.objects.filter(
+        permissions.visible(user, person_fields=("ombudsman_case__person",))
+    )
 
 
 def payment_list(*, user: User, filters: PaymentFilters | None = None) -> QuerySet[Payment]:
@@ -232,7 +234,7 @@ class RestrictionFilters:
 
 
 def restrictions_visible(user: User) -> QuerySet[ContactRestriction]:
-    return ContactRestriction.objects.filter(permissions.visible(user))
+    return ContactRestriction.objects.filter(permissions.visible(user, person_fields=("person",)))
 
 
 def restriction_list(
@@ -297,7 +299,7 @@ class AdvocacyFilters:
 
 
 def advocacy_visible(user: User) -> QuerySet[AdvocacyReferral]:
-    return AdvocacyReferral.objects.filter(permissions.visible(user))
+    return AdvocacyReferral.objects.filter(permissions.visible(user, person_fields=("child",)))
 
 
 def advocacy_list(
@@ -335,10 +337,13 @@ class SarFilters:
 
 
 def sars_visible(user: User) -> QuerySet[SubjectAccessRequest]:
-    # Standalone records: feedback officers and administrators only.
+    # Standalone records: feedback officers and administrators only, and only of people they
+    # may see (not someone who is on restricted cases only).
     if not permissions.can_change_registers(user):
         return SubjectAccessRequest.objects.none()
-    return SubjectAccessRequest.objects.all()
+    return SubjectAccessRequest.objects.filter(
+        permissions.people_visible(user, ("requester", "subject"))
+    )
 
 
 def _final_due_before(day: dt.date) -> Q:
