@@ -487,8 +487,15 @@ def user_update(*, actor: User, user: User, details: UserDetails) -> list[str]:
         "job_title": "Job title",
         "employed_by_council": "Employed by the council",
     }
+    # The address and username say from what to what: someone redirecting an account's mail
+    # (password links go there) must leave a trail that shows where it went.
+    with_values = {"username", "email"}
     changes = [
-        label for field, label in labels.items() if getattr(user, field) != getattr(details, field)
+        f"{label}: {getattr(user, field) or 'none'} to {getattr(details, field) or 'none'}"
+        if field in with_values
+        else label
+        for field, label in labels.items()
+        if getattr(user, field) != getattr(details, field)
     ]
     if user.role != details.role:
         changes.append(f"Role: {user.get_role_display()} to {Role(details.role).label}")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    # Before cases/<reference>/: "search" is no reference.
+    path("cases/search/", views.CaseSearchView.as_view(), name="api-cases-search"),
     path("cases/<str:reference>/", views.CaseDetailView.as_view(), name="api-case"),
     path(
         "cases/<str:reference>/timeline/",

@@ -437,7 +437,9 @@ class CaseRead(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_reads"
     )
     at = models.DateTimeField(auto_now_add=True)
-    via = models.CharField(max_length=10, default="web")
+    # Where: "web" (the case page), "api", "download"…, or the list it was shown in
+    # ("caseload", "search", "api-list", "api-people", "report", "export", "register").
+    via = models.CharField(max_length=20, default="web")
 
     class Meta:
         indexes = [models.Index(fields=["case", "at"], name="caseread_case_at_idx")]

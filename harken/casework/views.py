@@ -21,6 +21,7 @@ from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.services import stage_clock, stage_dates
 from harken.core import access
+from harken.core.audit import record_reads
 from harken.core.context_processors import CASEWORK, OFFICE
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -103,6 +104,7 @@ class CaseloadView(StaffRequiredMixin, View):
             number=_page_number(request),
             total=queries.caseload_total(filters, counts),
         )
+        record_reads(cases=page.items, user=user, via="caseload")
         return render(
             request,
             "casework/caseload.html",
@@ -222,7 +224,9 @@ class SearchView(StaffRequiredMixin, View):
             result = queries.search_cases(user=_user(request), words=form.cleaned_data["q"])
             words = form.cleaned_data["q"].strip().upper()
             if len(result.cases) == 1 and result.cases[0].reference == words:
+                # Straight to the case: its page logs the read.
                 return redirect("casework:case", reference=result.cases[0].reference)
+            record_reads(cases=result.cases, user=_user(request), via="search")
         return render(
             request,
             "casework/search.html",

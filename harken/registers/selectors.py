@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 
+from harken.core.audit import record_reads
 from harken.core.dates import today
 from harken.core.errors import AccessDenied
 
@@ -48,16 +49,30 @@ def _between(
     return qs
 
 
+def log_cases_shown(records: Iterable[Model], user: User) -> None:
+    """A register record of a case is a read of the case too: its trail says so (one
+    statement for a whole page)."""
+    record_reads(
+        cases=[r.case_id for r in records if getattr(r, "case_id", None)],  # type: ignore[attr-defined]
+        user=user,
+        via="register",
+    )
+
+
 def _log_read(register: str, record: Model, user: User, via: str) -> None:
     RegisterRead.objects.create(register=register, record_id=record.pk, user=user, via=via)
+    log_cases_shown([record], user)
 
 
 def log_reads(register: str, records: Iterable[Model], user: User, via: str) -> None:
-    """Records read in full in one go (a page of the API's list): one read each."""
+    """Records read in full in one go (a page of the API's list): one read each, and one of
+    each case they are about."""
+    records = list(records)
     RegisterRead.objects.bulk_create(
         RegisterRead(register=register, record_id=record.pk, user=user, via=via)
         for record in records
     )
+    log_cases_shown(records, user)
 
 
 def _get(qs: QuerySet[M], pk: int, what: str) -> M:

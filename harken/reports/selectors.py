@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from harken.accounts.models import User
+from harken.cases.models import Case
 from harken.core import access
+from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 
 from . import suppression
@@ -57,9 +59,23 @@ def references_seen(user: User, references: set[str]) -> set[str]:
     return seen
 
 
+def _log_cases_shown(report: Report, user: User | None) -> Report:
+    """The cases the report names (a payment's row, an example drawn from one) were read by
+    whoever was shown it: one statement. Aggregate figures name no case."""
+    if user is None:
+        return report
+    references = suppression.case_references(report) | {
+        e.case_reference for e in report.examples if e.case_reference
+    }
+    if references:
+        cases = Case.objects.filter(reference__in=references).values_list("pk", flat=True)
+        record_reads(cases=list(cases), user=user, via="report")
+    return report
+
+
 def report_for_period(*, user: User | None, period: Period, edition: str = "internal") -> Report:
     ensure_can_see_reports(user)
-    return _edition(build_report(period), edition, user)
+    return _log_cases_shown(_edition(build_report(period), edition, user), user)
 
 
 def edition_list(*, user: User | None) -> QuerySet[ReportEdition]:
@@ -96,4 +112,4 @@ def report_for_edition(
         edition_id=saved.pk,
         published_at=saved.published_at,
     )
-    return _edition(report, edition, user)
+    return _log_cases_shown(_edition(report, edition, user), user)
