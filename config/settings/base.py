@@ -227,6 +227,9 @@ AUTHENTICATION_BACKENDS = [
 HARKEN_SIGN_IN_MAX_FAILURES = int(os.environ.get("HARKEN_SIGN_IN_MAX_FAILURES", "5"))
 HARKEN_SIGN_IN_FAILURE_WINDOW = 15 * 60
 HARKEN_SIGN_IN_LOCKOUT = int(os.environ.get("HARKEN_SIGN_IN_LOCKOUT", str(15 * 60)))
+# Hours an account may set up its authenticator app once the e-mailed link was used or an
+# administrator confirmed it (a password alone never allows it).
+HARKEN_TWO_FACTOR_ENROLMENT_HOURS = int(os.environ.get("HARKEN_TWO_FACTOR_ENROLMENT_HOURS", "24"))
 # Signed out after 30 minutes without a request; warned 2 minutes before (timeout.js).
 HARKEN_SESSION_IDLE_TIMEOUT = int(os.environ.get("HARKEN_SESSION_IDLE_TIMEOUT", str(30 * 60)))
 HARKEN_SESSION_WARNING = 2 * 60

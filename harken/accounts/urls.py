@@ -72,6 +72,11 @@ urlpatterns = [
         name="user_two_factor_reset",
     ),
     path(
+        "users/<int:pk>/allow-two-factor-set-up/",
+        users.TwoFactorEnrolmentAllowView.as_view(),
+        name="user_two_factor_enrolment",
+    ),
+    path(
         "users/<int:pk>/api-tokens/<int:token_pk>/revoke/",
         users.UserApiTokenRevokeView.as_view(),
         name="user_api_token_revoke",

@@ -3,7 +3,6 @@ named tokens that expire (`accounts.ApiToken`) instead of keys stored in clear."
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -12,18 +11,10 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from harken.accounts import services as accounts
-from harken.intake.ratelimit import client_address
+from harken.core.web import request_address
 
 # DRF's own words, which clients may already look for; expired and revoked tokens get them too.
 INVALID = "Invalid token."
-
-
-def request_address(request: Any) -> str | None:
-    """The client's address as Harken counts it (trusted proxies included), if it is one."""
-    try:
-        return str(ipaddress.ip_address(client_address(request)))
-    except ValueError:
-        return None
 
 
 class HashedTokenAuthentication(BaseAuthentication):

@@ -25,6 +25,7 @@ from harken.accounts import services as accounts
 from harken.accounts.models import ApiToken, User
 from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.web import request_address
 
 REFUSED = "The username, password or code is not right, or the account is locked."
 SET_UP_FIRST = "Set up two-factor authentication by signing in first."
@@ -100,13 +101,16 @@ class ObtainTokenView(APIView):
     def post(self, request: Request) -> Response:
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        address = request_address(request)
         try:
             user = accounts.password_check(
-                login=data.validated_data["username"], password=data.validated_data["password"]
+                login=data.validated_data["username"],
+                password=data.validated_data["password"],
+                address=address,
             )
             if not user.has_two_factor:
                 return _refused(SET_UP_FIRST)
-            accounts.code_verify(user=user, code=data.validated_data["code"])
+            accounts.code_verify(user=user, code=data.validated_data["code"], address=address)
         except ApplicationError:
             # Which of the password or the code was wrong is not said.
             return _refused(REFUSED)

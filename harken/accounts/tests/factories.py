@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from harken.accounts.models import Team, User
 
 
 def make_user(
     username: str, role: str, *, teams: list[Team] | None = None, employed_by_council: bool = True
 ) -> User:
+    from django.utils import timezone
+
     user = User.objects.create_user(
         username=username,
         password="correct horse battery",
@@ -15,6 +19,9 @@ def make_user(
         first_name=username.split("_")[0].title(),
         last_name="Tester",
         employed_by_council=employed_by_council,
+        # As if they had set their password with the e-mailed link: they may set up
+        # two-factor authentication at their first sign-in.
+        two_factor_enrolment_until=timezone.now() + dt.timedelta(days=1),
     )
     if teams:
         user.teams.set(teams)
