@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
@@ -151,10 +150,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "harken.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies only: a form-encoded body reads a missing boolean as False, so an empty POST
+    # to /restrict/ lifted a restriction. The token endpoint alone also takes form posts.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "harken.api.pagination.CasePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -224,6 +227,9 @@ AUTHENTICATION_BACKENDS = [
 HARKEN_SIGN_IN_MAX_FAILURES = int(os.environ.get("HARKEN_SIGN_IN_MAX_FAILURES", "5"))
 HARKEN_SIGN_IN_FAILURE_WINDOW = 15 * 60
 HARKEN_SIGN_IN_LOCKOUT = int(os.environ.get("HARKEN_SIGN_IN_LOCKOUT", str(15 * 60)))
+# Hours an account may set up its authenticator app once the e-mailed link was used or an
+# administrator confirmed it (a password alone never allows it).
+HARKEN_TWO_FACTOR_ENROLMENT_HOURS = int(os.environ.get("HARKEN_TWO_FACTOR_ENROLMENT_HOURS", "24"))
 # Signed out after 30 minutes without a request; warned 2 minutes before (timeout.js).
 HARKEN_SESSION_IDLE_TIMEOUT = int(os.environ.get("HARKEN_SESSION_IDLE_TIMEOUT", str(30 * 60)))
 HARKEN_SESSION_WARNING = 2 * 60
@@ -232,6 +238,12 @@ HARKEN_SESSION_WARNING = 2 * 60
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ENGINE = "harken.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
+# After an appointment ends (its stage concluded, or the case ended), the IO, IP or panel
+# member may still download the documents they uploaded to that case for this many days.
+HARKEN_APPOINTEE_DOCUMENT_DAYS = int(os.environ.get("HARKEN_APPOINTEE_DOCUMENT_DAYS", "30"))
+# API tokens last 90 days unless their owner asks for another length, a year at most.
+HARKEN_API_TOKEN_DAYS = int(os.environ.get("HARKEN_API_TOKEN_DAYS", "90"))
+HARKEN_API_TOKEN_MAX_DAYS = int(os.environ.get("HARKEN_API_TOKEN_MAX_DAYS", "365"))
 # Links to set a password (new accounts, forgotten passwords) work for 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 

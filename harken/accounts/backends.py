@@ -9,6 +9,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from harken.core.web import request_address
+
 from .models import User
 from .services import SignInRefused, password_check
 
@@ -29,6 +31,10 @@ class LockoutBackend(ModelBackend):
         if username is None or password is None:
             return None
         try:
-            return password_check(login=username, password=password)
+            return password_check(
+                login=username,
+                password=password,
+                address=request_address(request) if request is not None else None,
+            )
         except SignInRefused as exc:
             raise PermissionDenied(exc.message) from exc

@@ -254,3 +254,24 @@ class ServiceAreaForm(forms.Form):
         max_length=120,
         error_messages={"required": "Enter a service area name"},
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="What the token is for",
+        help_text="For example, the name of the program that will use it.",
+        max_length=100,
+        error_messages={"required": "Enter what the token is for"},
+    )
+    days = forms.IntegerField(
+        label="Days until it ends",
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "required": "Enter how many days the token lasts",
+            "invalid": "Enter the number of days as a whole number, like 90",
+            "min_value": "A token lasts at least 1 day",
+            "max_value": "Enter fewer days",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )

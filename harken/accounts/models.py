@@ -53,8 +53,11 @@ class HarkenUserManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> User:
-        # `harken createsuperuser` makes the first administrator of the staff pages too.
+        # `harken createsuperuser` makes the first administrator of the staff pages too, who
+        # may set up their authenticator at their first sign-in (whoever runs the command on
+        # the server has vouched for them).
         extra.setdefault("role", Role.ADMINISTRATOR)
+        extra.setdefault("two_factor_enrolment_until", timezone.now() + dt.timedelta(days=1))
         return super().create_superuser(username, email, password, **extra)
 
 
@@ -72,11 +75,16 @@ class User(AbstractUser):
     two_factor_set_up_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The last time step whose code was accepted: a code is never accepted twice.
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
-    # Lock-out after repeated failures (harken.accounts.services).
+    # Lock-out after repeated failures (harken.accounts.services): the latest end of the
+    # locks on this account from any address (`SignInLock`), for pages to show. Signing in is
+    # refused only from the address a lock is on.
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Failed attempts before this moment no longer count towards a lock-out (set when the
-    # user signs in, is locked or is unlocked).
+    # user signs in or is unlocked).
     failures_counted_from = models.DateTimeField(null=True, blank=True, editable=False)
+    # Until when an authenticator app may be set up: a one-time link (setting a password from
+    # an e-mailed link) or an administrator opens it; the password alone never does.
+    two_factor_enrolment_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = HarkenUserManager()  # type: ignore[misc]
 
@@ -95,7 +103,12 @@ class User(AbstractUser):
         return bool(self.totp_secret and self.two_factor_set_up_at)
 
     def is_locked(self, now: dt.datetime | None = None) -> bool:
+        """Locked from some address (not necessarily the one asking: see SignInLock)."""
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    def may_enrol_two_factor(self, now: dt.datetime | None = None) -> bool:
+        until = self.two_factor_enrolment_until
+        return until is not None and until > (now or timezone.now())
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # As Django's, but over the two-factor secret too: when an administrator resets
@@ -145,6 +158,30 @@ class SignInEventKind(models.TextChoices):
     USER_CHANGED = "user_changed", "Account changed"
     USER_DEACTIVATED = "user_deactivated", "Account deactivated"
     USER_REACTIVATED = "user_reactivated", "Account reactivated"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    TWO_FACTOR_ENROLMENT_ALLOWED = "2fa_enrolment_allowed", "Two-factor set-up allowed"
+
+
+class SignInLock(models.Model):
+    """Too many failures for this account from this address: signing in from there is
+    refused until `locked_until`. From anywhere else the account works, so nobody can lock
+    someone out from elsewhere. `address` is empty when it was not known."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_locks")
+    # Text, "" when unknown: a unique key treats every NULL as different.
+    address = models.CharField(max_length=45, blank=True)
+    locked_until = models.DateTimeField()
+    # Failures from this address before this moment no longer count (set at the lock).
+    failures_counted_from = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="sign_in_lock_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.address or 'an unknown address'}"
 
 
 class SignInEvent(models.Model):
@@ -164,6 +201,8 @@ class SignInEvent(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
+    # Where the attempt came from (the lock-out counts per account and address).
+    address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -171,3 +210,42 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A key for the API, named by its owner, that ends. Only a SHA-256 digest of the key is
+    kept (the key is random, 160 bits: a slow hash would add nothing); the key itself is shown
+    once, when the token is made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    # The key's first characters, so an owner can tell their tokens apart.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"

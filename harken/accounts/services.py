@@ -28,7 +28,17 @@ from django.utils.http import urlsafe_base64_encode
 from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 
-from .models import RecoveryCode, Role, ServiceArea, SignInEvent, SignInEventKind, Team, User
+from .models import (
+    ApiToken,
+    RecoveryCode,
+    Role,
+    ServiceArea,
+    SignInEvent,
+    SignInEventKind,
+    SignInLock,
+    Team,
+    User,
+)
 
 # The only message a refused password step ever shows: it must not tell anyone whether the
 # account exists, whether it is locked, or which part was wrong.
@@ -41,6 +51,10 @@ ACCOUNT_LOCKED = (
 )
 WRONG_CODE = "The code is not correct. Enter the latest code from your authenticator app"
 WRONG_RECOVERY_CODE = "The recovery code is not correct or has already been used"
+ENROLMENT_NEEDS_LINK = (
+    "Setting up two-factor authentication needs the link e-mailed to you (use “Forgotten "
+    "your password?” to get one) or an administrator's confirmation"
+)
 
 FAILURE_KINDS = (SignInEventKind.PASSWORD_FAILED, SignInEventKind.CODE_FAILED)
 RECOVERY_CODE_COUNT = 10
@@ -95,9 +109,15 @@ def record_event(
     actor: User | None = None,
     detail: str = "",
     at: dt.datetime | None = None,
+    address: str | None = None,
 ) -> SignInEvent:
     return SignInEvent.objects.create(
-        kind=kind, user=user, actor=actor, detail=detail[:500], at=at or timezone.now()
+        kind=kind,
+        user=user,
+        actor=actor,
+        detail=detail[:500],
+        at=at or timezone.now(),
+        address=address or None,
     )
 
 
@@ -124,52 +144,80 @@ def _spend_hashing_time(password: str) -> None:
     User().set_password(password)
 
 
-def password_check(*, login: str, password: str) -> User:
-    """The first step of signing in. Raises SignInRefused; counts failures towards a lock."""
+def password_check(*, login: str, password: str, address: str | None = None) -> User:
+    """The first step of signing in from `address`. Raises SignInRefused; counts failures
+    towards a lock of this account from this address only."""
     user = find_account(login)
     if user is None:
         _spend_hashing_time(password)
-        record_event(SignInEventKind.UNKNOWN_ACCOUNT)
+        record_event(SignInEventKind.UNKNOWN_ACCOUNT, address=address)
         raise SignInRefused
     if not user.is_active:
         _spend_hashing_time(password)
-        record_event(SignInEventKind.REFUSED_INACTIVE, user=user)
+        record_event(SignInEventKind.REFUSED_INACTIVE, user=user, address=address)
         raise SignInRefused
-    if user.is_locked():
+    if locked_out(user, address):
         # The password is not even checked: a lock must not become a way to test guesses.
         _spend_hashing_time(password)
-        record_event(SignInEventKind.REFUSED_LOCKED, user=user)
+        record_event(SignInEventKind.REFUSED_LOCKED, user=user, address=address)
         raise SignInRefused
     if not user.check_password(password):
-        _count_failure(user=user, kind=SignInEventKind.PASSWORD_FAILED)
+        _count_failure(user=user, kind=SignInEventKind.PASSWORD_FAILED, address=address)
         raise SignInRefused
-    record_event(SignInEventKind.PASSWORD_ACCEPTED, user=user)
+    record_event(SignInEventKind.PASSWORD_ACCEPTED, user=user, address=address)
     return user
 
 
-def failures_counted(user: User, now: dt.datetime) -> int:
+def locked_out(user: User, address: str | None, now: dt.datetime | None = None) -> bool:
+    """Is signing in to `user` refused from `address`? Only the address the failures came
+    from is locked: from anywhere else the account works."""
+    return SignInLock.objects.filter(
+        user=user, address=address or "", locked_until__gt=now or timezone.now()
+    ).exists()
+
+
+def failures_counted(user: User, now: dt.datetime, address: str | None = None) -> int:
+    """Failures for this account from this address in the window, since it last signed in,
+    was unlocked, or was locked from there."""
     start = now - failure_window()
     if user.failures_counted_from is not None and user.failures_counted_from > start:
         start = user.failures_counted_from
-    return SignInEvent.objects.filter(user=user, kind__in=FAILURE_KINDS, at__gt=start).count()
+    lock = SignInLock.objects.filter(user=user, address=address or "").first()
+    if lock is not None and lock.failures_counted_from > start:
+        start = lock.failures_counted_from
+    return SignInEvent.objects.filter(
+        user=user,
+        kind__in=FAILURE_KINDS,
+        at__gt=start,
+        **({"address": address} if address else {"address__isnull": True}),
+    ).count()
 
 
 @transaction.atomic
-def _count_failure(*, user: User, kind: SignInEventKind) -> bool:
-    """Record a failure; lock the account when it is one too many. True if now locked."""
+def _count_failure(*, user: User, kind: SignInEventKind, address: str | None = None) -> bool:
+    """Record a failure; lock the account from this address when it is one too many. True if
+    now locked."""
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
-    record_event(kind, user=user, at=now)
-    if failures_counted(user, now) < max_failures():
+    record_event(kind, user=user, at=now, address=address)
+    if failures_counted(user, now, address) < max_failures():
         return False
-    user.locked_until = now + lockout_duration()
-    user.failures_counted_from = now
-    user.save(update_fields=["locked_until", "failures_counted_from"])
+    until = now + lockout_duration()
+    SignInLock.objects.update_or_create(
+        user=user,
+        address=address or "",
+        defaults={"locked_until": until, "failures_counted_from": now},
+    )
+    if user.locked_until is None or user.locked_until < until:
+        user.locked_until = until
+        user.save(update_fields=["locked_until"])
     record_event(
         SignInEventKind.LOCKED,
         user=user,
-        detail=f"{max_failures()} failed attempts; locked for {lockout_minutes()} minutes",
+        detail=f"{max_failures()} failed attempts from {address or 'an unknown address'}; "
+        f"locked from there for {lockout_minutes()} minutes",
         at=now,
+        address=address,
     )
     return True
 
@@ -246,6 +294,8 @@ def two_factor_set_up(*, user: User, secret: str, code: str) -> list[str]:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.has_two_factor:
         raise ApplicationError("Two-factor authentication is already set up for this account")
+    if not user.may_enrol_two_factor():
+        raise ApplicationError(ENROLMENT_NEEDS_LINK)
     step = _matching_step(secret, normalise_code(code), last_step=None)
     if step is None:
         raise ApplicationError.for_field("code", WRONG_CODE)
@@ -254,12 +304,14 @@ def two_factor_set_up(*, user: User, secret: str, code: str) -> list[str]:
     user.two_factor_set_up_at = now
     user.totp_last_step = step
     user.failures_counted_from = now
+    user.two_factor_enrolment_until = None  # the link or confirmation is used up
     user.save(
         update_fields=[
             "totp_secret",
             "two_factor_set_up_at",
             "totp_last_step",
             "failures_counted_from",
+            "two_factor_enrolment_until",
         ]
     )
     codes = _issue_recovery_codes(user)
@@ -269,9 +321,9 @@ def two_factor_set_up(*, user: User, secret: str, code: str) -> list[str]:
 
 
 @transaction.atomic
-def _check_code(*, user: User, code: str, recovery: bool) -> CodeOutcome:
+def _check_code(*, user: User, code: str, recovery: bool, address: str | None) -> CodeOutcome:
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_locked() or not user.is_active:
+    if locked_out(user, address) or not user.is_active:
         return CodeOutcome.LOCKED
     now = timezone.now()
     if recovery:
@@ -298,25 +350,54 @@ def _check_code(*, user: User, code: str, recovery: bool) -> CodeOutcome:
     user.failures_counted_from = now
     user.save(update_fields=["totp_last_step", "failures_counted_from"])
     kind = SignInEventKind.SIGNED_IN_WITH_RECOVERY_CODE if recovery else SignInEventKind.SIGNED_IN
-    record_event(kind, user=user, at=now)
+    record_event(kind, user=user, at=now, address=address)
     return CodeOutcome.ACCEPTED
 
 
-def code_verify(*, user: User, code: str, recovery: bool = False) -> None:
+def code_verify(
+    *, user: User, code: str, recovery: bool = False, address: str | None = None
+) -> None:
     """The second step of signing in: a code from the app, or a recovery code (used up).
 
     Raises ApplicationError (wrong code) or AccountLocked (this failure was one too many,
     or the account was locked meanwhile).
     """
-    outcome = _check_code(user=user, code=code, recovery=recovery)
+    outcome = _check_code(user=user, code=code, recovery=recovery, address=address)
     if outcome is CodeOutcome.ACCEPTED:
         return
     if outcome is CodeOutcome.LOCKED:
         raise AccountLocked
     # Counted outside the check's transaction, so the failure survives the refusal.
-    if _count_failure(user=user, kind=SignInEventKind.CODE_FAILED):
+    if _count_failure(user=user, kind=SignInEventKind.CODE_FAILED, address=address):
         raise AccountLocked
     raise ApplicationError.for_field("code", WRONG_RECOVERY_CODE if recovery else WRONG_CODE)
+
+
+def enrolment_hours() -> int:
+    return int(getattr(settings, "HARKEN_TWO_FACTOR_ENROLMENT_HOURS", 24))
+
+
+@transaction.atomic
+def two_factor_enrolment_allow(*, user: User, actor: User | None, how: str) -> dt.datetime:
+    """Let `user` set up an authenticator app at their next sign-in, for
+    HARKEN_TWO_FACTOR_ENROLMENT_HOURS. `how`: what allowed it (the e-mailed link they used,
+    an administrator's confirmation, the server's command line). The password alone never
+    does: a stolen password must not be enough to enrol the thief's phone."""
+    if actor is not None and actor.pk != user.pk:
+        ensure_administrator(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.has_two_factor:
+        raise ApplicationError("Two-factor authentication is already set up for this account")
+    until = timezone.now() + dt.timedelta(hours=enrolment_hours())
+    user.two_factor_enrolment_until = until
+    user.save(update_fields=["two_factor_enrolment_until"])
+    record_event(
+        SignInEventKind.TWO_FACTOR_ENROLMENT_ALLOWED,
+        user=user,
+        actor=actor if actor is not None and actor.pk != user.pk else None,
+        detail=f"{how}; until {timezone.localtime(until):%Y-%m-%d %H:%M}",
+    )
+    return until
 
 
 @transaction.atomic
@@ -376,10 +457,13 @@ def password_link_send(
     return True
 
 
+@transaction.atomic
 def password_set(*, user: User, password: str) -> None:
+    """A new password (changed, or set from an e-mailed link); the account's API tokens end."""
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(SignInEventKind.PASSWORD_SET, user=user)
+    api_tokens_revoke_all(user=user, actor=None, reason="Password changed")
 
 
 # --- Administrators' changes ---------------------------------------------------------------
@@ -475,8 +559,15 @@ def user_update(*, actor: User, user: User, details: UserDetails) -> list[str]:
         "job_title": "Job title",
         "employed_by_council": "Employed by the council",
     }
+    # The address and username say from what to what: someone redirecting an account's mail
+    # (password links go there) must leave a trail that shows where it went.
+    with_values = {"username", "email"}
     changes = [
-        label for field, label in labels.items() if getattr(user, field) != getattr(details, field)
+        f"{label}: {getattr(user, field) or 'none'} to {getattr(details, field) or 'none'}"
+        if field in with_values
+        else label
+        for field, label in labels.items()
+        if getattr(user, field) != getattr(details, field)
     ]
     if user.role != details.role:
         changes.append(f"Role: {user.get_role_display()} to {Role(details.role).label}")
@@ -502,6 +593,8 @@ def user_update(*, actor: User, user: User, details: UserDetails) -> list[str]:
         )
         record_event(kind, user=user, actor=actor)
         changes.append("Reactivated" if details.is_active else "Deactivated")
+        if not details.is_active:
+            api_tokens_revoke_all(user=user, actor=actor, reason="Account deactivated")
     return changes
 
 
@@ -518,20 +611,33 @@ def user_set_active(*, actor: User | None, user: User, active: bool) -> None:
     user.save(update_fields=["is_active"])
     kind = SignInEventKind.USER_REACTIVATED if active else SignInEventKind.USER_DEACTIVATED
     record_event(kind, user=user, actor=actor)
+    if not active:
+        api_tokens_revoke_all(user=user, actor=actor, reason="Account deactivated")
 
 
 @transaction.atomic
 def two_factor_reset(*, actor: User | None, user: User) -> None:
-    """Forget the user's authenticator app and recovery codes: they set up again when they
-    next sign in. Their open sessions end (the session hash covers the secret)."""
+    """Forget the user's authenticator app and recovery codes: they set up again once a link
+    or an administrator allows it (`two_factor_enrolment_allow`). Their open sessions end
+    (the session hash covers the secret) and so do their API tokens."""
     ensure_administrator(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     user.totp_secret = ""
     user.two_factor_set_up_at = None
     user.totp_last_step = None
-    user.save(update_fields=["totp_secret", "two_factor_set_up_at", "totp_last_step"])
+    # Set-up again needs a fresh link or confirmation: the password alone is not enough.
+    user.two_factor_enrolment_until = None
+    user.save(
+        update_fields=[
+            "totp_secret",
+            "two_factor_set_up_at",
+            "totp_last_step",
+            "two_factor_enrolment_until",
+        ]
+    )
     RecoveryCode.objects.filter(user=user).delete()
     record_event(SignInEventKind.TWO_FACTOR_RESET, user=user, actor=actor)
+    api_tokens_revoke_all(user=user, actor=actor, reason="Two-factor authentication reset")
 
 
 @transaction.atomic
@@ -541,6 +647,7 @@ def user_unlock(*, actor: User | None, user: User) -> None:
     user.locked_until = None
     user.failures_counted_from = timezone.now()
     user.save(update_fields=["locked_until", "failures_counted_from"])
+    SignInLock.objects.filter(user=user).delete()
     record_event(SignInEventKind.UNLOCKED, user=user, actor=actor)
 
 
@@ -598,3 +705,124 @@ def service_area_save(*, actor: User, area: ServiceArea | None, name: str) -> Se
     area.name = name
     area.save()
     return area
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+TOKEN_DEFAULT_NAME = "API token"  # noqa: S105  # a label, not a secret
+# How often a token's "last used" is written: every request would be a write per API call.
+TOKEN_USE_RECORDED_EVERY = dt.timedelta(minutes=1)
+
+
+def api_token_days() -> int:
+    return int(getattr(settings, "HARKEN_API_TOKEN_DAYS", 90))
+
+
+def api_token_max_days() -> int:
+    return int(getattr(settings, "HARKEN_API_TOKEN_MAX_DAYS", 365))
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    key: str  # shown once; never stored
+
+
+def _ensure_may_manage_tokens(actor: User, user: User) -> None:
+    if actor.pk != user.pk and not access.is_administrator(actor):
+        raise AccessDenied("Only the token's owner or an administrator can do this")
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "", days: int | None = None) -> NewApiToken:
+    """A new token for `user`, who asks for it themselves (signed in with both factors, or
+    through the token endpoint with password and code). The key is returned once."""
+    if not user.is_active or not user.has_two_factor:
+        raise ApplicationError("Set up two-factor authentication before creating an API token")
+    name = " ".join((name or "").split())[:100] or TOKEN_DEFAULT_NAME
+    days = api_token_days() if days is None else days
+    if not 1 <= days <= api_token_max_days():
+        raise ApplicationError.for_field(
+            "expires_in_days", f"A token lasts from 1 to {api_token_max_days()} days"
+        )
+    key = secrets.token_hex(20)  # 40 hex characters, as DRF's keys were: clients need no change
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        digest=token_digest(key),
+        prefix=key[:6],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    record_event(
+        SignInEventKind.API_TOKEN_CREATED,
+        user=user,
+        detail=f"{token}; expires {token.expires_at:%Y-%m-%d}",
+        at=now,
+    )
+    return NewApiToken(token=token, key=key)
+
+
+def api_tokens_for(*, user: User, actor: User) -> list[ApiToken]:
+    """A user's tokens, newest first, for the owner or an administrator."""
+    _ensure_may_manage_tokens(actor, user)
+    return list(ApiToken.objects.filter(user=user).select_related("revoked_by"))
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, reason: str = "Revoked") -> ApiToken:
+    _ensure_may_manage_tokens(actor, token.user)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ApplicationError("This token is already revoked")
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor
+    token.revoked_reason = reason[:200]
+    token.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    record_event(
+        SignInEventKind.API_TOKEN_REVOKED,
+        user=token.user,
+        actor=actor if actor.pk != token.user_id else None,
+        detail=f"{token}: {token.revoked_reason}",
+    )
+    return token
+
+
+def api_tokens_revoke_all(*, user: User, actor: User | None, reason: str) -> int:
+    """End every token of `user` still in force (in one statement); returns how many."""
+    now = timezone.now()
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).update(
+        revoked_at=now, revoked_by=actor, revoked_reason=reason[:200]
+    )
+    if count:
+        record_event(
+            SignInEventKind.API_TOKEN_REVOKED,
+            user=user,
+            actor=actor,
+            detail=f"{count} API token{'s' if count != 1 else ''}: {reason}",
+            at=now,
+        )
+    return count
+
+
+def api_token_authenticate(*, key: str, address: str | None) -> ApiToken | None:
+    """The token in force with this key, its owner active; its use recorded (when and from
+    which address). None for any other key: unknown, expired, revoked or deactivated."""
+    key = (key or "").strip()
+    if not key or len(key) > 100:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+    now = timezone.now()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    address = address or None
+    stale = token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RECORDED_EVERY
+    if stale or token.last_used_from != address:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_from=address)
+        token.last_used_at, token.last_used_from = now, address
+    return token

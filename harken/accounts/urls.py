@@ -39,6 +39,12 @@ urlpatterns = [
         account.RecoveryCodesReplaceView.as_view(),
         name="recovery_codes_replace",
     ),
+    path("account/api-tokens/", account.ApiTokensView.as_view(), name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        account.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     # Administrators: accounts
     path("users/", users.UserListView.as_view(), name="users"),
     path("users/new/", users.UserCreateView.as_view(), name="user_create"),
@@ -64,6 +70,16 @@ urlpatterns = [
         "users/<int:pk>/reset-two-factor/",
         users.TwoFactorResetView.as_view(),
         name="user_two_factor_reset",
+    ),
+    path(
+        "users/<int:pk>/allow-two-factor-set-up/",
+        users.TwoFactorEnrolmentAllowView.as_view(),
+        name="user_two_factor_enrolment",
+    ),
+    path(
+        "users/<int:pk>/api-tokens/<int:token_pk>/revoke/",
+        users.UserApiTokenRevokeView.as_view(),
+        name="user_api_token_revoke",
     ),
     # Administrators: teams and service areas
     path("teams/", users.TeamListView.as_view(), name="teams"),

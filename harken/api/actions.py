@@ -14,6 +14,8 @@ from typing import Any
 from rest_framework import serializers
 
 from harken.cases import services
+from harken.casework.actions import ACTIONS_BY_NAME as STAFF_ACTIONS
+from harken.casework.actions import Action as StaffAction
 
 from . import serializers as s
 
@@ -34,6 +36,13 @@ class Action:
     output: type[serializers.Serializer] | None = None
     # A service's field name → the input field it is about, where the two differ.
     fields: Mapping[str, str] = field(default_factory=dict)
+    # The staff page's action of the same step (`casework.actions`), whose entry says who may
+    # take it: one table for the page and the API. Empty: the same name.
+    staff_name: str = ""
+
+    @property
+    def staff_action(self) -> StaffAction:
+        return STAFF_ACTIONS[self.staff_name or self.name]
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -127,6 +136,7 @@ ACTIONS: tuple[Action, ...] = (
         returns=Returns.CREATED,
         output=s.ElementSerializer,
         fields={"elements": "summary"},
+        staff_name="add-element",
     ),
     Action(
         "people",
@@ -135,6 +145,7 @@ ACTIONS: tuple[Action, ...] = (
         services.case_add_person,
         returns=Returns.CREATED,
         output=s.PartySerializer,
+        staff_name="add-person",
     ),
     Action(
         "safeguarding",
@@ -151,6 +162,7 @@ ACTIONS: tuple[Action, ...] = (
         services.note_add,
         returns=Returns.CREATED,
         output=s.NoteSerializer,
+        staff_name="note",
     ),
     Action(
         "ombudsman",

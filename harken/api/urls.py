@@ -3,12 +3,16 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .actions import ACTIONS
-from .tokens import ObtainTokenView
+from .tokens import ObtainTokenView, TokenDetailView, TokenListView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    # Before cases/<reference>/: "search" is no reference.
+    path("cases/search/", views.CaseSearchView.as_view(), name="api-cases-search"),
     path("cases/<str:reference>/", views.CaseDetailView.as_view(), name="api-case"),
     path(
         "cases/<str:reference>/timeline/",

@@ -28,7 +28,9 @@ from rest_framework.views import APIView
 from harken.accounts.models import Team, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, CaseParty, Note, Person, Status, Theme
+from harken.casework.actions import CaseState
 from harken.core import access
+from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.procedures import services as procedure_services
 from harken.procedures.models import Procedure, ProcedureVersion
@@ -127,13 +129,7 @@ class CaseListView(generics.GenericAPIView[Case]):
         responses={200: s.CaseListSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = s.CaseFiltersSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        cases = selectors.case_list(
-            user=_user(request), filters=selectors.CaseFilters(**filters.validated_data)
-        )
-        page = self.paginate_queryset(cases)
-        return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
+        return case_page(self, request, request.query_params)
 
     @extend_schema(
         summary="Record a contact, complaint, compliment or representation",
@@ -151,6 +147,34 @@ class CaseListView(generics.GenericAPIView[Case]):
         except ApplicationError as exc:
             raise _renamed(exc, CREATE_FIELDS) from exc
         return Response(_case_detail(user, case.reference), status=status.HTTP_201_CREATED)
+
+
+def case_page(view: generics.GenericAPIView[Case], request: Request, params: Any) -> Response:
+    """A page of the caseload for these filters; which cases it showed is logged."""
+    filters = s.CaseFiltersSerializer(data=params)
+    filters.is_valid(raise_exception=True)
+    user = _user(request)
+    cases = selectors.case_list(user=user, filters=selectors.CaseFilters(**filters.validated_data))
+    page = view.paginate_queryset(cases) or []
+    record_reads(cases=page, user=user, via="api-list")
+    return view.get_paginated_response(s.CaseListSerializer(page, many=True).data)
+
+
+class CaseSearchView(generics.GenericAPIView[Case]):
+    """The case list's filters in a JSON body: a name searched (`q`) stays out of addresses
+    and access logs. `page` and `page_size` stay in the query string."""
+
+    permission_classes = CASE_PERMISSIONS
+    pagination_class = CasePagination
+    serializer_class = s.CaseListSerializer
+
+    @extend_schema(
+        summary="Search the cases you can see: the list's filters, POSTed",
+        request=s.CaseFiltersSerializer,
+        responses={200: s.CaseListSerializer(many=True), **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        return case_page(self, request, request.data)
 
 
 # Service field names for a new person's details → the input field holding the people.
@@ -203,6 +227,9 @@ class CaseActionView(APIView):
     def post(self, request: Request, reference: str) -> Response:
         user, action = _user(request), self.case_action
         case = _visible_case(user, reference)
+        # Who may (403) before what was sent (400): a refusal does not depend on the input.
+        if not action.staff_action.role_allows(user, CaseState(case)):
+            raise PermissionDenied("Your role may not take this action on this case.")
         data = action.input(data=request.data, context={"request": request, "case": case})
         data.is_valid(raise_exception=True)
         try:
@@ -261,7 +288,18 @@ class PersonSearchView(generics.GenericAPIView[Person]):
         responses={200: s.PersonMatchSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
     )
     def get(self, request: Request) -> Response:
-        query = s.PersonSearchSerializer(data=request.query_params)
+        return self._search(request, request.query_params)
+
+    @extend_schema(
+        summary="Search people by name or e-mail, POSTed: what was typed stays out of logs",
+        request=s.PersonSearchSerializer,
+        responses={200: s.PersonMatchSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request: Request) -> Response:
+        return self._search(request, request.data)
+
+    def _search(self, request: Request, params: Any) -> Response:
+        query = s.PersonSearchSerializer(data=params)
         query.is_valid(raise_exception=True)
         people = access.visible_people(_user(request))
         for word in query.validated_data["q"].split():
@@ -276,7 +314,10 @@ class PersonSearchView(generics.GenericAPIView[Person]):
         people = people.prefetch_related(
             Prefetch("parties", queryset=open_parties, to_attr="visible_open_parties")
         ).order_by("last_name", "first_name", "id")
-        page = self.paginate_queryset(people)
+        page = self.paginate_queryset(people) or []
+        # The open cases each person shown is on are named in the answer: reads of them.
+        shown = [p.case_id for person in page for p in getattr(person, "visible_open_parties", [])]
+        record_reads(cases=shown, user=_user(request), via="api-people")
         return self.get_paginated_response(s.PersonMatchSerializer(page, many=True).data)
 
 

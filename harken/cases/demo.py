@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from faker import Faker
 
 from harken.accounts.models import Role, Team, User
@@ -411,6 +412,8 @@ class DemoBuilder:
                     "password": password,
                     "is_staff": spec.superuser,
                     "is_superuser": spec.superuser,
+                    # Demo log-ins set up their authenticator at their first sign-in.
+                    "two_factor_enrolment_until": timezone.now() + dt.timedelta(days=365),
                 },
             )
             if created and spec.teams:

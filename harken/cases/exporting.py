@@ -14,6 +14,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from harken.accounts.models import Role, User
+from harken.core import access
+from harken.core.audit import record_reads
+
 from .importing import (
     CASE_COLUMNS,
     ELEMENT_FIELDS,
@@ -48,20 +52,68 @@ def _complaint_queryset() -> QuerySet[Case]:
     )
 
 
+EXPORT_USERNAME = "harken-export"
+
+
+def resolve_reader(username: str | None) -> User:
+    """Whose export it is: the reads are theirs, and only the cases they may see go in.
+    Without a name, a 'harken-export' account (a feedback officer who cannot sign in and is
+    named on no restricted case)."""
+    if not username:
+        user, created = User.objects.get_or_create(
+            username=EXPORT_USERNAME,
+            defaults={
+                "role": Role.FEEDBACK_OFFICER,
+                "first_name": "Data",
+                "last_name": "export",
+                "job_title": "Records exported to a file",
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+    named = User.objects.filter(username=username, is_active=True).first()
+    if named is None:
+        raise ImportFileError(f"There is no active user '{username}'.")
+    return named
+
+
+def exportable(user: User | None, *, include_restricted: bool = False) -> QuerySet[Case]:
+    """The cases `user` may see; with `include_restricted` (someone who sees every case, for
+    a complete copy), restricted ones too. Without a user, all."""
+    if user is None:
+        return Case.objects.all()
+    if include_restricted:
+        if not user.sees_all_cases:
+            raise ImportFileError(
+                f"{user.username} does not see every case: only a feedback officer or an "
+                "administrator can export restricted cases too."
+            )
+        return Case.objects.all()
+    return access.visible_cases(user)
+
+
 def cases_to_export(
-    *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    user: User | None = None,
+    include_restricted: bool = False,
 ) -> list[Case]:
-    """Cases received in the period, oldest first; progressed complaints ride on their contact."""
+    """Cases received in the period that `user` may see (all, without a user), oldest first;
+    progressed complaints ride on their contact."""
     period = Q()
     if date_from:
         period &= Q(received_on__gte=date_from)
     if date_to:
         period &= Q(received_on__lte=date_to)
-    in_period = Case.objects.filter(period)
+    cases = exportable(user, include_restricted=include_restricted)
+    in_period = cases.filter(period)
     # A complaint in the period whose contact came before it still needs its contact's row.
     contacts = in_period.filter(progressed_from__isnull=False).values("progressed_from")
     rows = (
-        Case.objects.filter((period & Q(progressed_from__isnull=True)) | Q(pk__in=contacts))
+        cases.filter((period & Q(progressed_from__isnull=True)) | Q(pk__in=contacts))
         .prefetch_related(
             "teams",
             "themes",
@@ -207,24 +259,35 @@ def case_row(case: Case, complaint: Case | None) -> tuple[dict[str, Cell], list[
 
 
 def export_table(
-    *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    user: User | None = None,
+    include_restricted: bool = False,
 ) -> tuple[list[str], list[list[Cell]]]:
-    """The header and rows of the export."""
-    cases = cases_to_export(date_from=date_from, date_to=date_to)
+    """The header and rows of the export; with a `user`, only their cases, and each case
+    written (a progressed complaint with its contact) is a read of theirs."""
+    cases = cases_to_export(
+        date_from=date_from, date_to=date_to, user=user, include_restricted=include_restricted
+    )
     complaint_ids = [c.pk for c in cases if c.kind == Kind.COMPLAINT]
-    progressed = {
-        c.progressed_from_id: c
-        for c in _complaint_queryset().filter(
-            progressed_from__in=[
-                c.pk for c in cases if c.contact_outcome == ContactOutcome.PROGRESSED
-            ]
+    became = _complaint_queryset().filter(
+        progressed_from__in=[c.pk for c in cases if c.contact_outcome == ContactOutcome.PROGRESSED]
+    )
+    if user is not None:
+        # A complaint restricted after its contact was progressed stays out too.
+        became = became.filter(
+            pk__in=exportable(user, include_restricted=include_restricted).values("pk")
         )
-    }
+    progressed = {c.progressed_from_id: c for c in became}
     complaints = {c.pk: c for c in _complaint_queryset().filter(pk__in=complaint_ids)}
     built = []
     for case in cases:
         complaint = complaints.get(case.pk) or progressed.get(case.pk)
         built.append(case_row(case, complaint))
+    if user is not None:
+        written = [c.pk for c in cases] + [c.pk for c in progressed.values()]
+        record_reads(cases=written, user=user, via="export")
     width = max([1, *(len(elements) for _, elements in built)])
     header = list(CASE_COLUMNS) + [
         f"element{i}_{f}" for i in range(1, width + 1) for f in ELEMENT_FIELDS
@@ -291,9 +354,17 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
 
 
 def export_cases(
-    path: Path, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    path: Path,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    user: User | None = None,
+    include_restricted: bool = False,
 ) -> int:
-    """Write the cases received in the period to `path` (.csv or .xlsx); returns the rows."""
-    header, rows = export_table(date_from=date_from, date_to=date_to)
+    """Write the cases received in the period that `user` may see to `path` (.csv or .xlsx);
+    returns the rows. The reads are logged in the same transaction as the file is made."""
+    header, rows = export_table(
+        date_from=date_from, date_to=date_to, user=user, include_restricted=include_restricted
+    )
     write_table(path, header, rows)
     return len(rows)

@@ -86,6 +86,14 @@ class AppointmentRole(models.TextChoices):
 PANEL_ROLES = (AppointmentRole.PANEL_CHAIR, AppointmentRole.PANEL_MEMBER)
 
 
+class AppointmentEnd(models.TextChoices):
+    """Why an appointment ended: by hand, or because its work was over."""
+
+    BY_HAND = "by_hand", "Ended by the feedback team"
+    STAGE_CONCLUDED = "stage_concluded", "The stage concluded"
+    CASE_ENDED = "case_ended", "The case was withdrawn or discontinued"
+
+
 class Referral(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door / MASH"
     LADO = "lado", "Local Authority Designated Officer (LADO)"
@@ -359,6 +367,7 @@ class Appointment(BaseModel):
     role = models.CharField(max_length=12, choices=AppointmentRole.choices)
     appointed_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=AppointmentEnd.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -428,7 +437,9 @@ class CaseRead(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_reads"
     )
     at = models.DateTimeField(auto_now_add=True)
-    via = models.CharField(max_length=10, default="web")
+    # Where: "web" (the case page), "api", "download"…, or the list it was shown in
+    # ("caseload", "search", "api-list", "api-people", "report", "export", "register").
+    via = models.CharField(max_length=20, default="web")
 
     class Meta:
         indexes = [models.Index(fields=["case", "at"], name="caseread_case_at_idx")]

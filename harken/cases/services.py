@@ -32,6 +32,7 @@ from .models import (
     PANEL_ROLES,
     REPRESENTATION_KINDS,
     Appointment,
+    AppointmentEnd,
     AppointmentRole,
     Case,
     CaseParty,
@@ -854,6 +855,7 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
         raise ApplicationError("This appointment has already ended.")
     _check_date("on", on, label="the appointment ended", not_before=appointment.appointed_on)
     appointment.ended_on = on
+    appointment.end_reason = AppointmentEnd.BY_HAND
     _touch(appointment, actor)
     appointment.save()
     record_event(
@@ -864,6 +866,25 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
         f"{appointment.get_role_display()} ended on {format_date(on)}",
     )
     return appointment
+
+
+def _end_appointments(stage: Stage, on: dt.date, reason: str, actor: User) -> None:
+    """The stage's work is over: its appointees stop seeing the case (they keep their own
+    documents for a while: `documents.selectors`). One timeline event names them all."""
+    ending = list(stage.appointments.filter(ended_on__isnull=True).select_related("user"))
+    if not ending:
+        return
+    Appointment.objects.filter(pk__in=[a.pk for a in ending]).update(
+        ended_on=on, end_reason=reason, modified_by=actor
+    )
+    names = ", ".join(f"{a.user} ({a.get_role_display()})" for a in ending)
+    record_event(
+        case=stage.case,
+        actor=actor,
+        verb="appointments_ended",
+        description=f"Appointments ended on {format_date(on)}, as "
+        f"{AppointmentEnd(reason).label.lower()}: {names}",
+    )
 
 
 def _record_outcomes(
@@ -955,6 +976,7 @@ def stage_respond(
         f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
         changes,
     )
+    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
     _close_case(case, on, actor)
     case_refresh_next_due(case)
     return stage
@@ -1013,6 +1035,7 @@ def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], ac
         f"Council's response to the panel sent on {format_date(on)}",
         changes,
     )
+    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
     _close_case(case, on, actor)
     case_refresh_next_due(case)
     return stage
@@ -1095,6 +1118,7 @@ def _end_early(
         if stage.is_open:
             stage.ended_early_on = on
             stage.save(update_fields=["ended_early_on", "modified_at"])
+            _end_appointments(stage, on, AppointmentEnd.CASE_ENDED, actor)
     changes = set_fields(
         case, {"status": status, date_field: on, reason_field: reason, "closed_on": on}
     )
@@ -1160,6 +1184,10 @@ def case_reopen(*, case: Case, reason: str, actor: User) -> Case:
                 f"Stage {stage.number} was concluded: escalate to the next stage, or record a "
                 "new complaint."
             )
+        # The ending was a mistake: so was ending the appointments it ended.
+        stage.appointments.filter(
+            end_reason=AppointmentEnd.CASE_ENDED, ended_on=stage.ended_early_on
+        ).update(ended_on=None, end_reason="", modified_by=actor)
         stage.ended_early_on = None
         stage.save(update_fields=["ended_early_on", "modified_at"])
         values.update(
@@ -1311,6 +1339,13 @@ def compliment_pass_on(*, case: Case, on: dt.date, actor: User) -> Case:
 @transaction.atomic
 def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
     access.ensure_can_act(actor, case, "manage")
+    if user is not None and case.restricted and not case.restricted_to.filter(pk=user.pk).exists():
+        # They would be given a case they then could not open (404): say so instead.
+        raise ApplicationError.for_field(
+            "user",
+            f"{user} is not named on this restricted case, so could not see it. Name them "
+            "under “Restrict access” first.",
+        )
     if user is not None and not access.can_view_case(user, case) and not user.sees_all_cases:
         raise ApplicationError.for_field("user", f"{user} cannot see this case.")
     changes = set_fields(case, {"assigned_to": user})
@@ -1329,25 +1364,50 @@ def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
 
 @transaction.atomic
 def case_restrict(*, case: Case, restricted: bool, people: Iterable[User], actor: User) -> Case:
-    """Restrict a case (e.g. a member of staff complains) to named people."""
+    """Restrict a case (e.g. a member of staff complains) to named people. Whoever is appointed
+    to it (IO, IP, panel) and the officer it is assigned to stay named, and the timeline says
+    so: restricting must not silently cut off the people doing the work."""
     access.ensure_can_act(actor, case, "manage")
     named = {*people, actor}
+    kept = sorted(
+        {
+            *User.objects.filter(
+                appointments__stage__case=case, appointments__ended_on__isnull=True
+            ),
+            *([case.assigned_to] if case.assigned_to else []),
+        }
+        - named,
+        key=str,
+    )
     old = sorted(str(u) for u in case.restricted_to.all())
     changes = set_fields(case, {"restricted": restricted})
-    case.restricted_to.set(named if restricted else [])
+    case.restricted_to.set({*named, *kept} if restricted else [])
     new = sorted(str(u) for u in case.restricted_to.all())
     if old != new:
         changes["restricted_to"] = ["; ".join(old), "; ".join(new)]
     _touch(case, actor)
     case.save()
+    description = "Restricted to named people" if restricted else "Restriction lifted"
+    if restricted and kept:
+        description += (
+            f"; {', '.join(str(u) for u in kept)} also named, as appointed to the case or "
+            "assigned it"
+        )
     record_event(
-        case=case,
-        actor=actor,
-        verb="restricted",
-        description="Restricted to named people" if restricted else "Restriction lifted",
-        changes=changes,
+        case=case, actor=actor, verb="restricted", description=description, changes=changes
     )
     return case
+
+
+def restriction_keeps(case: Case) -> list[User]:
+    """Who restricting `case` would keep named besides those chosen: its appointees in office
+    and the officer it is assigned to (for the page to say so before it is done)."""
+    people = set(
+        User.objects.filter(appointments__stage__case=case, appointments__ended_on__isnull=True)
+    )
+    if case.assigned_to:
+        people.add(case.assigned_to)
+    return sorted(people, key=str)
 
 
 @transaction.atomic

@@ -345,14 +345,21 @@ class Action:
     def title(self, state: CaseState) -> str:
         return self.label(state) if callable(self.label) else self.label
 
+    def role_allows(self, user: User, state: CaseState) -> bool:
+        """Whether `user`'s role may take this action on this case, whatever its state: asked
+        before any form is read, so a refusal (403) never waits on the input's checks (400)."""
+        if user.role not in access.ACTION_ROLES[self.permission]:
+            return False
+        if self.stage_answer and state.stage is not None:
+            return access.may_answer_stage(user, state.stage.number)
+        return True
+
     def allowed(self, user: User, state: CaseState) -> bool:
         """Whether `user` may take this action on this case now. The page has already
         established the user can see the case, so the role table answers the rest."""
-        if user.role not in access.ACTION_ROLES[self.permission] or not self.applies(state):
+        if not self.role_allows(user, state) or not self.applies(state):
             return False
-        if self.stage_answer:
-            return state.stage is not None and access.may_answer_stage(user, state.stage.number)
-        return True
+        return not self.stage_answer or state.stage is not None
 
 
 ACTIONS: tuple[Action, ...] = (

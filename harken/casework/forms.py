@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from harken.accounts.models import Role, Team, User
+from harken.cases import services
 from harken.cases.models import (
     PANEL_ROLES,
     AppointmentRole,
@@ -748,6 +749,12 @@ class RestrictForm(ActionForm):
         self.fields["people"].queryset = queries.staff_users(frozenset(Role.values))  # type: ignore[attr-defined]
         self.initial.setdefault("restricted", "yes" if self.state.case.restricted else "no")
         self.initial.setdefault("people", [u.pk for u in self.state.case.restricted_to.all()])
+        kept = services.restriction_keeps(self.state.case)
+        if kept:
+            self.fields["people"].help_text = (
+                f"{', '.join(str(u) for u in kept)} will stay named whatever you tick: "
+                "they are appointed to the case or it is assigned to them."
+            )
 
 
 class OmbudsmanForm(ActionForm):

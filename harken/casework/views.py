@@ -16,17 +16,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.views import View
 
-from harken.accounts.models import User
+from harken.accounts.models import Role, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.services import stage_clock, stage_dates
 from harken.core import access
+from harken.core.audit import record_reads
 from harken.core.context_processors import CASEWORK, OFFICE
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.panels import case_panels
 from harken.core.web import StaffRequiredMixin, whole_number
+from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
 
 from . import forms, queries
@@ -34,6 +36,9 @@ from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
 
 RECORDERS = frozenset(access.ACTION_ROLES["manage"])
+APPOINTEE_ROLES = frozenset(
+    {Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER}
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,6 +104,7 @@ class CaseloadView(StaffRequiredMixin, View):
             number=_page_number(request),
             total=queries.caseload_total(filters, counts),
         )
+        record_reads(cases=page.items, user=user, via="caseload")
         return render(
             request,
             "casework/caseload.html",
@@ -125,6 +131,7 @@ class CaseloadView(StaffRequiredMixin, View):
                 "header": _sort_columns(request.GET, filters.sort),
                 "pages": _page_links(request.GET, page),
                 "can_record": user.role in RECORDERS,
+                "is_appointee": user.role in APPOINTEE_ROLES,
             },
         )
 
@@ -217,7 +224,9 @@ class SearchView(StaffRequiredMixin, View):
             result = queries.search_cases(user=_user(request), words=form.cleaned_data["q"])
             words = form.cleaned_data["q"].strip().upper()
             if len(result.cases) == 1 and result.cases[0].reference == words:
+                # Straight to the case: its page logs the read.
                 return redirect("casework:case", reference=result.cases[0].reference)
+            record_reads(cases=result.cases, user=_user(request), via="search")
         return render(
             request,
             "casework/search.html",
@@ -519,6 +528,10 @@ class CaseView(StaffRequiredMixin, View):
                 if case.progressed_from and access.can_view_case(user, case.progressed_from)
                 else None,
                 "safeguarding": list(case.safeguarding.all()),
+                "appointed_now": [
+                    a for row in state.stages for a in row.appointments.all() if a.ended_on is None
+                ],
+                "former_appointees": former_appointees_with_documents(case=case),
                 "events": list(queries.timeline(case)),
                 "notes": list(queries.case_notes(case)),
                 "case_panels": case_panels(),
@@ -550,15 +563,8 @@ class CaseActionView(StaffRequiredMixin, View):
         if action is None:
             raise Http404("No such action")
         case = _get_case(request, reference)
-        user = _user(request)
-        if user.role not in access.ACTION_ROLES[action.permission]:
-            raise PermissionDenied
         state = CaseState(case)
-        if (
-            action.stage_answer
-            and state.stage
-            and not access.may_answer_stage(user, state.stage.number)
-        ):
+        if not action.role_allows(_user(request), state):
             raise PermissionDenied
         return action, state
 

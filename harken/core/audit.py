@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from .dates import LONDON
 
@@ -77,3 +78,26 @@ def record_read(*, case: Case, user: User, via: str) -> None:
     from harken.cases.models import CaseRead
 
     CaseRead.objects.create(case=case, user=user, via=via)
+
+
+def record_reads(*, cases: Iterable[Case | int], user: User, via: str) -> int:
+    """Log that `user` was shown these cases in a list (a caseload page, search results, an
+    export): one row per case, in one INSERT, however many. Returns how many."""
+    from harken.cases.models import CaseRead
+
+    ids = list(dict.fromkeys(c if isinstance(c, int) else c.pk for c in cases))
+    if not ids or not getattr(user, "pk", None):
+        return 0
+    if connection.vendor == "postgresql":
+        # The ids as one array parameter: building a model and four parameters a row
+        # (bulk_create) cost 16 ms for a page of 200, this about 1 ms (bench/list_reads.py).
+        table = connection.ops.quote_name(CaseRead._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (case_id, user_id, at, via) "
+                "SELECT unnest(%s::bigint[]), %s, %s, %s",
+                [ids, user.pk, timezone.now(), via],
+            )
+    else:
+        CaseRead.objects.bulk_create(CaseRead(case_id=pk, user=user, via=via) for pk in ids)
+    return len(ids)

@@ -27,6 +27,19 @@ def whole_number(value: object, *, below: int = 2_147_483_648) -> int | None:
     return number if 0 < number < below else None
 
 
+def request_address(request: HttpRequest) -> str | None:
+    """The client's address as Harken counts it (trusted proxies as the public forms' rate
+    limits count them), if it is an IP address; None otherwise."""
+    import ipaddress
+
+    from harken.intake.ratelimit import client_address
+
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None
+
+
 class StaffRequiredMixin(LoginRequiredMixin):
     """A staff page: signed in; optionally limited to `allowed_roles`."""
 

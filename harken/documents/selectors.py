@@ -6,14 +6,16 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from harken.accounts.models import User
-from harken.cases.models import Case
+from harken.cases.models import Appointment, Case
 from harken.core import access
 from harken.core.audit import record_read
+from harken.core.dates import today
 from harken.core.errors import AccessDenied
 
 from .models import Document, DocumentKind, LetterKind, LetterTemplate
@@ -42,12 +44,74 @@ def case_panel(*, case: Case, user: User | AnonymousUser) -> CasePanel:
     )
 
 
+def appointee_document_days() -> int:
+    return int(getattr(settings, "HARKEN_APPOINTEE_DOCUMENT_DAYS", 30))
+
+
+def _finished_appointments(user: User | AnonymousUser) -> QuerySet[Appointment]:
+    """The user's appointments that ended within the last HARKEN_APPOINTEE_DOCUMENT_DAYS."""
+    if not user.is_authenticated or not user.is_active:
+        return Appointment.objects.none()
+    since = today() - dt.timedelta(days=appointee_document_days())
+    return Appointment.objects.filter(user_id=user.pk, ended_on__gte=since)
+
+
+def own_report_documents(*, user: User | AnonymousUser) -> QuerySet[Document]:
+    """What an appointee keeps once their appointment has ended (the stage concluded, or the
+    case ended): the documents they uploaded themselves to that case, for a while. Nothing
+    else of the case: not its page, its notes or anyone else's documents."""
+    cases = _finished_appointments(user).values("stage__case_id")
+    return Document.objects.filter(
+        uploaded_by_id=user.pk, kind=DocumentKind.UPLOADED, case_id__in=cases
+    )
+
+
+@dataclass(frozen=True)
+class FormerAppointee:
+    user: User
+    role: str
+    until: dt.date
+
+
+def former_appointees_with_documents(*, case: Case) -> list[FormerAppointee]:
+    """Appointees no longer appointed who may still download their own documents of `case`,
+    and until when: for the case page's "who can see this case"."""
+    since = today() - dt.timedelta(days=appointee_document_days())
+    uploaders = case.documents.filter(kind=DocumentKind.UPLOADED).values("uploaded_by_id")
+    ended = (
+        Appointment.objects.filter(stage__case=case, ended_on__gte=since, user_id__in=uploaders)
+        .exclude(
+            user__in=Appointment.objects.filter(stage__case=case, ended_on__isnull=True).values(
+                "user"
+            )
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-ended_on")
+    )
+    seen: dict[int, FormerAppointee] = {}
+    for appointment in ended:
+        assert appointment.ended_on is not None  # noqa: S101  # filtered on
+        seen.setdefault(
+            appointment.user_id,
+            FormerAppointee(
+                user=appointment.user,
+                role=appointment.get_role_display(),
+                until=appointment.ended_on + dt.timedelta(days=appointee_document_days()),
+            ),
+        )
+    return list(seen.values())
+
+
 def document_get_for_download(*, user: User, document_id: uuid.UUID) -> Document:
-    """A document on a case the user can see, its download logged as a read of the case."""
+    """A document on a case the user can see, or one of their own they keep for a while after
+    their appointment ended; the download logged as a read of the case."""
     try:
         document = (
             Document.objects.select_related("case")
-            .filter(case__in=access.visible_cases(user))
+            .filter(
+                Q(case__in=access.visible_cases(user))
+                | Q(pk__in=own_report_documents(user=user).values("pk"))
+            )
             .get(pk=document_id)
         )
     except Document.DoesNotExist as exc:

@@ -5,6 +5,7 @@ from . import views
 app_name = "documents"
 urlpatterns = [
     path("<uuid:document_id>/", views.DownloadView.as_view(), name="download"),
+    path("yours/", views.YourDocumentsView.as_view(), name="yours"),
     path("cases/<str:reference>/", views.CaseDocumentsView.as_view(), name="case"),
     path("cases/<str:reference>/upload/", views.UploadView.as_view(), name="upload"),
     path("cases/<str:reference>/letters/new/", views.LetterNewView.as_view(), name="letter_new"),

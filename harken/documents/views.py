@@ -77,6 +77,23 @@ class DownloadView(StaffRequiredMixin, View):
         return response
 
 
+class YourDocumentsView(StaffRequiredMixin, View):
+    """An appointee's own documents on cases they are no longer appointed to, for the days
+    they keep them (HARKEN_APPOINTEE_DOCUMENT_DAYS): their reports, and nothing else."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        documents = (
+            selectors.own_report_documents(user=request.user)
+            .select_related("case")
+            .order_by("-uploaded_at")
+        )
+        return render(
+            request,
+            "documents/your_documents.html",
+            {"documents": documents, "days": selectors.appointee_document_days()},
+        )
+
+
 class CaseDocumentsView(StaffRequiredMixin, View):
     """A case's documents and letters on a page of their own."""
 

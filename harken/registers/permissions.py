@@ -2,7 +2,8 @@
 case is visible only to someone who can see the case.
 
 - Feedback officers and administrators see and change every register record (of cases they
-  can see: a restricted case's records follow the case).
+  can see: a restricted case's records follow the case; a standalone record only if they may
+  see everyone it names, so a person on restricted cases only stays hidden).
 - Managers read the records linked to their teams' cases (any case they can see); they see
   no standalone record (a standalone Ombudsman case, a subject access request, a restriction
   or referral not linked to a case) and change nothing.
@@ -45,14 +46,32 @@ def can_change_registers(user: User | AnonymousUser | None) -> bool:
     return active is not None and active.role in EDITORS
 
 
-def visible(user: User | AnonymousUser | None, case_field: str = "case") -> Q:
-    """A filter for register records `user` may read, given the path to their case."""
+def people_visible(user: User, person_fields: tuple[str, ...]) -> Q:
+    """The people a record names (`person_fields`, each possibly empty) are all people `user`
+    may see (`access.visible_people`): someone on restricted cases only stays hidden."""
+    people = access.visible_people(user).values("pk")
+    q = Q()
+    for name in person_fields:
+        q &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": people})
+    return q
+
+
+def visible(
+    user: User | AnonymousUser | None,
+    case_field: str = "case",
+    person_fields: tuple[str, ...] = (),
+) -> Q:
+    """A filter for register records `user` may read, given the path to their case and to the
+    people a standalone record names. A record of a case follows the case; a standalone one
+    is for editors, and only if they may see everyone it names (the one visibility rule,
+    restriction included)."""
     active = _active(user)
     if active is None or active.role not in READERS:
         return Q(pk__in=[])
     linked = Q(**{f"{case_field}__in": access.visible_cases(active).values("pk")})
     if active.role in EDITORS:
-        return linked | Q(**{f"{case_field}__isnull": True})
+        standalone = Q(**{f"{case_field}__isnull": True})
+        return linked | (standalone & people_visible(active, person_fields))
     return linked
 
 

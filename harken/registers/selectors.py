@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 
+from harken.core.audit import record_reads
 from harken.core.dates import today
 from harken.core.errors import AccessDenied
 
@@ -48,16 +49,30 @@ def _between(
     return qs
 
 
+def log_cases_shown(records: Iterable[Model], user: User) -> None:
+    """A register record of a case is a read of the case too: its trail says so (one
+    statement for a whole page)."""
+    record_reads(
+        cases=[r.case_id for r in records if getattr(r, "case_id", None)],  # type: ignore[attr-defined]
+        user=user,
+        via="register",
+    )
+
+
 def _log_read(register: str, record: Model, user: User, via: str) -> None:
     RegisterRead.objects.create(register=register, record_id=record.pk, user=user, via=via)
+    log_cases_shown([record], user)
 
 
 def log_reads(register: str, records: Iterable[Model], user: User, via: str) -> None:
-    """Records read in full in one go (a page of the API's list): one read each."""
+    """Records read in full in one go (a page of the API's list): one read each, and one of
+    each case they are about."""
+    records = list(records)
     RegisterRead.objects.bulk_create(
         RegisterRead(register=register, record_id=record.pk, user=user, via=via)
         for record in records
     )
+    log_cases_shown(records, user)
 
 
 def _get(qs: QuerySet[M], pk: int, what: str) -> M:
@@ -90,7 +105,7 @@ class OmbudsmanFilters:
 
 
 def ombudsman_visible(user: User) -> QuerySet[OmbudsmanCase]:
-    return OmbudsmanCase.objects.filter(permissions.visible(user))
+    return OmbudsmanCase.objects.filter(permissions.visible(user, person_fields=("person",)))
 
 
 def ombudsman_list(
@@ -156,7 +171,9 @@ class PaymentFilters:
 
 def payments_visible(user: User) -> QuerySet[Payment]:
     # A payment of a standalone Ombudsman case has no case: editors only.
-    return Payment.objects.filter(permissions.visible(user))
+    return Payment.objects.filter(
+        permissions.visible(user, person_fields=("ombudsman_case__person",))
+    )
 
 
 def payment_list(*, user: User, filters: PaymentFilters | None = None) -> QuerySet[Payment]:
@@ -232,7 +249,7 @@ class RestrictionFilters:
 
 
 def restrictions_visible(user: User) -> QuerySet[ContactRestriction]:
-    return ContactRestriction.objects.filter(permissions.visible(user))
+    return ContactRestriction.objects.filter(permissions.visible(user, person_fields=("person",)))
 
 
 def restriction_list(
@@ -297,7 +314,7 @@ class AdvocacyFilters:
 
 
 def advocacy_visible(user: User) -> QuerySet[AdvocacyReferral]:
-    return AdvocacyReferral.objects.filter(permissions.visible(user))
+    return AdvocacyReferral.objects.filter(permissions.visible(user, person_fields=("child",)))
 
 
 def advocacy_list(
@@ -335,10 +352,13 @@ class SarFilters:
 
 
 def sars_visible(user: User) -> QuerySet[SubjectAccessRequest]:
-    # Standalone records: feedback officers and administrators only.
+    # Standalone records: feedback officers and administrators only, and only of people they
+    # may see (not someone who is on restricted cases only).
     if not permissions.can_change_registers(user):
         return SubjectAccessRequest.objects.none()
-    return SubjectAccessRequest.objects.all()
+    return SubjectAccessRequest.objects.filter(
+        permissions.people_visible(user, ("requester", "subject"))
+    )
 
 
 def _final_due_before(day: dt.date) -> Q:

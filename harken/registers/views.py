@@ -136,6 +136,7 @@ class RegisterListView(ReaderView):
         values = form.values()
         qs = self.spec.rows(user, values)
         page, links = _page(request, qs)
+        selectors.log_cases_shown(page.object_list, user)
         return render(
             request,
             self.spec.template,

@@ -259,7 +259,10 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Compensation and financial remedies paid",
         "Each payment made in the period (by date paid), its kind and amount, and the total, "
         "against last year's total. What each was for, and its case, are shown in the internal "
-        "edition only.",
+        "edition only, and only to those who may see that case: a row about a restricted case "
+        "(or an Ombudsman case naming someone only on restricted cases) keeps its date, kind "
+        "and amount but loses its reason and reference for anyone not named, with a note "
+        "saying how many rows are so.",
     ),
     Definition(
         "persistent-contact",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from harken.accounts.models import User
+from harken.cases.models import Case
 from harken.core import access
+from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 
 from . import suppression
@@ -36,13 +38,44 @@ def _edition(report: Report, edition: str, user: User | None) -> Report:
     if edition == "published":
         return suppression.published(report)
     if user is not None and user.sees_all_cases:
-        return report
+        # Seeing every case is not seeing a restricted one: its rows stay blank unless named.
+        shown = suppression.case_references(report)
+        return suppression.without_rows_about(report, shown - references_seen(user, shown))
     return suppression.without_private_columns(report)
+
+
+def references_seen(user: User, references: set[str]) -> set[str]:
+    """Which of these case or Ombudsman references `user` may see (two queries at most)."""
+    if not references:
+        return set()
+    from harken.registers.selectors import ombudsman_visible
+
+    cases = access.visible_cases(user).filter(reference__in=references)
+    seen = set(cases.values_list("reference", flat=True))
+    rest = references - seen
+    if rest:
+        ombudsman = ombudsman_visible(user).filter(ombudsman_reference__in=rest)
+        seen |= set(ombudsman.values_list("ombudsman_reference", flat=True))
+    return seen
+
+
+def _log_cases_shown(report: Report, user: User | None) -> Report:
+    """The cases the report names (a payment's row, an example drawn from one) were read by
+    whoever was shown it: one statement. Aggregate figures name no case."""
+    if user is None:
+        return report
+    references = suppression.case_references(report) | {
+        e.case_reference for e in report.examples if e.case_reference
+    }
+    if references:
+        cases = Case.objects.filter(reference__in=references).values_list("pk", flat=True)
+        record_reads(cases=list(cases), user=user, via="report")
+    return report
 
 
 def report_for_period(*, user: User | None, period: Period, edition: str = "internal") -> Report:
     ensure_can_see_reports(user)
-    return _edition(build_report(period), edition, user)
+    return _log_cases_shown(_edition(build_report(period), edition, user), user)
 
 
 def edition_list(*, user: User | None) -> QuerySet[ReportEdition]:
@@ -79,4 +112,4 @@ def report_for_edition(
         edition_id=saved.pk,
         published_at=saved.published_at,
     )
-    return _edition(report, edition, user)
+    return _log_cases_shown(_edition(report, edition, user), user)

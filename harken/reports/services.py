@@ -195,6 +195,9 @@ def example_update(
     _ensure_draft(example.edition)
     section, text = _clean_example(section, text)
     case = _case_for(actor, case_reference)
+    if case is None and example.case and not access.can_view_case(actor, example.case):
+        # The form did not show them the case (restricted): left blank, it stays linked.
+        case = example.case
     if case != example.case:
         _note_on_case(example.case, actor, example.edition, "report_example_removed")
         _note_on_case(case, actor, example.edition, "report_example")

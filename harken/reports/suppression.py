@@ -252,6 +252,50 @@ def _drop_private(table: Table) -> Table:
     )
 
 
+# A row about one case names it in this column (the payments table).
+CASE_COLUMN = "case"
+
+
+def case_references(report: Report) -> set[str]:
+    """The references (case or Ombudsman) that rows about single cases show."""
+    return {
+        str(row.values[CASE_COLUMN])
+        for table in report.tables
+        if CASE_COLUMN in table.private_columns
+        for row in table.rows
+        if not row.total and row.values.get(CASE_COLUMN)
+    }
+
+
+def without_rows_about(report: Report, hidden: set[str]) -> Report:
+    """The report with the private cells (a payment's reason and case) of rows about the
+    `hidden` references blanked, and a note saying so: the figures stay, the case does not."""
+    if not hidden:
+        return report
+    tables = []
+    for table in report.tables:
+        if CASE_COLUMN not in table.private_columns:
+            tables.append(table)
+            continue
+        private = set(table.private_columns)
+        rows, blanked = [], 0
+        for row in table.rows:
+            if not row.total and str(row.values.get(CASE_COLUMN) or "") in hidden:
+                blanked += 1
+                row = replace(
+                    row, values={k: ("" if k in private else v) for k, v in row.values.items()}
+                )
+            rows.append(row)
+        notes = list(table.notes)
+        if blanked:
+            notes.append(
+                f"{blanked} row{'s are' if blanked != 1 else ' is'} about cases you may not "
+                "see: what it was for and its case are left out."
+            )
+        tables.append(replace(table, rows=rows, notes=notes))
+    return replace(report, tables=tables)
+
+
 def without_private_columns(report: Report) -> Report:
     """The internal edition's figures without the columns about single cases."""
     return replace(report, tables=[_drop_private(t) for t in report.tables])

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from harken.accounts.models import Role, User
+from harken.core import access
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
@@ -274,7 +275,10 @@ class ExampleView(EditorMixin, View):
                 "section": example.section,
                 "heading": example.heading,
                 "text": example.text,
-                "case_reference": example.case.reference if example.case else "",
+                # A case the editor may not see (restricted) is not named to them.
+                "case_reference": example.case.reference
+                if example.case and access.can_view_case(_user(request), example.case)
+                else "",
             }
         form = ExampleForm(initial=initial)
         return render(request, self.template, {"form": form, "saved": saved, "example": example})

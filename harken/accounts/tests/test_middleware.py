@@ -7,7 +7,6 @@ import re
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 
 from harken.accounts import services
 from harken.accounts.middleware import timed_out_message
@@ -52,8 +51,10 @@ def test_password_only_session_is_nobody_to_the_api(client, admin_user):
 
 
 def test_api_tokens_do_not_need_a_session(client, admin_user):
-    token = Token.objects.create(user=admin_user)
-    response = client.get("/api/v1/teams/", headers={"Authorization": f"Token {token.key}"})
+    from harken.accounts.tests.factories import api_token_for
+
+    key = api_token_for(admin_user)
+    response = client.get("/api/v1/teams/", headers={"Authorization": f"Token {key}"})
     assert response.status_code == 200
 
 

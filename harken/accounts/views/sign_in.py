@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import SIGN_IN_URL, TWO_FACTOR_SESSION_KEY
+from harken.core.web import SIGN_IN_URL, TWO_FACTOR_SESSION_KEY, request_address
 
 from .. import services
 from ..forms import CodeForm, ForgottenPasswordForm, RecoveryCodeForm, SetPasswordForm, SignInForm
@@ -136,6 +136,24 @@ class TwoFactorSetUpView(_SecondFactorView):
     needs_two_factor = False
     template_name = "accounts/two_factor_set_up.html"
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if (
+            isinstance(user, User)
+            and not user.has_two_factor
+            and not _verified(request)
+            and not user.may_enrol_two_factor()
+        ):
+            # The password alone: no secret is made or shown until a link or an administrator
+            # allows it.
+            return render(
+                request,
+                "accounts/two_factor_not_allowed.html",
+                {"hours": services.enrolment_hours()},
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request, CodeForm())
 
@@ -219,7 +237,10 @@ class TwoFactorCodeView(_SecondFactorView):
             assert isinstance(user, User)  # noqa: S101
             try:
                 services.code_verify(
-                    user=user, code=form.cleaned_data["code"], recovery=self.recovery
+                    user=user,
+                    code=form.cleaned_data["code"],
+                    recovery=self.recovery,
+                    address=request_address(request),
                 )
             except services.AccountLocked as exc:
                 return _locked_out(request, exc)
@@ -300,6 +321,11 @@ class SetPasswordView(PasswordResetConfirmView):
         user = self.user
         assert isinstance(user, User)  # noqa: S101  # the link was valid
         services.password_set(user=user, password=form.cleaned_data["new_password1"])
+        if not user.has_two_factor:
+            # The e-mailed link is the one-time proof that allows an authenticator's set-up.
+            services.two_factor_enrolment_allow(
+                user=user, actor=None, how="Password set with the e-mailed link"
+            )
         self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
         if self.request.user.is_authenticated and self.request.user.pk == user.pk:
             logout(self.request)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 
 from harken.core.errors import ApplicationError
@@ -16,7 +17,7 @@ from harken.core.web import StaffRequiredMixin, whole_number
 
 from .. import services
 from ..forms import ServiceAreaForm, TeamForm, UserForm, UserSearchForm
-from ..models import Role, ServiceArea, SignInEvent, Team, User
+from ..models import ApiToken, Role, ServiceArea, SignInEvent, SignInLock, Team, User
 
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 RECENT_EVENTS = 20
@@ -136,8 +137,36 @@ class UserDetailView(AdminView):
             "events": events,
             "recovery_codes_left": services.recovery_codes_left(subject),
             "locked": subject.is_locked(),
+            "locks": SignInLock.objects.filter(user=subject, locked_until__gt=timezone.now()),
+            "tokens": services.api_tokens_for(user=subject, actor=self.actor),
         }
         return render(request, "accounts/user_detail.html", context)
+
+
+class UserApiTokenRevokeView(AdminView):
+    """An administrator revokes someone's API token (asked to confirm first)."""
+
+    def get(self, request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+        token = get_object_or_404(
+            ApiToken.objects.select_related("user"), pk=token_pk, user_id=pk, revoked_at=None
+        )
+        return render(
+            request,
+            "accounts/api_token_revoke.html",
+            {"token": token, "subject": token.user},
+        )
+
+    def post(self, request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+        token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_pk, user_id=pk)
+        try:
+            services.api_token_revoke(
+                token=token, actor=self.actor, reason="Revoked by an administrator"
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Token “{token.name}” revoked: it no longer works")
+        return redirect("accounts:user", pk=pk)
 
 
 class _ConfirmView(AdminView):
@@ -184,14 +213,40 @@ class UserDeactivateView(_ConfirmView):
 class TwoFactorResetView(_ConfirmView):
     title = "Reset {user}'s two-factor authentication?"
     warning = (
-        "Their authenticator app and recovery codes will stop working and they will be "
-        "signed out. They will set up two-factor authentication again when they next sign in."
+        "Their authenticator app and recovery codes will stop working, their API tokens end "
+        "and they will be signed out. To set up two-factor authentication again they will need "
+        "a link to set a password, or your confirmation."
     )
     button = "Reset two-factor authentication"
 
     def act(self, subject: User) -> str:
         services.two_factor_reset(actor=self.actor, user=subject)
-        return "Two-factor authentication reset. They will set it up when they next sign in."
+        return (
+            "Two-factor authentication reset. To set it up again they need a link to set a "
+            "password (send one), or your confirmation (“Allow two-factor set-up”)."
+        )
+
+
+class TwoFactorEnrolmentAllowView(_ConfirmView):
+    title = "Allow {user} to set up two-factor authentication?"
+    warning = (
+        "Only do this once you are sure who is asking (for example, in person or by calling "
+        "them back on a number you already have): whoever signs in with their password in "
+        "the next hours can then add an authenticator app to the account."
+    )
+    button = "Allow set-up"
+
+    def act(self, subject: User) -> str:
+        until = services.two_factor_enrolment_allow(
+            user=subject, actor=self.actor, how="Confirmed by an administrator"
+        )
+        return f"They can set up two-factor authentication when they sign in until {uk(until)}."
+
+
+def uk(moment: Any) -> str:
+    from harken.core.templatetags.harken import uk_datetime
+
+    return uk_datetime(moment)
 
 
 class UserActionView(AdminView):

@@ -90,12 +90,12 @@ def test_bad_token_is_401(api):
 
 
 def test_inactive_users_token_stops_working(api, officer):
-    from rest_framework.authtoken.models import Token
+    from harken.accounts.tests.factories import api_token_for
 
-    token = Token.objects.create(user=officer)
+    key = api_token_for(officer)
     officer.is_active = False
     officer.save()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get(CASES).status_code == 401
 
 

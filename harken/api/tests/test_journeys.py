@@ -126,8 +126,9 @@ def test_children_complaint_from_receipt_to_stage2_adjudication(
     verbs = [e["verb"] for e in ok(client.get(f"{url}/timeline/"))]
     assert verbs == [
         "created", "acknowledged", "extended", "responded", "escalated",
-        "statement_agreed", "appointed", "appointed", "responded",
+        "statement_agreed", "appointed", "appointed", "responded", "appointments_ended",
     ]  # fmt: skip
+    assert {a["ended_on"] for a in s2["appointments"]} == {"2024-05-10"}
 
 
 def test_contact_progressed_to_a_complaint(client_for, officer):

@@ -1,4 +1,5 @@
-"""`harken export-cases FILE [--from DATE] [--to DATE]`: cases in the import format."""
+"""`harken export-cases FILE [--from DATE] [--to DATE] [--actor USERNAME]`: cases in the
+import format, as someone may see them, each one written logged as a read of theirs."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from harken.cases.exporting import export_cases
+from harken.cases.exporting import export_cases, resolve_reader
 from harken.cases.importing import ImportFileError
 
 
@@ -35,6 +37,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--to", dest="date_to", metavar="DATE", help="received on or before, YYYY-MM-DD"
         )
+        parser.add_argument(
+            "--actor",
+            metavar="USERNAME",
+            help="whose export it is: only the cases they may see, each logged as read by "
+            "them (default: a 'harken-export' account that cannot sign in and sees every case "
+            "but the restricted ones)",
+        )
+        parser.add_argument(
+            "--include-restricted",
+            action="store_true",
+            help="restricted cases too, for a complete copy (the actor must see every case); "
+            "each is logged as read by the actor",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         date_from = _date(options["date_from"], "--from")
@@ -43,7 +58,17 @@ class Command(BaseCommand):
             raise CommandError("--from must be on or before --to.")
         path = Path(options["file"])
         try:
-            count = export_cases(path, date_from=date_from, date_to=date_to)
+            with transaction.atomic():
+                reader = resolve_reader(options["actor"])
+                count = export_cases(
+                    path,
+                    date_from=date_from,
+                    date_to=date_to,
+                    user=reader,
+                    include_restricted=options["include_restricted"],
+                )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(f"Exported {count} case(s) to {path}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Exported {count} case(s) to {path}, as read by {reader.username}.")
+        )
