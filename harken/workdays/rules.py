@@ -1,8 +1,8 @@
 """Working days (reg 2 of the 2006 Regulations) and calendar-month deadlines.
 
 A working day is any day but Saturday, Sunday, Christmas Day, Boxing Day, Good Friday, a bank
-holiday of the part of the UK the council is in (`settings.HARKEN_UK_PART`: ENG for England
-and Wales, SCT, NIR) and a council closure day (`ClosureDay` rows). In "N working days after
+holiday of the part of the UK the council is in (`settings.HARKEN_UK_PART`: ENG or WLS for
+England and Wales, SCT, NIR) and a council closure day (`ClosureDay` rows). In "N working days after
 D", day 1 is the first working day after D.
 
 Caseload pages work out thousands of deadlines, so nothing here walks day by day or queries
@@ -61,14 +61,29 @@ _WEEKEND_NAMES: Final = ("Saturday", "Sunday")
 _SUFFIXES: Final = {1: "st", 2: "nd", 3: "rd"}
 
 
+# England and Wales share one list of bank holidays (reg 2): either name means it.
+_PART_ALIASES: Final = {"WLS": "ENG"}
+
+
+def part_problem(value: object) -> str | None:
+    """What is wrong with a HARKEN_UK_PART value, in one sentence (None: nothing)."""
+    part = str(value).strip().upper()
+    if _PART_ALIASES.get(part, part) in UK_PARTS:
+        return None
+    return (
+        "HARKEN_UK_PART must be ENG (England and Wales; WLS also means England and Wales), "
+        f"SCT or NIR, not {value!r}."
+    )
+
+
 def uk_part() -> str:
     """The configured part of the UK, read on every call so `override_settings` works."""
-    part = getattr(settings, "HARKEN_UK_PART", "ENG")
-    if part not in UK_PARTS:
-        raise ImproperlyConfigured(
-            f"HARKEN_UK_PART must be ENG (England and Wales), SCT or NIR, not {part!r}."
-        )
-    return str(part)
+    value = getattr(settings, "HARKEN_UK_PART", "ENG")
+    problem = part_problem(value)
+    if problem:
+        raise ImproperlyConfigured(problem)
+    part = str(value).strip().upper()
+    return _PART_ALIASES.get(part, part)
 
 
 # --- Bank holidays --------------------------------------------------------------------------
