@@ -26,7 +26,7 @@ from harken.procedures.clocks import StageClock, compute
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
-from harken.workdays.rules import working_day_deadline, working_days_between
+from harken.workdays.rules import Deadline, working_day_deadline, working_days_between
 
 from .models import (
     PANEL_ROLES,
@@ -183,7 +183,8 @@ def stage_clock(
     """The stage's clock: what is due, by when, and why. `extensions`: the stage's extensions
     if the caller holds them already (a page that prefetched them); otherwise they are read
     afresh, never from a prefetch that a change may have left behind."""
-    spec = spec or _spec(stage.case).stage(stage.number)
+    procedure = _spec(stage.case)
+    spec = spec or procedure.stage(stage.number)
     if extensions is None:
         extensions = stage.extensions.order_by("-new_due_on")[:1]
     return compute(
@@ -192,6 +193,7 @@ def stage_clock(
         extended_to=max((e.new_due_on for e in extensions), default=None),
         paused_reason=stage.paused_reason,
         clock_started_on=stage.clock_override_on,
+        skip_closure_days=procedure.skip_closure_days,
     )
 
 
@@ -252,15 +254,29 @@ def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
     return due, label, paused
 
 
+def reply_target(received_on: dt.date) -> Deadline:
+    """When a contact or representation is to be answered: the team's own target (there is
+    no statutory figure), which skips the council's closure days unless the council's policy
+    is otherwise (HARKEN_TARGETS_SKIP_CLOSURE_DAYS)."""
+    return working_day_deadline(
+        received_on,
+        settings.HARKEN_CONTACT_RESPONSE_DAYS,
+        after=f"receipt on {format_date(received_on)}",
+        skip_closure_days=settings.HARKEN_TARGETS_SKIP_CLOSURE_DAYS,
+    )
+
+
 # --- Deadlines after the working-day calendar changes -------------------------------------
 
 
 def deadlines_recompute(*, include_concluded: bool = False) -> int:
     """Work out every open stage's deadlines again (all stages with `include_concluded`:
-    timeliness may change), and each open case's next deadline. Returns the stages done.
+    timeliness may change), each open contact's or representation's reply target, and each
+    open case's next deadline. Returns the stages done.
 
-    Run when council closure days are added or removed; one stage at a time, so the work
-    never holds many rows locked."""
+    Run when council closure days are added or removed (they move the team's own targets and
+    the clocks of a procedure that skips them, and every explanation names them); one stage at
+    a time, so the work never holds many rows locked."""
     stages = Stage.objects.select_related("case__procedure_version").order_by("pk")
     if not include_concluded:
         stages = stages.filter(case__status=Status.OPEN)
@@ -269,6 +285,13 @@ def deadlines_recompute(*, include_concluded: bool = False) -> int:
         with transaction.atomic():
             stage_recompute(stage)
         count += 1
+    replies = Case.objects.filter(
+        status=Status.OPEN, kind__in=[Kind.CONTACT, *REPRESENTATION_KINDS]
+    )
+    for case in replies.iterator(chunk_size=500):
+        due = reply_target(case.received_on).due
+        if due != case.due_on:
+            Case.objects.filter(pk=case.pk).update(due_on=due)
     for case in Case.objects.filter(status=Status.OPEN).iterator(chunk_size=500):
         case_refresh_next_due(case)
     return count
@@ -479,7 +502,7 @@ def case_create(
         )
     due_on = None
     if kind == Kind.CONTACT or kind in REPRESENTATION_KINDS:
-        due_on = working_day_deadline(received_on, settings.HARKEN_CONTACT_RESPONSE_DAYS).due
+        due_on = reply_target(received_on).due
     case = Case(
         reference=_placeholder_reference(),
         kind=kind,

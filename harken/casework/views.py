@@ -522,6 +522,9 @@ class CaseView(StaffRequiredMixin, View):
                 "events": list(queries.timeline(case)),
                 "notes": list(queries.case_notes(case)),
                 "case_panels": case_panels(),
+                "reply_target": services.reply_target(case.received_on)
+                if case.due_on and case.is_open and not case.stage_number
+                else None,
             },
         )
 

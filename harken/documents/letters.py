@@ -266,7 +266,9 @@ def _stage_context(
     escalation_due = stage.escalation_due_on
     if escalation_due is None and stage.is_open and has_next and stage_def.escalation_window_days:
         # Not concluded yet: the letter is the response, so the window runs from its date.
-        escalation_due = working_day_deadline(on, stage_def.escalation_window_days).due
+        escalation_due = working_day_deadline(
+            on, stage_def.escalation_window_days, skip_closure_days=spec.skip_closure_days
+        ).due
     waiting_for = ""
     if stage.is_open and stage.due_on is None and not stage_def.steps:
         waiting_for = stage.paused_reason or (

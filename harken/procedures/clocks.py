@@ -59,6 +59,24 @@ def _after(stage: StageDef, milestone: Milestone, on: dt.date) -> str:
     return f"{_start_phrase(stage, milestone)} on {format_date(on)}"
 
 
+@dataclass(frozen=True)
+class _Days:
+    """The procedure's working days: closure days skipped only if its definition says so."""
+
+    skip_closure_days: bool = False
+
+    def deadline(self, start: dt.date, n: int, *, after: str | None = None) -> Deadline:
+        return working_day_deadline(start, n, after=after, skip_closure_days=self.skip_closure_days)
+
+    def months(self, start: dt.date, n: int, *, after: str | None = None) -> Deadline:
+        return calendar_month_deadline(
+            start, n, after=after, skip_closure_days=self.skip_closure_days
+        )
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        return working_days_between(start, end, skip_closure_days=self.skip_closure_days)
+
+
 def compute(
     stage: StageDef,
     dates: dict[Milestone, dt.date | None],
@@ -66,18 +84,22 @@ def compute(
     extended_to: dt.date | None = None,
     paused_reason: str = "",
     clock_started_on: dt.date | None = None,
+    skip_closure_days: bool = False,
 ) -> StageClock:
     """Work out the clock of one stage.
 
     `dates` holds the milestones recorded so far; `extended_to` the latest agreed extension;
     `paused_reason` says the clock has not started (e.g. while an advocate is arranged) and
-    `clock_started_on` overrides the start after such a pause.
+    `clock_started_on` overrides the start after such a pause. `skip_closure_days`: the
+    procedure's definition says the council's closure days are not working days (never a
+    statutory one's).
     """
+    days = _Days(skip_closure_days)
     received = dates.get(Milestone.RECEIVED)
     if received is None:
         raise ValueError("A stage needs the date it was received.")
     ack_due = (
-        working_day_deadline(
+        days.deadline(
             received, stage.acknowledge_days, after=_after(stage, Milestone.RECEIVED, received)
         )
         if stage.acknowledge_days
@@ -86,13 +108,13 @@ def compute(
     concluded_on = dates.get(stage.concluding_milestone)
 
     if stage.steps:
-        return _compute_steps(stage, dates, received, ack_due, concluded_on)
+        return _compute_steps(stage, dates, received, ack_due, concluded_on, days)
 
     start, waiting_for = _clock_start(stage, dates, paused_reason, clock_started_on)
     original, explanation = _response_deadline(
-        stage, received, start, waiting_for, ack_due, restarted=clock_started_on is not None
+        stage, received, start, waiting_for, ack_due, days, restarted=clock_started_on is not None
     )
-    latest = _latest_extension(stage, start, original)
+    latest = _latest_extension(stage, start, original, days)
 
     due_on = original.due if original else None
     if extended_to is not None:
@@ -104,11 +126,11 @@ def compute(
     taken = within = None
     if concluded_on is not None:
         counted_from = start or received
-        taken = working_days_between(counted_from, concluded_on)
+        taken = days.between(counted_from, concluded_on)
         within = due_on is None or concluded_on <= due_on
     escalation = None
     if concluded_on is not None and stage.escalation_window_days:
-        escalation = working_day_deadline(
+        escalation = days.deadline(
             concluded_on,
             stage.escalation_window_days,
             after=f"the {stage.response_label} on {format_date(concluded_on)}",
@@ -158,12 +180,13 @@ def _response_deadline(
     start: dt.date | None,
     waiting_for: str | None,
     ack_due: Deadline | None,
+    days: _Days,
     *,
     restarted: bool,
 ) -> tuple[Deadline | None, str]:
     """The response deadline before any extension, and the sentence that explains it."""
     if stage.relevant_period_months:
-        deadline = calendar_month_deadline(
+        deadline = days.months(
             received,
             stage.relevant_period_months,
             after=_after(stage, Milestone.RECEIVED, received),
@@ -177,7 +200,7 @@ def _response_deadline(
             if restarted
             else _after(stage, CLOCK_START_MILESTONE[stage.clock_starts], start)
         )
-        deadline = working_day_deadline(start, stage.response_days, after=after)
+        deadline = days.deadline(start, stage.response_days, after=after)
         return deadline, deadline.explain()
     if (
         waiting_for
@@ -186,7 +209,7 @@ def _response_deadline(
         and stage.clock_starts == ClockStart.ACKNOWLEDGEMENT
     ):
         # Not yet acknowledged: the response is due the set days after the acknowledgement is.
-        deadline = working_day_deadline(
+        deadline = days.deadline(
             ack_due.due,
             stage.response_days,
             after=f"the acknowledgement due on {format_date(ack_due.due)}",
@@ -198,14 +221,14 @@ def _response_deadline(
 
 
 def _latest_extension(
-    stage: StageDef, start: dt.date | None, original: Deadline | None
+    stage: StageDef, start: dt.date | None, original: Deadline | None, days: _Days
 ) -> dt.date | None:
     if not (stage.max_response_days and stage.response_days):
         return None
     if start is not None:
-        return working_day_deadline(start, stage.max_response_days).due
+        return days.deadline(start, stage.max_response_days).due
     if original is not None:
-        return working_day_deadline(original.due, stage.max_response_days - stage.response_days).due
+        return days.deadline(original.due, stage.max_response_days - stage.response_days).due
     return None
 
 
@@ -215,6 +238,7 @@ def _compute_steps(
     received: dt.date,
     ack_due: Deadline | None,
     concluded_on: dt.date | None,
+    days: _Days,
 ) -> StageClock:
     """Chained steps: each runs from the date the previous one ended (or was due to)."""
     step_dues: dict[str, Deadline] = {}
@@ -223,7 +247,7 @@ def _compute_steps(
     current: Deadline | None = None
     for step in stage.steps:
         started = dates.get(step.starts_at) or previous_end
-        deadline = working_day_deadline(
+        deadline = days.deadline(
             started,
             step.working_days,
             after=f"{_start_phrase(stage, step.starts_at)} on {format_date(started)}"
@@ -241,7 +265,7 @@ def _compute_steps(
             previous_end = ended
     final = step_dues[stage.steps[-1].key]
     shown = current or final
-    taken = working_days_between(received, concluded_on) if concluded_on else None
+    taken = days.between(received, concluded_on) if concluded_on else None
     return StageClock(
         acknowledgement_due=ack_due,
         clock_started_on=received,

@@ -19,6 +19,9 @@ class ProcedureKind(StrEnum):
     CORPORATE = "corporate"
 
 
+STATUTORY_KINDS = frozenset({ProcedureKind.STATUTORY_CHILDREN, ProcedureKind.STATUTORY_ADULTS})
+
+
 class Milestone(StrEnum):
     """Dates a stage records. `received` is the receipt (stage 1) or the request (stages 2+)."""
 
@@ -127,6 +130,9 @@ class ProcedureDef:
     description: str = ""
     ombudsman: str = "Local Government and Social Care Ombudsman"
     regulations: tuple[str, ...] = field(default_factory=tuple)
+    # The council's closure days are not working days for this procedure's clocks. Only a
+    # non-statutory procedure may say so: reg 2 (2006) and the 2009 Regulations count them.
+    skip_closure_days: bool = False
 
     def stage(self, number: int) -> StageDef:
         for stage in self.stages:
@@ -157,6 +163,7 @@ class ProcedureDef:
                 description=str(data.get("description", "")),
                 ombudsman=str(data.get("ombudsman", cls.ombudsman)),
                 regulations=tuple(data.get("regulations", ())),
+                skip_closure_days=data.get("skip_closure_days", False),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DefinitionError(f"The procedure definition is not valid: {exc}") from exc
@@ -206,6 +213,14 @@ def validate(definition: ProcedureDef) -> None:
     ):
         raise DefinitionError(
             f"time_limit_months must be a whole number from 1 to {MAX_MONTHS}, or left out."
+        )
+    if not isinstance(definition.skip_closure_days, bool):
+        raise DefinitionError("skip_closure_days must be true or false.")
+    if definition.skip_closure_days and definition.kind in STATUTORY_KINDS:
+        raise DefinitionError(
+            "A statutory procedure counts the council's closure days as working days (the "
+            "Regulations' working day leaves out only weekends and bank holidays): "
+            "skip_closure_days may be true only for a corporate procedure."
         )
     if not definition.stages:
         raise DefinitionError("A procedure needs at least one stage.")

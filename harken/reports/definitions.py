@@ -95,8 +95,10 @@ GENERAL_RULES: tuple[tuple[str, str], ...] = (
         "if every step (meeting, report, council's response) was on time. Working days to "
         "complete count from the day the stage's clock started (receipt, or the agreed "
         "statement of complaint at stage 2 of the children's procedure, or the acknowledgement "
-        "under the LGSCO Code) to the day it concluded; weekends, bank holidays and council "
-        "closure days are not counted.",
+        "under the LGSCO Code) to the day it concluded; weekends and bank holidays are not "
+        "counted. A council closure day is a working day, as the Regulations count it, for "
+        "every due date and figure here; only a non-statutory procedure whose definition says "
+        "so skips closure days.",
     ),
     (
         "Percentages and averages",

@@ -169,3 +169,25 @@ def test_links_between_contact_and_complaint_only_to_cases_the_user_may_see(
     assert "Progressed from" in officer_page
     assert contact.reference in officer_page
     assert complaint_case.reference in page(sign_in(officer), contact)
+
+
+def test_a_contacts_reply_is_shown_as_the_teams_own_target(officer, sign_in):
+    """A contact's reply date is the team's own target, shown as such, and it skips the
+    council's closure days, saying which."""
+    from harken.workdays.models import ClosureDay
+
+    ClosureDay.objects.create(date=D(2024, 6, 14), reason="Staff training day")
+    contact = services.case_create(
+        actor=officer,
+        kind="contact",
+        channel="phone",
+        received_on=D(2024, 6, 10),
+        summary="Who is my social worker?",
+    )
+    assert contact.due_on == D(2024, 6, 25)
+    html = page(sign_in(officer), contact)
+    assert "Reply due (the team's own target, not a statutory deadline)" in html
+    assert (
+        "Due 25 June 2024: 10 working days after receipt on 10 June 2024, not counting "
+        "14 June (14 June: a council closure day)."
+    ) in html
