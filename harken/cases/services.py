@@ -22,7 +22,7 @@ from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
-from harken.procedures.clocks import StageClock, compute
+from harken.procedures.clocks import Due, StageClock, compute
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
@@ -216,9 +216,10 @@ def stage_recompute(stage: Stage) -> StageClock:
     return clock
 
 
-def case_refresh_next_due(case: Case) -> None:
-    """Keep the caseload's 'what next, by when' up to date."""
-    due, label, paused = _next_due(case)
+def case_refresh_next_due(case: Case, *, clock: StageClock | None = None) -> None:
+    """Keep the caseload's 'what next, by when' up to date. `clock`: the current stage's,
+    if the caller has just worked it out."""
+    due, label, paused = _next_due(case, clock)
     changes = set_fields(
         case, {"next_due_on": due, "next_due_label": label[:200], "paused": paused}
     )
@@ -226,7 +227,12 @@ def case_refresh_next_due(case: Case) -> None:
         case.save(update_fields=["next_due_on", "next_due_label", "paused", "modified_at"])
 
 
-def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
+def due_label(stage_number: int, due: Due) -> str:
+    """The caseload's words for a stage's next date: "Stage 3 panel report due"."""
+    return f"Stage {stage_number} {due.heading[:1].lower()}{due.heading[1:]}"
+
+
+def _next_due(case: Case, clock: StageClock | None = None) -> tuple[dt.date | None, str, bool]:
     due: dt.date | None = None
     label = ""
     paused = False
@@ -235,13 +241,10 @@ def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
             stage = _current_stage(case)
             spec = _spec(case).stage(stage.number)
             if stage.is_open:
-                if stage.acknowledged_on is None and stage.acknowledgement_due_on:
-                    due, label = (
-                        stage.acknowledgement_due_on,
-                        f"Stage {stage.number} acknowledgement due",
-                    )
-                elif stage.due_on:
-                    due, label = stage.due_on, f"Stage {stage.number} {spec.response_label} due"
+                # The date and its name from the same entry of the stage's clock.
+                coming = (clock or stage_clock(stage, spec)).next_due
+                if coming is not None:
+                    due, label = coming.due, due_label(stage.number, coming)
                 paused = (
                     stage.clock_started_on is None
                     and not spec.steps
@@ -542,8 +545,7 @@ def case_create(
         stage = Stage.objects.create(
             case=case, number=1, received_on=received_on, created_by=actor, modified_by=actor
         )
-        stage_recompute(stage)
-        case_refresh_next_due(case)
+        case_refresh_next_due(case, clock=stage_recompute(stage))
     record_event(
         case=case,
         actor=actor,
@@ -648,8 +650,8 @@ def _save_stage(
     stage: Stage, actor: User, verb: str, description: str, changes: dict[str, list[str | None]]
 ) -> Stage:
     _touch(stage, actor)
-    stage_recompute(stage)
-    case_refresh_next_due(stage.case)
+    clock = stage_recompute(stage)
+    case_refresh_next_due(stage.case, clock=clock)
     record_event(
         case=stage.case,
         actor=actor,
@@ -1080,13 +1082,13 @@ def complaint_escalate(
         created_by=actor,
         modified_by=actor,
     )
-    stage_recompute(next_stage)
+    clock = stage_recompute(next_stage)
     changes = set_fields(
         case, {"status": Status.OPEN, "closed_on": None, "stage_number": next_stage.number}
     )
     _touch(case, actor)
     case.save()
-    case_refresh_next_due(case)
+    case_refresh_next_due(case, clock=clock)
     record_event(
         case=case,
         actor=actor,

@@ -411,38 +411,34 @@ def _get_case(request: HttpRequest, reference: str) -> Case:
 
 
 def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
-    """Each stage with its milestones, deadlines and appointments, for display."""
+    """Each stage with its milestones, its dates from the stage's clock (each under its own
+    name) and its appointments, for display."""
     rows = []
     spec = state.spec
+    by_number = {stage.number: stage for stage in state.stages}
     for stage in state.stages:
         stage_def = spec.stage(stage.number) if spec else None
         milestones = []
-        steps: list[dict[str, Any]] = []
+        dues: list[Any] = []
+        clock = None
         if stage_def is not None:
             dates = stage_dates(stage)
             for milestone in stage_def.milestones:
                 milestones.append(
                     {"label": MILESTONE_LABELS[milestone], "date": dates.get(milestone)}
                 )
-            if stage_def.steps:
-                clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
-                for step in stage_def.steps:
-                    deadline = clock.step_dues.get(step.key)
-                    steps.append(
-                        {
-                            "label": step.label,
-                            "due": deadline.due if deadline else None,
-                            "done": dates.get(step.ends_at),
-                            "explanation": deadline.explain() if deadline else "",
-                        }
-                    )
+            clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
+            dues = list(clock.dues)
+        following = by_number.get(stage.number + 1)
         rows.append(
             {
                 "stage": stage,
                 "name": stage_def.name if stage_def else f"Stage {stage.number}",
                 "response_label": stage_def.response_label if stage_def else "response",
                 "milestones": milestones,
-                "steps": steps,
+                "dues": dues,
+                "clock": clock,
+                "next_requested_on": following.received_on if following else None,
                 "extensions": sorted(stage.extensions.all(), key=lambda e: e.new_due_on),
                 "appointments": sorted(stage.appointments.all(), key=lambda a: a.appointed_on),
                 "current": stage is state.stage,
@@ -485,6 +481,9 @@ class CaseView(StaffRequiredMixin, View):
             tag = next((t for t in queries.TAGS if _matches(case, t, window)), "")
         note_action = ACTIONS_BY_NAME["note"]
         other_open = list(queries.other_open_cases(user=user, case=case))
+        stages = _stage_rows(state)
+        current = next((row for row in stages if row["current"]), None)
+        clock = current["clock"] if current and current["stage"].is_open else None
         return render(
             request,
             "casework/case.html",
@@ -501,7 +500,10 @@ class CaseView(StaffRequiredMixin, View):
                 "note_form": forms.NoteForm(state=state, user=user)
                 if note_action.allowed(user, state)
                 else None,
-                "stages": _stage_rows(state),
+                "stages": stages,
+                # The banner explains the date it shows: the same entry of the stage's clock.
+                "next_due": clock.next_due if clock else None,
+                "waiting_explanation": clock.explanation if clock else "",
                 "elements": _element_rows(state),
                 "parties": sorted(
                     case.parties.all(), key=lambda p: (p.role != "complainant", p.pk)

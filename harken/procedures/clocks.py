@@ -22,6 +22,32 @@ from .definitions import CLOCK_START_MILESTONE, MILESTONE_LABELS, ClockStart, Mi
 
 
 @dataclass(frozen=True)
+class Due:
+    """One dated milestone of a stage: what is due, by when, why, and when it was done.
+
+    The one place a date is named: the case page, its banner and the caseload's label all
+    read these, so a date is never shown under another milestone's name."""
+
+    key: str  # "acknowledgement", "statement", "response", a step's key, or "escalation"
+    label: str  # the milestone in words: "acknowledgement", "adjudication", "panel report"…
+    due: dt.date | None
+    explanation: str
+    done_on: dt.date | None = None
+    # The team's own target (not a statutory deadline).
+    target: bool = False
+
+    @property
+    def heading(self) -> str:
+        """ "Adjudication due", "Last day to ask for stage 3", "Statement of complaint: the
+        team's target"."""
+        if self.key == "escalation":
+            return f"Last day to ask for {self.label}"
+        if self.target:
+            return f"{self.label[:1].upper()}{self.label[1:]}: the team's own target"
+        return f"{self.label[:1].upper()}{self.label[1:]} due"
+
+
+@dataclass(frozen=True)
 class StageClock:
     acknowledgement_due: Deadline | None
     clock_started_on: dt.date | None
@@ -39,6 +65,49 @@ class StageClock:
     working_days_taken: int | None = None
     within_timescale: bool | None = None
     escalation_due: Deadline | None = None
+    # Every date of the stage, in the order they fall due, each with its own name.
+    dues: tuple[Due, ...] = ()
+
+    @property
+    def next_due(self) -> Due | None:
+        """What the team has to do next and by when: the first date not yet done (None once
+        the stage has concluded, or while its clock waits with nothing dated)."""
+        if self.concluded_on is not None:
+            return None
+        return next(
+            (d for d in self.dues if d.done_on is None and d.due and d.key != "escalation"),
+            None,
+        )
+
+
+# What a step's date is called, by the milestone that ends it.
+_DUE_NOUNS: dict[Milestone, str] = {
+    Milestone.ACKNOWLEDGED: "acknowledgement",
+    Milestone.STATEMENT_AGREED: "statement of complaint",
+    Milestone.PANEL_MET: "panel meeting",
+    Milestone.PANEL_REPORT_SENT: "panel report",
+    Milestone.COUNCIL_RESPONSE_SENT: "council's response",
+}
+
+
+def _ack_due(ack_due: Deadline | None, dates: dict[Milestone, dt.date | None]) -> list[Due]:
+    if ack_due is None:
+        return []
+    return [
+        Due(
+            "acknowledgement",
+            "acknowledgement",
+            ack_due.due,
+            ack_due.explain(),
+            dates.get(Milestone.ACKNOWLEDGED),
+        )
+    ]
+
+
+def _escalation_due(stage: StageDef, escalation: Deadline | None) -> list[Due]:
+    if escalation is None:
+        return []
+    return [Due("escalation", f"stage {stage.number + 1}", escalation.due, escalation.explain())]
 
 
 _START_PHRASES: dict[Milestone, str] = {
@@ -57,6 +126,15 @@ def _start_phrase(stage: StageDef, milestone: Milestone) -> str:
 
 def _after(stage: StageDef, milestone: Milestone, on: dt.date) -> str:
     return f"{_start_phrase(stage, milestone)} on {format_date(on)}"
+
+
+@dataclass(frozen=True)
+class StatementTarget:
+    """The team's own target: a statement of complaint agreed within `working_days` of the
+    request (local practice; the Regulations set none)."""
+
+    working_days: int
+    skip_closure_days: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,6 +163,7 @@ def compute(
     paused_reason: str = "",
     clock_started_on: dt.date | None = None,
     skip_closure_days: bool = False,
+    statement_target: StatementTarget | None = None,
 ) -> StageClock:
     """Work out the clock of one stage.
 
@@ -92,7 +171,8 @@ def compute(
     `paused_reason` says the clock has not started (e.g. while an advocate is arranged) and
     `clock_started_on` overrides the start after such a pause. `skip_closure_days`: the
     procedure's definition says the council's closure days are not working days (never a
-    statutory one's).
+    statutory one's). `statement_target`: the team's own target for agreeing a statement of
+    complaint, for a stage that has one.
     """
     days = _Days(skip_closure_days)
     received = dates.get(Milestone.RECEIVED)
@@ -135,6 +215,9 @@ def compute(
             stage.escalation_window_days,
             after=f"the {stage.response_label} on {format_date(concluded_on)}",
         )
+    response = Due(
+        "response", stage.response_label, due_on, explanation, dates.get(stage.concluding_milestone)
+    )
     return StageClock(
         acknowledgement_due=ack_due,
         clock_started_on=start,
@@ -147,7 +230,40 @@ def compute(
         working_days_taken=taken,
         within_timescale=within,
         escalation_due=escalation,
+        dues=(
+            *_ack_due(ack_due, dates),
+            *_statement_due(stage, dates, received, statement_target),
+            response,
+            *_escalation_due(stage, escalation),
+        ),
     )
+
+
+def _statement_due(
+    stage: StageDef,
+    dates: dict[Milestone, dt.date | None],
+    received: dt.date,
+    target: StatementTarget | None,
+) -> list[Due]:
+    """The team's own target for agreeing a statement of complaint, where it has one."""
+    if target is None or Milestone.STATEMENT_AGREED not in stage.milestones:
+        return []
+    deadline = working_day_deadline(
+        received,
+        target.working_days,
+        after=_after(stage, Milestone.RECEIVED, received),
+        skip_closure_days=target.skip_closure_days,
+    )
+    return [
+        Due(
+            "statement",
+            "statement of complaint agreed",
+            deadline.due,
+            deadline.explain(),
+            dates.get(Milestone.STATEMENT_AGREED),
+            target=True,
+        )
+    ]
 
 
 def _with_note(deadline: Deadline, note: str) -> str:
@@ -266,6 +382,16 @@ def _compute_steps(
     final = step_dues[stage.steps[-1].key]
     shown = current or final
     taken = days.between(received, concluded_on) if concluded_on else None
+    step_rows = [
+        Due(
+            step.key,
+            _DUE_NOUNS.get(step.ends_at, MILESTONE_LABELS[step.ends_at]),
+            step_dues[step.key].due,
+            step_dues[step.key].explain(),
+            dates.get(step.ends_at),
+        )
+        for step in stage.steps
+    ]
     return StageClock(
         acknowledgement_due=ack_due,
         clock_started_on=received,
@@ -279,4 +405,5 @@ def _compute_steps(
         working_days_taken=taken,
         within_timescale=within if concluded_on else None,
         escalation_due=None,
+        dues=(*_ack_due(ack_due, dates), *step_rows),
     )

@@ -214,7 +214,7 @@ def test_phone_complaint_through_three_stages(
     case.date("on", D(2025, 5, 16))
     case.outcomes("Not upheld", "Not upheld")
     case.save("stage 3 is concluded")
-    expect(page.locator("table", has_text="Review panel steps")).to_contain_text("16 May 2025")
+    expect(page.locator("table", has_text="review panel steps")).to_contain_text("16 May 2025")
     timeline = page.locator(".moj-timeline")
     expect(timeline).to_contain_text("Council's response to the panel sent on 16 May 2025")
     expect(timeline).to_contain_text("Stage 2 adjudication sent on 14 March 2025")

@@ -126,7 +126,7 @@ def test_children_complaint_through_all_three_stages(
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     page = client.get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "Review panel steps" in page
+    assert "Stage 3 dates: review panel steps" in page
     assert "Record a request for stage" not in page  # stage 3 is the last
 
 

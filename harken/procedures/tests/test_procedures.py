@@ -268,3 +268,64 @@ def test_timeliness_counts_a_closure_day_as_a_working_day(officer):
         False,
     )
     assert "8 March, a council closure day, counts as a working day" in stage.due_explanation
+
+
+# --- Each date labelled with its milestone ------------------------------------------------
+
+
+def test_stage1_dues_each_carry_their_own_label_and_explanation():
+    """Unacknowledged, a stage 1's next date is the acknowledgement, explained as such; the
+    response date keeps its own explanation."""
+    clock = clocks.compute(CHILDREN_STATUTORY.stage(1), {M.RECEIVED: D(2023, 11, 29)})
+    assert [(d.key, d.label, d.due) for d in clock.dues] == [
+        ("acknowledgement", "acknowledgement", D(2023, 12, 4)),
+        ("response", "response", D(2023, 12, 13)),
+    ]
+    assert clock.next_due is not None
+    assert clock.next_due.key == "acknowledgement"
+    assert clock.next_due.explanation == (
+        "Due 4 December 2023: 3 working days after receipt on 29 November 2023."
+    )
+    assert clock.dues[1].explanation == (
+        "Due 13 December 2023: 10 working days after receipt on 29 November 2023."
+    )
+    acknowledged = clocks.compute(
+        CHILDREN_STATUTORY.stage(1),
+        {M.RECEIVED: D(2023, 11, 29), M.ACKNOWLEDGED: D(2023, 11, 30)},
+    )
+    assert acknowledged.next_due is not None
+    assert acknowledged.next_due.key == "response"
+    assert acknowledged.dues[0].done_on == D(2023, 11, 30)
+
+
+def test_stage3_next_date_is_the_step_in_hand_with_its_own_name():
+    """At stage 3 the date in force is that of the step in hand (the panel report once the
+    panel has met), named as that step; the council's response keeps its own date."""
+    clock = clocks.compute(
+        CHILDREN_STATUTORY.stage(3),
+        {M.RECEIVED: D(2023, 10, 2), M.ACKNOWLEDGED: D(2023, 10, 3), M.PANEL_MET: D(2023, 12, 1)},
+    )
+    labels = {d.key: (d.label, d.due) for d in clock.dues}
+    assert labels == {
+        "acknowledgement": ("acknowledgement", D(2023, 10, 5)),
+        "panel_meeting": ("panel meeting", D(2023, 11, 13)),
+        "panel_report": ("panel report", D(2023, 12, 8)),
+        "council_response": ("council's response", D(2024, 1, 3)),
+    }
+    assert clock.next_due is not None
+    assert clock.next_due.key == "panel_report"
+    assert clock.next_due.explanation.startswith(
+        "Due 8 December 2023: 5 working days after the panel meeting on 1 December 2023"
+    )
+
+
+def test_a_concluded_stage_shows_the_last_day_to_ask_for_the_next():
+    """Concluded, nothing more is due from the team; the complainant's window is labelled."""
+    clock = clocks.compute(
+        CHILDREN_STATUTORY.stage(1),
+        {M.RECEIVED: D(2024, 3, 1), M.ACKNOWLEDGED: D(2024, 3, 4), M.RESPONSE_SENT: D(2024, 3, 8)},
+    )
+    assert clock.next_due is None
+    assert clock.dues[-1].key == "escalation"
+    assert clock.dues[-1].heading == "Last day to ask for stage 2"
+    assert clock.dues[-1].due == D(2024, 4, 9)  # Good Friday and Easter Monday
