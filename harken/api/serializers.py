@@ -210,6 +210,8 @@ class StageSerializer(serializers.ModelSerializer):
             "concluded_on",
             "working_days_taken",
             "within_timescale",
+            "working_days_to_statement",
+            "working_days_from_request",
             "escalation_due_on",
             "ended_early_on",
             "extensions",

@@ -300,6 +300,11 @@ class Stage(BaseModel):
     concluded_on = models.DateField(null=True, blank=True)
     working_days_taken = models.PositiveIntegerField(null=True, blank=True)
     within_timescale = models.BooleanField(null=True, blank=True)
+    # Beside the statutory figure, where the clock starts after the request (the children's
+    # stage 2 runs from the agreed statement): the working days from the request (receipt)
+    # to the agreed statement, and to the conclusion.
+    working_days_to_statement = models.PositiveIntegerField(null=True, blank=True)
+    working_days_from_request = models.PositiveIntegerField(null=True, blank=True)
     escalation_due_on = models.DateField(null=True, blank=True)
     # Withdrawn or discontinued while this stage was open.
     ended_early_on = models.DateField(null=True, blank=True)

@@ -22,7 +22,7 @@ from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
-from harken.procedures.clocks import Due, StageClock, compute
+from harken.procedures.clocks import Due, StageClock, StatementTarget, compute
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
@@ -194,7 +194,16 @@ def stage_clock(
         paused_reason=stage.paused_reason,
         clock_started_on=stage.clock_override_on,
         skip_closure_days=procedure.skip_closure_days,
+        statement_target=_statement_target(),
     )
+
+
+def _statement_target() -> StatementTarget | None:
+    """The team's own target for agreeing a stage 2 statement of complaint (a setting)."""
+    days = settings.HARKEN_STATEMENT_TARGET_DAYS
+    if not days:
+        return None
+    return StatementTarget(days, skip_closure_days=settings.HARKEN_TARGETS_SKIP_CLOSURE_DAYS)
 
 
 def stage_recompute(stage: Stage) -> StageClock:
@@ -211,6 +220,8 @@ def stage_recompute(stage: Stage) -> StageClock:
     stage.concluded_on = clock.concluded_on
     stage.working_days_taken = clock.working_days_taken
     stage.within_timescale = clock.within_timescale
+    stage.working_days_to_statement = clock.working_days_to_statement
+    stage.working_days_from_request = clock.working_days_from_request
     stage.escalation_due_on = clock.escalation_due.due if clock.escalation_due else None
     stage.save()
     return clock
@@ -242,7 +253,8 @@ def _next_due(case: Case, clock: StageClock | None = None) -> tuple[dt.date | No
             spec = _spec(case).stage(stage.number)
             if stage.is_open:
                 # The date and its name from the same entry of the stage's clock.
-                coming = (clock or stage_clock(stage, spec)).next_due
+                clock = clock or stage_clock(stage, spec)
+                coming = clock.next_due
                 if coming is not None:
                     due, label = coming.due, due_label(stage.number, coming)
                 paused = (
@@ -251,7 +263,7 @@ def _next_due(case: Case, clock: StageClock | None = None) -> tuple[dt.date | No
                     and spec.relevant_period_months is None
                 )
                 if paused and not label:
-                    label = f"Waiting for {stage.paused_reason or 'the clock to start'}"
+                    label = f"Waiting for {clock.waiting_for or 'the clock to start'}"
         elif case.kind != Kind.COMPLIMENT:
             due, label = case.due_on, "Reply due"
     return due, label, paused

@@ -67,6 +67,10 @@ class StageClock:
     escalation_due: Deadline | None = None
     # Every date of the stage, in the order they fall due, each with its own name.
     dues: tuple[Due, ...] = ()
+    # From the receipt (or request) rather than the clock's start: to the agreed statement of
+    # complaint, and to the conclusion.
+    working_days_to_statement: int | None = None
+    working_days_from_request: int | None = None
 
     @property
     def next_due(self) -> Due | None:
@@ -218,6 +222,7 @@ def compute(
     response = Due(
         "response", stage.response_label, due_on, explanation, dates.get(stage.concluding_milestone)
     )
+    statement_on = dates.get(Milestone.STATEMENT_AGREED)
     return StageClock(
         acknowledgement_due=ack_due,
         clock_started_on=start,
@@ -236,6 +241,8 @@ def compute(
             response,
             *_escalation_due(stage, escalation),
         ),
+        working_days_to_statement=days.between(received, statement_on) if statement_on else None,
+        working_days_from_request=days.between(received, concluded_on) if concluded_on else None,
     )
 
 
@@ -257,7 +264,7 @@ def _statement_due(
     return [
         Due(
             "statement",
-            "statement of complaint agreed",
+            "agreed statement of complaint",
             deadline.due,
             deadline.explain(),
             dates.get(Milestone.STATEMENT_AGREED),
@@ -406,4 +413,5 @@ def _compute_steps(
         within_timescale=within if concluded_on else None,
         escalation_due=None,
         dues=(*_ack_due(ack_due, dates), *step_rows),
+        working_days_from_request=taken,
     )

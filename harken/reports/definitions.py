@@ -153,13 +153,21 @@ def _by_theme(stage: int) -> str:
 
 
 def _timeliness(stage: int) -> str:
-    return (
+    text = (
         f"Stage {stage} complaints concluded in each quarter (by date concluded, whenever "
         "received): how many, how many within timescale (counting agreed extensions), the "
         "percentage within timescale, and the average working days taken. 'Withdrawn or "
         f"discontinued' counts stage {stage}s that ended early in the quarter; they are not "
         "concluded and not in the percentage."
     )
+    if stage == 2:
+        text += (
+            " The children's stage 2 clock runs from the agreed statement of complaint, so "
+            "beside the statutory figure are the average working days from the request to the "
+            "agreed statement (over the stages that have one) and from the request to the "
+            "response (the adjudication)."
+        )
+    return text
 
 
 DEFINITIONS: tuple[Definition, ...] = (

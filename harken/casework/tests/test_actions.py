@@ -103,7 +103,10 @@ def test_children_complaint_through_all_three_stages(
     done(act(client, case, "escalate", requested_on=D(2024, 2, 20)), case)
     done(act(client, case, "acknowledge", acknowledged_on=D(2024, 2, 21)), case)
     page = client.get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "Paused" in page  # no response date until the statement is agreed
+    # No response date until the statement is agreed; four months on, past the team's target.
+    assert "The clock starts with the agreed statement of complaint." in page
+    assert ">Overdue</strong>" in page
+    assert "Stage 2 agreed statement of complaint: the team&#x27;s own target" in page
     done(act(client, case, "statement", on=D(2024, 3, 1)), case)
     done(act(client, case, "appoint", user=io_user.pk, role="io", on=D(2024, 2, 26)), case)
     done(act(client, case, "appoint", user=ip_user.pk, role="ip", on=D(2024, 2, 26)), case)

@@ -245,3 +245,22 @@ def test_stage3_dates_each_carry_the_name_of_their_step(officer, sign_in, make_c
     response = dates.split("Council&#x27;s response due", 1)[1].split("</tr>", 1)[0]
     # 15 working days after the report is due.
     assert "<strong>18 June 2024</strong>" in response
+
+
+def test_a_stage2_shows_the_days_from_the_request_beside_its_timescale(
+    officer, sign_in, make_complaint, io_user, ip_user
+):
+    """Within its statutory timescale from the agreed statement, the stage also says how long
+    it took from the request, and how long the statement took to agree."""
+    case = make_complaint(received_on=D(2023, 12, 11))
+    respond_all(case, on=D(2023, 12, 20), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 1, 9), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 3, 20), actor=officer)
+    for user, role in ((io_user, "io"), (ip_user, "ip")):
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 3, 20), actor=officer)
+    respond_all(case, on=D(2024, 4, 19), actor=officer)
+    html = page(sign_in(officer), case)
+    assert (
+        "19 April 2024, after 20 working days: within the timescale; 71 working days from the "
+        "request, of which 51 before the statement of complaint was agreed"
+    ) in html
