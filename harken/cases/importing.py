@@ -25,7 +25,7 @@ from django.db import models, transaction
 from harken.accounts.models import Role, Team, User
 from harken.core import access
 from harken.core.audit import events_dated
-from harken.core.dates import today
+from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
 from harken.procedures.definitions import ProcedureDef
 
@@ -849,9 +849,18 @@ class Importer:
     def _extend(self, case: Case, s: StagePlan, new_due_on: dt.date) -> None:
         told = s.extension_agreed_on
         if told is None:
-            # Not in the file: taken as the day the original response was due.
+            # Not in the file: taken as the day the original response was due (or the
+            # response, if sooner); only the real date will do once the response came later.
             stage = case.stages.get(number=s.number)
-            told = min(stage.due_on or stage.received_on, today())
+            due = stage.due_on or stage.received_on
+            if s.response_on is not None and s.response_on > due:
+                raise RowError(
+                    s.col("extension_agreed_on"),
+                    "Give the date the complainant was told of the extension: the response "
+                    f"came after the original due date ({format_date(due)}), so the extension "
+                    "counts only if it was agreed by then.",
+                )
+            told = min(due, s.response_on or due, today())
         with _column(
             s.col("extended_to"),
             {

@@ -757,6 +757,15 @@ def stage_extend(
         raise ApplicationError(
             "The response clock has not started, so there is nothing to extend yet."
         )
+    in_force = _due_when_told(stage, clock, complainant_told_on)
+    if in_force is not None and complainant_told_on > in_force:
+        # Agreed after the deadline had passed, it would turn a late stage into one on time.
+        raise ApplicationError.for_field(
+            "complainant_told_on",
+            f"The complainant was told on {format_date(complainant_told_on)}, after the "
+            f"response was due ({format_date(in_force)}): an extension must be agreed before "
+            "the date it extends.",
+        )
     if new_due_on <= clock.due_on:
         raise ApplicationError.for_field(
             "new_due_on",
@@ -784,6 +793,27 @@ def stage_extend(
         {"due_on": [clock.due_on.isoformat(), new_due_on.isoformat()]},
     )
     return extension
+
+
+def _due_when_told(stage: Stage, clock: StageClock, told: dt.date) -> dt.date | None:
+    """The response date as it stood on `told`: the latest extension agreed by then, else
+    the procedure's own date."""
+    agreed = [e.new_due_on for e in stage.extensions.all() if e.complainant_told_on <= told]
+    if agreed:
+        return max(agreed)
+    return clock.original_due.due if clock.original_due else None
+
+
+def _check_after_extensions(stage: Stage, on: dt.date, label: str) -> None:
+    """A stage's conclusion comes after every extension agreed: an extension is agreed
+    before the response, never recorded after the event."""
+    told = max((e.complainant_told_on for e in stage.extensions.all()), default=None)
+    if told is not None and on < told:
+        raise ApplicationError.for_field(
+            "on",
+            f"The {label} is dated {format_date(on)}, before the extension agreed on "
+            f"{format_date(told)}: an extension is agreed before the {label}.",
+        )
 
 
 @transaction.atomic
@@ -959,6 +989,7 @@ def stage_respond(
             f"Stage {stage.number} concludes with the council's response to the panel report."
         )
     _check_date("on", on, label=f"the {spec.response_label} was sent", not_before=stage.received_on)
+    _check_after_extensions(stage, on, spec.response_label)
     if Milestone.STATEMENT_AGREED in spec.milestones and stage.statement_agreed_on is None:
         raise ApplicationError(
             f"Record the agreed statement of complaint before the {spec.response_label}."

@@ -271,6 +271,23 @@ def test_extension_beyond_maximum_gives_the_services_message(client_for, officer
     assert body["errors"]["new_due_on"] == [body["message"]]
 
 
+def test_an_extension_agreed_after_the_due_date_is_a_400(client_for, officer):
+    """An extension the complainant was told of after the response was due is refused, the
+    reason against `complainant_told_on`; nothing is saved."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/extend/",
+        {"new_due_on": "2024-03-28", "reason": "Complex", "complainant_told_on": "2024-03-22"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["complainant_told_on"] == [
+        "The complainant was told on 22 March 2024, after the response was due (15 March "
+        "2024): an extension must be agreed before the date it extends."
+    ]
+    assert not case.stages.get().extensions.exists()
+
+
 def test_service_field_names_are_mapped_to_the_inputs(client_for, officer):
     """The acknowledgement's date error is reported against `on`, the field the client sent."""
     case = complaint(actor=officer, received_on=D(2024, 3, 1))

@@ -388,6 +388,56 @@ def test_each_rule_is_reported_against_its_column(tmp_path, row, error):
     assert errors[0].startswith(f"line 2: {error}")
 
 
+def test_an_extension_agreed_late_is_refused_row_by_row(tmp_path):
+    """A stage 1 answered late and 'extended' after its due date is refused on its own line,
+    against the column that says when the complainant was told; nothing is imported."""
+    late = stage1_complaint(
+        legacy_reference="LATE-1",
+        stage1_extended_to="2024-03-28",
+        stage1_extension_reason="Complex",
+        stage1_extension_agreed_on="2024-03-22",
+        stage1_response_on="2024-03-27",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    after_response = {
+        **late,
+        "legacy_reference": "LATE-2",
+        "stage1_extension_agreed_on": "2024-03-14",
+        "stage1_response_on": "2024-03-13",
+    }
+    path = write_csv(tmp_path / "late.csv", [GOOD_ROWS[0], late, after_response])
+    result = import_file(path)
+    assert result.errors == [
+        "line 3: stage1_extension_agreed_on: The complainant was told on 22 March 2024, after "
+        "the response was due (15 March 2024): an extension must be agreed before the date it "
+        "extends.",
+        "line 4: stage1_response_on: The response is dated 13 March 2024, before the extension "
+        "agreed on 14 March 2024: an extension is agreed before the response.",
+    ]
+    assert not Case.objects.exists()
+
+
+def test_an_extension_with_no_agreed_date_cannot_rescue_a_late_response(tmp_path):
+    """With no stage1_extension_agreed_on the extension is taken as agreed on the original
+    due date; but a response after that date needs the real date, or it could make a late
+    stage look on time."""
+    extended = stage1_complaint(
+        stage1_extended_to="2024-03-28",
+        stage1_extension_reason="Complex",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    in_time = {**extended, "stage1_response_on": "2024-03-14"}
+    late = {**extended, "legacy_reference": "OLD-2", "stage1_response_on": "2024-03-27"}
+    path = write_csv(tmp_path / "no-date.csv", [in_time, late])
+    assert import_file(path).errors == [
+        "line 3: stage1_extension_agreed_on: Give the date the complainant was told of the "
+        "extension: the response came after the original due date (15 March 2024), so the "
+        "extension counts only if it was agreed by then."
+    ]
+
+
 def test_same_legacy_reference_twice_in_a_file_is_an_error(tmp_path):
     path = write_csv(tmp_path / "dup.csv", [stage1_complaint(), stage1_complaint()])
     assert import_file(path).errors == [

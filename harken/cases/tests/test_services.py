@@ -148,6 +148,60 @@ def test_extension_beyond_maximum_is_refused(officer):
     assert not stage(case, 1).extensions.exists()
 
 
+def _extend(case, *, to, told):
+    return services.stage_extend(
+        case=case, new_due_on=to, reason="Complex", complainant_told_on=told, actor=case.created_by
+    )
+
+
+def test_an_extension_agreed_after_the_due_date_is_refused(officer):
+    """Due 15 March; an extension the complainant was told of on 22 March cannot rescue the
+    late stage: refused with the reason, beside the date, and nothing saved."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    with pytest.raises(ApplicationError) as err:
+        _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 22))
+    assert err.value.field_errors["complainant_told_on"] == [
+        "The complainant was told on 22 March 2024, after the response was due (15 March "
+        "2024): an extension must be agreed before the date it extends."
+    ]
+    assert not stage(case, 1).extensions.exists()
+    respond_all(case, on=D(2024, 3, 27), actor=officer)
+    assert stage(case, 1).within_timescale is False
+
+
+def test_an_extension_agreed_on_the_due_date_is_accepted(officer):
+    """Agreed on the day the response was due: still before the deadline passed."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 15))
+    respond_all(case, on=D(2024, 3, 27), actor=officer)
+    assert stage(case, 1).within_timescale is True
+
+
+def test_a_further_extension_is_agreed_before_the_date_then_in_force(officer):
+    """A second extension is judged against the date as it stood when the complainant was
+    told: before the first extension's date it is accepted, after it refused."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 22), told=D(2024, 3, 14))
+    with pytest.raises(ApplicationError, match=r"after the response was due \(22 March 2024\)"):
+        _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 25))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 21))
+    assert stage(case, 1).due_on == D(2024, 3, 28)
+
+
+def test_a_response_dated_before_an_extension_was_agreed_is_refused(officer):
+    """An extension is agreed before the response: a response dated earlier than the
+    extension's agreement is refused, so the extension cannot be added after the event."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 14))
+    with pytest.raises(ApplicationError) as err:
+        respond_all(case, on=D(2024, 3, 13), actor=officer)
+    assert err.value.field_errors["on"] == [
+        "The response is dated 13 March 2024, before the extension agreed on 14 March 2024: "
+        "an extension is agreed before the response."
+    ]
+    assert stage(case, 1).response_sent_on is None
+
+
 def test_late_response_misses_timescale(officer):
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
     respond_all(case, on=D(2024, 3, 18), actor=officer)

@@ -152,6 +152,25 @@ def test_extension_beyond_the_maximum_is_shown_beside_the_date(officer, sign_in,
     assert not stage(case, 1).extensions.exists()
 
 
+def test_an_extension_agreed_late_is_shown_beside_the_date_told(officer, sign_in, case):
+    """Due 17 June; telling the complainant on 20 June is too late: the refusal is beside
+    "Date the complainant was told", in the error summary, and nothing is saved."""
+    response = act(
+        sign_in(officer),
+        case,
+        "extend",
+        new_due_on=D(2024, 7, 1),
+        reason="Complex",
+        complainant_told_on=D(2024, 6, 20),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'id="id_complainant_told_on-error"' in html
+    assert "after the response was due (17 June 2024)" in html
+    assert not stage(case, 1).extensions.exists()
+
+
 def test_invalid_date_shows_gov_uk_message(officer, sign_in, case):
     response = act(
         sign_in(officer),
