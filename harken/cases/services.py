@@ -113,6 +113,18 @@ PERSON_FIELDS = (
 )
 
 
+TEXT_PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "accessibility_needs",
+    "language",
+)
+
+
 # --- Checks shared by the services ---------------------------------------------------------
 
 
@@ -140,6 +152,28 @@ def _require_text(name: str, value: str, message: str) -> str:
     if not value:
         raise ApplicationError.for_field(name, message)
     return value
+
+
+def _normal_text(value: str) -> str:
+    """Text as compared and kept: one kind of line ending, no trailing blank space (a browser
+    sends CRLF, a form trims, an e-mail or import may do neither)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def _changed_text(obj: Any, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """`values` with each text field normalised, and left out where it says what `obj` says
+    already: saving a form unchanged records no false change."""
+    kept = dict(values)
+    for name in names:
+        new = kept.get(name)
+        if not isinstance(new, str):
+            continue
+        old = getattr(obj, name) or ""
+        if _normal_text(old) == _normal_text(new):
+            del kept[name]
+        else:
+            kept[name] = _normal_text(new)
+    return kept
 
 
 def _spec(case: Case) -> ProcedureDef:
@@ -375,6 +409,7 @@ def person_update(*, person: Person, actor: User, **details: Any) -> Person:
     if actor.role not in access.ACTION_ROLES["manage"]:
         raise AccessDenied("You are not allowed to change people's details.")
     values = _clean_person_details({**{f: getattr(person, f) for f in PERSON_FIELDS}, **details})
+    values = _changed_text(person, values, TEXT_PERSON_FIELDS)
     changes = set_fields(person, values)
     if changes:
         _touch(person, actor)
@@ -633,6 +668,7 @@ def case_update(*, case: Case, actor: User, **values: Any) -> Case:
             if old != new:
                 manager.set(new_items)
                 changes[name] = ["; ".join(old), "; ".join(new)]
+    values = _changed_text(case, values, ("summary", "details", "praised_worker"))
     changes.update(set_fields(case, values))
     if changes:
         _touch(case, actor)

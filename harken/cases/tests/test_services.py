@@ -523,6 +523,29 @@ def test_every_change_is_on_the_timeline_with_old_and_new_values(officer):
     assert all(e.actor == officer for e in events)
 
 
+def test_saving_the_details_unchanged_records_nothing(officer):
+    """Text typed on another computer comes back with other line endings (and the form trims
+    it): the same words are no change, and nothing reaches the timeline."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1), details="First line\nSecond line\n")
+    services.case_update(
+        case=case, actor=officer, details="First line\r\nSecond line", summary=case.summary
+    )
+    assert not TimelineEvent.objects.filter(case=case, verb="updated").exists()
+    services.case_update(case=case, actor=officer, details="First line\r\nThird line")
+    event = TimelineEvent.objects.get(case=case, verb="updated")
+    assert event.changes == {"details": ["First line\nSecond line\n", "First line\nThird line"]}
+
+
+def test_a_persons_details_saved_unchanged_record_nothing(officer):
+    """Likewise a person's address or needs typed again with other line endings."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    person = case.parties.get().person
+    services.person_update(person=person, actor=officer, address="1 High St\nTown")
+    before = TimelineEvent.objects.filter(case=case, verb="person_updated").count()
+    services.person_update(person=person, actor=officer, address="1 High St\r\nTown\r\n")
+    assert TimelineEvent.objects.filter(case=case, verb="person_updated").count() == before
+
+
 def test_safeguarding_referral_recorded(officer):
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
     with pytest.raises(ApplicationError, match="date of the referral"):

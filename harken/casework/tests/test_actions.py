@@ -171,6 +171,22 @@ def test_an_extension_agreed_late_is_shown_beside_the_date_told(officer, sign_in
     assert not stage(case, 1).extensions.exists()
 
 
+def test_saving_the_details_unchanged_adds_nothing_to_the_timeline(officer, sign_in, case):
+    """The browser sends the details back with CRLF line endings: no false "Details: X -> X"."""
+    services.case_update(case=case, actor=officer, details="Line one\nLine two")
+    client = sign_in(officer)
+    values = {
+        "summary": case.summary,
+        "details": "Line one\r\nLine two",
+        "channel": case.channel,
+        "teams": [t.pk for t in case.teams.all()],
+        "themes": [t.pk for t in case.themes.all()],
+    }
+    done(act(client, case, "edit", **values), case)
+    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert html.count("Case details changed") == 1  # only the change made above
+
+
 def test_invalid_date_shows_gov_uk_message(officer, sign_in, case):
     response = act(
         sign_in(officer),
