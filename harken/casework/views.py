@@ -214,14 +214,21 @@ class SearchView(StaffRequiredMixin, View):
         form = forms.SearchForm(request.POST)
         result = None
         if form.is_valid():
-            result = queries.search_cases(user=_user(request), words=form.cleaned_data["q"])
+            result = queries.search_cases(
+                user=_user(request), words=form.cleaned_data["q"], limit=queries.SEARCH_LIMIT
+            )
             words = form.cleaned_data["q"].strip().upper()
             if len(result.cases) == 1 and result.cases[0].reference == words:
                 return redirect("casework:case", reference=result.cases[0].reference)
         return render(
             request,
             "casework/search.html",
-            {"form": form, "result": result, "header": PLAIN_HEADER, "limit": queries.SEARCH_LIMIT},
+            {
+                "form": form,
+                "result": result,
+                "header": PLAIN_HEADER,
+                "limit": queries.SEARCH_LIMIT,
+            },
         )
 
 
