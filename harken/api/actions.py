@@ -129,6 +129,24 @@ ACTIONS: tuple[Action, ...] = (
         fields={"elements": "summary"},
     ),
     Action(
+        "change-element",
+        "Change a point of complaint's words, theme or team (until it is answered)",
+        s.ChangeElementInput,
+        services.element_update,
+    ),
+    Action(
+        "split-element",
+        "Split a point of complaint into several (until it is answered)",
+        s.SplitElementInput,
+        services.element_split,
+    ),
+    Action(
+        "merge-elements",
+        "Merge points of complaint into one (until they are answered)",
+        s.MergeElementsInput,
+        services.element_merge,
+    ),
+    Action(
         "people",
         "Add a person to the case: an existing person's id or a new person's details",
         s.PersonAddInput,

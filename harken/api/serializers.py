@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -582,3 +583,44 @@ class RestrictInput(serializers.Serializer):
 class ProcedureVersionInput(serializers.Serializer):
     definition = serializers.DictField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+# --- Input: changing points of complaint ------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CasePointField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A point of complaint by id, among those of the case in the URL."""
+
+    def get_queryset(self) -> Any:
+        case = self.context.get("case")
+        return Element.objects.filter(case=case) if case is not None else Element.objects.none()
+
+
+def _optional(model: Any) -> Any:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=model.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class ChangeElementInput(serializers.Serializer):
+    element = CasePointField()
+    summary = serializers.CharField(max_length=500)
+    theme = _optional(Theme)
+    team = _optional(Team)
+
+
+class SplitElementInput(serializers.Serializer):
+    element = CasePointField()
+    parts = ElementInputSerializer(many=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["parts"] = _element_inputs(attrs["parts"])
+        return attrs
+
+
+class MergeElementsInput(serializers.Serializer):
+    elements = CasePointField(many=True)
+    summary = serializers.CharField(max_length=500)
+    theme = _optional(Theme)
+    team = _optional(Team)

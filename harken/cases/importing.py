@@ -890,6 +890,10 @@ class Importer:
             if plan.elements
             else "element1_summary"
         }
+        # A point with no theme is refused against the first such point's theme column.
+        untold = [e.number for e in case.elements.all() if e.theme_id is None]
+        if untold and untold[0] <= len(plan.elements):
+            fields["themes"] = f"{plan.elements[untold[0] - 1].column_prefix}_theme"
         spec = _spec(case).stage(s.number)
         with _column(column, fields, on=on):
             if spec.steps:

@@ -587,7 +587,13 @@ def case_create(
         case.restricted_to.set([*restricted_to, *([actor] if actor else [])])
     _add_parties(case, people, actor)
     for number, element in enumerate(elements, start=1):
-        _element_create(case, number, element, actor)
+        _element_create(
+            case,
+            number,
+            element,
+            actor,
+            defaults=(themes[0] if themes else None, teams[0] if teams else None),
+        )
     if version is not None:
         stage = Stage.objects.create(
             case=case, number=1, received_on=received_on, created_by=actor, modified_by=actor
@@ -615,35 +621,214 @@ def _suggest_procedure(teams: Sequence[Team]) -> str:
     raise ApplicationError.for_field("procedure", "Choose the procedure the complaint follows.")
 
 
-def _element_create(case: Case, number: int, item: ElementInput, actor: User | None) -> Element:
+def _element_create(
+    case: Case,
+    number: int,
+    item: ElementInput,
+    actor: User | None,
+    *,
+    defaults: tuple[Theme | None, Team | None] = (None, None),
+) -> Element:
+    """A point of complaint; where the officer chose no theme or team, the case's first."""
     summary = _require_text("elements", item.summary, "Enter what each point of complaint is.")
     return Element.objects.create(
         case=case,
         number=number,
         summary=summary[:500],
-        theme=item.theme,
-        team=item.team,
+        theme=item.theme or defaults[0],
+        team=item.team or defaults[1],
         created_by=actor,
         modified_by=actor,
     )
 
 
+def _case_defaults(case: Case) -> tuple[Theme | None, Team | None]:
+    """The theme and team first recorded on the case (the report's main-theme rule)."""
+    first_theme = case.themes.through.objects.filter(case=case).order_by("id").first()
+    first_team = case.teams.through.objects.filter(case=case).order_by("id").first()
+    return (
+        first_theme.theme if first_theme else None,
+        first_team.team if first_team else None,
+    )
+
+
 @transaction.atomic
 def element_add(*, case: Case, item: ElementInput, actor: User) -> Element:
+    """Add a point of complaint to the open stage; with no theme or team chosen it takes the
+    case's first."""
     access.ensure_can_act(actor, case, "manage")
     if case.kind != Kind.COMPLAINT:
         raise ApplicationError("Only a complaint has elements.")
     if case.status != Status.OPEN:
         raise ApplicationError("Elements can only be added to an open complaint.")
     number = (case.elements.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    element = _element_create(case, number, item, actor)
+    element = _element_create(case, number, item, actor, defaults=_case_defaults(case))
     record_event(
         case=case,
         actor=actor,
         verb="element_added",
         description=f"Element {number} added: {element.summary}",
+        changes={f"point {number}": [None, _point_text(element)]},
     )
     return element
+
+
+def element_problem(
+    element: Element, case: Case, *, answered: Mapping[int, int] | None = None
+) -> str | None:
+    """Why a point cannot be changed, split or merged now (None: it can be). The one rule,
+    read by the services and by the case page to offer the links; `answered`: each answered
+    point's id and the first stage that answered it, when the caller has them already."""
+    if element.case_id != case.pk:
+        return "That is not a point of this complaint."
+    stages = sorted(case.stages.all(), key=lambda s: s.number)
+    if case.kind != Kind.COMPLAINT or case.status != Status.OPEN or not stages:
+        if stages and stages[-1].concluded_on is not None:
+            return (
+                f"Stage {stages[-1].number} is concluded: its points stay as they were "
+                "answered. Points can be changed while a stage is open."
+            )
+        return "Points can be changed only while the complaint is open."
+    if answered is None:
+        first = element.outcomes.order_by("stage__number").select_related("stage").first()
+        at = first.stage.number if first else None
+    else:
+        at = answered.get(element.pk)
+    if at is not None:
+        return (
+            f"Point {element.number} was answered at stage {at}: it stays as it was answered. "
+            "Add a new point for this stage instead."
+        )
+    return None
+
+
+def _ensure_changeable(case: Case, elements: Iterable[Element], actor: User) -> None:
+    access.ensure_can_act(actor, case, "manage")
+    for element in elements:
+        problem = element_problem(element, case)
+        if problem:
+            raise ApplicationError.for_field("element", problem)
+    _open_stage(case)
+
+
+def _point_text(element: Element) -> str:
+    """A point as the timeline shows it: "Missed visits (Communication; Assessment Teams)"."""
+    labels = [str(x) for x in (element.theme, element.team) if x is not None]
+    return f"{element.summary} ({'; '.join(labels)})" if labels else element.summary
+
+
+def _set_point(
+    element: Element, summary: str, theme: Theme | None, team: Team | None, actor: User
+) -> dict[str, list[str | None]]:
+    """Change a point's words, theme and team; the changes keyed "point N …"."""
+    summary = _require_text("summary", summary, "Enter what the point of complaint is.")
+    changes = set_fields(element, {"summary": summary[:500], "theme": theme, "team": team})
+    if changes:
+        _touch(element, actor)
+        element.save()
+    return {f"point {element.number} {name}": values for name, values in changes.items()}
+
+
+@transaction.atomic
+def element_update(
+    *,
+    case: Case,
+    element: Element,
+    summary: str,
+    theme: Theme | None,
+    team: Team | None,
+    actor: User,
+) -> Element:
+    """Change a point of complaint's words, theme or team while its stage is open and it has
+    not been answered; audited with the old and new values."""
+    _ensure_changeable(case, [element], actor)
+    changes = _set_point(element, summary, theme, team, actor)
+    if changes:
+        record_event(
+            case=case,
+            actor=actor,
+            verb="element_changed",
+            description=f"Point {element.number} changed",
+            changes=changes,
+        )
+    return element
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@transaction.atomic
+def element_split(
+    *, case: Case, element: Element, parts: Sequence[ElementInput], actor: User
+) -> list[Element]:
+    """Split a point into separate points: the first part keeps its number, the others are
+    added after the last; a part with no theme or team takes the original point's."""
+    _ensure_changeable(case, [element], actor)
+    if len(parts) < 2:
+        raise ApplicationError.for_field(
+            "parts", "Give at least two points to split it into, one on each line."
+        )
+    original = (element.theme, element.team)
+    first, *others = parts
+    changes = _set_point(
+        element, first.summary, first.theme or original[0], first.team or original[1], actor
+    )
+    last = case.elements.order_by("-number").values_list("number", flat=True).first() or 0
+    made = [element]
+    for offset, part in enumerate(others, start=1):
+        new = _element_create(case, last + offset, part, actor, defaults=original)
+        changes[f"point {new.number}"] = [None, _point_text(new)]
+        made.append(new)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="element_split",
+        description=f"Point {element.number} split into points "
+        f"{_numbers([e.number for e in made])}",
+        changes=changes,
+    )
+    return made
+
+
+@transaction.atomic
+def element_merge(
+    *,
+    case: Case,
+    elements: Sequence[Element],
+    summary: str,
+    actor: User,
+    theme: Theme | None = None,
+    team: Team | None = None,
+) -> Element:
+    """Merge points into one: the lowest-numbered keeps its number and takes `summary` (and
+    `theme`/`team`, else keeps its own); the others go, and the points after them close up."""
+    chosen = sorted({e.pk: e for e in elements}.values(), key=lambda e: e.number)
+    if len(chosen) < 2:
+        raise ApplicationError.for_field("elements", "Choose two or more points to merge.")
+    _ensure_changeable(case, chosen, actor)
+    kept, *gone = chosen
+    changes = _set_point(kept, summary, theme or kept.theme, team or kept.team, actor)
+    for element in gone:
+        changes[f"point {element.number}"] = [_point_text(element), None]
+        element.delete()
+    # Only unanswered points change, and they come after every answered one: renumbering
+    # them closes the gaps without touching a number a letter or outcome already used.
+    for number, element in enumerate(case.elements.order_by("number"), start=1):
+        if element.number != number:
+            changes[f"point {element.number} number"] = [str(element.number), str(number)]
+            element.number = number
+            element.save(update_fields=["number", "modified_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        verb="elements_merged",
+        description=f"Points {_numbers([e.number for e in chosen])} merged into point "
+        f"{kept.number}",
+        changes=changes,
+    )
+    return kept
 
 
 @transaction.atomic
@@ -977,6 +1162,13 @@ def _record_outcomes(
     if not elements:
         raise ApplicationError.for_field(
             "outcomes", "Record the points of complaint (elements) before concluding the stage."
+        )
+    untold = sorted(e.number for e in elements.values() if e.theme_id is None)
+    if untold:
+        raise ApplicationError.for_field(
+            "themes",
+            f"Give point{'s' if len(untold) > 1 else ''} {_numbers(untold)} a theme before "
+            f"concluding stage {stage.number}: the report counts every point under its theme.",
         )
     missing = [e for pk, e in elements.items() if pk not in outcomes]
     if missing:

@@ -454,8 +454,8 @@ def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
     return rows
 
 
-def _element_rows(state: CaseState) -> list[dict[str, Any]]:
-    """Each element with its outcome at each stage."""
+def _element_rows(state: CaseState, *, may_change: bool = False) -> list[dict[str, Any]]:
+    """Each element with its outcome at each stage, and whether the user may change it now."""
     # The selector prefetches elements without their theme and team: two queries for all.
     prefetch_related_objects(state.elements, "theme", "team")
     outcomes = {
@@ -463,10 +463,12 @@ def _element_rows(state: CaseState) -> list[dict[str, Any]]:
         for stage in state.stages
         for o in stage.outcomes.all()
     }
+    changeable = {e.pk for e in state.changeable_elements} if may_change else set()
     return [
         {
             "element": element,
             "outcomes": [outcomes.get((element.pk, s.number), "") for s in state.stages],
+            "changeable": element.pk in changeable,
         }
         for element in state.elements
     ]
@@ -489,6 +491,7 @@ class CaseView(StaffRequiredMixin, View):
         note_action = ACTIONS_BY_NAME["note"]
         other_open = list(queries.other_open_cases(user=user, case=case))
         stages = _stage_rows(state)
+        points = _element_rows(state, may_change=any(a.name == "change-point" for a in allowed))
         current = next((row for row in stages if row["current"]), None)
         clock = current["clock"] if current and current["stage"].is_open else None
         return render(
@@ -511,7 +514,8 @@ class CaseView(StaffRequiredMixin, View):
                 # The banner explains the date it shows: the same entry of the stage's clock.
                 "next_due": clock.next_due if clock else None,
                 "waiting_explanation": clock.explanation if clock else "",
-                "elements": _element_rows(state),
+                "elements": points,
+                "has_point_changes": any(row["changeable"] for row in points),
                 "parties": sorted(
                     case.parties.all(), key=lambda p: (p.role != "complainant", p.pk)
                 ),

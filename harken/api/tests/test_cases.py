@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from harken.accounts.models import Team
 from harken.cases.models import CaseRead, Theme
-from harken.cases.tests.factories import complaint
+from harken.cases.tests.factories import complaint, respond_all
 
 pytestmark = pytest.mark.django_db
 
@@ -326,3 +326,60 @@ def test_detail_query_count_does_not_grow_with_elements(client_for, officer):
     with CaptureQueriesContext(connection) as many:
         client.get(f"{CASES}{large.reference}/")
     assert len(many) == len(few)
+
+
+def test_points_are_changed_split_and_merged_until_answered(client_for, officer):
+    """Each change through the API is the service's, and refused as the pages refuse it."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    one, two = case.elements.order_by("number")
+    api = client_for(officer)
+    url = f"{CASES}{case.reference}"
+    privacy = Theme.objects.get(name="Privacy").pk
+    response = api.post(
+        f"{url}/change-element/",
+        {"element": one.pk, "summary": "Shared my address", "theme": privacy},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["elements"][0]["theme"]["name"] == "Privacy"
+    assert response.json()["elements"][0]["team"] is None
+    response = api.post(
+        f"{url}/split-element/",
+        {"element": two.pk, "parts": [{"summary": "a"}, {"summary": "b"}]},
+        format="json",
+    )
+    assert [e["summary"] for e in response.json()["elements"]] == ["Shared my address", "a", "b"]
+    response = api.post(
+        f"{url}/merge-elements/",
+        {"elements": [two.pk, case.elements.get(number=3).pk], "summary": "a and b"},
+        format="json",
+    )
+    assert [e["number"] for e in response.json()["elements"]] == [1, 2]
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    response = api.post(
+        f"{url}/change-element/", {"element": one.pk, "summary": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "Stage 1 is concluded" in response.json()["errors"]["element"][0]
+
+
+def test_a_point_of_another_case_is_not_found_among_this_ones(client_for, officer):
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    other = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/change-element/",
+        {"element": other.elements.get(number=1).pk, "summary": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "element" in response.json()["errors"]
+
+
+def test_a_manager_may_not_change_points_through_the_api(client_for, officer, manager):
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(manager).post(
+        f"{CASES}{case.reference}/change-element/",
+        {"element": case.elements.get(number=1).pk, "summary": "x"},
+        format="json",
+    )
+    assert response.status_code == 403

@@ -105,6 +105,7 @@ GOOD_ROWS: list[dict[str, str]] = [
         "received_on": "2024-01-08",
         "summary": "Unhappy with the care plan",
         "teams": "Child Protection Teams",
+        "themes": "Disagreement with decision or case planning",
         "stage1_response_on": "2024-01-19",
         "stage2_requested_on": "2024-01-29",
         "stage2_statement_agreed_on": "2024-02-05",
@@ -128,6 +129,7 @@ GOOD_ROWS: list[dict[str, str]] = [
         "received_on": "2024-05-01",
         "summary": "EHCP late",
         "teams": "SEND Team",
+        "themes": "SEND issues",
         "stage1_acknowledged_on": "2024-05-02",
         "stage1_response_on": "2024-05-10",
         "stage2_requested_on": "2024-05-20",
@@ -435,6 +437,31 @@ def test_an_extension_with_no_agreed_date_cannot_rescue_a_late_response(tmp_path
         "line 3: stage1_extension_agreed_on: Give the date the complainant was told of the "
         "extension: the response came after the original due date (15 March 2024), so the "
         "extension counts only if it was agreed by then."
+    ]
+
+
+def test_points_take_the_case_theme_and_a_point_with_none_is_refused(tmp_path):
+    """A point with no theme column takes the case's first theme; where the case has none
+    either, the response is refused against that point's theme column, row by row."""
+    themed = stage1_complaint(
+        themes="Communication",
+        element1_theme="",
+        stage1_response_on="2024-03-14",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    bare = {**themed, "legacy_reference": "OLD-2", "themes": "", "element1_theme": "Privacy"}
+    path = write_csv(tmp_path / "themes.csv", [themed, bare])
+    assert import_file(path).errors == [
+        "line 3: element2_theme: Give point 2 a theme before concluding stage 1: the report "
+        "counts every point under its theme."
+    ]
+    result = import_file(write_csv(tmp_path / "one.csv", [themed]))
+    assert result.ok
+    case = Case.objects.get(external_reference="OLD-1")
+    assert [str(e.theme) for e in case.elements.order_by("number")] == [
+        "Communication",
+        "Communication",
     ]
 
 

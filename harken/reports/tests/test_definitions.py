@@ -147,8 +147,9 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
     send = Team.objects.get(name="SEND Team")
     assessment = Team.objects.get(name="Assessment Teams")
     theme = Theme.objects.get(name="Communication")
-    # Teams recorded Assessment first, but element 1 names no team and element 2 names SEND.
-    services.case_create(
+    # Teams recorded Assessment first, but element 1 names no team (the officer took away
+    # the one it was given) and element 2 names SEND.
+    first = services.case_create(
         actor=officer,
         kind=Kind.COMPLAINT,
         channel="email",
@@ -160,6 +161,10 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
             services.ElementInput(summary="One", theme=None, team=None),
             services.ElementInput(summary="Two", theme=theme, team=send),
         ],
+    )
+    one = first.elements.get(number=1)
+    services.element_update(
+        case=first, element=one, summary="One", theme=None, team=None, actor=officer
     )
     # No element names a team: the first team recorded.
     services.case_create(
@@ -177,6 +182,32 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
     assert counts == {"SEND Team": 1, "Assessment Teams": 1, "Total": 2}
     themes = {r.label: r.get("number") for r in build_report(Q1_2024).table("stage1-themes").rows}
     assert themes == {"Communication": 1, "No theme recorded": 1, "Total": 2}
+
+
+def test_a_progressed_contacts_points_count_under_the_theme_set_on_it(officer):
+    """An online complaint progressed from its contact: the points made then take the theme
+    the officer set on the case, so 'by theme' and 'upheld by theme' name it."""
+    contact = services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="web",
+        received_on=D(2024, 5, 1),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+        themes=[Theme.objects.get(name="Communication")],
+    )
+    case = services.contact_progress(
+        case=contact,
+        on=D(2024, 5, 3),
+        actor=officer,
+        elements=[services.ElementInput(summary="Missed visits")],
+    )
+    respond_all(case, on=D(2024, 5, 10), actor=officer, outcome=Outcome.UPHELD)
+    report = build_report(Q1_2024)
+    themes = {r.label: r.get("number") for r in report.table("stage1-themes").rows}
+    assert themes == {"Communication": 1, "Total": 1}
+    upheld = {r.label: r.get("upheld") for r in report.table("stage1-upheld-themes").rows}
+    assert upheld == {"Communication": 1, "Total": 1}
 
 
 def _with_people(officer, people):
