@@ -280,6 +280,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         fields = [
             "safeguarding",
             "reference",
+            "previous_reference",
             "kind",
             "status",
             "channel",

@@ -177,7 +177,8 @@ def case_row(case: Case, complaint: Case | None) -> tuple[dict[str, Cell], list[
     """The row's columns, and its elements; `complaint` is the case itself or the one a
     contact became."""
     values: dict[str, Cell] = {
-        "legacy_reference": case.external_reference or case.reference,
+        # The reference the person was given (a progressed contact passed it to its complaint).
+        "legacy_reference": case.external_reference or case.previous_reference or case.reference,
         "kind": case.kind,
         "channel": case.channel,
         "received_on": case.received_on,

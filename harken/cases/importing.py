@@ -742,7 +742,9 @@ class Importer:
                     reason=plan.discontinuance_reason,
                     actor=self.actor,
                 )
-        return case
+        # A progressed contact's row is reported by the complaint, which carries the
+        # reference the contact was given.
+        return target
 
     @staticmethod
     def _element_inputs(plan: RowPlan) -> list[services.ElementInput]:

@@ -147,6 +147,9 @@ class Case(BaseModel):
     """A contact, complaint, compliment or representation, with its human reference."""
 
     reference = models.CharField(max_length=20, unique=True)
+    # The reference this record had before, when it passed it on: an initial contact whose
+    # reference went with it to the complaint it became (docs/domain-decisions.md).
+    previous_reference = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     channel = models.CharField(max_length=12, choices=Channel.choices)
     received_on = models.DateField()
@@ -210,7 +213,12 @@ class Case(BaseModel):
                 fields=["external_reference"],
                 condition=~Q(external_reference=""),
                 name="case_external_reference_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["previous_reference"],
+                condition=~Q(previous_reference=""),
+                name="case_previous_reference_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1551,16 +1551,40 @@ def contact_progress(
         late_complaint_reason=case.late_complaint_reason,
     )
     changes = set_fields(case, {"contact_outcome": ContactOutcome.PROGRESSED, "responded_on": on})
+    changes.update(_pass_reference(case, complaint))
     changes.update(_close_case(case, on, actor))
     case_refresh_next_due(case)
     record_event(
         case=case,
         actor=actor,
         verb="progressed",
-        description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}",
+        description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}; "
+        f"the complaint keeps the reference {complaint.reference} and this contact is now "
+        f"{case.reference}",
         changes=changes,
     )
     return complaint
+
+
+def _pass_reference(contact: Case, complaint: Case) -> dict[str, list[str | None]]:
+    """The person keeps the reference they were given: the complaint takes the contact's, and
+    the contact the number just allocated to the complaint, remembering the one it had."""
+    given, allocated = contact.reference, complaint.reference
+    # Three updates so that no two rows ever hold the same reference (it is unique).
+    Case.objects.filter(pk=contact.pk).update(reference=_placeholder_reference())
+    Case.objects.filter(pk=complaint.pk).update(reference=given)
+    complaint.reference = given
+    changes = set_fields(contact, {"reference": allocated, "previous_reference": given})
+    Case.objects.filter(pk=contact.pk).update(reference=allocated, previous_reference=given)
+    # The complaint's own timeline does not name the contact's new reference: who may see
+    # the complaint may not see the contact (its page links to it only for those who may).
+    event = complaint.events.filter(verb="created").first()
+    if event is not None:
+        event.description = (
+            f"{event.description}; keeps the reference its initial contact was given"
+        )[:500]
+        event.save(update_fields=["description"])
+    return changes
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from harken.accounts.models import Team
+from harken.cases import services
 from harken.cases.models import CaseRead, Theme
 from harken.cases.tests.factories import complaint, respond_all
 
@@ -383,3 +384,35 @@ def test_a_manager_may_not_change_points_through_the_api(client_for, officer, ma
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_a_progressed_complaint_is_found_by_the_contacts_reference(client_for, officer):
+    """The API progresses a contact: the new complaint has the contact's reference, and the
+    case list's `q` finds both records by either reference."""
+    contact = services.case_create(
+        actor=officer,
+        kind="contact",
+        channel="web",
+        received_on=D(2024, 3, 1),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+    )
+    given = contact.reference
+    api = client_for(officer)
+    response = api.post(
+        f"{CASES}{given}/progress/",
+        {"on": "2024-03-04", "elements": [{"summary": "Missed visits"}]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"] == given
+    assert body["kind"] == "complaint"
+    contact.refresh_from_db()
+    assert body["progressed_from"] == contact.reference
+    assert api.get(f"{CASES}{given}/").json()["kind"] == "complaint"
+    for typed in (given, contact.reference):
+        found = {
+            c["reference"] for c in api.get(CASES, {"q": typed, "status": ""}).json()["results"]
+        }
+        assert found == {given, contact.reference}

@@ -56,9 +56,10 @@ def undone() -> Iterator[None]:
 
 
 def legacy(case: Case) -> str:
-    """The reference a row is exported under: a progressed complaint's is its contact's."""
+    """The reference a row is exported under: a progressed complaint's is its contact's, the
+    one the contact was given (which the complaint carries)."""
     source = case.progressed_from or case
-    return source.external_reference or source.reference
+    return source.external_reference or source.previous_reference or source.reference
 
 
 def clocks() -> dict[tuple[str, int], tuple]:

@@ -255,11 +255,14 @@ def test_stage2_and_3_history_uses_placeholder_appointees(tmp_path):
 
 
 def test_contacts_compliments_and_representations(tmp_path):
-    _call(write_csv(tmp_path / "history.csv", GOOD_ROWS))
+    result = import_file(write_csv(tmp_path / "history.csv", GOOD_ROWS))
     resolved = Case.objects.get(external_reference="OLD-5")
     assert (resolved.kind, resolved.contact_outcome) == (Kind.CONTACT, ContactOutcome.RESOLVED)
     contact = Case.objects.get(external_reference="OLD-6")
     complaint = contact.progressed_to
+    # The complaint carries the contact's reference, and the import reports it.
+    assert complaint.reference == contact.previous_reference
+    assert (7, "OLD-6", complaint.reference) in result.imported
     assert complaint.stages.get().acknowledged_on == D(2024, 4, 8)
     assert complaint.status == Status.OPEN
     assert complaint.elements.get().summary == "No allocated worker for 3 months"

@@ -156,3 +156,33 @@ def test_postgresql_full_text_uses_stemming_and_its_index(officer, found):
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "casework_case_search_idx" in plan
+
+
+def test_a_progressed_contacts_references_both_find_the_complaint(officer, sign_in):
+    """Searching by the reference the person was given, or by the contact's new one, lists
+    the complaint and the contact; the contact's page says where its reference went."""
+    from harken.accounts.models import Team
+    from harken.cases.models import Kind
+
+    contact = services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="web",
+        received_on=D(2024, 6, 3),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+    )
+    given = contact.reference
+    complaint = services.contact_progress(
+        case=contact,
+        on=D(2024, 6, 5),
+        actor=officer,
+        elements=[services.ElementInput(summary="Missed visits")],
+    )
+    client = sign_in(officer)
+    for typed in (given, contact.reference):
+        html = search(client, typed).content.decode()
+        assert complaint.reference in html
+        assert contact.reference in html
+    page = client.get(f"/staff/cases/{contact.reference}/").content.decode()
+    assert "which keeps the reference this contact was given" in page
