@@ -92,6 +92,9 @@ def _people(case: Case) -> dict[str, Cell]:
             complainant_first_name=complainant.person.first_name,
             complainant_last_name=complainant.person.last_name,
             complainant_relationship=complainant.relationship,
+            complainant_date_of_birth=complainant.person.date_of_birth,
+            complainant_looked_after=_yes(complainant.person.looked_after),
+            complainant_care_leaver=_yes(complainant.person.care_leaver),
         )
     child = _party(case, PartyRole.CHILD)
     if child:

@@ -63,6 +63,9 @@ CASE_COLUMNS: tuple[str, ...] = (
     "complainant_first_name",
     "complainant_last_name",
     "complainant_relationship",
+    "complainant_date_of_birth",
+    "complainant_looked_after",
+    "complainant_care_leaver",
     "child_first_name",
     "child_last_name",
     "child_date_of_birth",
@@ -454,10 +457,11 @@ def _person(r: RowReader, prefix: str, role: str) -> services.PersonInput | None
     relationship = ""
     if prefix == "complainant":
         relationship = r.choice("complainant_relationship", RELATIONSHIPS, "a relationship")
-    else:
-        details["date_of_birth"] = r.date("child_date_of_birth")
-        details["looked_after"] = r.boolean("child_looked_after")
-        details["care_leaver"] = r.boolean("child_care_leaver")
+    # What the report reads from a person: a child complainant is as looked after as a child
+    # the complaint is about.
+    details["date_of_birth"] = r.date(f"{prefix}_date_of_birth")
+    details["looked_after"] = r.boolean(f"{prefix}_looked_after")
+    details["care_leaver"] = r.boolean(f"{prefix}_care_leaver")
     if not any(r.filled(c) for c in r.cells if c.startswith(f"{prefix}_")):
         return None
     if not (details["first_name"] or details["last_name"]):

@@ -468,6 +468,38 @@ def test_points_take_the_case_theme_and_a_point_with_none_is_refused(tmp_path):
     ]
 
 
+def test_a_looked_after_child_complainant_is_imported_as_such(tmp_path):
+    """The report reads a child complainant's looked-after flag from the person: the import
+    carries it (and care leaving and the date of birth), so the report counts them."""
+    from harken.reports.metrics import build_report
+    from harken.reports.periods import Period
+
+    rows = [
+        stage1_complaint(
+            legacy_reference=f"LAC-{n}",
+            complainant_relationship="child",
+            complainant_date_of_birth="04/05/2008",
+            complainant_looked_after="yes",
+            complainant_care_leaver="yes" if n == 0 else "no",
+            child_first_name="",
+            child_last_name="",
+            child_date_of_birth="",
+            child_looked_after="",
+        )
+        for n in range(3)
+    ]
+    result = import_file(write_csv(tmp_path / "lac.csv", rows))
+    assert result.ok, result.errors
+    person = Case.objects.get(external_reference="LAC-0").parties.get().person
+    assert (person.looked_after, person.care_leaver, person.date_of_birth) == (
+        True,
+        True,
+        D(2008, 5, 4),
+    )
+    report = build_report(Period(D(2024, 1, 1), D(2024, 3, 31)))
+    assert report.table("complainant-type").value("child-la", "total") == 3
+
+
 def test_same_legacy_reference_twice_in_a_file_is_an_error(tmp_path):
     path = write_csv(tmp_path / "dup.csv", [stage1_complaint(), stage1_complaint()])
     assert import_file(path).errors == [
