@@ -57,9 +57,13 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    group = serializers.CharField(
+        source="group.name", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = Theme
-        fields = ["id", "name", "active"]
+        fields = ["id", "name", "active", "group"]
 
 
 class RefSerializer(serializers.Serializer):

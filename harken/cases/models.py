@@ -94,15 +94,62 @@ class Referral(models.TextChoices):
     NONE = "none", "No referral needed"
 
 
-class Theme(models.Model):
+class ThemeGroup(models.Model):
+    """A grouping of themes for the administrators' list (e.g. "Staff", "Service delivery")."""
+
     name = models.CharField(max_length=120, unique=True)
-    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    # Retired themes stay on the records that have them and leave the lists to choose from.
+    active = models.BooleanField(default=True)
+    group = models.ForeignKey(
+        ThemeGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="themes"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeEvent(models.Model):
+    """A change to a theme or a group of themes: who, when, and each field's old and new
+    value (the history shown on the theme's page)."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    group = models.ForeignKey(
+        ThemeGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    # The theme's or group's name then, kept when a theme never used is deleted.
+    name = models.CharField(max_length=120)
+    verb = models.CharField(max_length=20)
+    description = models.CharField(max_length=500)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class ReferenceCounter(models.Model):
