@@ -75,6 +75,12 @@ ACTIONS: tuple[Action, ...] = (
         s.RespondInput,
         services.stage_respond,
     ),
+    Action(
+        "panel-schedule",
+        "Plan the review panel meeting (a future date; move it by planning again)",
+        s.OnInput,
+        services.panel_schedule,
+    ),
     Action("panel-met", "Record the review panel meeting", s.OnInput, services.panel_met),
     Action("panel-report", "Record the panel report being sent", s.OnInput, services.panel_report),
     Action(

@@ -199,6 +199,7 @@ class StageSerializer(serializers.ModelSerializer):
             "ip_appointed_on",
             "panel_appointed_on",
             "response_sent_on",
+            "panel_planned_on",
             "panel_met_on",
             "panel_report_sent_on",
             "council_response_sent_on",

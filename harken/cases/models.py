@@ -331,6 +331,8 @@ class Stage(BaseModel):
     ip_appointed_on = models.DateField(null=True, blank=True)
     panel_appointed_on = models.DateField(null=True, blank=True)
     response_sent_on = models.DateField(null=True, blank=True)
+    # Planned ahead (it may be in the future); `panel_met_on` is the day it was held.
+    panel_planned_on = models.DateField(null=True, blank=True)
     panel_met_on = models.DateField(null=True, blank=True)
     panel_report_sent_on = models.DateField(null=True, blank=True)
     council_response_sent_on = models.DateField(null=True, blank=True)

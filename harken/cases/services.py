@@ -229,6 +229,7 @@ def stage_clock(
         clock_started_on=stage.clock_override_on,
         skip_closure_days=procedure.skip_closure_days,
         statement_target=_statement_target(),
+        planned={Milestone.PANEL_MET: stage.panel_planned_on} if stage.panel_planned_on else None,
     )
 
 
@@ -1254,6 +1255,42 @@ def stage_respond(
     _close_case(case, on, actor)
     case_refresh_next_due(case)
     return stage
+
+
+@transaction.atomic
+def panel_schedule(*, case: Case, on: dt.date, actor: User) -> Stage:
+    """Plan the review panel's meeting for a day (in the future, or moved); the steps after
+    it are projected from the plan until `panel_met` records the day it was held."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    if not spec.panel_size:
+        raise ApplicationError(f"Stage {stage.number} has no review panel.")
+    if stage.panel_met_on:
+        raise ApplicationError(
+            f"The panel already met on {format_date(stage.panel_met_on)}: record its report."
+        )
+    if on is None:
+        raise ApplicationError.for_field("on", "Enter the date the panel is to meet.")
+    if on < stage.received_on:
+        raise ApplicationError.for_field(
+            "on",
+            "The panel can meet on or after the request for stage "
+            f"{stage.number} ({format_date(stage.received_on)}).",
+        )
+    if on > today() + dt.timedelta(days=366):
+        raise ApplicationError.for_field(
+            "on", "The panel meeting can be planned up to a year ahead."
+        )
+    changes = set_fields(stage, {"panel_planned_on": on})
+    if not changes:
+        return stage
+    return _save_stage(
+        stage,
+        actor,
+        "panel_planned",
+        f"Review panel meeting planned for {format_date(on)}",
+        changes,
+    )
 
 
 @transaction.atomic

@@ -515,6 +515,20 @@ ACTIONS: tuple[Action, ...] = (
         stage_answer=True,
     ),
     Action(
+        "schedule-panel",
+        lambda s: (
+            "Move the planned panel meeting"
+            if s.stage and s.stage.panel_planned_on
+            else "Plan the review panel meeting"
+        ),
+        "manage",
+        _panel_met,
+        f.PanelScheduleForm,
+        _on(services.panel_schedule),
+        "Panel meeting planned.",
+        group="stage",
+    ),
+    Action(
         "panel-met",
         "Record the review panel meeting",
         "manage",

@@ -524,6 +524,14 @@ class PanelMetForm(OnForm):
     date_label = "Date the review panel met"
 
 
+class PanelScheduleForm(ActionForm):
+    on = DateField(
+        label="Date the review panel is to meet",
+        not_future=False,
+        help_text="A plan: record the meeting once it has been held",
+    )
+
+
 class PanelReportForm(OnForm):
     date_label = "Date the panel's report was sent"
 

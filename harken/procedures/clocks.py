@@ -8,6 +8,7 @@ the reports can aggregate them in SQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from harken.core.dates import format_date
@@ -35,6 +36,8 @@ class Due:
     done_on: dt.date | None = None
     # The team's own target (not a statutory deadline).
     target: bool = False
+    # The day it is planned for, where it can be planned ahead (a review panel's meeting).
+    planned_on: dt.date | None = None
 
     @property
     def heading(self) -> str:
@@ -168,6 +171,7 @@ def compute(
     clock_started_on: dt.date | None = None,
     skip_closure_days: bool = False,
     statement_target: StatementTarget | None = None,
+    planned: Mapping[Milestone, dt.date] | None = None,
 ) -> StageClock:
     """Work out the clock of one stage.
 
@@ -176,7 +180,8 @@ def compute(
     `clock_started_on` overrides the start after such a pause. `skip_closure_days`: the
     procedure's definition says the council's closure days are not working days (never a
     statutory one's). `statement_target`: the team's own target for agreeing a statement of
-    complaint, for a stage that has one.
+    complaint, for a stage that has one. `planned`: milestones planned ahead but not yet
+    happened (a review panel's meeting): the steps after them are projected from the plan.
     """
     days = _Days(skip_closure_days)
     received = dates.get(Milestone.RECEIVED)
@@ -192,7 +197,7 @@ def compute(
     concluded_on = dates.get(stage.concluding_milestone)
 
     if stage.steps:
-        return _compute_steps(stage, dates, received, ack_due, concluded_on, days)
+        return _compute_steps(stage, dates, received, ack_due, concluded_on, days, planned or {})
 
     start, waiting_for = _clock_start(stage, dates, paused_reason, clock_started_on)
     original, explanation = _response_deadline(
@@ -362,21 +367,25 @@ def _compute_steps(
     ack_due: Deadline | None,
     concluded_on: dt.date | None,
     days: _Days,
+    planned: Mapping[Milestone, dt.date],
 ) -> StageClock:
-    """Chained steps: each runs from the date the previous one ended (or was due to)."""
+    """Chained steps: each runs from the date the previous one ended (or is planned for, or
+    was due to)."""
     step_dues: dict[str, Deadline] = {}
     within = True
     previous_end = received
     current: Deadline | None = None
     for step in stage.steps:
-        started = dates.get(step.starts_at) or previous_end
-        deadline = days.deadline(
-            started,
-            step.working_days,
-            after=f"{_start_phrase(stage, step.starts_at)} on {format_date(started)}"
-            if dates.get(step.starts_at)
-            else f"{format_date(started)}, when the previous step is due",
-        )
+        happened = dates.get(step.starts_at)
+        plan = None if happened else planned.get(step.starts_at)
+        started = happened or plan or previous_end
+        if happened:
+            after = f"{_start_phrase(stage, step.starts_at)} on {format_date(started)}"
+        elif plan:
+            after = f"{_start_phrase(stage, step.starts_at)} planned for {format_date(plan)}"
+        else:
+            after = f"{format_date(started)}, when the previous step is due"
+        deadline = days.deadline(started, step.working_days, after=after)
         step_dues[step.key] = deadline
         ended = dates.get(step.ends_at)
         if ended is None:
@@ -396,6 +405,7 @@ def _compute_steps(
             step_dues[step.key].due,
             step_dues[step.key].explain(),
             dates.get(step.ends_at),
+            planned_on=None if dates.get(step.ends_at) else planned.get(step.ends_at),
         )
         for step in stage.steps
     ]

@@ -416,3 +416,26 @@ def test_a_progressed_complaint_is_found_by_the_contacts_reference(client_for, o
             c["reference"] for c in api.get(CASES, {"q": typed, "status": ""}).json()["results"]
         }
         assert found == {given, contact.reference}
+
+
+def test_a_panel_meeting_is_planned_through_the_api(client_for, officer, io_user, ip_user):
+    """`panel-schedule` takes a future date at stage 3; refused outside a review panel."""
+    from harken.cases.tests.test_services import _to_stage3
+
+    api = client_for(officer)
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = api.post(
+        f"{CASES}{case.reference}/panel-schedule/", {"on": "2024-07-10"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "has no review panel" in response.json()["message"]
+    stage3 = _to_stage3(officer, io_user, ip_user)
+    url = f"{CASES}{stage3.reference}/panel-schedule/"
+    response = api.post(url, {"on": "9999-12-31"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["on"] == [
+        "The panel meeting can be planned up to a year ahead."
+    ]
+    response = api.post(url, {"on": "2024-07-10"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["stages"][2]["panel_planned_on"] == "2024-07-10"

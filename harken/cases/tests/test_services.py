@@ -407,6 +407,57 @@ def test_stage3_panel_steps_30_5_15(officer, io_user, ip_user, panel_users):
         services.complaint_escalate(case=case, requested_on=D(2024, 5, 20), actor=officer)
 
 
+def _panel(case, officer, panel_users) -> None:
+    for n, user in enumerate(panel_users[:3]):
+        services.appointment_make(
+            case=case,
+            user=user,
+            role=AppointmentRole.PANEL_CHAIR if n == 0 else AppointmentRole.PANEL_MEMBER,
+            on=D(2024, 3, 20),
+            actor=officer,
+        )
+
+
+def test_a_panel_meeting_is_planned_ahead_then_recorded_as_held(
+    officer, io_user, ip_user, panel_users
+):
+    """Today is 28 June; the panel is planned for a day in July (a future date is fine for a
+    plan), the later steps are projected from it, it can be moved, and the meeting is then
+    recorded on the day it was held. Each change is on the timeline."""
+    case = _to_stage3(officer, io_user, ip_user)
+    _panel(case, officer, panel_users)
+    services.panel_schedule(case=case, on=D(2024, 7, 10), actor=officer)
+    s3 = stage(case, 3)
+    assert s3.panel_planned_on == D(2024, 7, 10)
+    clock = services.stage_clock(s3)
+    meeting, report = clock.dues[1], clock.dues[2]
+    assert meeting.planned_on == D(2024, 7, 10)
+    assert report.due == D(2024, 7, 17)
+    assert "the panel meeting planned for 10 July 2024" in report.explanation
+    services.panel_schedule(case=case, on=D(2024, 7, 12), actor=officer)
+    event = TimelineEvent.objects.filter(case=case, verb="panel_planned").last()
+    assert event is not None
+    assert event.description == "Review panel meeting planned for 12 July 2024"
+    assert event.changes == {"stage 3 panel_planned_on": ["2024-07-10", "2024-07-12"]}
+    services.panel_met(case=case, on=D(2024, 6, 27), actor=officer)
+    s3 = stage(case, 3)
+    assert (s3.panel_met_on, s3.due_on) == (D(2024, 6, 27), D(2024, 7, 4))
+    with pytest.raises(ApplicationError, match="already met"):
+        services.panel_schedule(case=case, on=D(2024, 7, 20), actor=officer)
+
+
+def test_a_panel_cannot_be_planned_before_the_request_or_without_a_panel_stage(
+    officer, io_user, ip_user
+):
+    case = _to_stage3(officer, io_user, ip_user)
+    with pytest.raises(ApplicationError) as err:
+        services.panel_schedule(case=case, on=D(2024, 3, 8), actor=officer)
+    assert "on" in err.value.field_errors
+    stage1 = complaint(actor=officer, received_on=D(2024, 3, 1))
+    with pytest.raises(ApplicationError, match="has no review panel"):
+        services.panel_schedule(case=stage1, on=D(2024, 7, 1), actor=officer)
+
+
 def working_days(a, b):
     from harken.workdays.rules import working_days_between
 

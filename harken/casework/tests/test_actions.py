@@ -120,6 +120,12 @@ def test_children_complaint_through_all_three_stages(
     for n, member in enumerate(panel_users[:3]):
         role = "panel_chair" if n == 0 else "panel_member"
         done(act(client, case, "appoint", user=member.pk, role=role, on=D(2024, 4, 15)), case)
+    # Planned ahead (a future date is a plan), moved, then recorded as held.
+    done(act(client, case, "schedule-panel", on=D(2024, 7, 8)), case)
+    page = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Planned for 8 July 2024" in page
+    assert "Move the planned panel meeting" in page
+    done(act(client, case, "schedule-panel", on=D(2024, 5, 10)), case)
     done(act(client, case, "panel-met", on=D(2024, 5, 10)), case)
     done(act(client, case, "panel-report", on=D(2024, 5, 15)), case)
     done(act(client, case, "council-response", on=D(2024, 5, 30), **outcomes(case)), case)
