@@ -872,11 +872,14 @@ def case_update(*, case: Case, actor: User, **values: Any) -> Case:
 # --- Stage workflow -------------------------------------------------------------------------
 
 
-def _ensure_may_answer(actor: User, stage: Stage) -> None:
-    if not access.may_answer_stage(actor, stage.number):
+def ensure_may_answer(actor: User, stage: Stage, spec: StageDef | None = None) -> None:
+    """The procedure's rule for who records a stage's response and its extensions (and
+    writes those letters): `StageDef.responders`."""
+    spec = spec or _spec(stage.case).stage(stage.number)
+    if not access.may_answer_stage(actor, stage.number, spec.responders):
         raise AccessDenied(
-            f"Managers record stage 1 responses and extensions; stage {stage.number} is "
-            "recorded by the feedback team."
+            f"Stage {stage.number} (the {spec.response_label}) is recorded by "
+            f"{spec.responders_text}."
         )
 
 
@@ -964,7 +967,7 @@ def stage_extend(
     """Agree a later response date, no later than the procedure's longest extension."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
-    _ensure_may_answer(actor, stage)
+    ensure_may_answer(actor, stage, spec)
     if not spec.extendable:
         raise ApplicationError(f"Stage {stage.number} of this procedure cannot be extended.")
     reason = _require_text("reason", reason, "Enter the reason for the extension.")
@@ -1212,7 +1215,7 @@ def stage_respond(
     """Record the stage's response (the adjudication at stage 2) with each element's outcome."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
-    _ensure_may_answer(actor, stage)
+    ensure_may_answer(actor, stage, spec)
     if spec.steps:
         raise ApplicationError(
             f"Stage {stage.number} concludes with the council's response to the panel report."
@@ -1330,8 +1333,9 @@ def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
 @transaction.atomic
 def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], actor: User) -> Stage:
     """The council's response to the panel's report concludes stage 3."""
-    access.ensure_can_act(actor, case, "manage")
-    stage, _ = _open_stage(case)
+    access.ensure_can_act(actor, case, "respond")
+    stage, spec = _open_stage(case)
+    ensure_may_answer(actor, stage, spec)
     if stage.panel_report_sent_on is None:
         raise ApplicationError("Record the panel report before the council's response.")
     _check_date(

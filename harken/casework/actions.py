@@ -135,6 +135,12 @@ class CaseState:
     def next_due(self) -> Due | None:
         return self.clock.next_due if self.clock else None
 
+    def may_answer(self, user: User) -> bool:
+        """The procedure's rule for who records the open stage's response and extensions."""
+        if self.stage is None or self.stage_def is None:
+            return False
+        return access.may_answer_stage(user, self.stage.number, self.stage_def.responders)
+
     @property
     def response_label(self) -> str:
         return self.stage_def.response_label if self.stage_def else "response"
@@ -422,7 +428,7 @@ class Action:
         if user.role not in access.ACTION_ROLES[self.permission] or not self.applies(state):
             return False
         if self.stage_answer:
-            return state.stage is not None and access.may_answer_stage(user, state.stage.number)
+            return state.may_answer(user)
         return True
 
 
@@ -551,12 +557,13 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "council-response",
         "Record the council's response to the panel",
-        "manage",
+        "respond",
         _council_response,
         f.OutcomesForm,
         _council_response_run,
         "The council's response is recorded: stage 3 is concluded.",
         group="stage",
+        stage_answer=True,
     ),
     Action(
         "escalate",

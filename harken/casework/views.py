@@ -570,11 +570,7 @@ class CaseActionView(StaffRequiredMixin, View):
         if user.role not in access.ACTION_ROLES[action.permission]:
             raise PermissionDenied
         state = CaseState(case)
-        if (
-            action.stage_answer
-            and state.stage
-            and not access.may_answer_stage(user, state.stage.number)
-        ):
+        if action.stage_answer and state.stage and not state.may_answer(user):
             raise PermissionDenied
         return action, state
 

@@ -66,6 +66,15 @@ CLOCK_START_MILESTONE: dict[ClockStart, Milestone] = {
 }
 
 
+# Who may record a stage's response: account roles (harken.accounts.models.Role values).
+FEEDBACK_TEAM: tuple[str, ...] = ("feedback_officer", "administrator")
+RESPONDER_NAMES: dict[str, str] = {
+    "feedback_officer": "a feedback officer",
+    "administrator": "an administrator",
+    "manager": "a manager",
+}
+
+
 class DefinitionError(ValueError):
     """A procedure definition that cannot work."""
 
@@ -109,6 +118,22 @@ class StageDef:
     # LGSCO Code: stage 2 must be answered by someone other than the stage 1 responder.
     different_responder: bool = False
     description: str = ""
+    # The roles that record this stage's response (and agree its extensions, and write its
+    # response and extension letters); None: the feedback team and managers, or only the
+    # feedback team for a stage of chained steps (a review panel's council response).
+    recorded_by: tuple[str, ...] | None = None
+
+    @property
+    def responders(self) -> tuple[str, ...]:
+        if self.recorded_by is not None:
+            return self.recorded_by
+        return FEEDBACK_TEAM if self.steps else (*FEEDBACK_TEAM, "manager")
+
+    @property
+    def responders_text(self) -> str:
+        """ "a feedback officer, an administrator or a manager" """
+        names = [RESPONDER_NAMES[r] for r in self.responders]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
     @property
     def extendable(self) -> bool:
@@ -188,6 +213,8 @@ def _stage_from_dict(data: dict[str, Any]) -> StageDef:
         )
         for s in values.get("steps", ())
     )
+    if values.get("recorded_by") is not None:
+        values["recorded_by"] = tuple(str(r) for r in values["recorded_by"])
     return StageDef(**values)
 
 
@@ -234,6 +261,13 @@ def validate(definition: ProcedureDef) -> None:
 def _validate_stage(stage: StageDef) -> None:
     _validate_numbers(stage)
     _validate_milestones(stage)
+    if stage.recorded_by is not None and (
+        not stage.recorded_by or set(stage.recorded_by) - set(RESPONDER_NAMES)
+    ):
+        raise DefinitionError(
+            f"Stage {stage.number}: recorded_by lists who records its response, from "
+            f"{', '.join(RESPONDER_NAMES)}."
+        )
     if stage.panel_size not in (0, 3):
         raise DefinitionError(f"Stage {stage.number}: a review panel has three members.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -638,30 +639,128 @@ def test_manager_responds_but_does_not_manage(officer, manager):
     assert stage(case, 1).responder == manager
 
 
-def test_managers_answer_stage_1_only(officer, manager, sign_in):
-    """A manager records stage 1 responses and extensions for their team; the stage 2
-    adjudication is the feedback team's to record, on the page and through the services."""
-    case = complaint(actor=officer, received_on=D(2024, 1, 8))
-    respond_all(case, on=D(2024, 1, 19), actor=manager)  # stage 1: allowed
+def _stage2(officer, ip_user, io_user, *, procedure_code="children-statutory") -> Case:
+    case = complaint(actor=officer, received_on=D(2024, 1, 8), procedure_code=procedure_code)
+    respond_all(case, on=D(2024, 1, 19), actor=officer)
     services.complaint_escalate(case=case, requested_on=D(2024, 1, 29), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 2, 5), actor=officer)
+    for user, role in ((io_user, "io"), (ip_user, "ip")):
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 2, 6), actor=officer)
     case.refresh_from_db()
-    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
+    return case
+
+
+def test_the_head_of_service_records_the_adjudication_they_write(
+    officer, manager, io_user, ip_user
+):
+    """The children's procedure says a senior manager adjudicates stage 2: the manager who
+    writes the adjudication letter records it (and may extend it), through the one rule the
+    procedure states for who records each stage."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+
+    case = _stage2(officer, ip_user, io_user)
+    letter = documents.letter_build(
+        case=case,
+        template=LetterTemplate.objects.filter(kind=LetterKind.ADJUDICATION)[0],
+        actor=manager,
+    )
+    assert letter.blocks
+    services.stage_extend(
+        case=case,
+        new_due_on=D(2024, 3, 18),
+        reason="Complex",
+        complainant_told_on=D(2024, 2, 9),
+        actor=manager,
+    )
+    respond_all(case, on=D(2024, 3, 15), actor=manager)
+    assert (stage(case, 2).responder, stage(case, 2).concluded_on) == (manager, D(2024, 3, 15))
+
+
+def test_a_procedure_that_keeps_stage_2_to_the_feedback_team_refuses_writing_and_recording(
+    officer, manager, io_user, ip_user, admin_user
+):
+    """A council's version that says only the feedback team records stage 2: the manager may
+    neither record the adjudication nor write its letter, by the same rule."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+    from harken.procedures.definitions import CHILDREN_STATUTORY
+    from harken.procedures.services import procedure_version_create
+
+    definition = CHILDREN_STATUTORY.to_dict()
+    definition["stages"][1]["recorded_by"] = ["feedback_officer", "administrator"]
+    procedure_version_create(definition=definition, actor=admin_user)
+    case = _stage2(officer, ip_user, io_user)
+    message = re.escape(
+        "Stage 2 (the adjudication) is recorded by a feedback officer or an administrator."
+    )
+    with pytest.raises(AccessDenied, match=message):
+        respond_all(case, on=D(2024, 3, 1), actor=manager)
+    with pytest.raises(AccessDenied, match=message):
         services.stage_extend(
             case=case,
             new_due_on=D(2024, 4, 1),
             reason="Complex",
-            complainant_told_on=D(2024, 2, 1),
+            complainant_told_on=D(2024, 2, 9),
             actor=manager,
         )
-    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
-        respond_all(case, on=D(2024, 3, 1), actor=manager)
+    with pytest.raises(AccessDenied, match=message):
+        documents.letter_build(
+            case=case,
+            template=LetterTemplate.objects.filter(kind=LetterKind.ADJUDICATION)[0],
+            actor=manager,
+        )
+    respond_all(case, on=D(2024, 3, 1), actor=officer)
+
+
+def test_the_council_response_to_a_panel_is_the_feedback_teams_to_record(
+    officer, manager, io_user, ip_user, panel_users
+):
+    """Stage 3's response (the council's, to the panel) is recorded by the feedback team; a
+    manager may not record it nor write its letter."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+
+    case = _to_stage3(officer, io_user, ip_user)
+    _panel(case, officer, panel_users)
+    services.panel_met(case=case, on=D(2024, 4, 22), actor=officer)
+    services.panel_report(case=case, on=D(2024, 4, 26), actor=officer)
+    with pytest.raises(AccessDenied, match="Stage 3 \\(the council's response\\)"):
+        services.council_response(
+            case=case,
+            on=D(2024, 5, 17),
+            actor=manager,
+            outcomes={e.pk: Outcome.UPHELD for e in case.elements.all()},
+        )
+    with pytest.raises(AccessDenied, match="Stage 3"):
+        documents.letter_build(
+            case=case,
+            template=LetterTemplate.objects.filter(kind=LetterKind.PANEL_RESPONSE)[0],
+            actor=manager,
+        )
+
+
+def test_the_page_offers_a_manager_the_adjudication_and_the_api_takes_it(
+    officer, manager, io_user, ip_user, sign_in
+):
+    from rest_framework.test import APIClient
+
+    case = _stage2(officer, ip_user, io_user)
     page = sign_in(manager).get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "/respond/" not in page
-    assert "/extend/" not in page
-    assert sign_in(manager).get(f"/staff/cases/{case.reference}/respond/").status_code in {
-        403,
-        404,
-    }
+    assert "Record the adjudication" in page
+    assert "/extend/" in page
+    api = APIClient()
+    api.force_authenticate(manager)
+    response = api.post(
+        f"/api/v1/cases/{case.reference}/respond/",
+        {
+            "on": "2024-03-01",
+            "outcomes": [{"element": e.pk, "outcome": "upheld"} for e in case.elements.all()],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["stages"][1]["responder"]["id"] == manager.pk
 
 
 def test_deferred_start_while_advocate_arranged(officer):

@@ -151,6 +151,23 @@ def test_invalid_definitions_are_refused(change, message):
         ProcedureDef.from_dict(data)
 
 
+@pytest.mark.parametrize("recorded_by", [[], ["investigating_officer"], ["manager", "panel"]])
+def test_who_records_a_stage_is_one_of_the_roles_that_answer(recorded_by):
+    """recorded_by names at least one of the roles that may answer a complaint."""
+    data = CHILDREN_STATUTORY.to_dict()
+    data["stages"][1]["recorded_by"] = recorded_by
+    with pytest.raises(DefinitionError, match="recorded_by lists who records its response"):
+        ProcedureDef.from_dict(data)
+
+
+def test_shipped_stages_say_who_records_them():
+    """Responses by the feedback team or a manager (the senior manager's adjudication at
+    stage 2); the council's response to a review panel by the feedback team."""
+    c1, c2, c3 = CHILDREN_STATUTORY.stages
+    assert c1.responders == c2.responders == ("feedback_officer", "administrator", "manager")
+    assert c3.responders == ("feedback_officer", "administrator")
+
+
 def test_a_clock_longer_than_any_calendar_is_refused():
     """A response time of ten million days would make dates past the year 9999."""
     data = CHILDREN_STATUTORY.to_dict()
