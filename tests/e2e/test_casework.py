@@ -133,7 +133,12 @@ def test_phone_complaint_through_three_stages(
     case.check("new complaint")
     expect(page.get_by_text("Mum rang <b>three</b> times")).to_be_visible()  # escaped
     expect(page.get_by_text("Looked-after child")).to_be_visible()
-    expect(page.locator(".govuk-inset-text").first).to_contain_text(
+    # The banner explains the date it shows (the acknowledgement's); the response's own
+    # explanation is beside it in the stage's dates.
+    banner = page.locator(".govuk-inset-text").first
+    expect(banner).to_contain_text("Stage 1 acknowledgement due: 9 January 2025")
+    expect(banner).to_contain_text("Due 9 January 2025: 3 working days after receipt")
+    expect(page.locator("table", has_text="Stage 1 dates")).to_contain_text(
         "Due 20 January 2025: 10 working days after receipt on 6 January 2025."
     )
 
