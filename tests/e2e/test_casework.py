@@ -178,7 +178,11 @@ def test_phone_complaint_through_three_stages(
         D(2025, 2, 11),
         "Acknowledgement recorded",
     )
-    expect(page.get_by_text("Paused", exact=True).first).to_be_visible()
+    # Waiting for the statement, past the team's 10-day target for agreeing it: flagged.
+    expect(page.get_by_text("Overdue", exact=True).first).to_be_visible()
+    expect(page.locator(".govuk-inset-text").first).to_contain_text(
+        "Stage 2 agreed statement of complaint: the team's own target"
+    )
     case.simple(
         "Record the agreed statement of complaint",
         "on",
