@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="case",
             name="previous_reference",
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddConstraint(
             model_name="case",
