@@ -100,6 +100,25 @@ def reference_q(reference: str) -> Q:
     )
 
 
+def referenced_cases(visible: QuerySet[Case], reference: str) -> list[int]:
+    """The ids among `visible` that `reference_q` finds, by index look-ups (an OR of
+    subqueries would walk the whole table): the case with the reference or that had it,
+    then the record linked to each."""
+    found = list(
+        visible.filter(Q(reference=reference) | Q(previous_reference=reference)).values_list(
+            "pk", "progressed_from_id"
+        )
+    )
+    if not found:
+        return []
+    ids = {pk for pk, _ in found}
+    linked = {contact for _, contact in found if contact is not None}
+    linked |= set(visible.filter(progressed_from__in=list(ids)).values_list("pk", flat=True))
+    if linked - ids:
+        ids |= set(visible.filter(pk__in=list(linked - ids)).values_list("pk", flat=True))
+    return sorted(ids)
+
+
 def name_q(words: str) -> Q:
     """A person's name: one word matches the start of a first or last name; several words
     match the start of the first name and the start of the last name (case-insensitive)."""

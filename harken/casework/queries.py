@@ -30,7 +30,7 @@ from harken.cases.selectors import (
     CASE_FILTER_LOOKUPS,
     linked_to,
     name_q,
-    reference_q,
+    referenced_cases,
     words_q,
 )
 from harken.core import access
@@ -367,7 +367,7 @@ def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchR
         return SearchResult(cases=[], more=False)
     visible = access.visible_cases(user)
     if REFERENCE_RE.match(words):
-        by_reference = list(visible.filter(reference_q(words.upper())).values_list("pk", flat=True))
+        by_reference = referenced_cases(visible, words.upper())
         if by_reference:
             return SearchResult(cases=list(_search_rows(by_reference)), more=False)
     people = Person.objects.filter(name_q(words)).values("pk")
