@@ -197,6 +197,12 @@ HARKEN_COUNCIL_NAME = os.environ.get("HARKEN_COUNCIL_NAME", "Harken Borough Coun
 HARKEN_SERVICE_NAME = os.environ.get("HARKEN_SERVICE_NAME", "Feedback and complaints")
 # Working days to answer an initial contact, enquiry, comment or suggestion (local practice).
 HARKEN_CONTACT_RESPONSE_DAYS = int(os.environ.get("HARKEN_CONTACT_RESPONSE_DAYS", "10"))
+# The team's own targets (replies to contacts and representations, the stage 2 statement)
+# skip the council's closure days; statutory clocks never do (reg 2 does not list them).
+HARKEN_TARGETS_SKIP_CLOSURE_DAYS = env_bool("HARKEN_TARGETS_SKIP_CLOSURE_DAYS", True)
+# Working days after a stage 2 request by which the team aims to agree the statement of
+# complaint (the stage 2 clock runs from it); later, the caseload flags it. 0: no target.
+HARKEN_STATEMENT_TARGET_DAYS = int(os.environ.get("HARKEN_STATEMENT_TARGET_DAYS", "10"))
 
 # --- intake: the public online forms (docs/public-forms.md) ------------------------------
 # How a complaint sent online arrives: "contact" (as an initial contact, triaged by an

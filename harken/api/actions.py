@@ -84,6 +84,12 @@ ACTIONS: tuple[Action, ...] = (
         s.RespondInput,
         services.stage_respond,
     ),
+    Action(
+        "panel-schedule",
+        "Plan the review panel meeting (a future date; move it by planning again)",
+        s.OnInput,
+        services.panel_schedule,
+    ),
     Action("panel-met", "Record the review panel meeting", s.OnInput, services.panel_met),
     Action("panel-report", "Record the panel report being sent", s.OnInput, services.panel_report),
     Action(
@@ -137,6 +143,24 @@ ACTIONS: tuple[Action, ...] = (
         output=s.ElementSerializer,
         fields={"elements": "summary"},
         staff_name="add-element",
+    ),
+    Action(
+        "change-element",
+        "Change a point of complaint's words, theme or team (until it is answered)",
+        s.ChangeElementInput,
+        services.element_update,
+    ),
+    Action(
+        "split-element",
+        "Split a point of complaint into several (until it is answered)",
+        s.SplitElementInput,
+        services.element_split,
+    ),
+    Action(
+        "merge-elements",
+        "Merge points of complaint into one (until they are answered)",
+        s.MergeElementsInput,
+        services.element_merge,
     ),
     Action(
         "people",

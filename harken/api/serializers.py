@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -56,9 +57,13 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    group = serializers.CharField(
+        source="group.name", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = Theme
-        fields = ["id", "name", "active"]
+        fields = ["id", "name", "active", "group"]
 
 
 class RefSerializer(serializers.Serializer):
@@ -194,6 +199,7 @@ class StageSerializer(serializers.ModelSerializer):
             "ip_appointed_on",
             "panel_appointed_on",
             "response_sent_on",
+            "panel_planned_on",
             "panel_met_on",
             "panel_report_sent_on",
             "council_response_sent_on",
@@ -210,6 +216,8 @@ class StageSerializer(serializers.ModelSerializer):
             "concluded_on",
             "working_days_taken",
             "within_timescale",
+            "working_days_to_statement",
+            "working_days_from_request",
             "escalation_due_on",
             "ended_early_on",
             "extensions",
@@ -277,6 +285,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         fields = [
             "safeguarding",
             "reference",
+            "previous_reference",
             "kind",
             "status",
             "channel",
@@ -580,3 +589,44 @@ class RestrictInput(serializers.Serializer):
 class ProcedureVersionInput(serializers.Serializer):
     definition = serializers.DictField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+# --- Input: changing points of complaint ------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CasePointField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A point of complaint by id, among those of the case in the URL."""
+
+    def get_queryset(self) -> Any:
+        case = self.context.get("case")
+        return Element.objects.filter(case=case) if case is not None else Element.objects.none()
+
+
+def _optional(model: Any) -> Any:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=model.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class ChangeElementInput(serializers.Serializer):
+    element = CasePointField()
+    summary = serializers.CharField(max_length=500)
+    theme = _optional(Theme)
+    team = _optional(Team)
+
+
+class SplitElementInput(serializers.Serializer):
+    element = CasePointField()
+    parts = ElementInputSerializer(many=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["parts"] = _element_inputs(attrs["parts"])
+        return attrs
+
+
+class MergeElementsInput(serializers.Serializer):
+    elements = CasePointField(many=True)
+    summary = serializers.CharField(max_length=500)
+    theme = _optional(Theme)
+    team = _optional(Team)

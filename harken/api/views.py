@@ -333,7 +333,7 @@ class TeamListView(generics.ListAPIView[Team]):
 class ThemeListView(generics.ListAPIView[Theme]):
     pagination_class = None
     serializer_class = s.ThemeSerializer
-    queryset = Theme.objects.order_by("name")
+    queryset = Theme.objects.select_related("group").order_by("name")
 
 
 class ProcedureListView(generics.ListAPIView[Procedure]):

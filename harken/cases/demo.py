@@ -699,6 +699,12 @@ class DemoBuilder:
             )
 
     def response_date(self, stage: Stage, spec: StageDef, *, late: float) -> dt.date:
+        # An extension is agreed before the response: never answer before the day agreed.
+        told = max((e.complainant_told_on for e in stage.extensions.all()), default=None)
+        day = self._response_date(stage, spec, late=late)
+        return max(day, told) if told else day
+
+    def _response_date(self, stage: Stage, spec: StageDef, *, late: float) -> dt.date:
         start = stage.clock_started_on or stage.received_on
         if spec.relevant_period_months:
             return self.wd(start, 10, 45)

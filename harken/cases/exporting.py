@@ -144,6 +144,9 @@ def _people(case: Case) -> dict[str, Cell]:
             complainant_first_name=complainant.person.first_name,
             complainant_last_name=complainant.person.last_name,
             complainant_relationship=complainant.relationship,
+            complainant_date_of_birth=complainant.person.date_of_birth,
+            complainant_looked_after=_yes(complainant.person.looked_after),
+            complainant_care_leaver=_yes(complainant.person.care_leaver),
         )
     child = _party(case, PartyRole.CHILD)
     if child:
@@ -229,7 +232,8 @@ def case_row(case: Case, complaint: Case | None) -> tuple[dict[str, Cell], list[
     """The row's columns, and its elements; `complaint` is the case itself or the one a
     contact became."""
     values: dict[str, Cell] = {
-        "legacy_reference": case.external_reference or case.reference,
+        # The reference the person was given (a progressed contact passed it to its complaint).
+        "legacy_reference": case.external_reference or case.previous_reference or case.reference,
         "kind": case.kind,
         "channel": case.channel,
         "received_on": case.received_on,

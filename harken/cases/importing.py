@@ -25,7 +25,7 @@ from django.db import models, transaction
 from harken.accounts.models import Role, Team, User
 from harken.core import access
 from harken.core.audit import events_dated
-from harken.core.dates import today
+from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
 from harken.procedures.definitions import ProcedureDef
 
@@ -63,6 +63,9 @@ CASE_COLUMNS: tuple[str, ...] = (
     "complainant_first_name",
     "complainant_last_name",
     "complainant_relationship",
+    "complainant_date_of_birth",
+    "complainant_looked_after",
+    "complainant_care_leaver",
     "child_first_name",
     "child_last_name",
     "child_date_of_birth",
@@ -454,10 +457,11 @@ def _person(r: RowReader, prefix: str, role: str) -> services.PersonInput | None
     relationship = ""
     if prefix == "complainant":
         relationship = r.choice("complainant_relationship", RELATIONSHIPS, "a relationship")
-    else:
-        details["date_of_birth"] = r.date("child_date_of_birth")
-        details["looked_after"] = r.boolean("child_looked_after")
-        details["care_leaver"] = r.boolean("child_care_leaver")
+    # What the report reads from a person: a child complainant is as looked after as a child
+    # the complaint is about.
+    details["date_of_birth"] = r.date(f"{prefix}_date_of_birth")
+    details["looked_after"] = r.boolean(f"{prefix}_looked_after")
+    details["care_leaver"] = r.boolean(f"{prefix}_care_leaver")
     if not any(r.filled(c) for c in r.cells if c.startswith(f"{prefix}_")):
         return None
     if not (details["first_name"] or details["last_name"]):
@@ -742,7 +746,9 @@ class Importer:
                     reason=plan.discontinuance_reason,
                     actor=self.actor,
                 )
-        return case
+        # A progressed contact's row is reported by the complaint, which carries the
+        # reference the contact was given.
+        return target
 
     @staticmethod
     def _element_inputs(plan: RowPlan) -> list[services.ElementInput]:
@@ -849,9 +855,18 @@ class Importer:
     def _extend(self, case: Case, s: StagePlan, new_due_on: dt.date) -> None:
         told = s.extension_agreed_on
         if told is None:
-            # Not in the file: taken as the day the original response was due.
+            # Not in the file: taken as the day the original response was due (or the
+            # response, if sooner); only the real date will do once the response came later.
             stage = case.stages.get(number=s.number)
-            told = min(stage.due_on or stage.received_on, today())
+            due = stage.due_on or stage.received_on
+            if s.response_on is not None and s.response_on > due:
+                raise RowError(
+                    s.col("extension_agreed_on"),
+                    "Give the date the complainant was told of the extension: the response "
+                    f"came after the original due date ({format_date(due)}), so the extension "
+                    "counts only if it was agreed by then.",
+                )
+            told = min(due, s.response_on or due, today())
         with _column(
             s.col("extended_to"),
             {
@@ -881,6 +896,10 @@ class Importer:
             if plan.elements
             else "element1_summary"
         }
+        # A point with no theme is refused against the first such point's theme column.
+        untold = [e.number for e in case.elements.all() if e.theme_id is None]
+        if untold and untold[0] <= len(plan.elements):
+            fields["themes"] = f"{plan.elements[untold[0] - 1].column_prefix}_theme"
         spec = _spec(case).stage(s.number)
         with _column(column, fields, on=on):
             if spec.steps:

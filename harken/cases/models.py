@@ -102,15 +102,62 @@ class Referral(models.TextChoices):
     NONE = "none", "No referral needed"
 
 
-class Theme(models.Model):
+class ThemeGroup(models.Model):
+    """A grouping of themes for the administrators' list (e.g. "Staff", "Service delivery")."""
+
     name = models.CharField(max_length=120, unique=True)
-    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    # Retired themes stay on the records that have them and leave the lists to choose from.
+    active = models.BooleanField(default=True)
+    group = models.ForeignKey(
+        ThemeGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="themes"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeEvent(models.Model):
+    """A change to a theme or a group of themes: who, when, and each field's old and new
+    value (the history shown on the theme's page)."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    group = models.ForeignKey(
+        ThemeGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    # The theme's or group's name then, kept when a theme never used is deleted.
+    name = models.CharField(max_length=120)
+    verb = models.CharField(max_length=20)
+    description = models.CharField(max_length=500)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class ReferenceCounter(models.Model):
@@ -155,6 +202,10 @@ class Case(BaseModel):
     """A contact, complaint, compliment or representation, with its human reference."""
 
     reference = models.CharField(max_length=20, unique=True)
+    # The reference this record had before, when it passed it on: an initial contact whose
+    # reference went with it to the complaint it became (docs/domain-decisions.md).
+    # A database default too, so that rows inserted in SQL (bench/populate.py) need not name it.
+    previous_reference = models.CharField(max_length=20, blank=True, default="", db_default="")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     channel = models.CharField(max_length=12, choices=Channel.choices)
     received_on = models.DateField()
@@ -218,7 +269,12 @@ class Case(BaseModel):
                 fields=["external_reference"],
                 condition=~Q(external_reference=""),
                 name="case_external_reference_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["previous_reference"],
+                condition=~Q(previous_reference=""),
+                name="case_previous_reference_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,6 +340,8 @@ class Stage(BaseModel):
     ip_appointed_on = models.DateField(null=True, blank=True)
     panel_appointed_on = models.DateField(null=True, blank=True)
     response_sent_on = models.DateField(null=True, blank=True)
+    # Planned ahead (it may be in the future); `panel_met_on` is the day it was held.
+    panel_planned_on = models.DateField(null=True, blank=True)
     panel_met_on = models.DateField(null=True, blank=True)
     panel_report_sent_on = models.DateField(null=True, blank=True)
     council_response_sent_on = models.DateField(null=True, blank=True)
@@ -308,6 +366,11 @@ class Stage(BaseModel):
     concluded_on = models.DateField(null=True, blank=True)
     working_days_taken = models.PositiveIntegerField(null=True, blank=True)
     within_timescale = models.BooleanField(null=True, blank=True)
+    # Beside the statutory figure, where the clock starts after the request (the children's
+    # stage 2 runs from the agreed statement): the working days from the request (receipt)
+    # to the agreed statement, and to the conclusion.
+    working_days_to_statement = models.PositiveIntegerField(null=True, blank=True)
+    working_days_from_request = models.PositiveIntegerField(null=True, blank=True)
     escalation_due_on = models.DateField(null=True, blank=True)
     # Withdrawn or discontinued while this stage was open.
     ended_early_on = models.DateField(null=True, blank=True)

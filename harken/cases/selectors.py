@@ -87,6 +87,38 @@ def words_q(words: str) -> Q:
     return q
 
 
+def reference_q(reference: str) -> Q:
+    """The case with this reference, one that had it before (an initial contact that passed
+    it to its complaint), and the record linked to either (the contact progressed to a
+    complaint, or the complaint it became): either reference finds both."""
+    named = Q(reference=reference) | Q(previous_reference=reference)
+    linked = Case.objects.filter(named)
+    return (
+        named
+        | Q(progressed_from__in=linked.values("pk"))
+        | Q(pk__in=linked.exclude(progressed_from=None).values("progressed_from"))
+    )
+
+
+def referenced_cases(visible: QuerySet[Case], reference: str) -> list[int]:
+    """The ids among `visible` that `reference_q` finds, by index look-ups (an OR of
+    subqueries would walk the whole table): the case with the reference or that had it,
+    then the record linked to each."""
+    found = list(
+        visible.filter(Q(reference=reference) | Q(previous_reference=reference)).values_list(
+            "pk", "progressed_from_id"
+        )
+    )
+    if not found:
+        return []
+    ids = {pk for pk, _ in found}
+    linked = {contact for _, contact in found if contact is not None}
+    linked |= set(visible.filter(progressed_from__in=list(ids)).values_list("pk", flat=True))
+    if linked - ids:
+        ids |= set(visible.filter(pk__in=list(linked - ids)).values_list("pk", flat=True))
+    return sorted(ids)
+
+
 def name_q(words: str) -> Q:
     """A person's name: one word matches the start of a first or last name; several words
     match the start of the first name and the start of the last name (case-insensitive)."""
@@ -121,7 +153,7 @@ def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
         words = " ".join(f.q.split())[:200]
         people = Person.objects.filter(name_q(words)).values("pk")
         qs = qs.filter(
-            Q(reference__iexact=words)
+            reference_q(words.upper())
             | Q(external_reference__iexact=words)
             | words_q(words)
             | Q(pk__in=CaseParty.objects.filter(person__in=people).values("case_id"))

@@ -22,11 +22,11 @@ from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
-from harken.procedures.clocks import StageClock, compute
+from harken.procedures.clocks import Due, StageClock, StatementTarget, compute
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
-from harken.workdays.rules import working_day_deadline, working_days_between
+from harken.workdays.rules import Deadline, working_day_deadline, working_days_between
 
 from .models import (
     PANEL_ROLES,
@@ -114,6 +114,18 @@ PERSON_FIELDS = (
 )
 
 
+TEXT_PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "accessibility_needs",
+    "language",
+)
+
+
 # --- Checks shared by the services ---------------------------------------------------------
 
 
@@ -141,6 +153,28 @@ def _require_text(name: str, value: str, message: str) -> str:
     if not value:
         raise ApplicationError.for_field(name, message)
     return value
+
+
+def _normal_text(value: str) -> str:
+    """Text as compared and kept: one kind of line ending, no trailing blank space (a browser
+    sends CRLF, a form trims, an e-mail or import may do neither)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def _changed_text(obj: Any, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """`values` with each text field normalised, and left out where it says what `obj` says
+    already: saving a form unchanged records no false change."""
+    kept = dict(values)
+    for name in names:
+        new = kept.get(name)
+        if not isinstance(new, str):
+            continue
+        old = getattr(obj, name) or ""
+        if _normal_text(old) == _normal_text(new):
+            del kept[name]
+        else:
+            kept[name] = _normal_text(new)
+    return kept
 
 
 def _spec(case: Case) -> ProcedureDef:
@@ -184,7 +218,8 @@ def stage_clock(
     """The stage's clock: what is due, by when, and why. `extensions`: the stage's extensions
     if the caller holds them already (a page that prefetched them); otherwise they are read
     afresh, never from a prefetch that a change may have left behind."""
-    spec = spec or _spec(stage.case).stage(stage.number)
+    procedure = _spec(stage.case)
+    spec = spec or procedure.stage(stage.number)
     if extensions is None:
         extensions = stage.extensions.order_by("-new_due_on")[:1]
     return compute(
@@ -193,7 +228,18 @@ def stage_clock(
         extended_to=max((e.new_due_on for e in extensions), default=None),
         paused_reason=stage.paused_reason,
         clock_started_on=stage.clock_override_on,
+        skip_closure_days=procedure.skip_closure_days,
+        statement_target=_statement_target(),
+        planned={Milestone.PANEL_MET: stage.panel_planned_on} if stage.panel_planned_on else None,
     )
+
+
+def _statement_target() -> StatementTarget | None:
+    """The team's own target for agreeing a stage 2 statement of complaint (a setting)."""
+    days = settings.HARKEN_STATEMENT_TARGET_DAYS
+    if not days:
+        return None
+    return StatementTarget(days, skip_closure_days=settings.HARKEN_TARGETS_SKIP_CLOSURE_DAYS)
 
 
 def stage_recompute(stage: Stage) -> StageClock:
@@ -210,14 +256,17 @@ def stage_recompute(stage: Stage) -> StageClock:
     stage.concluded_on = clock.concluded_on
     stage.working_days_taken = clock.working_days_taken
     stage.within_timescale = clock.within_timescale
+    stage.working_days_to_statement = clock.working_days_to_statement
+    stage.working_days_from_request = clock.working_days_from_request
     stage.escalation_due_on = clock.escalation_due.due if clock.escalation_due else None
     stage.save()
     return clock
 
 
-def case_refresh_next_due(case: Case) -> None:
-    """Keep the caseload's 'what next, by when' up to date."""
-    due, label, paused = _next_due(case)
+def case_refresh_next_due(case: Case, *, clock: StageClock | None = None) -> None:
+    """Keep the caseload's 'what next, by when' up to date. `clock`: the current stage's,
+    if the caller has just worked it out."""
+    due, label, paused = _next_due(case, clock)
     changes = set_fields(
         case, {"next_due_on": due, "next_due_label": label[:200], "paused": paused}
     )
@@ -225,7 +274,12 @@ def case_refresh_next_due(case: Case) -> None:
         case.save(update_fields=["next_due_on", "next_due_label", "paused", "modified_at"])
 
 
-def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
+def due_label(stage_number: int, due: Due) -> str:
+    """The caseload's words for a stage's next date: "Stage 3 panel report due"."""
+    return f"Stage {stage_number} {due.heading[:1].lower()}{due.heading[1:]}"
+
+
+def _next_due(case: Case, clock: StageClock | None = None) -> tuple[dt.date | None, str, bool]:
     due: dt.date | None = None
     label = ""
     paused = False
@@ -234,23 +288,33 @@ def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
             stage = _current_stage(case)
             spec = _spec(case).stage(stage.number)
             if stage.is_open:
-                if stage.acknowledged_on is None and stage.acknowledgement_due_on:
-                    due, label = (
-                        stage.acknowledgement_due_on,
-                        f"Stage {stage.number} acknowledgement due",
-                    )
-                elif stage.due_on:
-                    due, label = stage.due_on, f"Stage {stage.number} {spec.response_label} due"
+                # The date and its name from the same entry of the stage's clock.
+                clock = clock or stage_clock(stage, spec)
+                coming = clock.next_due
+                if coming is not None:
+                    due, label = coming.due, due_label(stage.number, coming)
                 paused = (
                     stage.clock_started_on is None
                     and not spec.steps
                     and spec.relevant_period_months is None
                 )
                 if paused and not label:
-                    label = f"Waiting for {stage.paused_reason or 'the clock to start'}"
+                    label = f"Waiting for {clock.waiting_for or 'the clock to start'}"
         elif case.kind != Kind.COMPLIMENT:
             due, label = case.due_on, "Reply due"
     return due, label, paused
+
+
+def reply_target(received_on: dt.date) -> Deadline:
+    """When a contact or representation is to be answered: the team's own target (there is
+    no statutory figure), which skips the council's closure days unless the council's policy
+    is otherwise (HARKEN_TARGETS_SKIP_CLOSURE_DAYS)."""
+    return working_day_deadline(
+        received_on,
+        settings.HARKEN_CONTACT_RESPONSE_DAYS,
+        after=f"receipt on {format_date(received_on)}",
+        skip_closure_days=settings.HARKEN_TARGETS_SKIP_CLOSURE_DAYS,
+    )
 
 
 # --- Deadlines after the working-day calendar changes -------------------------------------
@@ -258,10 +322,12 @@ def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
 
 def deadlines_recompute(*, include_concluded: bool = False) -> int:
     """Work out every open stage's deadlines again (all stages with `include_concluded`:
-    timeliness may change), and each open case's next deadline. Returns the stages done.
+    timeliness may change), each open contact's or representation's reply target, and each
+    open case's next deadline. Returns the stages done.
 
-    Run when council closure days are added or removed; one stage at a time, so the work
-    never holds many rows locked."""
+    Run when council closure days are added or removed (they move the team's own targets and
+    the clocks of a procedure that skips them, and every explanation names them); one stage at
+    a time, so the work never holds many rows locked."""
     stages = Stage.objects.select_related("case__procedure_version").order_by("pk")
     if not include_concluded:
         stages = stages.filter(case__status=Status.OPEN)
@@ -270,6 +336,13 @@ def deadlines_recompute(*, include_concluded: bool = False) -> int:
         with transaction.atomic():
             stage_recompute(stage)
         count += 1
+    replies = Case.objects.filter(
+        status=Status.OPEN, kind__in=[Kind.CONTACT, *REPRESENTATION_KINDS]
+    )
+    for case in replies.iterator(chunk_size=500):
+        due = reply_target(case.received_on).due
+        if due != case.due_on:
+            Case.objects.filter(pk=case.pk).update(due_on=due)
     for case in Case.objects.filter(status=Status.OPEN).iterator(chunk_size=500):
         case_refresh_next_due(case)
     return count
@@ -338,6 +411,7 @@ def person_update(*, person: Person, actor: User, **details: Any) -> Person:
     if actor.role not in access.ACTION_ROLES["manage"]:
         raise AccessDenied("You are not allowed to change people's details.")
     values = _clean_person_details({**{f: getattr(person, f) for f in PERSON_FIELDS}, **details})
+    values = _changed_text(person, values, TEXT_PERSON_FIELDS)
     changes = set_fields(person, values)
     if changes:
         _touch(person, actor)
@@ -480,7 +554,7 @@ def case_create(
         )
     due_on = None
     if kind == Kind.CONTACT or kind in REPRESENTATION_KINDS:
-        due_on = working_day_deadline(received_on, settings.HARKEN_CONTACT_RESPONSE_DAYS).due
+        due_on = reply_target(received_on).due
     case = Case(
         reference=_placeholder_reference(),
         kind=kind,
@@ -515,13 +589,18 @@ def case_create(
         case.restricted_to.set([*restricted_to, *([actor] if actor else [])])
     _add_parties(case, people, actor)
     for number, element in enumerate(elements, start=1):
-        _element_create(case, number, element, actor)
+        _element_create(
+            case,
+            number,
+            element,
+            actor,
+            defaults=(themes[0] if themes else None, teams[0] if teams else None),
+        )
     if version is not None:
         stage = Stage.objects.create(
             case=case, number=1, received_on=received_on, created_by=actor, modified_by=actor
         )
-        stage_recompute(stage)
-        case_refresh_next_due(case)
+        case_refresh_next_due(case, clock=stage_recompute(stage))
     record_event(
         case=case,
         actor=actor,
@@ -544,35 +623,214 @@ def _suggest_procedure(teams: Sequence[Team]) -> str:
     raise ApplicationError.for_field("procedure", "Choose the procedure the complaint follows.")
 
 
-def _element_create(case: Case, number: int, item: ElementInput, actor: User | None) -> Element:
+def _element_create(
+    case: Case,
+    number: int,
+    item: ElementInput,
+    actor: User | None,
+    *,
+    defaults: tuple[Theme | None, Team | None] = (None, None),
+) -> Element:
+    """A point of complaint; where the officer chose no theme or team, the case's first."""
     summary = _require_text("elements", item.summary, "Enter what each point of complaint is.")
     return Element.objects.create(
         case=case,
         number=number,
         summary=summary[:500],
-        theme=item.theme,
-        team=item.team,
+        theme=item.theme or defaults[0],
+        team=item.team or defaults[1],
         created_by=actor,
         modified_by=actor,
     )
 
 
+def _case_defaults(case: Case) -> tuple[Theme | None, Team | None]:
+    """The theme and team first recorded on the case (the report's main-theme rule)."""
+    first_theme = case.themes.through.objects.filter(case=case).order_by("id").first()
+    first_team = case.teams.through.objects.filter(case=case).order_by("id").first()
+    return (
+        first_theme.theme if first_theme else None,
+        first_team.team if first_team else None,
+    )
+
+
 @transaction.atomic
 def element_add(*, case: Case, item: ElementInput, actor: User) -> Element:
+    """Add a point of complaint to the open stage; with no theme or team chosen it takes the
+    case's first."""
     access.ensure_can_act(actor, case, "manage")
     if case.kind != Kind.COMPLAINT:
         raise ApplicationError("Only a complaint has elements.")
     if case.status != Status.OPEN:
         raise ApplicationError("Elements can only be added to an open complaint.")
     number = (case.elements.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    element = _element_create(case, number, item, actor)
+    element = _element_create(case, number, item, actor, defaults=_case_defaults(case))
     record_event(
         case=case,
         actor=actor,
         verb="element_added",
         description=f"Element {number} added: {element.summary}",
+        changes={f"point {number}": [None, _point_text(element)]},
     )
     return element
+
+
+def element_problem(
+    element: Element, case: Case, *, answered: Mapping[int, int] | None = None
+) -> str | None:
+    """Why a point cannot be changed, split or merged now (None: it can be). The one rule,
+    read by the services and by the case page to offer the links; `answered`: each answered
+    point's id and the first stage that answered it, when the caller has them already."""
+    if element.case_id != case.pk:
+        return "That is not a point of this complaint."
+    stages = sorted(case.stages.all(), key=lambda s: s.number)
+    if case.kind != Kind.COMPLAINT or case.status != Status.OPEN or not stages:
+        if stages and stages[-1].concluded_on is not None:
+            return (
+                f"Stage {stages[-1].number} is concluded: its points stay as they were "
+                "answered. Points can be changed while a stage is open."
+            )
+        return "Points can be changed only while the complaint is open."
+    if answered is None:
+        first = element.outcomes.order_by("stage__number").select_related("stage").first()
+        at = first.stage.number if first else None
+    else:
+        at = answered.get(element.pk)
+    if at is not None:
+        return (
+            f"Point {element.number} was answered at stage {at}: it stays as it was answered. "
+            "Add a new point for this stage instead."
+        )
+    return None
+
+
+def _ensure_changeable(case: Case, elements: Iterable[Element], actor: User) -> None:
+    access.ensure_can_act(actor, case, "manage")
+    for element in elements:
+        problem = element_problem(element, case)
+        if problem:
+            raise ApplicationError.for_field("element", problem)
+    _open_stage(case)
+
+
+def _point_text(element: Element) -> str:
+    """A point as the timeline shows it: "Missed visits (Communication; Assessment Teams)"."""
+    labels = [str(x) for x in (element.theme, element.team) if x is not None]
+    return f"{element.summary} ({'; '.join(labels)})" if labels else element.summary
+
+
+def _set_point(
+    element: Element, summary: str, theme: Theme | None, team: Team | None, actor: User
+) -> dict[str, list[str | None]]:
+    """Change a point's words, theme and team; the changes keyed "point N …"."""
+    summary = _require_text("summary", summary, "Enter what the point of complaint is.")
+    changes = set_fields(element, {"summary": summary[:500], "theme": theme, "team": team})
+    if changes:
+        _touch(element, actor)
+        element.save()
+    return {f"point {element.number} {name}": values for name, values in changes.items()}
+
+
+@transaction.atomic
+def element_update(
+    *,
+    case: Case,
+    element: Element,
+    summary: str,
+    theme: Theme | None,
+    team: Team | None,
+    actor: User,
+) -> Element:
+    """Change a point of complaint's words, theme or team while its stage is open and it has
+    not been answered; audited with the old and new values."""
+    _ensure_changeable(case, [element], actor)
+    changes = _set_point(element, summary, theme, team, actor)
+    if changes:
+        record_event(
+            case=case,
+            actor=actor,
+            verb="element_changed",
+            description=f"Point {element.number} changed",
+            changes=changes,
+        )
+    return element
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@transaction.atomic
+def element_split(
+    *, case: Case, element: Element, parts: Sequence[ElementInput], actor: User
+) -> list[Element]:
+    """Split a point into separate points: the first part keeps its number, the others are
+    added after the last; a part with no theme or team takes the original point's."""
+    _ensure_changeable(case, [element], actor)
+    if len(parts) < 2:
+        raise ApplicationError.for_field(
+            "parts", "Give at least two points to split it into, one on each line."
+        )
+    original = (element.theme, element.team)
+    first, *others = parts
+    changes = _set_point(
+        element, first.summary, first.theme or original[0], first.team or original[1], actor
+    )
+    last = case.elements.order_by("-number").values_list("number", flat=True).first() or 0
+    made = [element]
+    for offset, part in enumerate(others, start=1):
+        new = _element_create(case, last + offset, part, actor, defaults=original)
+        changes[f"point {new.number}"] = [None, _point_text(new)]
+        made.append(new)
+    record_event(
+        case=case,
+        actor=actor,
+        verb="element_split",
+        description=f"Point {element.number} split into points "
+        f"{_numbers([e.number for e in made])}",
+        changes=changes,
+    )
+    return made
+
+
+@transaction.atomic
+def element_merge(
+    *,
+    case: Case,
+    elements: Sequence[Element],
+    summary: str,
+    actor: User,
+    theme: Theme | None = None,
+    team: Team | None = None,
+) -> Element:
+    """Merge points into one: the lowest-numbered keeps its number and takes `summary` (and
+    `theme`/`team`, else keeps its own); the others go, and the points after them close up."""
+    chosen = sorted({e.pk: e for e in elements}.values(), key=lambda e: e.number)
+    if len(chosen) < 2:
+        raise ApplicationError.for_field("elements", "Choose two or more points to merge.")
+    _ensure_changeable(case, chosen, actor)
+    kept, *gone = chosen
+    changes = _set_point(kept, summary, theme or kept.theme, team or kept.team, actor)
+    for element in gone:
+        changes[f"point {element.number}"] = [_point_text(element), None]
+        element.delete()
+    # Only unanswered points change, and they come after every answered one: renumbering
+    # them closes the gaps without touching a number a letter or outcome already used.
+    for number, element in enumerate(case.elements.order_by("number"), start=1):
+        if element.number != number:
+            changes[f"point {element.number} number"] = [str(element.number), str(number)]
+            element.number = number
+            element.save(update_fields=["number", "modified_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        verb="elements_merged",
+        description=f"Points {_numbers([e.number for e in chosen])} merged into point "
+        f"{kept.number}",
+        changes=changes,
+    )
+    return kept
 
 
 @transaction.atomic
@@ -597,6 +855,7 @@ def case_update(*, case: Case, actor: User, **values: Any) -> Case:
             if old != new:
                 manager.set(new_items)
                 changes[name] = ["; ".join(old), "; ".join(new)]
+    values = _changed_text(case, values, ("summary", "details", "praised_worker"))
     changes.update(set_fields(case, values))
     if changes:
         _touch(case, actor)
@@ -614,11 +873,14 @@ def case_update(*, case: Case, actor: User, **values: Any) -> Case:
 # --- Stage workflow -------------------------------------------------------------------------
 
 
-def _ensure_may_answer(actor: User, stage: Stage) -> None:
-    if not access.may_answer_stage(actor, stage.number):
+def ensure_may_answer(actor: User, stage: Stage, spec: StageDef | None = None) -> None:
+    """The procedure's rule for who records a stage's response and its extensions (and
+    writes those letters): `StageDef.responders`."""
+    spec = spec or _spec(stage.case).stage(stage.number)
+    if not access.may_answer_stage(actor, stage.number, spec.responders):
         raise AccessDenied(
-            f"Managers record stage 1 responses and extensions; stage {stage.number} is "
-            "recorded by the feedback team."
+            f"Stage {stage.number} (the {spec.response_label}) is recorded by "
+            f"{spec.responders_text}."
         )
 
 
@@ -626,8 +888,8 @@ def _save_stage(
     stage: Stage, actor: User, verb: str, description: str, changes: dict[str, list[str | None]]
 ) -> Stage:
     _touch(stage, actor)
-    stage_recompute(stage)
-    case_refresh_next_due(stage.case)
+    clock = stage_recompute(stage)
+    case_refresh_next_due(stage.case, clock=clock)
     record_event(
         case=stage.case,
         actor=actor,
@@ -706,7 +968,7 @@ def stage_extend(
     """Agree a later response date, no later than the procedure's longest extension."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
-    _ensure_may_answer(actor, stage)
+    ensure_may_answer(actor, stage, spec)
     if not spec.extendable:
         raise ApplicationError(f"Stage {stage.number} of this procedure cannot be extended.")
     reason = _require_text("reason", reason, "Enter the reason for the extension.")
@@ -720,6 +982,15 @@ def stage_extend(
     if clock.due_on is None:
         raise ApplicationError(
             "The response clock has not started, so there is nothing to extend yet."
+        )
+    in_force = _due_when_told(stage, clock, complainant_told_on)
+    if in_force is not None and complainant_told_on > in_force:
+        # Agreed after the deadline had passed, it would turn a late stage into one on time.
+        raise ApplicationError.for_field(
+            "complainant_told_on",
+            f"The complainant was told on {format_date(complainant_told_on)}, after the "
+            f"response was due ({format_date(in_force)}): an extension must be agreed before "
+            "the date it extends.",
         )
     if new_due_on <= clock.due_on:
         raise ApplicationError.for_field(
@@ -748,6 +1019,27 @@ def stage_extend(
         {"due_on": [clock.due_on.isoformat(), new_due_on.isoformat()]},
     )
     return extension
+
+
+def _due_when_told(stage: Stage, clock: StageClock, told: dt.date) -> dt.date | None:
+    """The response date as it stood on `told`: the latest extension agreed by then, else
+    the procedure's own date."""
+    agreed = [e.new_due_on for e in stage.extensions.all() if e.complainant_told_on <= told]
+    if agreed:
+        return max(agreed)
+    return clock.original_due.due if clock.original_due else None
+
+
+def _check_after_extensions(stage: Stage, on: dt.date, label: str) -> None:
+    """A stage's conclusion comes after every extension agreed: an extension is agreed
+    before the response, never recorded after the event."""
+    told = max((e.complainant_told_on for e in stage.extensions.all()), default=None)
+    if told is not None and on < told:
+        raise ApplicationError.for_field(
+            "on",
+            f"The {label} is dated {format_date(on)}, before the extension agreed on "
+            f"{format_date(told)}: an extension is agreed before the {label}.",
+        )
 
 
 @transaction.atomic
@@ -896,6 +1188,13 @@ def _record_outcomes(
         raise ApplicationError.for_field(
             "outcomes", "Record the points of complaint (elements) before concluding the stage."
         )
+    untold = sorted(e.number for e in elements.values() if e.theme_id is None)
+    if untold:
+        raise ApplicationError.for_field(
+            "themes",
+            f"Give point{'s' if len(untold) > 1 else ''} {_numbers(untold)} a theme before "
+            f"concluding stage {stage.number}: the report counts every point under its theme.",
+        )
     missing = [e for pk, e in elements.items() if pk not in outcomes]
     if missing:
         numbers = ", ".join(str(e.number) for e in sorted(missing, key=lambda e: e.number))
@@ -937,12 +1236,13 @@ def stage_respond(
     """Record the stage's response (the adjudication at stage 2) with each element's outcome."""
     access.ensure_can_act(actor, case, "respond")
     stage, spec = _open_stage(case)
-    _ensure_may_answer(actor, stage)
+    ensure_may_answer(actor, stage, spec)
     if spec.steps:
         raise ApplicationError(
             f"Stage {stage.number} concludes with the council's response to the panel report."
         )
     _check_date("on", on, label=f"the {spec.response_label} was sent", not_before=stage.received_on)
+    _check_after_extensions(stage, on, spec.response_label)
     if Milestone.STATEMENT_AGREED in spec.milestones and stage.statement_agreed_on is None:
         raise ApplicationError(
             f"Record the agreed statement of complaint before the {spec.response_label}."
@@ -983,6 +1283,42 @@ def stage_respond(
 
 
 @transaction.atomic
+def panel_schedule(*, case: Case, on: dt.date, actor: User) -> Stage:
+    """Plan the review panel's meeting for a day (in the future, or moved); the steps after
+    it are projected from the plan until `panel_met` records the day it was held."""
+    access.ensure_can_act(actor, case, "manage")
+    stage, spec = _open_stage(case)
+    if not spec.panel_size:
+        raise ApplicationError(f"Stage {stage.number} has no review panel.")
+    if stage.panel_met_on:
+        raise ApplicationError(
+            f"The panel already met on {format_date(stage.panel_met_on)}: record its report."
+        )
+    if on is None:
+        raise ApplicationError.for_field("on", "Enter the date the panel is to meet.")
+    if on < stage.received_on:
+        raise ApplicationError.for_field(
+            "on",
+            "The panel can meet on or after the request for stage "
+            f"{stage.number} ({format_date(stage.received_on)}).",
+        )
+    if on > today() + dt.timedelta(days=366):
+        raise ApplicationError.for_field(
+            "on", "The panel meeting can be planned up to a year ahead."
+        )
+    changes = set_fields(stage, {"panel_planned_on": on})
+    if not changes:
+        return stage
+    return _save_stage(
+        stage,
+        actor,
+        "panel_planned",
+        f"Review panel meeting planned for {format_date(on)}",
+        changes,
+    )
+
+
+@transaction.atomic
 def panel_met(*, case: Case, on: dt.date, actor: User) -> Stage:
     access.ensure_can_act(actor, case, "manage")
     stage, spec = _open_stage(case)
@@ -1019,8 +1355,9 @@ def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
 @transaction.atomic
 def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], actor: User) -> Stage:
     """The council's response to the panel's report concludes stage 3."""
-    access.ensure_can_act(actor, case, "manage")
-    stage, _ = _open_stage(case)
+    access.ensure_can_act(actor, case, "respond")
+    stage, spec = _open_stage(case)
+    ensure_may_answer(actor, stage, spec)
     if stage.panel_report_sent_on is None:
         raise ApplicationError("Record the panel report before the council's response.")
     _check_date(
@@ -1080,13 +1417,13 @@ def complaint_escalate(
         created_by=actor,
         modified_by=actor,
     )
-    stage_recompute(next_stage)
+    clock = stage_recompute(next_stage)
     changes = set_fields(
         case, {"status": Status.OPEN, "closed_on": None, "stage_number": next_stage.number}
     )
     _touch(case, actor)
     case.save()
-    case_refresh_next_due(case)
+    case_refresh_next_due(case, clock=clock)
     record_event(
         case=case,
         actor=actor,
@@ -1283,16 +1620,40 @@ def contact_progress(
         late_complaint_reason=case.late_complaint_reason,
     )
     changes = set_fields(case, {"contact_outcome": ContactOutcome.PROGRESSED, "responded_on": on})
+    changes.update(_pass_reference(case, complaint))
     changes.update(_close_case(case, on, actor))
     case_refresh_next_due(case)
     record_event(
         case=case,
         actor=actor,
         verb="progressed",
-        description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}",
+        description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}; "
+        f"the complaint keeps the reference {complaint.reference} and this contact is now "
+        f"{case.reference}",
         changes=changes,
     )
     return complaint
+
+
+def _pass_reference(contact: Case, complaint: Case) -> dict[str, list[str | None]]:
+    """The person keeps the reference they were given: the complaint takes the contact's, and
+    the contact the number just allocated to the complaint, remembering the one it had."""
+    given, allocated = contact.reference, complaint.reference
+    # Three updates so that no two rows ever hold the same reference (it is unique).
+    Case.objects.filter(pk=contact.pk).update(reference=_placeholder_reference())
+    Case.objects.filter(pk=complaint.pk).update(reference=given)
+    complaint.reference = given
+    changes = set_fields(contact, {"reference": allocated, "previous_reference": given})
+    Case.objects.filter(pk=contact.pk).update(reference=allocated, previous_reference=given)
+    # The complaint's own timeline does not name the contact's new reference: who may see
+    # the complaint may not see the contact (its page links to it only for those who may).
+    event = complaint.events.filter(verb="created").first()
+    if event is not None:
+        event.description = (
+            f"{event.description}; keeps the reference its initial contact was given"
+        )[:500]
+        event.save(update_fields=["description"])
+    return changes
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from harken.cases.models import (
     Status,
 )
 from harken.core import access
+from harken.procedures.clocks import Due, StageClock
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 
 from . import forms as f
@@ -61,6 +62,25 @@ class CaseState:
     @cached_property
     def elements(self) -> list[Element]:
         return sorted(self.case.elements.all(), key=lambda e: e.number)
+
+    @cached_property
+    def answered_at(self) -> dict[int, int]:
+        """Each answered point's id and the first stage that gave it an outcome."""
+        found: dict[int, int] = {}
+        for stage in self.stages:
+            for outcome in stage.outcomes.all():
+                found.setdefault(outcome.element_id, stage.number)
+        return found
+
+    @cached_property
+    def changeable_elements(self) -> list[Element]:
+        """The points that may be changed, split or merged now (the services' rule, read
+        from what the page already loaded)."""
+        return [
+            e
+            for e in self.elements
+            if services.element_problem(e, self.case, answered=self.answered_at) is None
+        ]
 
     @cached_property
     def active_appointments(self) -> list[Appointment]:
@@ -101,6 +121,25 @@ class CaseState:
             return None
         number = self.stage.number + 1
         return number if self.spec.has_stage(number) else None
+
+    @cached_property
+    def clock(self) -> StageClock | None:
+        """The open stage's clock, from what the page already loaded."""
+        if not self.stage_open or self.stage is None or self.stage_def is None:
+            return None
+        return services.stage_clock(
+            self.stage, self.stage_def, extensions=self.stage.extensions.all()
+        )
+
+    @property
+    def next_due(self) -> Due | None:
+        return self.clock.next_due if self.clock else None
+
+    def may_answer(self, user: User) -> bool:
+        """The procedure's rule for who records the open stage's response and extensions."""
+        if self.stage is None or self.stage_def is None:
+            return False
+        return access.may_answer_stage(user, self.stage.number, self.stage_def.responders)
 
     @property
     def response_label(self) -> str:
@@ -289,6 +328,44 @@ def _progress_run(s: CaseState, actor: User, form: Any) -> Any:
     )
 
 
+def _points(s: CaseState) -> bool:
+    return s.stage_open and bool(s.changeable_elements)
+
+
+def _merge(s: CaseState) -> bool:
+    return s.stage_open and len(s.changeable_elements) >= 2
+
+
+def _change_point_run(s: CaseState, actor: User, form: Any) -> Any:
+    data = form.cleaned_data
+    return services.element_update(
+        case=s.case,
+        element=form.chosen(),
+        summary=data["summary"],
+        theme=data.get("theme"),
+        team=data.get("team"),
+        actor=actor,
+    )
+
+
+def _split_point_run(s: CaseState, actor: User, form: Any) -> Any:
+    return services.element_split(
+        case=s.case, element=form.chosen(), parts=form.part_inputs(), actor=actor
+    )
+
+
+def _merge_points_run(s: CaseState, actor: User, form: Any) -> Any:
+    data = form.cleaned_data
+    return services.element_merge(
+        case=s.case,
+        elements=form.chosen(),
+        summary=data["summary"],
+        theme=data.get("theme"),
+        team=data.get("team"),
+        actor=actor,
+    )
+
+
 def _end_appointment_run(s: CaseState, actor: User, form: Any) -> Any:
     return services.appointment_end(
         appointment=form.chosen(), on=form.cleaned_data["on"], actor=actor
@@ -351,7 +428,7 @@ class Action:
         if user.role not in access.ACTION_ROLES[self.permission]:
             return False
         if self.stage_answer and state.stage is not None:
-            return access.may_answer_stage(user, state.stage.number)
+            return state.may_answer(user)
         return True
 
     def allowed(self, user: User, state: CaseState) -> bool:
@@ -451,6 +528,20 @@ ACTIONS: tuple[Action, ...] = (
         stage_answer=True,
     ),
     Action(
+        "schedule-panel",
+        lambda s: (
+            "Move the planned panel meeting"
+            if s.stage and s.stage.panel_planned_on
+            else "Plan the review panel meeting"
+        ),
+        "manage",
+        _panel_met,
+        f.PanelScheduleForm,
+        _on(services.panel_schedule),
+        "Panel meeting planned.",
+        group="stage",
+    ),
+    Action(
         "panel-met",
         "Record the review panel meeting",
         "manage",
@@ -473,12 +564,13 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "council-response",
         "Record the council's response to the panel",
-        "manage",
+        "respond",
         _council_response,
         f.OutcomesForm,
         _council_response_run,
         "The council's response is recorded: stage 3 is concluded.",
         group="stage",
+        stage_answer=True,
     ),
     Action(
         "escalate",
@@ -543,6 +635,38 @@ ACTIONS: tuple[Action, ...] = (
             case=s.case, item=form.element_input(), actor=actor
         ),
         "Point of complaint added.",
+    ),
+    Action(
+        "change-point",
+        "Change a point of complaint",
+        "manage",
+        _points,
+        f.ChangePointForm,
+        _change_point_run,
+        "Point of complaint changed.",
+        group="hidden",  # reached from each point's "Change" link
+        template="casework/action_point.html",
+    ),
+    Action(
+        "split-point",
+        "Split a point of complaint",
+        "manage",
+        _points,
+        f.SplitPointForm,
+        _split_point_run,
+        "Point of complaint split.",
+        group="hidden",  # reached from each point's "Split" link
+        template="casework/action_point.html",
+    ),
+    Action(
+        "merge-points",
+        "Merge points of complaint",
+        "manage",
+        _merge,
+        f.MergePointsForm,
+        _merge_points_run,
+        "Points of complaint merged.",
+        hint="Points can be changed, split or merged until the stage concludes.",
     ),
     Action(
         "add-person",

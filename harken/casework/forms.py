@@ -16,6 +16,7 @@ from harken.cases.models import (
     AppointmentRole,
     Channel,
     ContactPreference,
+    Element,
     Kind,
     Outcome,
     PartyRole,
@@ -524,6 +525,14 @@ class PanelMetForm(OnForm):
     date_label = "Date the review panel met"
 
 
+class PanelScheduleForm(ActionForm):
+    on = DateField(
+        label="Date the review panel is to meet",
+        not_future=False,
+        help_text="A plan: record the meeting once it has been held",
+    )
+
+
 class PanelReportForm(OnForm):
     date_label = "Date the panel's report was sent"
 
@@ -727,6 +736,99 @@ class ElementForm(ActionForm):
     def element_input(self) -> ElementInput:
         data = self.cleaned_data
         return ElementInput(summary=data["summary"], theme=data.get("theme"), team=data.get("team"))
+
+
+def _theme_field(*, empty_label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Theme",
+        queryset=Theme.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label=empty_label,
+    )
+
+
+def _team_field(*, empty_label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label=empty_label,
+    )
+
+
+class _PointForm(ActionForm):
+    """A form about one point of complaint (?element=<id>), among those that may change."""
+
+    element = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+
+    def setup(self) -> None:
+        points = {e.pk: e for e in self.state.changeable_elements}
+        self.fields["element"].choices = [(pk, str(pk)) for pk in points]  # type: ignore[attr-defined]
+        self.points = points
+        wanted = str(self.data.get("element") or self.params.get("element", ""))
+        self.point = points.get(whole_number(wanted) or 0)
+        if self.point is not None and not self.is_bound:
+            self.initial["element"] = self.point.pk
+            self.start(self.point)
+
+    def start(self, point: Element) -> None:
+        """Set the form's first values from the point."""
+
+    def chosen(self) -> Element:
+        return self.points[self.cleaned_data["element"]]
+
+
+class ChangePointForm(_PointForm):
+    summary = _area("Point of complaint", max_length=500)
+    theme = _theme_field(empty_label="None")
+    team = _team_field(empty_label="None")
+    field_order = ["element", "summary", "theme", "team"]
+
+    def start(self, point: Element) -> None:
+        self.initial.update(summary=point.summary, theme=point.theme_id, team=point.team_id)
+
+
+class SplitPointForm(_PointForm):
+    parts = _area(
+        "The separate points",
+        max_length=5000,
+        help_text="One point on each line; the first keeps this point's number",
+    )
+    theme = _theme_field(empty_label="The same as this point")
+    team = _team_field(empty_label="The same as this point")
+    field_order = ["element", "parts", "theme", "team"]
+
+    def start(self, point: Element) -> None:
+        self.initial["parts"] = point.summary
+
+    def part_inputs(self) -> list[ElementInput]:
+        data = self.cleaned_data
+        return [
+            ElementInput(summary=line, theme=data.get("theme"), team=data.get("team"))
+            for line in _lines(data["parts"])
+        ]
+
+
+class MergePointsForm(ActionForm):
+    elements = forms.TypedMultipleChoiceField(
+        label="Points to merge",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The first chosen keeps its number",
+    )
+    summary = _area("The merged point", max_length=500)
+    theme = _theme_field(empty_label="The first point's")
+    team = _team_field(empty_label="The first point's")
+
+    def setup(self) -> None:
+        points = {e.pk: e for e in self.state.changeable_elements}
+        self.fields["elements"].choices = [  # type: ignore[attr-defined]
+            (pk, f"Point {e.number}: {e.summary}") for pk, e in points.items()
+        ]
+        self.points = points
+
+    def chosen(self) -> list[Element]:
+        return [self.points[pk] for pk in self.cleaned_data["elements"]]
 
 
 class RestrictForm(ActionForm):

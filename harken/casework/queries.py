@@ -30,6 +30,7 @@ from harken.cases.selectors import (
     CASE_FILTER_LOOKUPS,
     linked_to,
     name_q,
+    referenced_cases,
     words_q,
 )
 from harken.core import access
@@ -352,32 +353,38 @@ class SearchResult:
     more: bool
 
 
-def search_cases(*, user: User, words: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchResult:
     """Cases `user` may see whose reference is `words`, or whose people are named `words`, or
     whose summary or text has `words` (PostgreSQL full-text search; a simple match on SQLite).
 
-    The two kinds of match are each capped and looked up through their own index, then
-    shown newest first; three queries whatever the size of the table.
+    The `limit` (SEARCH_LIMIT) most recent: each kind of match is ordered newest first in the
+    database and cut there, so the newest of either are among them, and the two lists are
+    merged in that order; three queries whatever the size of the table.
     """
+    limit = SEARCH_LIMIT if limit is None else limit
     words = " ".join(words.split())[:200]
     if not words:
         return SearchResult(cases=[], more=False)
     visible = access.visible_cases(user)
     if REFERENCE_RE.match(words):
-        by_reference = list(visible.filter(reference=words.upper()).values_list("pk", flat=True))
+        by_reference = referenced_cases(visible, words.upper())
         if by_reference:
             return SearchResult(cases=list(_search_rows(by_reference)), more=False)
     people = Person.objects.filter(name_q(words)).values("pk")
+    newest = ("-received_on", "-id")
     by_name = list(
         visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id"))
-        .order_by()
-        .values_list("pk", flat=True)[: limit + 1]
+        .order_by(*newest)
+        .values_list("received_on", "pk")[: limit + 1]
     )
     by_words = list(
-        visible.filter(words_q(words)).order_by().values_list("pk", flat=True)[: limit + 1]
+        visible.filter(words_q(words))
+        .order_by(*newest)
+        .values_list("received_on", "pk")[: limit + 1]
     )
-    ids = list(dict.fromkeys(by_name + by_words))
-    return SearchResult(cases=list(_search_rows(ids[:limit])), more=len(ids) > limit)
+    found = sorted(set(by_name) | set(by_words), reverse=True)
+    ids = [pk for _received, pk in found[:limit]]
+    return SearchResult(cases=list(_search_rows(ids)), more=len(found) > limit)
 
 
 def _search_rows(ids: list[int]) -> QuerySet[Case]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import theme_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("cases/new/", views.NewCaseView.as_view(), name="new_case"),
     path("compliments/new/", views.ComplimentView.as_view(), name="compliment"),
+    path("themes/", theme_views.ThemeListView.as_view(), name="themes"),
+    path("themes/new/", theme_views.ThemeFormView.as_view(), name="theme_create"),
+    path("themes/<int:pk>/", theme_views.ThemeFormView.as_view(), name="theme_edit"),
+    path("themes/<int:pk>/delete/", theme_views.ThemeDeleteView.as_view(), name="theme_delete"),
+    path("themes/groups/new/", theme_views.ThemeGroupFormView.as_view(), name="theme_group_create"),
+    path(
+        "themes/groups/<int:pk>/", theme_views.ThemeGroupFormView.as_view(), name="theme_group_edit"
+    ),
     path("cases/<str:reference>/", views.CaseView.as_view(), name="case"),
     path("cases/<str:reference>/<slug:name>/", views.CaseActionView.as_view(), name="action"),
 ]

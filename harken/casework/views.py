@@ -221,7 +221,9 @@ class SearchView(StaffRequiredMixin, View):
         form = forms.SearchForm(request.POST)
         result = None
         if form.is_valid():
-            result = queries.search_cases(user=_user(request), words=form.cleaned_data["q"])
+            result = queries.search_cases(
+                user=_user(request), words=form.cleaned_data["q"], limit=queries.SEARCH_LIMIT
+            )
             words = form.cleaned_data["q"].strip().upper()
             if len(result.cases) == 1 and result.cases[0].reference == words:
                 # Straight to the case: its page logs the read.
@@ -230,7 +232,12 @@ class SearchView(StaffRequiredMixin, View):
         return render(
             request,
             "casework/search.html",
-            {"form": form, "result": result, "header": PLAIN_HEADER, "limit": queries.SEARCH_LIMIT},
+            {
+                "form": form,
+                "result": result,
+                "header": PLAIN_HEADER,
+                "limit": queries.SEARCH_LIMIT,
+            },
         )
 
 
@@ -420,38 +427,34 @@ def _get_case(request: HttpRequest, reference: str) -> Case:
 
 
 def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
-    """Each stage with its milestones, deadlines and appointments, for display."""
+    """Each stage with its milestones, its dates from the stage's clock (each under its own
+    name) and its appointments, for display."""
     rows = []
     spec = state.spec
+    by_number = {stage.number: stage for stage in state.stages}
     for stage in state.stages:
         stage_def = spec.stage(stage.number) if spec else None
         milestones = []
-        steps: list[dict[str, Any]] = []
+        dues: list[Any] = []
+        clock = None
         if stage_def is not None:
             dates = stage_dates(stage)
             for milestone in stage_def.milestones:
                 milestones.append(
                     {"label": MILESTONE_LABELS[milestone], "date": dates.get(milestone)}
                 )
-            if stage_def.steps:
-                clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
-                for step in stage_def.steps:
-                    deadline = clock.step_dues.get(step.key)
-                    steps.append(
-                        {
-                            "label": step.label,
-                            "due": deadline.due if deadline else None,
-                            "done": dates.get(step.ends_at),
-                            "explanation": deadline.explain() if deadline else "",
-                        }
-                    )
+            clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
+            dues = list(clock.dues)
+        following = by_number.get(stage.number + 1)
         rows.append(
             {
                 "stage": stage,
                 "name": stage_def.name if stage_def else f"Stage {stage.number}",
                 "response_label": stage_def.response_label if stage_def else "response",
                 "milestones": milestones,
-                "steps": steps,
+                "dues": dues,
+                "clock": clock,
+                "next_requested_on": following.received_on if following else None,
                 "extensions": sorted(stage.extensions.all(), key=lambda e: e.new_due_on),
                 "appointments": sorted(stage.appointments.all(), key=lambda a: a.appointed_on),
                 "current": stage is state.stage,
@@ -460,8 +463,8 @@ def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
     return rows
 
 
-def _element_rows(state: CaseState) -> list[dict[str, Any]]:
-    """Each element with its outcome at each stage."""
+def _element_rows(state: CaseState, *, may_change: bool = False) -> list[dict[str, Any]]:
+    """Each element with its outcome at each stage, and whether the user may change it now."""
     # The selector prefetches elements without their theme and team: two queries for all.
     prefetch_related_objects(state.elements, "theme", "team")
     outcomes = {
@@ -469,10 +472,12 @@ def _element_rows(state: CaseState) -> list[dict[str, Any]]:
         for stage in state.stages
         for o in stage.outcomes.all()
     }
+    changeable = {e.pk for e in state.changeable_elements} if may_change else set()
     return [
         {
             "element": element,
             "outcomes": [outcomes.get((element.pk, s.number), "") for s in state.stages],
+            "changeable": element.pk in changeable,
         }
         for element in state.elements
     ]
@@ -494,6 +499,10 @@ class CaseView(StaffRequiredMixin, View):
             tag = next((t for t in queries.TAGS if _matches(case, t, window)), "")
         note_action = ACTIONS_BY_NAME["note"]
         other_open = list(queries.other_open_cases(user=user, case=case))
+        stages = _stage_rows(state)
+        points = _element_rows(state, may_change=any(a.name == "change-point" for a in allowed))
+        current = next((row for row in stages if row["current"]), None)
+        clock = current["clock"] if current and current["stage"].is_open else None
         return render(
             request,
             "casework/case.html",
@@ -510,8 +519,12 @@ class CaseView(StaffRequiredMixin, View):
                 "note_form": forms.NoteForm(state=state, user=user)
                 if note_action.allowed(user, state)
                 else None,
-                "stages": _stage_rows(state),
-                "elements": _element_rows(state),
+                "stages": stages,
+                # The banner explains the date it shows: the same entry of the stage's clock.
+                "next_due": clock.next_due if clock else None,
+                "waiting_explanation": clock.explanation if clock else "",
+                "elements": points,
+                "has_point_changes": any(row["changeable"] for row in points),
                 "parties": sorted(
                     case.parties.all(), key=lambda p: (p.role != "complainant", p.pk)
                 ),
@@ -535,6 +548,9 @@ class CaseView(StaffRequiredMixin, View):
                 "events": list(queries.timeline(case)),
                 "notes": list(queries.case_notes(case)),
                 "case_panels": case_panels(),
+                "reply_target": services.reply_target(case.received_on)
+                if case.due_on and case.is_open and not case.stage_number
+                else None,
             },
         )
 

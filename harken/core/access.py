@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -140,12 +141,20 @@ def can_view_case(user: User | AnonymousUser | None, case: Case) -> bool:
     return visible_cases(active).filter(pk=case.pk).exists()
 
 
-def may_answer_stage(user: User | AnonymousUser | None, stage_number: int) -> bool:
-    """Record a stage's response or extend it: managers answer stage 1 complaints about their
-    teams; later stages (the IO's adjudication, the panel) are the feedback team's to record."""
+def may_answer_stage(
+    user: User | AnonymousUser | None,
+    stage_number: int,
+    responders: Iterable[str] | None = None,
+) -> bool:
+    """Record a stage's response or extend it (and write those letters). `responders`: the
+    roles the stage's procedure definition names (`StageDef.responders`), the rule the
+    services, the pages and the letters all read. Without it, the older rule: managers
+    answer stage 1 only."""
     active = _active(user)
     if active is None or active.role not in ACTION_ROLES["respond"]:
         return False
+    if responders is not None:
+        return active.role in set(responders)
     return active.role != Role.MANAGER or stage_number == 1
 
 

@@ -24,8 +24,10 @@ from django.template.loader import render_to_string
 
 from harken.accounts.models import User
 from harken.cases.models import Case, CaseParty, Kind, PartyRole, Relationship, Stage, Status
+from harken.cases.services import stage_clock
 from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
+from harken.procedures.clocks import Due
 from harken.procedures.definitions import ProcedureDef, StageDef
 from harken.workdays.rules import working_day_deadline
 
@@ -257,6 +259,14 @@ def _due_reason(explanation: str) -> str:
     return ""
 
 
+def _response_due(stage: Stage, stage_def: StageDef) -> Due | None:
+    """The entry of the stage's clock for its response (the last step at a review panel)."""
+    if not stage_def.steps:
+        return None
+    clock = stage_clock(stage, stage_def, extensions=stage.extensions.all())
+    return clock.dues[-1] if clock.dues else None
+
+
 def _stage_context(
     stage: Stage, spec: ProcedureDef, on: dt.date
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -266,7 +276,9 @@ def _stage_context(
     escalation_due = stage.escalation_due_on
     if escalation_due is None and stage.is_open and has_next and stage_def.escalation_window_days:
         # Not concluded yet: the letter is the response, so the window runs from its date.
-        escalation_due = working_day_deadline(on, stage_def.escalation_window_days).due
+        escalation_due = working_day_deadline(
+            on, stage_def.escalation_window_days, skip_closure_days=spec.skip_closure_days
+        ).due
     waiting_for = ""
     if stage.is_open and stage.due_on is None and not stage_def.steps:
         waiting_for = stage.paused_reason or (
@@ -285,6 +297,11 @@ def _stage_context(
             "reason": latest.reason,
             "told_on": _date(latest.complainant_told_on),
         }
+    # The response's own date and explanation, from the stage clock: at a review panel the
+    # stored date in hand is the meeting's, not the council's response's.
+    response = _response_due(stage, stage_def)
+    due_on = response.due if response else stage.due_on
+    explanation = response.explanation if response else stage.due_explanation
     context = {
         "number": stage.number,
         "name": stage_def.name,
@@ -292,10 +309,10 @@ def _stage_context(
         "acknowledged_on": _date(stage.acknowledged_on),
         "acknowledgement_due_on": _date(stage.acknowledgement_due_on),
         "statement_agreed_on": _date(stage.statement_agreed_on),
-        "due_on": _date(stage.due_on),
+        "due_on": _date(due_on),
         "original_due_on": _date(stage.original_due_on),
-        "due_explanation": stage.due_explanation,
-        "due_reason": _due_reason(stage.due_explanation),
+        "due_explanation": explanation,
+        "due_reason": _due_reason(explanation),
         "extended": extension is not None,
         "response_label": stage_def.response_label,
         "response_days": stage_def.response_days or "",

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from harken.accounts.models import Role, User
+from harken.cases import services as case_services
 from harken.cases.models import Case
 from harken.core import access
 from harken.core.audit import record_event, set_fields
@@ -222,8 +223,10 @@ class LetterFiles:
 def letter_build(
     *, case: Case, template: LetterTemplate, actor: User, text: str = "", on: dt.date | None = None
 ) -> letters.Letter:
-    """The letter as it would be sent (for the preview); nothing is saved."""
+    """The letter as it would be sent (for the preview); nothing is saved. A stage's response
+    or extension letter is written by those who record them (the procedure's rule)."""
     access.ensure_can_act(actor, case, "respond")
+    _ensure_may_write(actor, case, template.kind)
     if len(text or "") > 10000:
         raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
@@ -233,6 +236,25 @@ def letter_build(
         template_name=template.name,
         kind_label=template.get_kind_display(),
     )
+
+
+# Letters that say what only the stage's responders may record.
+ANSWERING_KINDS = frozenset(
+    {
+        LetterKind.STAGE_RESPONSE,
+        LetterKind.ADJUDICATION,
+        LetterKind.PANEL_RESPONSE,
+        LetterKind.EXTENSION,
+    }
+)
+
+
+def _ensure_may_write(actor: User, case: Case, kind: str) -> None:
+    if kind not in ANSWERING_KINDS or case.procedure_version is None:
+        return
+    stage = case.stages.order_by("-number").first()
+    if stage is not None:
+        case_services.ensure_may_answer(actor, stage)
 
 
 def letter_create(

@@ -538,6 +538,9 @@ def confirmation_enqueue(submission_id: int, *, run_after: dt.datetime | None = 
 
 def confirmation_message(submission: Submission) -> EmailMessage:
     case: Case = submission.case  # type: ignore[assignment]
+    # The reference on the confirmation page, even if the contact has since been progressed
+    # and passed it to its complaint.
+    reference = case.previous_reference or case.reference
     journey = BY_FORM[submission.form]
     council = settings.HARKEN_COUNCIL_NAME
     first_name = submission.answers.get("first_name") or ""
@@ -546,7 +549,7 @@ def confirmation_message(submission: Submission) -> EmailMessage:
         "",
         f"Thank you for your {journey.noun}. We have received it.",
         "",
-        f"Your reference number is {case.reference}. Please give it if you contact us.",
+        f"Your reference number is {reference}. Please give it if you contact us.",
         "",
         "What happens next",
         "",
@@ -559,7 +562,7 @@ def confirmation_message(submission: Submission) -> EmailMessage:
         council,
     ]
     return EmailMessage(
-        subject=f"{council}: we have received your {journey.noun} ({case.reference})",
+        subject=f"{council}: we have received your {journey.noun} ({reference})",
         body="\n".join(lines),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[submission.email],

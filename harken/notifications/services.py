@@ -44,9 +44,14 @@ REQUEUE_AFTER = dt.timedelta(hours=1)
 # --- Periods --------------------------------------------------------------------------------
 
 
+def _open(day: dt.date) -> bool:
+    """A day the council is open: reminders wait out its closure days too."""
+    return is_working_day(day, skip_closure_days=True)
+
+
 def first_working_day(year: int, month: int) -> dt.date:
     day = dt.date(year, month, 1)
-    while not is_working_day(day):
+    while not _open(day):
         day += dt.timedelta(days=1)
     return day
 
@@ -62,7 +67,7 @@ def period_key(kind: str, day: dt.date) -> str:
 def kinds_due(day: dt.date) -> list[str]:
     """Daily digests on working days; monthly reminders on the month's first working day."""
     kinds: list[str] = []
-    if is_working_day(day):
+    if _open(day):
         kinds.append(ReminderKind.DIGEST)
         if day == first_working_day(day.year, day.month):
             kinds += [ReminderKind.ACTIONS, ReminderKind.OVERDUE_SUMMARY]

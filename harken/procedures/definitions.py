@@ -19,6 +19,9 @@ class ProcedureKind(StrEnum):
     CORPORATE = "corporate"
 
 
+STATUTORY_KINDS = frozenset({ProcedureKind.STATUTORY_CHILDREN, ProcedureKind.STATUTORY_ADULTS})
+
+
 class Milestone(StrEnum):
     """Dates a stage records. `received` is the receipt (stage 1) or the request (stages 2+)."""
 
@@ -60,6 +63,15 @@ CLOCK_START_MILESTONE: dict[ClockStart, Milestone] = {
     ClockStart.RECEIPT: Milestone.RECEIVED,
     ClockStart.ACKNOWLEDGEMENT: Milestone.ACKNOWLEDGED,
     ClockStart.STATEMENT_AGREED: Milestone.STATEMENT_AGREED,
+}
+
+
+# Who may record a stage's response: account roles (harken.accounts.models.Role values).
+FEEDBACK_TEAM: tuple[str, ...] = ("feedback_officer", "administrator")
+RESPONDER_NAMES: dict[str, str] = {
+    "feedback_officer": "a feedback officer",
+    "administrator": "an administrator",
+    "manager": "a manager",
 }
 
 
@@ -106,6 +118,22 @@ class StageDef:
     # LGSCO Code: stage 2 must be answered by someone other than the stage 1 responder.
     different_responder: bool = False
     description: str = ""
+    # The roles that record this stage's response (and agree its extensions, and write its
+    # response and extension letters); None: the feedback team and managers, or only the
+    # feedback team for a stage of chained steps (a review panel's council response).
+    recorded_by: tuple[str, ...] | None = None
+
+    @property
+    def responders(self) -> tuple[str, ...]:
+        if self.recorded_by is not None:
+            return self.recorded_by
+        return FEEDBACK_TEAM if self.steps else (*FEEDBACK_TEAM, "manager")
+
+    @property
+    def responders_text(self) -> str:
+        """ "a feedback officer, an administrator or a manager" """
+        names = [RESPONDER_NAMES[r] for r in self.responders]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
     @property
     def extendable(self) -> bool:
@@ -127,6 +155,9 @@ class ProcedureDef:
     description: str = ""
     ombudsman: str = "Local Government and Social Care Ombudsman"
     regulations: tuple[str, ...] = field(default_factory=tuple)
+    # The council's closure days are not working days for this procedure's clocks. Only a
+    # non-statutory procedure may say so: reg 2 (2006) and the 2009 Regulations count them.
+    skip_closure_days: bool = False
 
     def stage(self, number: int) -> StageDef:
         for stage in self.stages:
@@ -157,6 +188,7 @@ class ProcedureDef:
                 description=str(data.get("description", "")),
                 ombudsman=str(data.get("ombudsman", cls.ombudsman)),
                 regulations=tuple(data.get("regulations", ())),
+                skip_closure_days=data.get("skip_closure_days", False),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DefinitionError(f"The procedure definition is not valid: {exc}") from exc
@@ -181,6 +213,8 @@ def _stage_from_dict(data: dict[str, Any]) -> StageDef:
         )
         for s in values.get("steps", ())
     )
+    if values.get("recorded_by") is not None:
+        values["recorded_by"] = tuple(str(r) for r in values["recorded_by"])
     return StageDef(**values)
 
 
@@ -207,6 +241,14 @@ def validate(definition: ProcedureDef) -> None:
         raise DefinitionError(
             f"time_limit_months must be a whole number from 1 to {MAX_MONTHS}, or left out."
         )
+    if not isinstance(definition.skip_closure_days, bool):
+        raise DefinitionError("skip_closure_days must be true or false.")
+    if definition.skip_closure_days and definition.kind in STATUTORY_KINDS:
+        raise DefinitionError(
+            "A statutory procedure counts the council's closure days as working days (the "
+            "Regulations' working day leaves out only weekends and bank holidays): "
+            "skip_closure_days may be true only for a corporate procedure."
+        )
     if not definition.stages:
         raise DefinitionError("A procedure needs at least one stage.")
     numbers = [s.number for s in definition.stages]
@@ -219,6 +261,13 @@ def validate(definition: ProcedureDef) -> None:
 def _validate_stage(stage: StageDef) -> None:
     _validate_numbers(stage)
     _validate_milestones(stage)
+    if stage.recorded_by is not None and (
+        not stage.recorded_by or set(stage.recorded_by) - set(RESPONDER_NAMES)
+    ):
+        raise DefinitionError(
+            f"Stage {stage.number}: recorded_by lists who records its response, from "
+            f"{', '.join(RESPONDER_NAMES)}."
+        )
     if stage.panel_size not in (0, 3):
         raise DefinitionError(f"Stage {stage.number}: a review panel has three members.")
 

@@ -211,6 +211,7 @@ class OmbudsmanFiltersSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case.reference", default=None)
     ombudsman_case = serializers.IntegerField(source="ombudsman_case_id", read_only=True)
+    remedy = serializers.IntegerField(source="remedy_id", read_only=True)
 
     class Meta:
         model = Payment
@@ -223,6 +224,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "paid_on",
             "reason",
             "recommended_by_ombudsman",
+            "remedy",
         ]
 
 
@@ -236,6 +238,10 @@ class PaymentInput(serializers.Serializer):
     paid_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000)
     recommended_by_ombudsman = serializers.BooleanField(required=False)
+    # The Ombudsman payment remedy it pays: complied with once its payments reach its amount.
+    remedy = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2_147_483_647
+    )
 
 
 class PaymentFiltersSerializer(serializers.Serializer):
@@ -665,6 +671,16 @@ class PaymentViewSet(RegisterViewSet):
                 raise serializers.ValidationError(
                     {"ombudsman_case": ["There is no Ombudsman case with that id you can see."]}
                 ) from exc
+        if values.get("remedy") is not None:
+            visible = selectors.ombudsman_visible(_user(self.request)).values("pk")
+            remedy = OmbudsmanRemedy.objects.filter(
+                pk=values["remedy"], ombudsman_case__in=visible
+            ).first()
+            if remedy is None:
+                raise serializers.ValidationError(
+                    {"remedy": ["There is no Ombudsman remedy with that id you can see."]}
+                )
+            values["remedy"] = remedy
         return values
 
     def create_values(self, values: dict[str, Any]) -> dict[str, Any]:

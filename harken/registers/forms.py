@@ -532,6 +532,11 @@ class OmbudsmanCaseChoice(forms.ModelChoiceField):
         return f"{obj.ombudsman_reference} ({obj.decision_label.lower()})"
 
 
+class RemedyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} for Ombudsman case {obj.ombudsman_case.ombudsman_reference}"
+
+
 class PaymentForm(Form):
     kind = _radios(
         "Kind of payment",
@@ -556,6 +561,13 @@ class PaymentForm(Form):
         queryset=OmbudsmanCase.objects.none(),
         empty_label="None",
     )
+    remedy = RemedyChoice(
+        label="Which remedy it pays",
+        required=False,
+        queryset=OmbudsmanRemedy.objects.none(),
+        empty_label="None",
+        help_text="Once the payments of a remedy reach its amount, it is marked complied with",
+    )
 
     def __init__(
         self, *args: Any, case: Case | None, ombudsman_case: OmbudsmanCase | None, **kwargs: Any
@@ -569,6 +581,18 @@ class PaymentForm(Form):
         else:
             del self.fields["ombudsman_case"]
         self.fixed_ombudsman_case = ombudsman_case
+        remedies = OmbudsmanRemedy.objects.filter(kind=RemedyKind.PAYMENT).select_related(
+            "ombudsman_case"
+        )
+        if ombudsman_case is not None:
+            remedies = remedies.filter(ombudsman_case=ombudsman_case)
+        elif case is not None:
+            remedies = remedies.filter(ombudsman_case__case=case)
+        else:
+            remedies = remedies.none()
+        self.fields["remedy"].queryset = remedies.order_by("pk")  # type: ignore[attr-defined]
+        if not remedies.exists():
+            del self.fields["remedy"]
 
     def values(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)
@@ -585,6 +609,7 @@ class PaymentForm(Form):
             "reason": obj.reason,
             "recommended_by_ombudsman": obj.recommended_by_ombudsman,
             "ombudsman_case": obj.ombudsman_case_id,
+            "remedy": obj.remedy_id,
         }
 
 

@@ -198,6 +198,15 @@ class Payment(BaseModel):
     paid_on = models.DateField()
     reason = models.TextField(max_length=2000)
     recommended_by_ombudsman = models.BooleanField(default=False)
+    # The Ombudsman's payment remedy this pays (in full or in part): once the payments reach
+    # its amount, the remedy is complied with.
+    remedy = models.ForeignKey(
+        OmbudsmanRemedy,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
 
     class Meta:
         ordering = ["-paid_on", "-id"]

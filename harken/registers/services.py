@@ -564,10 +564,45 @@ PAYMENT_FIELDS = [
     "paid_on",
     "reason",
     "recommended_by_ombudsman",
+    "remedy",
 ]
+# The evidence a remedy is given when its payments comply with it.
+PAID_EVIDENCE = "(payment recorded in Harken)."
+
+
+def _check_remedy_payment(values: dict[str, Any]) -> None:
+    """A payment for a remedy: a payment remedy, of the payment's Ombudsman case (which it
+    then belongs to), paid once the Ombudsman had decided."""
+    remedy: OmbudsmanRemedy | None = values.get("remedy")
+    if remedy is None:
+        return
+    if remedy.kind != RemedyKind.PAYMENT:
+        raise ApplicationError.for_field(
+            "remedy", "Only a payment remedy is complied with by a payment."
+        )
+    ombudsman_case = remedy.ombudsman_case
+    chosen = values["ombudsman_case"]
+    if chosen is not None and chosen.pk != ombudsman_case.pk:
+        raise ApplicationError.for_field(
+            "remedy", f"That remedy is of Ombudsman case {ombudsman_case.ombudsman_reference}."
+        )
+    case = values["case"]
+    if case is not None and ombudsman_case.case_id not in (None, case.pk):
+        raise ApplicationError.for_field("remedy", f"That remedy is not about {case.reference}.")
+    values["ombudsman_case"] = ombudsman_case
+    values["recommended_by_ombudsman"] = True
+    decided = ombudsman_case.decision_on
+    paid = values["paid_on"]
+    if decided is not None and paid is not None and paid < decided:
+        raise ApplicationError.for_field(
+            "paid_on",
+            f"The payment was made on {format_date(paid)}, before the Ombudsman's decision "
+            f"({format_date(decided)}): it cannot be the payment of this remedy.",
+        )
 
 
 def _check_payment(values: dict[str, Any]) -> dict[str, Any]:
+    _check_remedy_payment(values)
     case: Case | None = values["case"]
     ombudsman_case: OmbudsmanCase | None = values["ombudsman_case"]
     if ombudsman_case is not None and ombudsman_case.case is not None:
@@ -606,11 +641,15 @@ def payment_create(
     ombudsman_case: OmbudsmanCase | None = None,
     kind: str = PaymentKind.COMPENSATION,
     recommended_by_ombudsman: bool = False,
+    remedy: OmbudsmanRemedy | None = None,
 ) -> Payment:
-    """Record compensation or a financial remedy paid, for a case or an Ombudsman case."""
+    """Record compensation or a financial remedy paid, for a case or an Ombudsman case; a
+    payment of an Ombudsman payment `remedy` marks it complied with once paid in full."""
     permissions.ensure_can_change(actor, case)
     if ombudsman_case is not None:
         permissions.ensure_can_change(actor, ombudsman_case.case)
+    if remedy is not None:
+        permissions.ensure_can_change(actor, remedy.ombudsman_case.case)
     values = _check_payment(
         {
             "case": case,
@@ -620,6 +659,7 @@ def payment_create(
             "paid_on": paid_on,
             "reason": reason,
             "recommended_by_ombudsman": recommended_by_ombudsman,
+            "remedy": remedy,
         }
     )
     payment = Payment(**values)
@@ -634,13 +674,59 @@ def payment_create(
         f"{format_date(payment.paid_on)} recorded",
         changes=_created_changes(payment, PAYMENT_FIELDS),
     )
+    if payment.remedy is not None:
+        _remedy_paid(payment.remedy, actor)
     return payment
+
+
+def _remedy_paid(remedy: OmbudsmanRemedy, actor: User) -> None:
+    """A payment remedy is complied with on the day its payments reach its amount, with the
+    payments as evidence; if corrected payments fall short again, that compliance goes."""
+    remedy = OmbudsmanRemedy.objects.select_for_update().get(pk=remedy.pk)
+    paid: list[Payment] = list(remedy.payments.order_by("paid_on", "id"))
+    total, reached = Decimal(0), None
+    for payment in paid:
+        total += payment.amount
+        if remedy.amount is not None and total >= remedy.amount:
+            reached = payment.paid_on
+            break
+    by_payments = remedy.evidence.endswith(PAID_EVIDENCE)
+    values: dict[str, Any]
+    if reached is not None and (remedy.complied_on is None or by_payments):
+        paid_text = "; ".join(f"{format_money(p.amount)} on {format_date(p.paid_on)}" for p in paid)
+        values = {"complied_on": reached, "evidence": f"Paid {paid_text} {PAID_EVIDENCE}"}
+    elif reached is None and by_payments:
+        values = {"complied_on": None, "evidence": ""}
+    else:
+        return
+    ombudsman_case = remedy.ombudsman_case
+
+    def describe(changes: Changes) -> tuple[str, str]:
+        what = "complied with" if remedy.complied_on else "no longer complied with"
+        return (
+            "ombudsman_remedy_updated",
+            f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} by payment "
+            f"({remedy})",
+        )
+
+    _update(
+        remedy,
+        actor=actor,
+        values=values,
+        fields=REMEDY_FIELDS,
+        check=partial(_check_remedy, ombudsman_case),
+        register=Register.OMBUDSMAN,
+        case_of=lambda: ombudsman_case.case,
+        describe=describe,
+        audited=ombudsman_case,
+    )
 
 
 @transaction.atomic
 def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
     _unknown(values, set(PAYMENT_FIELDS))
     permissions.ensure_can_change(actor, payment.case)
+    before = payment.remedy
     for key in ("case", "ombudsman_case"):
         other = values.get(key)
         if other is not None:
@@ -658,6 +744,8 @@ def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
             f"Payment of {format_money(payment.amount)} updated",
         ),
     )
+    for remedy in {r.pk: r for r in (before, payment.remedy) if r is not None}.values():
+        _remedy_paid(remedy, actor)
     return payment
 
 

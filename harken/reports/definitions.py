@@ -95,8 +95,10 @@ GENERAL_RULES: tuple[tuple[str, str], ...] = (
         "if every step (meeting, report, council's response) was on time. Working days to "
         "complete count from the day the stage's clock started (receipt, or the agreed "
         "statement of complaint at stage 2 of the children's procedure, or the acknowledgement "
-        "under the LGSCO Code) to the day it concluded; weekends, bank holidays and council "
-        "closure days are not counted.",
+        "under the LGSCO Code) to the day it concluded; weekends and bank holidays are not "
+        "counted. A council closure day is a working day, as the Regulations count it, for "
+        "every due date and figure here; only a non-statutory procedure whose definition says "
+        "so skips closure days.",
     ),
     (
         "Percentages and averages",
@@ -151,13 +153,21 @@ def _by_theme(stage: int) -> str:
 
 
 def _timeliness(stage: int) -> str:
-    return (
+    text = (
         f"Stage {stage} complaints concluded in each quarter (by date concluded, whenever "
         "received): how many, how many within timescale (counting agreed extensions), the "
         "percentage within timescale, and the average working days taken. 'Withdrawn or "
         f"discontinued' counts stage {stage}s that ended early in the quarter; they are not "
         "concluded and not in the percentage."
     )
+    if stage == 2:
+        text += (
+            " The children's stage 2 clock runs from the agreed statement of complaint, so "
+            "beside the statutory figure are the average working days from the request to the "
+            "agreed statement (over the stages that have one) and from the request to the "
+            "response (the adjudication)."
+        )
+    return text
 
 
 DEFINITIONS: tuple[Definition, ...] = (

@@ -111,6 +111,9 @@ OUTCOME_ROWS: tuple[tuple[str, str], ...] = (
 )
 # The stages with tables of their own by team, theme, timeliness and upheld elements.
 DETAILED_STAGES = (1, 2)
+# Stages whose clock can start after the request (the agreed statement of complaint): their
+# timeliness also counts from the request.
+FROM_REQUEST_STAGES = (2,)
 NO_TEAM = "No team recorded"
 NO_THEME = "No theme recorded"
 
@@ -408,6 +411,32 @@ def stages_concluded(ctx: ReportContext) -> Grouped:
                 **_counts_by_bucket("concluded_on", ctx.buckets, within=Q(within_timescale=True)),
                 **{
                     f"days:{b.id}": Sum("working_days_taken", filter=_in("concluded_on", b))
+                    for b in ctx.buckets
+                },
+                # Beside the statutory figure: from the request to the agreed statement (over
+                # the stages that have one) and to the conclusion.
+                **{
+                    f"statement-n:{b.id}": Count(
+                        "working_days_to_statement", filter=_in("concluded_on", b)
+                    )
+                    for b in ctx.buckets
+                },
+                **{
+                    f"statement-days:{b.id}": Sum(
+                        "working_days_to_statement", filter=_in("concluded_on", b)
+                    )
+                    for b in ctx.buckets
+                },
+                **{
+                    f"request-n:{b.id}": Count(
+                        "working_days_from_request", filter=_in("concluded_on", b)
+                    )
+                    for b in ctx.buckets
+                },
+                **{
+                    f"request-days:{b.id}": Sum(
+                        "working_days_from_request", filter=_in("concluded_on", b)
+                    )
                     for b in ctx.buckets
                 },
             },
@@ -906,6 +935,10 @@ def stage_timeliness(ctx: ReportContext, stage: int) -> Table:
     }
     ended = stages_ended(ctx).get((stage,), {})
     ids = [b.id for b in buckets]
+
+    def average_of(key: str) -> dict[str, CellValue]:
+        return {i: average(found.get(f"{key}-days:{i}"), found.get(f"{key}-n:{i}", 0)) for i in ids}
+
     rows = [
         Row("concluded", "Concluded", {i: concluded[i] for i in ids}),
         Row("within", "Within timescale", {i: concluded[f"within:{i}"] for i in ids}),
@@ -921,6 +954,19 @@ def stage_timeliness(ctx: ReportContext, stage: int) -> Table:
         ),
         Row("ended", "Withdrawn or discontinued", {i: ended.get(i, 0) for i in ids}),
     ]
+    if stage in FROM_REQUEST_STAGES:
+        rows[4:4] = [
+            Row(
+                "statement-days",
+                "Average working days from the request to the agreed statement of complaint",
+                average_of("statement"),
+            ),
+            Row(
+                "request-days",
+                "Average working days from the request to the response",
+                average_of("request"),
+            ),
+        ]
     table = _table(
         f"stage{stage}-timeliness",
         [*_quarter_columns(ctx, comparison=False), Column("ly", "Same period last year")],
@@ -934,11 +980,17 @@ def stage_timeliness(ctx: ReportContext, stage: int) -> Table:
         ),
     )
     table.row("percent").kind = "percent"
-    table.row("days").kind = "average"
+    averages = [
+        "days",
+        *(["statement-days", "request-days"] if stage in FROM_REQUEST_STAGES else []),
+    ]
+    for row_id in averages:
+        table.row(row_id).kind = "average"
     _add_quarter_sums(ctx, table, ["concluded", "within", "ended"])
     for i in ids:
         table.derived[("percent", i)] = [("within", i), ("concluded", i)]
-        table.derived[("days", i)] = [("concluded", i)]
+        for row_id in averages:
+            table.derived[(row_id, i)] = [("concluded", i)]
     return table
 
 

@@ -9,6 +9,7 @@ class WorkdaysConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401  # registers the settings check
         from .models import ClosureDay
         from .signals import closure_days_changed
 

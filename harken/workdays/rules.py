@@ -1,14 +1,21 @@
 """Working days (reg 2 of the 2006 Regulations) and calendar-month deadlines.
 
-A working day is any day but Saturday, Sunday, Christmas Day, Boxing Day, Good Friday, a bank
-holiday of the part of the UK the council is in (`settings.HARKEN_UK_PART`: ENG for England
-and Wales, SCT, NIR) and a council closure day (`ClosureDay` rows). In "N working days after
-D", day 1 is the first working day after D.
+A working day is any day but Saturday, Sunday, Christmas Day, Boxing Day, Good Friday and a
+bank holiday of the part of the UK the council is in (`settings.HARKEN_UK_PART`: ENG or WLS for
+England and Wales, SCT, NIR). In "N working days after D", day 1 is the first working day
+after D.
+
+A council's own closure days (`ClosureDay` rows) are not in reg 2's list: for a statutory
+deadline, a subject access request (the ICO's calendar month) and the timeliness figures they
+are working days, and every function here counts them so by default. Only the team's own
+targets and a non-statutory procedure whose definition says so skip them
+(`skip_closure_days=True`). Either way a deadline's explanation names the closure days it
+counted or skipped.
 
 Caseload pages work out thousands of deadlines, so nothing here walks day by day or queries
 per call: bank holidays are cached per (part, year), closure days are loaded by one cached
-query, and counting uses weekday arithmetic plus a binary search over the sorted non-working
-weekdays of each year.
+query (and not at all where only bank holidays count and nothing is explained), and counting
+uses weekday arithmetic plus a binary search over the sorted non-working weekdays of each year.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ __all__ = [
     "add_working_days",
     "calendar_month_deadline",
     "clear_cache",
+    "closure_reason",
     "is_working_day",
     "non_working_reason",
     "override_closure_days",
@@ -61,14 +69,29 @@ _WEEKEND_NAMES: Final = ("Saturday", "Sunday")
 _SUFFIXES: Final = {1: "st", 2: "nd", 3: "rd"}
 
 
+# England and Wales share one list of bank holidays (reg 2): either name means it.
+_PART_ALIASES: Final = {"WLS": "ENG"}
+
+
+def part_problem(value: object) -> str | None:
+    """What is wrong with a HARKEN_UK_PART value, in one sentence (None: nothing)."""
+    part = str(value).strip().upper()
+    if _PART_ALIASES.get(part, part) in UK_PARTS:
+        return None
+    return (
+        "HARKEN_UK_PART must be ENG (England and Wales; WLS also means England and Wales), "
+        f"SCT or NIR, not {value!r}."
+    )
+
+
 def uk_part() -> str:
     """The configured part of the UK, read on every call so `override_settings` works."""
-    part = getattr(settings, "HARKEN_UK_PART", "ENG")
-    if part not in UK_PARTS:
-        raise ImproperlyConfigured(
-            f"HARKEN_UK_PART must be ENG (England and Wales), SCT or NIR, not {part!r}."
-        )
-    return str(part)
+    value = getattr(settings, "HARKEN_UK_PART", "ENG")
+    problem = part_problem(value)
+    if problem:
+        raise ImproperlyConfigured(problem)
+    part = str(value).strip().upper()
+    return _PART_ALIASES.get(part, part)
 
 
 # --- Bank holidays --------------------------------------------------------------------------
@@ -115,7 +138,7 @@ class _Calendar:
     """Closure days as loaded, and the sorted non-working weekdays worked out from them."""
 
     closures: Mapping[dt.date, str]
-    expires_at: float | None  # None: never (an override)
+    expires_at: float | None  # None: never (an override, or the bank holidays alone)
     blocked: dict[tuple[str, int], tuple[dt.date, ...]] = field(default_factory=dict)
 
     def blocked_weekdays(self, part: str, year: int) -> tuple[dt.date, ...]:
@@ -143,6 +166,8 @@ class _Calendar:
         return total
 
 
+# Reg 2's calendar: bank holidays and weekends only, never a query.
+_BANK_HOLIDAYS_ONLY = _Calendar({}, expires_at=None)
 _loaded: _Calendar | None = None
 _override: _Calendar | None = None
 
@@ -156,6 +181,7 @@ def _load_closure_days() -> dict[dt.date, str]:
 
 
 def _calendar() -> _Calendar:
+    """The calendar with the council's closure days."""
     global _loaded
     if _override is not None:
         return _override
@@ -167,10 +193,16 @@ def _calendar() -> _Calendar:
     return calendar
 
 
+def _counting(skip_closure_days: bool) -> _Calendar:
+    """The calendar a count uses: with the closure days only where they are skipped."""
+    return _calendar() if skip_closure_days else _BANK_HOLIDAYS_ONLY
+
+
 def clear_cache() -> None:
     """Forget the cached closure days and bank holidays (signals call this on every change)."""
     global _loaded
     _loaded = None
+    _BANK_HOLIDAYS_ONLY.blocked.clear()
     _holidays.cache_clear()
 
 
@@ -195,19 +227,29 @@ def override_closure_days(
 # --- Single days ----------------------------------------------------------------------------
 
 
-def is_working_day(d: dt.date) -> bool:
-    """Whether `d` is a working day in the configured part of the UK."""
+def is_working_day(d: dt.date, *, skip_closure_days: bool = False) -> bool:
+    """Whether `d` is a working day in the configured part of the UK (a council closure day
+    is one, unless `skip_closure_days`)."""
     if d.weekday() >= 5:
         return False
-    return d not in _holidays(uk_part(), d.year) and d not in _calendar().closures
+    if d in _holidays(uk_part(), d.year):
+        return False
+    return not (skip_closure_days and d in _calendar().closures)
 
 
-def non_working_reason(d: dt.date) -> str | None:
-    """Why `d` is not a working day ("Saturday", "Good Friday", "Council closure: …"), or None.
+def closure_reason(d: dt.date) -> str | None:
+    """The reason the council is closed on `d`, if it is a closure day."""
+    return _calendar().closures.get(d)
+
+
+def non_working_reason(d: dt.date, *, skip_closure_days: bool = False) -> str | None:
+    """Why `d` is not a working day ("Saturday", "Good Friday", and with `skip_closure_days`
+    "Council closure: …"), or None.
 
     A named holiday wins over the weekend: 25 December 2021, a Saturday, is "Christmas Day".
     """
-    return _reason(_calendar(), uk_part(), d)
+    calendar = _calendar() if skip_closure_days else _BANK_HOLIDAYS_ONLY
+    return _reason(calendar, uk_part(), d)
 
 
 def _reason(calendar: _Calendar, part: str, d: dt.date) -> str | None:
@@ -251,32 +293,34 @@ def _add(calendar: _Calendar, part: str, start: dt.date, n: int) -> dt.date:
     return current
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
+def add_working_days(start: dt.date, n: int, *, skip_closure_days: bool = False) -> dt.date:
     """The n-th working day after `start` (day 1 is the first working day after it).
 
     n = 0 gives `start` itself, working day or not.
     """
-    return _add(_calendar(), uk_part(), start, n)
+    return _add(_counting(skip_closure_days), uk_part(), start, n)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
+def working_days_between(start: dt.date, end: dt.date, *, skip_closure_days: bool = False) -> int:
     """How many working days there are after `start` up to and including `end` (0 if none)."""
     if end <= start:
         return 0
     weekdays = _weekdays_upto(end.toordinal()) - _weekdays_upto(start.toordinal())
-    return weekdays - _calendar().count_blocked(uk_part(), start, end)
+    return weekdays - _counting(skip_closure_days).count_blocked(uk_part(), start, end)
 
 
 def _on_or_after(calendar: _Calendar, part: str, d: dt.date) -> dt.date:
     return _add(calendar, part, d - dt.timedelta(days=1), 1)
 
 
-def add_calendar_months(start: dt.date, months: int) -> dt.date:
+def add_calendar_months(start: dt.date, months: int, *, skip_closure_days: bool = False) -> dt.date:
     """The same date `months` later (the month's last day where there is none), moved on to
     the next working day if it is not one. For subject access requests."""
     if months < 0:
         raise ValueError(f"A number of months cannot be negative (got {months}).")
-    return _on_or_after(_calendar(), uk_part(), start + relativedelta(months=months))
+    return _on_or_after(
+        _counting(skip_closure_days), uk_part(), start + relativedelta(months=months)
+    )
 
 
 # --- Deadlines with their reasons -----------------------------------------------------------
@@ -317,6 +361,17 @@ def _ordinal(number: int) -> str:
     return f"{number}{_SUFFIXES.get(number % 10, 'th')}"
 
 
+def _closure_note(days: tuple[dt.date, ...], *, skipped: bool) -> str:
+    """What the deadline did with the council's closure days, as a clause."""
+    one = len(days) == 1
+    dates = format_dates(days)
+    if skipped:
+        return f" ({dates}: {'a council closure day' if one else 'council closure days'})"
+    if one:
+        return f"; {dates}, a council closure day, counts as a working day"
+    return f"; {dates}, council closure days, count as working days"
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A due date and everything needed to say how it was worked out.
@@ -326,6 +381,8 @@ class Deadline:
     date was moved past. `after` names the start in the explanation ("the acknowledgement on
     18 December 2023"); by default it is the start date. A calendar-month deadline that fell
     on a non-working day keeps that day in `moved_from` and the reason in `moved_because`.
+    `closures` are the council's closure days in the same stretch: counted as working days
+    unless `closures_skipped` (then they are in `skipped` too).
     """
 
     due: dt.date
@@ -336,6 +393,8 @@ class Deadline:
     after: str | None = None
     moved_from: dt.date | None = None
     moved_because: str | None = None
+    closures: tuple[dt.date, ...] = ()
+    closures_skipped: bool = False
 
     def explain(self) -> str:
         """One sentence, e.g. "Due 4 January 2024: 10 working days after 18 December 2023,
@@ -345,10 +404,11 @@ class Deadline:
             f"Due {format_date(self.due)}: {self.amount} {unit} after "
             f"{self.after or format_date(self.start)}"
         )
+        closures = _closure_note(self.closures, skipped=self.closures_skipped)
         if self.unit == WORKING_DAYS:
             if self.skipped:
                 text += f", not counting {format_dates(self.skipped)}"
-            return text + "."
+            return text + (closures if self.closures else "") + "."
         same_date = self.moved_from or self.due
         if same_date.day != self.start.day:
             text += f" ({same_date:%B} has no {_ordinal(self.start.day)})"
@@ -358,24 +418,52 @@ class Deadline:
             else:
                 moved_from = f"{format_date(self.moved_from)} ({self.moved_because})"
             text += f", moved from {moved_from} to the next working day"
-        return text + "."
+        # A skipped closure day is already the reason the date moved.
+        counted = self.closures and not self.closures_skipped
+        return text + (closures if counted else "") + "."
 
 
-def working_day_deadline(start: dt.date, n: int, *, after: str | None = None) -> Deadline:
-    """The deadline `n` working days after `start`; `after` names the start in explanations."""
-    calendar, part = _calendar(), uk_part()
-    due = _add(calendar, part, start, n)
-    skipped = calendar.blocked_between(part, start, due)
-    return Deadline(
-        due=due, start=start, amount=n, unit=WORKING_DAYS, skipped=tuple(skipped), after=after
+def _closures_in(part: str, after: dt.date, upto: dt.date) -> tuple[dt.date, ...]:
+    """The council's closure days d with after < d <= upto that would otherwise be working
+    days (not a weekend, not a bank holiday)."""
+    closures = _calendar().closures
+    return tuple(
+        sorted(
+            d
+            for d in closures
+            if after < d <= upto and d.weekday() < 5 and d not in _holidays(part, d.year)
+        )
     )
 
 
-def calendar_month_deadline(start: dt.date, months: int, *, after: str | None = None) -> Deadline:
-    """The deadline `months` calendar months after `start` (see `add_calendar_months`)."""
+def working_day_deadline(
+    start: dt.date, n: int, *, after: str | None = None, skip_closure_days: bool = False
+) -> Deadline:
+    """The deadline `n` working days after `start`; `after` names the start in explanations.
+    Council closure days count as working days unless `skip_closure_days`."""
+    calendar, part = _counting(skip_closure_days), uk_part()
+    due = _add(calendar, part, start, n)
+    skipped = calendar.blocked_between(part, start, due)
+    return Deadline(
+        due=due,
+        start=start,
+        amount=n,
+        unit=WORKING_DAYS,
+        skipped=tuple(skipped),
+        after=after,
+        closures=_closures_in(part, start, due),
+        closures_skipped=skip_closure_days,
+    )
+
+
+def calendar_month_deadline(
+    start: dt.date, months: int, *, after: str | None = None, skip_closure_days: bool = False
+) -> Deadline:
+    """The deadline `months` calendar months after `start` (see `add_calendar_months`).
+    A council closure day is a working day (the ICO's rule) unless `skip_closure_days`."""
     if months < 0:
         raise ValueError(f"A number of months cannot be negative (got {months}).")
-    calendar, part = _calendar(), uk_part()
+    calendar, part = _counting(skip_closure_days), uk_part()
     same_date = start + relativedelta(months=months)
     due = _on_or_after(calendar, part, same_date)
     moved = due != same_date
@@ -388,4 +476,6 @@ def calendar_month_deadline(start: dt.date, months: int, *, after: str | None = 
         after=after,
         moved_from=same_date if moved else None,
         moved_because=_reason(calendar, part, same_date) if moved else None,
+        closures=_closures_in(part, same_date - dt.timedelta(days=1), due),
+        closures_skipped=skip_closure_days,
     )

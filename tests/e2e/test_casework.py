@@ -133,7 +133,12 @@ def test_phone_complaint_through_three_stages(
     case.check("new complaint")
     expect(page.get_by_text("Mum rang <b>three</b> times")).to_be_visible()  # escaped
     expect(page.get_by_text("Looked-after child")).to_be_visible()
-    expect(page.locator(".govuk-inset-text").first).to_contain_text(
+    # The banner explains the date it shows (the acknowledgement's); the response's own
+    # explanation is beside it in the stage's dates.
+    banner = page.locator(".govuk-inset-text").first
+    expect(banner).to_contain_text("Stage 1 acknowledgement due: 9 January 2025")
+    expect(banner).to_contain_text("Due 9 January 2025: 3 working days after receipt")
+    expect(page.locator("table", has_text="Stage 1 dates")).to_contain_text(
         "Due 20 January 2025: 10 working days after receipt on 6 January 2025."
     )
 
@@ -173,7 +178,11 @@ def test_phone_complaint_through_three_stages(
         D(2025, 2, 11),
         "Acknowledgement recorded",
     )
-    expect(page.get_by_text("Paused", exact=True).first).to_be_visible()
+    # Waiting for the statement, past the team's 10-day target for agreeing it: flagged.
+    expect(page.get_by_text("Overdue", exact=True).first).to_be_visible()
+    expect(page.locator(".govuk-inset-text").first).to_contain_text(
+        "Stage 2 agreed statement of complaint: the team's own target"
+    )
     case.simple(
         "Record the agreed statement of complaint",
         "on",
@@ -214,7 +223,7 @@ def test_phone_complaint_through_three_stages(
     case.date("on", D(2025, 5, 16))
     case.outcomes("Not upheld", "Not upheld")
     case.save("stage 3 is concluded")
-    expect(page.locator("table", has_text="Review panel steps")).to_contain_text("16 May 2025")
+    expect(page.locator("table", has_text="review panel steps")).to_contain_text("16 May 2025")
     timeline = page.locator(".moj-timeline")
     expect(timeline).to_contain_text("Council's response to the panel sent on 16 May 2025")
     expect(timeline).to_contain_text("Stage 2 adjudication sent on 14 March 2025")

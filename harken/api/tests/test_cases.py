@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from harken.accounts.models import Team
+from harken.cases import services
 from harken.cases.models import CaseRead, Theme
-from harken.cases.tests.factories import complaint
+from harken.cases.tests.factories import complaint, respond_all
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +272,23 @@ def test_extension_beyond_maximum_gives_the_services_message(client_for, officer
     assert body["errors"]["new_due_on"] == [body["message"]]
 
 
+def test_an_extension_agreed_after_the_due_date_is_a_400(client_for, officer):
+    """An extension the complainant was told of after the response was due is refused, the
+    reason against `complainant_told_on`; nothing is saved."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/extend/",
+        {"new_due_on": "2024-03-28", "reason": "Complex", "complainant_told_on": "2024-03-22"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["complainant_told_on"] == [
+        "The complainant was told on 22 March 2024, after the response was due (15 March "
+        "2024): an extension must be agreed before the date it extends."
+    ]
+    assert not case.stages.get().extensions.exists()
+
+
 def test_service_field_names_are_mapped_to_the_inputs(client_for, officer):
     """The acknowledgement's date error is reported against `on`, the field the client sent."""
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
@@ -309,3 +327,115 @@ def test_detail_query_count_does_not_grow_with_elements(client_for, officer):
     with CaptureQueriesContext(connection) as many:
         client.get(f"{CASES}{large.reference}/")
     assert len(many) == len(few)
+
+
+def test_points_are_changed_split_and_merged_until_answered(client_for, officer):
+    """Each change through the API is the service's, and refused as the pages refuse it."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    one, two = case.elements.order_by("number")
+    api = client_for(officer)
+    url = f"{CASES}{case.reference}"
+    privacy = Theme.objects.get(name="Privacy").pk
+    response = api.post(
+        f"{url}/change-element/",
+        {"element": one.pk, "summary": "Shared my address", "theme": privacy},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["elements"][0]["theme"]["name"] == "Privacy"
+    assert response.json()["elements"][0]["team"] is None
+    response = api.post(
+        f"{url}/split-element/",
+        {"element": two.pk, "parts": [{"summary": "a"}, {"summary": "b"}]},
+        format="json",
+    )
+    assert [e["summary"] for e in response.json()["elements"]] == ["Shared my address", "a", "b"]
+    response = api.post(
+        f"{url}/merge-elements/",
+        {"elements": [two.pk, case.elements.get(number=3).pk], "summary": "a and b"},
+        format="json",
+    )
+    assert [e["number"] for e in response.json()["elements"]] == [1, 2]
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    response = api.post(
+        f"{url}/change-element/", {"element": one.pk, "summary": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "Stage 1 is concluded" in response.json()["errors"]["element"][0]
+
+
+def test_a_point_of_another_case_is_not_found_among_this_ones(client_for, officer):
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    other = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(officer).post(
+        f"{CASES}{case.reference}/change-element/",
+        {"element": other.elements.get(number=1).pk, "summary": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "element" in response.json()["errors"]
+
+
+def test_a_manager_may_not_change_points_through_the_api(client_for, officer, manager):
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = client_for(manager).post(
+        f"{CASES}{case.reference}/change-element/",
+        {"element": case.elements.get(number=1).pk, "summary": "x"},
+        format="json",
+    )
+    assert response.status_code == 403
+
+
+def test_a_progressed_complaint_is_found_by_the_contacts_reference(client_for, officer):
+    """The API progresses a contact: the new complaint has the contact's reference, and the
+    case list's `q` finds both records by either reference."""
+    contact = services.case_create(
+        actor=officer,
+        kind="contact",
+        channel="web",
+        received_on=D(2024, 3, 1),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+    )
+    given = contact.reference
+    api = client_for(officer)
+    response = api.post(
+        f"{CASES}{given}/progress/",
+        {"on": "2024-03-04", "elements": [{"summary": "Missed visits"}]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["reference"] == given
+    assert body["kind"] == "complaint"
+    contact.refresh_from_db()
+    assert body["progressed_from"] == contact.reference
+    assert api.get(f"{CASES}{given}/").json()["kind"] == "complaint"
+    for typed in (given, contact.reference):
+        found = {
+            c["reference"] for c in api.get(CASES, {"q": typed, "status": ""}).json()["results"]
+        }
+        assert found == {given, contact.reference}
+
+
+def test_a_panel_meeting_is_planned_through_the_api(client_for, officer, io_user, ip_user):
+    """`panel-schedule` takes a future date at stage 3; refused outside a review panel."""
+    from harken.cases.tests.test_services import _to_stage3
+
+    api = client_for(officer)
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    response = api.post(
+        f"{CASES}{case.reference}/panel-schedule/", {"on": "2024-07-10"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "has no review panel" in response.json()["message"]
+    stage3 = _to_stage3(officer, io_user, ip_user)
+    url = f"{CASES}{stage3.reference}/panel-schedule/"
+    response = api.post(url, {"on": "9999-12-31"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["on"] == [
+        "The panel meeting can be planned up to a year ahead."
+    ]
+    response = api.post(url, {"on": "2024-07-10"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["stages"][2]["panel_planned_on"] == "2024-07-10"

@@ -152,8 +152,10 @@ def test_contact_progressed_to_a_complaint(client_for, officer):
         201,
     )  # fmt: skip
     assert complaint["kind"] == "complaint"
-    assert complaint["progressed_from"] == contact["reference"]
-    contact = ok(client.get(f"{CASES}{contact['reference']}/"))
+    # The complaint carries the reference the contact was given; the contact has a new one.
+    assert complaint["reference"] == contact["reference"]
+    contact = ok(client.get(f"{CASES}{complaint['progressed_from']}/"))
+    assert contact["previous_reference"] == complaint["reference"]
     assert contact["progressed_to"] == complaint["reference"]
     assert contact["contact_outcome"] == "progressed"
 

@@ -56,9 +56,10 @@ def undone() -> Iterator[None]:
 
 
 def legacy(case: Case) -> str:
-    """The reference a row is exported under: a progressed complaint's is its contact's."""
+    """The reference a row is exported under: a progressed complaint's is its contact's, the
+    one the contact was given (which the complaint carries)."""
     source = case.progressed_from or case
-    return source.external_reference or source.reference
+    return source.external_reference or source.previous_reference or source.reference
 
 
 def clocks() -> dict[tuple[str, int], tuple]:
@@ -182,3 +183,38 @@ def test_bad_arguments(tmp_path):
         export(tmp_path / "x.csv", "--from", "2024-02-01", "--to", "2024-01-01")
     with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         export(tmp_path / "x.json")
+
+
+def test_a_complainants_care_flags_are_exported(tmp_path, officer):
+    """The export writes what the report reads from a complainant, so it round-trips."""
+    from harken.cases.models import PartyRole, Relationship
+
+    services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="phone",
+        received_on=D(2024, 6, 3),
+        summary="Moving placement",
+        people=[
+            services.PersonInput(
+                role=PartyRole.COMPLAINANT,
+                relationship=Relationship.CHILD,
+                details={
+                    "first_name": "Kai",
+                    "last_name": "Young",
+                    "date_of_birth": D(2009, 2, 1),
+                    "looked_after": True,
+                    "care_leaver": False,
+                },
+            )
+        ],
+    )
+    path = tmp_path / "out.csv"
+    export(path)
+    with path.open(encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert (
+        row["complainant_date_of_birth"],
+        row["complainant_looked_after"],
+        row["complainant_care_leaver"],
+    ) == ("2009-02-01", "yes", "no")

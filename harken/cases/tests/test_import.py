@@ -105,6 +105,7 @@ GOOD_ROWS: list[dict[str, str]] = [
         "received_on": "2024-01-08",
         "summary": "Unhappy with the care plan",
         "teams": "Child Protection Teams",
+        "themes": "Disagreement with decision or case planning",
         "stage1_response_on": "2024-01-19",
         "stage2_requested_on": "2024-01-29",
         "stage2_statement_agreed_on": "2024-02-05",
@@ -128,6 +129,7 @@ GOOD_ROWS: list[dict[str, str]] = [
         "received_on": "2024-05-01",
         "summary": "EHCP late",
         "teams": "SEND Team",
+        "themes": "SEND issues",
         "stage1_acknowledged_on": "2024-05-02",
         "stage1_response_on": "2024-05-10",
         "stage2_requested_on": "2024-05-20",
@@ -253,11 +255,14 @@ def test_stage2_and_3_history_uses_placeholder_appointees(tmp_path):
 
 
 def test_contacts_compliments_and_representations(tmp_path):
-    _call(write_csv(tmp_path / "history.csv", GOOD_ROWS))
+    result = import_file(write_csv(tmp_path / "history.csv", GOOD_ROWS))
     resolved = Case.objects.get(external_reference="OLD-5")
     assert (resolved.kind, resolved.contact_outcome) == (Kind.CONTACT, ContactOutcome.RESOLVED)
     contact = Case.objects.get(external_reference="OLD-6")
     complaint = contact.progressed_to
+    # The complaint carries the contact's reference, and the import reports it.
+    assert complaint.reference == contact.previous_reference
+    assert (7, "OLD-6", complaint.reference) in result.imported
     assert complaint.stages.get().acknowledged_on == D(2024, 4, 8)
     assert complaint.status == Status.OPEN
     assert complaint.elements.get().summary == "No allocated worker for 3 months"
@@ -386,6 +391,113 @@ def test_each_rule_is_reported_against_its_column(tmp_path, row, error):
     errors = import_file(path).errors
     assert len(errors) == 1
     assert errors[0].startswith(f"line 2: {error}")
+
+
+def test_an_extension_agreed_late_is_refused_row_by_row(tmp_path):
+    """A stage 1 answered late and 'extended' after its due date is refused on its own line,
+    against the column that says when the complainant was told; nothing is imported."""
+    late = stage1_complaint(
+        legacy_reference="LATE-1",
+        stage1_extended_to="2024-03-28",
+        stage1_extension_reason="Complex",
+        stage1_extension_agreed_on="2024-03-22",
+        stage1_response_on="2024-03-27",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    after_response = {
+        **late,
+        "legacy_reference": "LATE-2",
+        "stage1_extension_agreed_on": "2024-03-14",
+        "stage1_response_on": "2024-03-13",
+    }
+    path = write_csv(tmp_path / "late.csv", [GOOD_ROWS[0], late, after_response])
+    result = import_file(path)
+    assert result.errors == [
+        "line 3: stage1_extension_agreed_on: The complainant was told on 22 March 2024, after "
+        "the response was due (15 March 2024): an extension must be agreed before the date it "
+        "extends.",
+        "line 4: stage1_response_on: The response is dated 13 March 2024, before the extension "
+        "agreed on 14 March 2024: an extension is agreed before the response.",
+    ]
+    assert not Case.objects.exists()
+
+
+def test_an_extension_with_no_agreed_date_cannot_rescue_a_late_response(tmp_path):
+    """With no stage1_extension_agreed_on the extension is taken as agreed on the original
+    due date; but a response after that date needs the real date, or it could make a late
+    stage look on time."""
+    extended = stage1_complaint(
+        stage1_extended_to="2024-03-28",
+        stage1_extension_reason="Complex",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    in_time = {**extended, "stage1_response_on": "2024-03-14"}
+    late = {**extended, "legacy_reference": "OLD-2", "stage1_response_on": "2024-03-27"}
+    path = write_csv(tmp_path / "no-date.csv", [in_time, late])
+    assert import_file(path).errors == [
+        "line 3: stage1_extension_agreed_on: Give the date the complainant was told of the "
+        "extension: the response came after the original due date (15 March 2024), so the "
+        "extension counts only if it was agreed by then."
+    ]
+
+
+def test_points_take_the_case_theme_and_a_point_with_none_is_refused(tmp_path):
+    """A point with no theme column takes the case's first theme; where the case has none
+    either, the response is refused against that point's theme column, row by row."""
+    themed = stage1_complaint(
+        themes="Communication",
+        element1_theme="",
+        stage1_response_on="2024-03-14",
+        element1_stage1_outcome="upheld",
+        element2_stage1_outcome="not_upheld",
+    )
+    bare = {**themed, "legacy_reference": "OLD-2", "themes": "", "element1_theme": "Privacy"}
+    path = write_csv(tmp_path / "themes.csv", [themed, bare])
+    assert import_file(path).errors == [
+        "line 3: element2_theme: Give point 2 a theme before concluding stage 1: the report "
+        "counts every point under its theme."
+    ]
+    result = import_file(write_csv(tmp_path / "one.csv", [themed]))
+    assert result.ok
+    case = Case.objects.get(external_reference="OLD-1")
+    assert [str(e.theme) for e in case.elements.order_by("number")] == [
+        "Communication",
+        "Communication",
+    ]
+
+
+def test_a_looked_after_child_complainant_is_imported_as_such(tmp_path):
+    """The report reads a child complainant's looked-after flag from the person: the import
+    carries it (and care leaving and the date of birth), so the report counts them."""
+    from harken.reports.metrics import build_report
+    from harken.reports.periods import Period
+
+    rows = [
+        stage1_complaint(
+            legacy_reference=f"LAC-{n}",
+            complainant_relationship="child",
+            complainant_date_of_birth="04/05/2008",
+            complainant_looked_after="yes",
+            complainant_care_leaver="yes" if n == 0 else "no",
+            child_first_name="",
+            child_last_name="",
+            child_date_of_birth="",
+            child_looked_after="",
+        )
+        for n in range(3)
+    ]
+    result = import_file(write_csv(tmp_path / "lac.csv", rows))
+    assert result.ok, result.errors
+    person = Case.objects.get(external_reference="LAC-0").parties.get().person
+    assert (person.looked_after, person.care_leaver, person.date_of_birth) == (
+        True,
+        True,
+        D(2008, 5, 4),
+    )
+    report = build_report(Period(D(2024, 1, 1), D(2024, 3, 31)))
+    assert report.table("complainant-type").value("child-la", "total") == 3
 
 
 def test_same_legacy_reference_twice_in_a_file_is_an_error(tmp_path):

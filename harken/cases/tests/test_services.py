@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -146,6 +147,60 @@ def test_extension_beyond_maximum_is_refused(officer):
         )
     assert "20 working days at most: 2 April 2024" in err.value.message
     assert not stage(case, 1).extensions.exists()
+
+
+def _extend(case, *, to, told):
+    return services.stage_extend(
+        case=case, new_due_on=to, reason="Complex", complainant_told_on=told, actor=case.created_by
+    )
+
+
+def test_an_extension_agreed_after_the_due_date_is_refused(officer):
+    """Due 15 March; an extension the complainant was told of on 22 March cannot rescue the
+    late stage: refused with the reason, beside the date, and nothing saved."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    with pytest.raises(ApplicationError) as err:
+        _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 22))
+    assert err.value.field_errors["complainant_told_on"] == [
+        "The complainant was told on 22 March 2024, after the response was due (15 March "
+        "2024): an extension must be agreed before the date it extends."
+    ]
+    assert not stage(case, 1).extensions.exists()
+    respond_all(case, on=D(2024, 3, 27), actor=officer)
+    assert stage(case, 1).within_timescale is False
+
+
+def test_an_extension_agreed_on_the_due_date_is_accepted(officer):
+    """Agreed on the day the response was due: still before the deadline passed."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 15))
+    respond_all(case, on=D(2024, 3, 27), actor=officer)
+    assert stage(case, 1).within_timescale is True
+
+
+def test_a_further_extension_is_agreed_before_the_date_then_in_force(officer):
+    """A second extension is judged against the date as it stood when the complainant was
+    told: before the first extension's date it is accepted, after it refused."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 22), told=D(2024, 3, 14))
+    with pytest.raises(ApplicationError, match=r"after the response was due \(22 March 2024\)"):
+        _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 25))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 21))
+    assert stage(case, 1).due_on == D(2024, 3, 28)
+
+
+def test_a_response_dated_before_an_extension_was_agreed_is_refused(officer):
+    """An extension is agreed before the response: a response dated earlier than the
+    extension's agreement is refused, so the extension cannot be added after the event."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    _extend(case, to=D(2024, 3, 28), told=D(2024, 3, 14))
+    with pytest.raises(ApplicationError) as err:
+        respond_all(case, on=D(2024, 3, 13), actor=officer)
+    assert err.value.field_errors["on"] == [
+        "The response is dated 13 March 2024, before the extension agreed on 14 March 2024: "
+        "an extension is agreed before the response."
+    ]
+    assert stage(case, 1).response_sent_on is None
 
 
 def test_late_response_misses_timescale(officer):
@@ -353,6 +408,57 @@ def test_stage3_panel_steps_30_5_15(officer, io_user, ip_user, panel_users):
         services.complaint_escalate(case=case, requested_on=D(2024, 5, 20), actor=officer)
 
 
+def _panel(case, officer, panel_users) -> None:
+    for n, user in enumerate(panel_users[:3]):
+        services.appointment_make(
+            case=case,
+            user=user,
+            role=AppointmentRole.PANEL_CHAIR if n == 0 else AppointmentRole.PANEL_MEMBER,
+            on=D(2024, 3, 20),
+            actor=officer,
+        )
+
+
+def test_a_panel_meeting_is_planned_ahead_then_recorded_as_held(
+    officer, io_user, ip_user, panel_users
+):
+    """Today is 28 June; the panel is planned for a day in July (a future date is fine for a
+    plan), the later steps are projected from it, it can be moved, and the meeting is then
+    recorded on the day it was held. Each change is on the timeline."""
+    case = _to_stage3(officer, io_user, ip_user)
+    _panel(case, officer, panel_users)
+    services.panel_schedule(case=case, on=D(2024, 7, 10), actor=officer)
+    s3 = stage(case, 3)
+    assert s3.panel_planned_on == D(2024, 7, 10)
+    clock = services.stage_clock(s3)
+    meeting, report = clock.dues[1], clock.dues[2]
+    assert meeting.planned_on == D(2024, 7, 10)
+    assert report.due == D(2024, 7, 17)
+    assert "the panel meeting planned for 10 July 2024" in report.explanation
+    services.panel_schedule(case=case, on=D(2024, 7, 12), actor=officer)
+    event = TimelineEvent.objects.filter(case=case, verb="panel_planned").last()
+    assert event is not None
+    assert event.description == "Review panel meeting planned for 12 July 2024"
+    assert event.changes == {"stage 3 panel_planned_on": ["2024-07-10", "2024-07-12"]}
+    services.panel_met(case=case, on=D(2024, 6, 27), actor=officer)
+    s3 = stage(case, 3)
+    assert (s3.panel_met_on, s3.due_on) == (D(2024, 6, 27), D(2024, 7, 4))
+    with pytest.raises(ApplicationError, match="already met"):
+        services.panel_schedule(case=case, on=D(2024, 7, 20), actor=officer)
+
+
+def test_a_panel_cannot_be_planned_before_the_request_or_without_a_panel_stage(
+    officer, io_user, ip_user
+):
+    case = _to_stage3(officer, io_user, ip_user)
+    with pytest.raises(ApplicationError) as err:
+        services.panel_schedule(case=case, on=D(2024, 3, 8), actor=officer)
+    assert "on" in err.value.field_errors
+    stage1 = complaint(actor=officer, received_on=D(2024, 3, 1))
+    with pytest.raises(ApplicationError, match="has no review panel"):
+        services.panel_schedule(case=stage1, on=D(2024, 7, 1), actor=officer)
+
+
 def working_days(a, b):
     from harken.workdays.rules import working_days_between
 
@@ -469,6 +575,29 @@ def test_every_change_is_on_the_timeline_with_old_and_new_values(officer):
     assert all(e.actor == officer for e in events)
 
 
+def test_saving_the_details_unchanged_records_nothing(officer):
+    """Text typed on another computer comes back with other line endings (and the form trims
+    it): the same words are no change, and nothing reaches the timeline."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1), details="First line\nSecond line\n")
+    services.case_update(
+        case=case, actor=officer, details="First line\r\nSecond line", summary=case.summary
+    )
+    assert not TimelineEvent.objects.filter(case=case, verb="updated").exists()
+    services.case_update(case=case, actor=officer, details="First line\r\nThird line")
+    event = TimelineEvent.objects.get(case=case, verb="updated")
+    assert event.changes == {"details": ["First line\nSecond line\n", "First line\nThird line"]}
+
+
+def test_a_persons_details_saved_unchanged_record_nothing(officer):
+    """Likewise a person's address or needs typed again with other line endings."""
+    case = complaint(actor=officer, received_on=D(2024, 3, 1))
+    person = case.parties.get().person
+    services.person_update(person=person, actor=officer, address="1 High St\nTown")
+    before = TimelineEvent.objects.filter(case=case, verb="person_updated").count()
+    services.person_update(person=person, actor=officer, address="1 High St\r\nTown\r\n")
+    assert TimelineEvent.objects.filter(case=case, verb="person_updated").count() == before
+
+
 def test_safeguarding_referral_recorded(officer):
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
     with pytest.raises(ApplicationError, match="date of the referral"):
@@ -510,30 +639,128 @@ def test_manager_responds_but_does_not_manage(officer, manager):
     assert stage(case, 1).responder == manager
 
 
-def test_managers_answer_stage_1_only(officer, manager, sign_in):
-    """A manager records stage 1 responses and extensions for their team; the stage 2
-    adjudication is the feedback team's to record, on the page and through the services."""
-    case = complaint(actor=officer, received_on=D(2024, 1, 8))
-    respond_all(case, on=D(2024, 1, 19), actor=manager)  # stage 1: allowed
+def _stage2(officer, ip_user, io_user, *, procedure_code="children-statutory") -> Case:
+    case = complaint(actor=officer, received_on=D(2024, 1, 8), procedure_code=procedure_code)
+    respond_all(case, on=D(2024, 1, 19), actor=officer)
     services.complaint_escalate(case=case, requested_on=D(2024, 1, 29), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 2, 5), actor=officer)
+    for user, role in ((io_user, "io"), (ip_user, "ip")):
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 2, 6), actor=officer)
     case.refresh_from_db()
-    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
+    return case
+
+
+def test_the_head_of_service_records_the_adjudication_they_write(
+    officer, manager, io_user, ip_user
+):
+    """The children's procedure says a senior manager adjudicates stage 2: the manager who
+    writes the adjudication letter records it (and may extend it), through the one rule the
+    procedure states for who records each stage."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+
+    case = _stage2(officer, ip_user, io_user)
+    letter = documents.letter_build(
+        case=case,
+        template=LetterTemplate.objects.filter(kind=LetterKind.ADJUDICATION)[0],
+        actor=manager,
+    )
+    assert letter.blocks
+    services.stage_extend(
+        case=case,
+        new_due_on=D(2024, 3, 18),
+        reason="Complex",
+        complainant_told_on=D(2024, 2, 9),
+        actor=manager,
+    )
+    respond_all(case, on=D(2024, 3, 15), actor=manager)
+    assert (stage(case, 2).responder, stage(case, 2).concluded_on) == (manager, D(2024, 3, 15))
+
+
+def test_a_procedure_that_keeps_stage_2_to_the_feedback_team_refuses_writing_and_recording(
+    officer, manager, io_user, ip_user, admin_user
+):
+    """A council's version that says only the feedback team records stage 2: the manager may
+    neither record the adjudication nor write its letter, by the same rule."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+    from harken.procedures.definitions import CHILDREN_STATUTORY
+    from harken.procedures.services import procedure_version_create
+
+    definition = CHILDREN_STATUTORY.to_dict()
+    definition["stages"][1]["recorded_by"] = ["feedback_officer", "administrator"]
+    procedure_version_create(definition=definition, actor=admin_user)
+    case = _stage2(officer, ip_user, io_user)
+    message = re.escape(
+        "Stage 2 (the adjudication) is recorded by a feedback officer or an administrator."
+    )
+    with pytest.raises(AccessDenied, match=message):
+        respond_all(case, on=D(2024, 3, 1), actor=manager)
+    with pytest.raises(AccessDenied, match=message):
         services.stage_extend(
             case=case,
             new_due_on=D(2024, 4, 1),
             reason="Complex",
-            complainant_told_on=D(2024, 2, 1),
+            complainant_told_on=D(2024, 2, 9),
             actor=manager,
         )
-    with pytest.raises(AccessDenied, match="stage 2 is recorded by the feedback team"):
-        respond_all(case, on=D(2024, 3, 1), actor=manager)
+    with pytest.raises(AccessDenied, match=message):
+        documents.letter_build(
+            case=case,
+            template=LetterTemplate.objects.filter(kind=LetterKind.ADJUDICATION)[0],
+            actor=manager,
+        )
+    respond_all(case, on=D(2024, 3, 1), actor=officer)
+
+
+def test_the_council_response_to_a_panel_is_the_feedback_teams_to_record(
+    officer, manager, io_user, ip_user, panel_users
+):
+    """Stage 3's response (the council's, to the panel) is recorded by the feedback team; a
+    manager may not record it nor write its letter."""
+    from harken.documents import services as documents
+    from harken.documents.models import LetterKind, LetterTemplate
+
+    case = _to_stage3(officer, io_user, ip_user)
+    _panel(case, officer, panel_users)
+    services.panel_met(case=case, on=D(2024, 4, 22), actor=officer)
+    services.panel_report(case=case, on=D(2024, 4, 26), actor=officer)
+    with pytest.raises(AccessDenied, match="Stage 3 \\(the council's response\\)"):
+        services.council_response(
+            case=case,
+            on=D(2024, 5, 17),
+            actor=manager,
+            outcomes={e.pk: Outcome.UPHELD for e in case.elements.all()},
+        )
+    with pytest.raises(AccessDenied, match="Stage 3"):
+        documents.letter_build(
+            case=case,
+            template=LetterTemplate.objects.filter(kind=LetterKind.PANEL_RESPONSE)[0],
+            actor=manager,
+        )
+
+
+def test_the_page_offers_a_manager_the_adjudication_and_the_api_takes_it(
+    officer, manager, io_user, ip_user, sign_in
+):
+    from rest_framework.test import APIClient
+
+    case = _stage2(officer, ip_user, io_user)
     page = sign_in(manager).get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "/respond/" not in page
-    assert "/extend/" not in page
-    assert sign_in(manager).get(f"/staff/cases/{case.reference}/respond/").status_code in {
-        403,
-        404,
-    }
+    assert "Record the adjudication" in page
+    assert "/extend/" in page
+    api = APIClient()
+    api.force_authenticate(manager)
+    response = api.post(
+        f"/api/v1/cases/{case.reference}/respond/",
+        {
+            "on": "2024-03-01",
+            "outcomes": [{"element": e.pk, "outcome": "upheld"} for e in case.elements.all()],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["stages"][1]["responder"]["id"] == manager.pk
 
 
 def test_deferred_start_while_advocate_arranged(officer):

@@ -103,7 +103,10 @@ def test_children_complaint_through_all_three_stages(
     done(act(client, case, "escalate", requested_on=D(2024, 2, 20)), case)
     done(act(client, case, "acknowledge", acknowledged_on=D(2024, 2, 21)), case)
     page = client.get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "Paused" in page  # no response date until the statement is agreed
+    # No response date until the statement is agreed; four months on, past the team's target.
+    assert "The clock starts with the agreed statement of complaint." in page
+    assert ">Overdue</strong>" in page
+    assert "Stage 2 agreed statement of complaint: the team&#x27;s own target" in page
     done(act(client, case, "statement", on=D(2024, 3, 1)), case)
     done(act(client, case, "appoint", user=io_user.pk, role="io", on=D(2024, 2, 26)), case)
     done(act(client, case, "appoint", user=ip_user.pk, role="ip", on=D(2024, 2, 26)), case)
@@ -117,6 +120,12 @@ def test_children_complaint_through_all_three_stages(
     for n, member in enumerate(panel_users[:3]):
         role = "panel_chair" if n == 0 else "panel_member"
         done(act(client, case, "appoint", user=member.pk, role=role, on=D(2024, 4, 15)), case)
+    # Planned ahead (a future date is a plan), moved, then recorded as held.
+    done(act(client, case, "schedule-panel", on=D(2024, 7, 8)), case)
+    page = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Planned for 8 July 2024" in page
+    assert "Move the planned panel meeting" in page
+    done(act(client, case, "schedule-panel", on=D(2024, 5, 10)), case)
     done(act(client, case, "panel-met", on=D(2024, 5, 10)), case)
     done(act(client, case, "panel-report", on=D(2024, 5, 15)), case)
     done(act(client, case, "council-response", on=D(2024, 5, 30), **outcomes(case)), case)
@@ -126,7 +135,7 @@ def test_children_complaint_through_all_three_stages(
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     page = client.get(f"/staff/cases/{case.reference}/").content.decode()
-    assert "Review panel steps" in page
+    assert "Stage 3 dates: review panel steps" in page
     assert "Record a request for stage" not in page  # stage 3 is the last
 
 
@@ -147,6 +156,41 @@ def test_extension_beyond_the_maximum_is_shown_beside_the_date(officer, sign_in,
     assert 'id="id_new_due_on-error"' in html
     assert "can be extended to 20 working days at most" in html
     assert not stage(case, 1).extensions.exists()
+
+
+def test_an_extension_agreed_late_is_shown_beside_the_date_told(officer, sign_in, case):
+    """Due 17 June; telling the complainant on 20 June is too late: the refusal is beside
+    "Date the complainant was told", in the error summary, and nothing is saved."""
+    response = act(
+        sign_in(officer),
+        case,
+        "extend",
+        new_due_on=D(2024, 7, 1),
+        reason="Complex",
+        complainant_told_on=D(2024, 6, 20),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'id="id_complainant_told_on-error"' in html
+    assert "after the response was due (17 June 2024)" in html
+    assert not stage(case, 1).extensions.exists()
+
+
+def test_saving_the_details_unchanged_adds_nothing_to_the_timeline(officer, sign_in, case):
+    """The browser sends the details back with CRLF line endings: no false "Details: X -> X"."""
+    services.case_update(case=case, actor=officer, details="Line one\nLine two")
+    client = sign_in(officer)
+    values = {
+        "summary": case.summary,
+        "details": "Line one\r\nLine two",
+        "channel": case.channel,
+        "teams": [t.pk for t in case.teams.all()],
+        "themes": [t.pk for t in case.themes.all()],
+    }
+    done(act(client, case, "edit", **values), case)
+    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert html.count("Case details changed") == 1  # only the change made above
 
 
 def test_invalid_date_shows_gov_uk_message(officer, sign_in, case):

@@ -44,7 +44,7 @@ def test_stages_elements_and_outcomes(officer, sign_in, make_complaint):
     assert "Statement of complaint agreed" in html
     assert "The clock starts with the agreed statement of complaint." in html
     assert "within the timescale" in html
-    assert "Last day to ask for the next stage" in html
+    assert "Last day to ask for stage 2" in html
 
 
 def test_people_with_flags_preferences_and_needs(officer, sign_in, case, make_complaint):
@@ -169,3 +169,98 @@ def test_links_between_contact_and_complaint_only_to_cases_the_user_may_see(
     assert "Progressed from" in officer_page
     assert contact.reference in officer_page
     assert complaint_case.reference in page(sign_in(officer), contact)
+
+
+def test_a_contacts_reply_is_shown_as_the_teams_own_target(officer, sign_in):
+    """A contact's reply date is the team's own target, shown as such, and it skips the
+    council's closure days, saying which."""
+    from harken.workdays.models import ClosureDay
+
+    ClosureDay.objects.create(date=D(2024, 6, 14), reason="Staff training day")
+    contact = services.case_create(
+        actor=officer,
+        kind="contact",
+        channel="phone",
+        received_on=D(2024, 6, 10),
+        summary="Who is my social worker?",
+    )
+    assert contact.due_on == D(2024, 6, 25)
+    html = page(sign_in(officer), contact)
+    assert "Reply due (the team's own target, not a statutory deadline)" in html
+    assert (
+        "Due 25 June 2024: 10 working days after receipt on 10 June 2024, not counting "
+        "14 June (14 June: a council closure day)."
+    ) in html
+
+
+def test_the_banner_explains_the_date_it_shows(officer, sign_in, make_complaint):
+    """Unacknowledged, the banner gives the acknowledgement date and its own explanation; the
+    response date is explained beside its own label."""
+    case = make_complaint(received_on=D(2024, 6, 26))
+    html = page(sign_in(officer), case)
+    banner = html.split('<div class="govuk-inset-text">', 1)[1].split("</div>", 1)[0]
+    assert "Stage 1 acknowledgement due: 1 July 2024" in banner
+    assert "Due 1 July 2024: 3 working days after receipt on 26 June 2024." in banner
+    assert "10 working days" not in banner
+    assert "Response due" in html
+    assert "Due 10 July 2024: 10 working days after receipt on 26 June 2024." in html
+
+
+def test_stage3_dates_each_carry_the_name_of_their_step(officer, sign_in, make_complaint):
+    """At stage 3 after the panel met, the panel report's date is called the panel report's,
+    on the page and on the caseload; the council's response has its own, later, date."""
+    from harken.accounts.tests.factories import make_user
+    from harken.cases.models import AppointmentRole
+
+    case = make_complaint(received_on=D(2024, 3, 1))
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 3, 11), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 3, 12), actor=officer)
+    for role, user_role in (
+        (AppointmentRole.INVESTIGATING_OFFICER, "investigating_officer"),
+        (AppointmentRole.INDEPENDENT_PERSON, "independent_person"),
+    ):
+        user = make_user(f"s2-{role}", role=user_role, employed_by_council=False)
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 3, 12), actor=officer)
+    respond_all(case, on=D(2024, 4, 12), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 4, 15), actor=officer)
+    services.stage_acknowledge(case=case, on=D(2024, 4, 16), actor=officer)
+    for i in range(3):
+        member = make_user(f"panel-{i}", role="panel_member", employed_by_council=False)
+        services.appointment_make(
+            case=case,
+            user=member,
+            role=AppointmentRole.PANEL_CHAIR if i == 0 else AppointmentRole.PANEL_MEMBER,
+            on=D(2024, 4, 16),
+            actor=officer,
+        )
+    services.panel_met(case=case, on=D(2024, 5, 20), actor=officer)
+    case.refresh_from_db()
+    assert (case.next_due_label, case.next_due_on) == ("Stage 3 panel report due", D(2024, 5, 28))
+    html = page(sign_in(officer), case)
+    assert "Stage 3 panel report due: 28 May 2024" in html
+    dates = html.split("Stage 3 dates: review panel steps", 1)[1].split("</table>", 1)[0]
+    report = dates.split("Panel report due", 1)[1].split("</tr>", 1)[0]
+    assert "<strong>28 May 2024</strong>" in report
+    response = dates.split("Council&#x27;s response due", 1)[1].split("</tr>", 1)[0]
+    # 15 working days after the report is due.
+    assert "<strong>18 June 2024</strong>" in response
+
+
+def test_a_stage2_shows_the_days_from_the_request_beside_its_timescale(
+    officer, sign_in, make_complaint, io_user, ip_user
+):
+    """Within its statutory timescale from the agreed statement, the stage also says how long
+    it took from the request, and how long the statement took to agree."""
+    case = make_complaint(received_on=D(2023, 12, 11))
+    respond_all(case, on=D(2023, 12, 20), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 1, 9), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 3, 20), actor=officer)
+    for user, role in ((io_user, "io"), (ip_user, "ip")):
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 3, 20), actor=officer)
+    respond_all(case, on=D(2024, 4, 19), actor=officer)
+    html = page(sign_in(officer), case)
+    assert (
+        "19 April 2024, after 20 working days: within the timescale; 71 working days from the "
+        "request, of which 51 before the statement of complaint was agreed"
+    ) in html

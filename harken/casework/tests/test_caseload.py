@@ -174,3 +174,44 @@ def test_html_in_a_complaint_is_escaped(officer, sign_in, make_complaint):
     html = sign_in(officer).get("/staff/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _stage2_waiting_for_its_statement(officer, make_complaint, requested_on):
+    case = make_complaint(received_on=D(2024, 5, 1))
+    services.stage_respond(
+        case=case,
+        on=D(2024, 5, 10),
+        outcomes={e.pk: "not_upheld" for e in case.elements.all()},
+        actor=officer,
+    )
+    services.complaint_escalate(case=case, requested_on=requested_on, actor=officer)
+    services.stage_acknowledge(case=case, on=requested_on, actor=officer)
+    case.refresh_from_db()
+    return case
+
+
+def test_a_stage2_with_no_agreed_statement_is_flagged_after_the_target(
+    officer, sign_in, make_complaint
+):
+    """A stage 2 request whose statement of complaint is still not agreed 10 working days on
+    (the team's own target) shows on the caseload as overdue, saying why."""
+    case = _stage2_waiting_for_its_statement(officer, make_complaint, D(2024, 6, 10))
+    assert case.next_due_on == D(2024, 6, 24)
+    assert case.next_due_label == "Stage 2 agreed statement of complaint: the team's own target"
+    html = sign_in(officer).get("/staff/?tag=overdue").content.decode()
+    assert case.reference in refs(html)
+    assert "Stage 2 agreed statement of complaint: the team&#x27;s own target" in html
+    services.statement_agree(case=case, on=D(2024, 6, 27), actor=officer)
+    case.refresh_from_db()
+    assert case.next_due_label == "Stage 2 adjudication due"
+
+
+def test_the_statement_target_is_configurable(officer, make_complaint, settings):
+    """HARKEN_STATEMENT_TARGET_DAYS sets the target; 0 leaves the stage waiting unflagged."""
+    settings.HARKEN_STATEMENT_TARGET_DAYS = 3
+    case = _stage2_waiting_for_its_statement(officer, make_complaint, D(2024, 6, 10))
+    assert case.next_due_on == D(2024, 6, 13)
+    settings.HARKEN_STATEMENT_TARGET_DAYS = 0
+    other = _stage2_waiting_for_its_statement(officer, make_complaint, D(2024, 6, 10))
+    assert (other.next_due_on, other.paused) == (None, True)
+    assert other.next_due_label == "Waiting for the agreed statement of complaint"

@@ -90,6 +90,38 @@ def test_results_are_capped(officer, make_complaint, monkeypatch):
     assert result.more
 
 
+@pytest.mark.parametrize("q", ["taxi", "Okafor"])
+def test_the_cap_keeps_the_newest_matches(officer, make_complaint, q):
+    """Told "the most recent", the list is the newest matches (by words or by name), ordered
+    in the database before it is cut: never an arbitrary handful sorted afterwards."""
+    made = []
+    for month in (1, 2, 3, 4, 5):
+        case = make_complaint(received_on=D(2024, month, 10), summary="Taxi late")
+        services.case_add_person(
+            case=case,
+            item=services.PersonInput(
+                role=PartyRole.CHILD, details={"first_name": "Ada", "last_name": "Okafor"}
+            ),
+            actor=officer,
+        )
+        made.append(case)
+    result = queries.search_cases(user=officer, words=q, limit=3)
+    assert [c.reference for c in result.cases] == [c.reference for c in made[:1:-1]]
+    assert result.more
+
+
+def test_the_search_page_lists_the_newest(officer, sign_in, make_complaint, monkeypatch):
+    """The page's cap is the same rule: the newest cases are the ones shown."""
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    old, middle, new = (
+        make_complaint(received_on=D(2024, month, 3), summary="Taxi late") for month in (4, 5, 6)
+    )
+    html = search(sign_in(officer), "taxi").content.decode()
+    assert new.reference in html
+    assert middle.reference in html
+    assert old.reference not in html
+
+
 def test_query_count_does_not_grow_with_rows(officer, sign_in, make_complaint):
     make_complaint(summary="Taxi late")
     client = sign_in(officer)
@@ -124,3 +156,33 @@ def test_postgresql_full_text_uses_stemming_and_its_index(officer, found):
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "casework_case_search_idx" in plan
+
+
+def test_a_progressed_contacts_references_both_find_the_complaint(officer, sign_in):
+    """Searching by the reference the person was given, or by the contact's new one, lists
+    the complaint and the contact; the contact's page says where its reference went."""
+    from harken.accounts.models import Team
+    from harken.cases.models import Kind
+
+    contact = services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="web",
+        received_on=D(2024, 6, 3),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+    )
+    given = contact.reference
+    complaint = services.contact_progress(
+        case=contact,
+        on=D(2024, 6, 5),
+        actor=officer,
+        elements=[services.ElementInput(summary="Missed visits")],
+    )
+    client = sign_in(officer)
+    for typed in (given, contact.reference):
+        html = search(client, typed).content.decode()
+        assert complaint.reference in html
+        assert contact.reference in html
+    page = client.get(f"/staff/cases/{contact.reference}/").content.decode()
+    assert "which keeps the reference this contact was given" in page

@@ -388,3 +388,25 @@ def test_only_feedback_officers_and_administrators_edit_templates(request, role)
             body="Hello",
             actor=request.getfixturevalue(role),
         )
+
+
+def test_a_review_panel_acknowledgement_gives_the_councils_response_date(officer, io_user, ip_user):
+    """At stage 3 the date in hand is the panel meeting's; the acknowledgement promises the
+    council's response, so it gives that date (after the meeting, report and response
+    steps), named as such, and never the meeting's date under the response's name."""
+    from harken.cases.tests.test_services import _to_stage3
+
+    case = _to_stage3(officer, io_user, ip_user)
+    stage = case.stages.get(number=3)
+    meeting = stage.due_on
+    letter = services.letter_build(
+        case=case, template=template(LetterKind.ACKNOWLEDGEMENT), actor=officer
+    )
+    text = " ".join(b.text for b in letter.blocks)
+    clock = case_services.stage_clock(stage)
+    final = clock.dues[-1]
+    assert final.key == "council_response"
+    assert final.due is not None
+    assert f"our council's response by {final.due.day} {final.due:%B %Y}" in text
+    assert meeting is not None
+    assert f"by {meeting.day} {meeting:%B %Y}" not in text

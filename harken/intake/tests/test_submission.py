@@ -86,6 +86,33 @@ def test_the_confirmation_says_what_the_record_says_the_person_was_told(walker, 
     assert "contact you by 27 March 2025." in mail.outbox[0].body
 
 
+def test_the_email_sent_after_the_contact_was_progressed_quotes_the_same_reference(
+    walker, frozen, officer
+):
+    """The confirmation page gave HK-…; the contact is progressed before the e-mail goes (the
+    mail server was down): the e-mail quotes the reference on the confirmation, which the
+    complaint now carries."""
+    from harken.cases import services as case_services
+
+    with mock.patch("harken.intake.services.confirmation_enqueue"):
+        walker("complaint").complete(complaint_pages())
+    submission = Submission.objects.get()
+    contact = submission.case
+    assert contact is not None
+    given = contact.reference
+    complaint = case_services.contact_progress(
+        case=contact,
+        on=contact.received_on,
+        actor=officer,
+        procedure_code="children-statutory",
+        elements=[case_services.ElementInput(summary="The point")],
+    )
+    assert complaint.reference == given
+    services.confirmation_send(submission_id=submission.pk)
+    assert f"Your reference number is {given}." in mail.outbox[0].body
+    assert given in mail.outbox[0].subject
+
+
 def test_without_an_address_the_confirmation_asks_to_note_the_reference(walker, frozen):
     pages = complaint_pages(
         how_to_contact_you={"contact_preference": "phone"},

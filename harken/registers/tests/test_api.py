@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
+from harken.registers import services
 from harken.registers.models import OmbudsmanCase, Register, RegisterRead, SubjectAccessRequest
 
 from . import factories as f
@@ -271,3 +273,32 @@ def test_schema_documents_the_registers(client_for, officer):
     paths = response.json()["paths"]
     assert "/api/v1/registers/subject-access-requests/{id}/extend/" in paths
     assert "/api/v1/registers/ombudsman-cases/{id}/remedies/{remedy_pk}/" in paths
+
+
+def test_a_payment_through_the_api_can_pay_a_remedy(client_for, officer, case):
+    """`remedy` on a payment: the remedy is then complied with; one the user cannot see is a
+    400 naming the field."""
+    from harken.registers.models import OmbudsmanRemedy
+
+    omb = f.ombudsman_case(actor=officer, case=case)
+    services.ombudsman_case_update(
+        ombudsman_case=omb,
+        actor=officer,
+        decision="upheld",
+        decision_on=D(2024, 5, 20),
+        injustice=True,
+    )
+    remedy = services.ombudsman_remedy_add(
+        ombudsman_case=omb, actor=officer, kind="payment", amount=Decimal("1300")
+    )
+    api = client_for(officer)
+    body = {"amount": "1300.00", "paid_on": "2024-06-20", "reason": "Remedy", "remedy": remedy.pk}
+    response = api.post("/api/v1/registers/payments/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["remedy"] == remedy.pk
+    assert OmbudsmanRemedy.objects.get().complied_on == D(2024, 6, 20)
+    response = api.post(
+        "/api/v1/registers/payments/", {**body, "remedy": remedy.pk + 99}, format="json"
+    )
+    assert response.status_code == 400
+    assert "remedy" in response.json()["errors"]

@@ -197,6 +197,78 @@ def test_remedy_compliance_is_audited_against_the_ombudsman_case(officer, case):
     assert field_error(exc)[0] == "decision_on"
 
 
+def _payment_remedy(officer, case, amount="1300"):
+    omb = decided(officer, case)
+    return services.ombudsman_remedy_add(
+        ombudsman_case=omb, actor=officer, kind="payment", amount=Decimal(amount)
+    )
+
+
+def test_a_payment_made_for_a_remedy_marks_it_complied_with(officer, case):
+    """Recording the payment the Ombudsman asked for, linked to its remedy, marks the remedy
+    complied with on the day paid, with the payment as evidence, on both audit trails."""
+    remedy = _payment_remedy(officer, case)
+    payment = services.payment_create(
+        actor=officer,
+        remedy=remedy,
+        amount=Decimal("1300"),
+        paid_on=D(2024, 6, 3),
+        reason="Ombudsman remedy",
+    )
+    remedy.refresh_from_db()
+    assert (payment.ombudsman_case, payment.case, payment.recommended_by_ombudsman) == (
+        remedy.ombudsman_case,
+        case,
+        True,
+    )
+    assert remedy.complied_on == D(2024, 6, 3)
+    assert remedy.evidence == "Paid £1,300.00 on 3 June 2024 (payment recorded in Harken)."
+    last = events(Register.OMBUDSMAN, remedy.ombudsman_case_id)[-1]
+    assert "complied with" in last.description
+    assert TimelineEvent.objects.filter(case=case, description=last.description).exists()
+
+
+def test_a_remedy_paid_in_parts_is_complied_with_when_the_parts_reach_it(officer, case):
+    remedy = _payment_remedy(officer, case, amount="1000")
+    first = services.payment_create(
+        actor=officer, remedy=remedy, amount=Decimal("400"), paid_on=D(2024, 6, 3), reason="x"
+    )
+    remedy.refresh_from_db()
+    assert remedy.complied_on is None
+    services.payment_create(
+        actor=officer, remedy=remedy, amount=Decimal("600"), paid_on=D(2024, 6, 10), reason="x"
+    )
+    remedy.refresh_from_db()
+    assert remedy.complied_on == D(2024, 6, 10)
+    # Correcting the first payment down leaves the remedy short again.
+    services.payment_update(payment=first, actor=officer, amount=Decimal("300"))
+    remedy.refresh_from_db()
+    assert (remedy.complied_on, remedy.evidence) == (None, "")
+
+
+def test_a_payment_cannot_comply_with_another_kind_or_another_cases_remedy(
+    officer, case, send_case
+):
+    omb = decided(officer, case)
+    apology = services.ombudsman_remedy_add(ombudsman_case=omb, actor=officer, kind="apology")
+    with pytest.raises(ApplicationError) as exc:
+        f.payment(actor=officer, case=case, remedy=apology)
+    assert field_error(exc) == ("remedy", "Only a payment remedy is complied with by a payment.")
+    remedy = services.ombudsman_remedy_add(
+        ombudsman_case=omb, actor=officer, kind="payment", amount=Decimal("50")
+    )
+    with pytest.raises(ApplicationError) as exc:
+        f.payment(actor=officer, case=send_case, remedy=remedy)
+    assert field_error(exc)[0] == "remedy"
+    with pytest.raises(ApplicationError) as exc:
+        f.payment(actor=officer, case=case, remedy=remedy, paid_on=D(2024, 5, 1))
+    assert field_error(exc) == (
+        "paid_on",
+        "The payment was made on 1 May 2024, before the Ombudsman's decision (20 May 2024): it "
+        "cannot be the payment of this remedy.",
+    )
+
+
 # --- Payments and costs ---------------------------------------------------------------------
 
 

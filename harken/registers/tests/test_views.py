@@ -128,6 +128,42 @@ def test_unknown_record_is_404(sign_in, officer):
 # --- Journeys through the forms -------------------------------------------------------------
 
 
+def test_the_payment_of_a_remedy_is_chosen_on_the_payment_page(sign_in, officer, case):
+    """From the Ombudsman case, the payment page offers its payment remedy; paying it marks
+    the remedy complied with, shown on the Ombudsman case's page."""
+    omb = f.ombudsman_case(actor=officer, case=case)
+    services.ombudsman_case_update(
+        ombudsman_case=omb,
+        actor=officer,
+        decision="upheld",
+        decision_on=D(2024, 5, 20),
+        injustice=True,
+    )
+    remedy = services.ombudsman_remedy_add(
+        ombudsman_case=omb, actor=officer, kind="payment", amount=Decimal("1300")
+    )
+    client = sign_in(officer)
+    url = reverse("registers:payment_new") + f"?ombudsman={omb.pk}"
+    form = client.get(url).content.decode()
+    assert "Which remedy it pays" in form
+    response = client.post(
+        url,
+        {
+            "kind": "financial_remedy",
+            "amount": "1300.00",
+            **date_parts("paid_on", D(2024, 6, 20)),
+            "reason": "Ombudsman remedy",
+            "ombudsman_case": str(omb.pk),
+            "remedy": str(remedy.pk),
+        },
+    )
+    assert response.status_code == 302
+    remedy.refresh_from_db()
+    assert remedy.complied_on == D(2024, 6, 20)
+    page = client.get(reverse("registers:ombudsman", args=[omb.pk])).content.decode()
+    assert "Paid £1,300.00 on 20 June 2024 (payment recorded in Harken)." in page
+
+
 def test_officer_records_ombudsman_case_decision_and_payment_remedy(sign_in, officer, case):
     client = sign_in(officer)
     url = reverse("registers:ombudsman_new") + f"?case={case.reference}"

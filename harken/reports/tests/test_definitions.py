@@ -105,6 +105,35 @@ def test_late_escalation_counts_in_the_period_of_the_request(officer, io_user, i
     assert [r.label for r in q1.table("stage2-teams").rows] == ["Assessment Teams", "Total"]
 
 
+def _stage2_after_a_long_wait(officer, io_user, ip_user):
+    """A children's stage 2 requested on 9 January 2024, the statement of complaint agreed
+    only on 20 March, the adjudication 20 working days after that (19 April)."""
+    case = complaint(actor=officer, received_on=D(2023, 12, 11))
+    respond_all(case, on=D(2023, 12, 20), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 1, 9), actor=officer)
+    services.statement_agree(case=case, on=D(2024, 3, 20), actor=officer)
+    for user, role in ((io_user, "io"), (ip_user, "ip")):
+        services.appointment_make(case=case, user=user, role=role, on=D(2024, 3, 20), actor=officer)
+    respond_all(case, on=D(2024, 4, 19), actor=officer)
+    return case
+
+
+def test_stage2_shows_the_wait_for_the_statement_beside_the_statutory_figure(
+    officer, io_user, ip_user
+):
+    """Within its statutory 25 days (20 from the agreed statement), the stage also reports
+    the 51 working days from the request to the statement and the 71 to the adjudication."""
+    case = _stage2_after_a_long_wait(officer, io_user, ip_user)
+    stage = case.stages.get(number=2)
+    assert (stage.working_days_taken, stage.within_timescale) == (20, True)
+    assert (stage.working_days_to_statement, stage.working_days_from_request) == (51, 71)
+    report = build_report(Q1_2024)
+    assert cell(report, "stage2-timeliness", "days", "q1") == Decimal("20.0")
+    assert cell(report, "stage2-timeliness", "statement-days", "q1") == Decimal("51.0")
+    assert cell(report, "stage2-timeliness", "request-days", "q1") == Decimal("71.0")
+    assert cell(report, "stage2-timeliness", "statement-days", "ly") is None
+
+
 def test_last_year_is_the_same_dates_a_year_earlier(officer):
     complaint(actor=officer, received_on=D(2023, 5, 2))
     complaint(actor=officer, received_on=D(2024, 5, 2))
@@ -118,8 +147,9 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
     send = Team.objects.get(name="SEND Team")
     assessment = Team.objects.get(name="Assessment Teams")
     theme = Theme.objects.get(name="Communication")
-    # Teams recorded Assessment first, but element 1 names no team and element 2 names SEND.
-    services.case_create(
+    # Teams recorded Assessment first, but element 1 names no team (the officer took away
+    # the one it was given) and element 2 names SEND.
+    first = services.case_create(
         actor=officer,
         kind=Kind.COMPLAINT,
         channel="email",
@@ -131,6 +161,10 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
             services.ElementInput(summary="One", theme=None, team=None),
             services.ElementInput(summary="Two", theme=theme, team=send),
         ],
+    )
+    one = first.elements.get(number=1)
+    services.element_update(
+        case=first, element=one, summary="One", theme=None, team=None, actor=officer
     )
     # No element names a team: the first team recorded.
     services.case_create(
@@ -148,6 +182,32 @@ def test_a_complaint_about_several_teams_counts_once_under_its_main_team(officer
     assert counts == {"SEND Team": 1, "Assessment Teams": 1, "Total": 2}
     themes = {r.label: r.get("number") for r in build_report(Q1_2024).table("stage1-themes").rows}
     assert themes == {"Communication": 1, "No theme recorded": 1, "Total": 2}
+
+
+def test_a_progressed_contacts_points_count_under_the_theme_set_on_it(officer):
+    """An online complaint progressed from its contact: the points made then take the theme
+    the officer set on the case, so 'by theme' and 'upheld by theme' name it."""
+    contact = services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="web",
+        received_on=D(2024, 5, 1),
+        summary="Missed visits",
+        teams=[Team.objects.get(name="Assessment Teams")],
+        themes=[Theme.objects.get(name="Communication")],
+    )
+    case = services.contact_progress(
+        case=contact,
+        on=D(2024, 5, 3),
+        actor=officer,
+        elements=[services.ElementInput(summary="Missed visits")],
+    )
+    respond_all(case, on=D(2024, 5, 10), actor=officer, outcome=Outcome.UPHELD)
+    report = build_report(Q1_2024)
+    themes = {r.label: r.get("number") for r in report.table("stage1-themes").rows}
+    assert themes == {"Communication": 1, "Total": 1}
+    upheld = {r.label: r.get("upheld") for r in report.table("stage1-upheld-themes").rows}
+    assert upheld == {"Communication": 1, "Total": 1}
 
 
 def _with_people(officer, people):

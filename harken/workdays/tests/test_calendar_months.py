@@ -55,10 +55,23 @@ def test_not_moved_deadline():
     assert deadline.skipped == ()
 
 
-def test_closure_day_moves_a_calendar_month_deadline():
-    """A council closure day on the date moves the deadline on, and says so."""
+def test_a_closure_day_does_not_move_a_subject_access_request():
+    """The ICO's calendar month moves only past weekends and bank holidays: a council closure
+    day on the date is a working day, and the explanation says it counted."""
     ClosureDay.objects.create(date=D(2024, 1, 12), reason="Office move")
     deadline = calendar_month_deadline(D(2023, 12, 12), 1)
+    assert deadline.due == D(2024, 1, 12)
+    assert deadline.explain() == (
+        "Due 12 January 2024: 1 calendar month after 12 December 2023; 12 January, a council "
+        "closure day, counts as a working day."
+    )
+
+
+def test_closure_day_moves_a_calendar_month_target_that_skips_it():
+    """Where closure days are skipped (a team's own target), one on the date moves the
+    deadline on, and says so."""
+    ClosureDay.objects.create(date=D(2024, 1, 12), reason="Office move")
+    deadline = calendar_month_deadline(D(2023, 12, 12), 1, skip_closure_days=True)
     assert deadline.due == D(2024, 1, 15)
     assert deadline.explain() == (
         "Due 15 January 2024: 1 calendar month after 12 December 2023, moved from "

@@ -1,7 +1,11 @@
 """The `closure-days` and `working-days` management commands."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -89,10 +93,45 @@ def test_closure_days_add_notes_a_day_already_off():
     assert "Note: it was not a working day anyway (Christmas Day)." in out
 
 
-def test_closure_days_changes_deadlines():
-    """A closure day added by the command is counted at once."""
+def test_closure_days_change_only_the_teams_target():
+    """A closure day added by the command is a working day for the statutory deadline (said
+    so at once), and moves the team's own target, shown on a line of its own."""
     run("closure_days", "add", "2023-12-27", "Shutdown")
-    assert run("working_days", "2023-12-18", "10").startswith("Due 5 January 2024:")
+    assert run("working_days", "2023-12-18", "10").splitlines() == [
+        "Due 4 January 2024: 10 working days after 18 December 2023, not counting 25 and 26 "
+        "December and 1 January; 27 December, a council closure day, counts as a working day.",
+        "The team's own target, where closure days are not counted: Due 5 January 2024: 10 "
+        "working days after 18 December 2023, not counting 25, 26 and 27 December and 1 "
+        "January (27 December: a council closure day).",
+    ]
+    out = run("working_days", "2023-12-18", "10", verbosity=2)
+    assert "  27 December 2023: Council closure: Shutdown (the team's target only)" in out
+
+
+def test_working_days_on_a_database_not_yet_migrated(tmp_path):
+    """On a new database (no tables yet) the command explains the deadline without closure
+    days and says so, rather than crashing."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "harken", "working-days", "2023-12-18", "10"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.splitlines() == [
+        "Due 4 January 2024: 10 working days after 18 December 2023, not counting 25 and 26 "
+        "December and 1 January.",
+        "The council's closure days could not be read (the database is not set up yet: run "
+        "`harken migrate`), so none are named here. They do not move a statutory deadline.",
+    ]
 
 
 @pytest.mark.parametrize(

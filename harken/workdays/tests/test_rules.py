@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from harken.workdays import rules
 from harken.workdays.rules import (
     add_working_days,
     is_working_day,
@@ -165,13 +166,38 @@ def test_the_part_is_read_at_call_time():
     assert add_working_days(D(2025, 3, 14), 1) == D(2025, 3, 17)
 
 
-@override_settings(HARKEN_UK_PART="WLS")
+@pytest.mark.parametrize("part", ["WLS", "wls", " eng "])
+def test_wales_counts_as_england_and_wales(part):
+    """HARKEN_UK_PART=WLS is England and Wales: one list of bank holidays (reg 2), not an error;
+    the part is read whatever its capitals and spaces."""
+    with override_settings(HARKEN_UK_PART=part):
+        assert rules.uk_part() == "ENG"
+        assert not is_working_day(D(2024, 4, 1))  # Easter Monday
+        assert is_working_day(D(2024, 1, 2))  # 2 January is Scotland's
+        assert add_working_days(D(2023, 12, 18), 10) == D(2024, 1, 4)
+
+
+@override_settings(HARKEN_UK_PART="XYZ")
 def test_an_unknown_part_is_a_configuration_error():
     """A mistyped HARKEN_UK_PART fails loudly rather than counting the wrong holidays."""
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured, match="ENG"):
         is_working_day(D(2024, 1, 2))
+
+
+@override_settings(HARKEN_UK_PART="XYZ")
+def test_an_unknown_part_is_refused_in_one_line_by_every_command():
+    """`harken check` (run by every command that serves or migrates) names the setting and
+    what it may be, in one line, with no traceback."""
+    from django.core import checks
+
+    errors = [e for e in checks.run_checks() if e.id == "harken.E001"]
+    assert len(errors) == 1
+    assert str(errors[0].msg) == (
+        "HARKEN_UK_PART must be ENG (England and Wales; WLS also means England and Wales), "
+        "SCT or NIR, not 'XYZ'."
+    )
 
 
 @pytest.mark.parametrize(
