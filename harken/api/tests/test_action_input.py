@@ -117,7 +117,17 @@ def test_role_is_refused_before_the_input_is_read(client_for, io_user, stage2_wi
     assert _state(stage2_with_io) == before
 
 
-def test_a_manager_may_not_answer_stage_2_whatever_they_send(client_for, officer, manager):
+def test_a_manager_may_not_answer_a_stage_kept_to_the_feedback_team_whatever_they_send(
+    client_for, officer, manager, admin_user
+):
+    """Where the procedure keeps stage 2 to the feedback team, a manager's empty request to
+    record or extend it is refused for who they are (403), before its input is read (400)."""
+    from harken.procedures.definitions import CHILDREN_STATUTORY
+    from harken.procedures.services import procedure_version_create
+
+    definition = CHILDREN_STATUTORY.to_dict()
+    definition["stages"][1]["recorded_by"] = ["feedback_officer", "administrator"]
+    procedure_version_create(definition=definition, actor=admin_user)
     case = complaint(actor=officer, received_on=D(2024, 3, 1))
     respond_all(case, on=D(2024, 3, 8), actor=officer)
     services.complaint_escalate(case=case, requested_on=D(2024, 3, 12), actor=officer)
