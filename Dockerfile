@@ -45,7 +45,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        python3 ca-certificates tzdata libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-liberation2 fonts-dejavu-core \
+       fonts-liberation2 fonts-dejavu-core postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 harken \
     && useradd --system --uid 10001 --gid harken --home-dir /opt/harken --shell /usr/sbin/nologin harken \

@@ -292,6 +292,8 @@ MIDDLEWARE += ["harken.ops.replica.ReplicaReadsMiddleware"]
 # Every stored file (uploads, letters, online forms' files) goes to the default storage;
 # `harken migrate-documents --to s3|azure|local` moves existing files before a switch.
 HARKEN_DOCUMENT_STORAGE = os.environ.get("HARKEN_DOCUMENT_STORAGE", "local")
-from harken.ops.storage import storage_config  # noqa: E402
+from harken.ops.storage import document_storage_config  # noqa: E402
 
-STORAGES["default"] = storage_config(HARKEN_DOCUMENT_STORAGE)
+# Encrypted at rest with HARKEN_DOCUMENT_KEYS (first encrypts, all decrypt): a missing or
+# malformed key with HARKEN_DOCUMENT_ENCRYPTION=on stops every process here, at the start.
+STORAGES["default"] = document_storage_config(HARKEN_DOCUMENT_STORAGE)

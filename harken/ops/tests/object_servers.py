@@ -98,3 +98,25 @@ def azurite_blob() -> Iterator[str]:
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def objects(kind: str) -> list[str]:
+    """What the bucket or container holds, asked of the server directly."""
+    if kind == "s3":
+        import boto3
+
+        client = boto3.client(
+            "s3",
+            endpoint_url=os.environ["HARKEN_S3_ENDPOINT_URL"],
+            region_name="eu-west-2",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        listed = client.list_objects_v2(Bucket=os.environ["HARKEN_S3_BUCKET"])
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+    from azure.storage.blob import BlobServiceClient
+
+    container = BlobServiceClient.from_connection_string(
+        os.environ["AZURE_STORAGE_CONNECTION_STRING"]
+    ).get_container_client(os.environ["HARKEN_AZURE_CONTAINER"])
+    return sorted(blob.name for blob in container.list_blobs())

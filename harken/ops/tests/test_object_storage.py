@@ -27,7 +27,7 @@ from harken.documents.models import Document, ScanStatus
 from harken.intake import services as intake_services
 from harken.ops import storage
 
-from .object_servers import azurite_blob, moto_s3
+from .object_servers import objects as _objects
 
 pytestmark = pytest.mark.django_db
 
@@ -48,86 +48,6 @@ def _local_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.HARKEN_CLAMD_SOCKET = ""
     settings.HARKEN_CLAMD_HOST = ""
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    with moto_s3() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
-def azurite() -> Iterator[str]:
-    with azurite_blob() as connection_string:
-        yield connection_string
-
-
-@pytest.fixture(params=["s3", "azure"])
-def object_env(request, monkeypatch) -> dict[str, str]:
-    """The environment naming a new, empty bucket or container on the test's server."""
-    name = f"harken-{uuid.uuid4().hex[:12]}"
-    if request.param == "s3":
-        import boto3
-
-        endpoint = request.getfixturevalue("s3_endpoint")
-        env = {
-            "HARKEN_S3_BUCKET": name,
-            "HARKEN_S3_ENDPOINT_URL": endpoint,
-            "HARKEN_S3_REGION": "eu-west-2",
-            "HARKEN_S3_ADDRESSING_STYLE": "path",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        }
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="eu-west-2",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        ).create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    else:
-        from azure.storage.blob import BlobServiceClient
-
-        connection_string = request.getfixturevalue("azurite")
-        env = {"HARKEN_AZURE_CONTAINER": name, "AZURE_STORAGE_CONNECTION_STRING": connection_string}
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        BlobServiceClient.from_connection_string(connection_string).create_container(name)
-    env["kind"] = request.param
-    return env
-
-
-@pytest.fixture
-def in_object_storage(object_env, settings) -> str:
-    """Harken configured to keep documents there (as HARKEN_DOCUMENT_STORAGE would)."""
-    settings.STORAGES = {**settings.STORAGES, "default": storage.storage_config(object_env["kind"])}
-    return object_env["kind"]
-
-
-def _objects(kind: str) -> list[str]:
-    """What the bucket or container holds, asked of the server directly."""
-    import os
-
-    if kind == "s3":
-        import boto3
-
-        client = boto3.client(
-            "s3",
-            endpoint_url=os.environ["HARKEN_S3_ENDPOINT_URL"],
-            region_name="eu-west-2",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        listed = client.list_objects_v2(Bucket=os.environ["HARKEN_S3_BUCKET"])
-        return sorted(item["Key"] for item in listed.get("Contents", []))
-    from azure.storage.blob import BlobServiceClient
-
-    container = BlobServiceClient.from_connection_string(
-        os.environ["AZURE_STORAGE_CONNECTION_STRING"]
-    ).get_container_client(os.environ["HARKEN_AZURE_CONTAINER"])
-    return sorted(blob.name for blob in container.list_blobs())
 
 
 def test_an_upload_is_stored_in_object_storage_and_only_the_checked_view_serves_it(
