@@ -27,13 +27,13 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from harken.accounts.models import Team
 from harken.cases.models import Case, Kind, PartyRole, Relationship
 from harken.cases.services import PersonInput, case_create
 from harken.core.dates import format_date, quantity, today
 from harken.core.errors import ApplicationError
+from harken.core.text import has_visible, shorten
 from harken.core.web import whole_number
 from harken.documents.services import scan_upload
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
@@ -90,7 +90,7 @@ def clean_file_name(name: str) -> str:
     """The person's file name, safe to show: no folders, control or direction characters."""
     base = PurePath(name.replace("\\", "/")).name
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return Truncator(kept).chars(150) or "file"
+    return shorten(kept, 150) if has_visible(kept) else "file"
 
 
 @transaction.atomic
@@ -276,7 +276,7 @@ def _story(form: str, answers: dict[str, Any]) -> str:
 def case_summary(form: str, answers: dict[str, Any], *, unsafe: bool) -> str:
     words = " ".join(_story(form, answers).split())
     prefix = "SAFETY: may not be safe now. " if unsafe else ""
-    return prefix + Truncator(words).chars(150)
+    return prefix + shorten(words, 150)
 
 
 def case_details(
