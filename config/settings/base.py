@@ -156,7 +156,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies only: a form-encoded body reads a missing boolean as False, so an empty POST
     # to /restrict/ lifted a restriction. The token endpoint alone also takes form posts.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Every body is read in any Unicode encoding and checked for control characters and
+    # oversized lists before a serializer sees it (harken/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["harken.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "harken.api.pagination.CasePagination",
     "PAGE_SIZE": 50,
