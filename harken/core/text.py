@@ -49,9 +49,12 @@ def is_control(char: str) -> bool:
 
 
 def has_visible(text: str) -> bool:
-    """Whether the text shows anything: a letter, number, punctuation mark or symbol."""
+    """Whether the text shows anything: a letter, number, punctuation mark or symbol, or a
+    mark that takes space of its own (the vowel signs of Indian scripts)."""
     return any(
-        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_GRAPHICS for char in text
+        (unicodedata.category(char)[0] in "LNPS" or unicodedata.category(char) in ("Mc", "Me"))
+        and char not in BLANK_GRAPHICS
+        for char in text
     )
 
 

@@ -132,3 +132,96 @@ def test_an_export_of_such_records_imports_again(tmp_path, hostile_case):
     out, _ = _import(path)
     assert "Imported 1 case(s)" in out
     assert Case.objects.get().summary == '=HYPERLINK("http://evil.example")'
+
+
+# --- Any file at all ----------------------------------------------------------------------------
+
+GOOD = {
+    "legacy_reference": "L-1",
+    "kind": "complaint",
+    "procedure": "children-statutory",
+    "channel": "phone",
+    "received_on": "2024-03-01",
+    "summary": "Late reply",
+    "teams": "SEND Team",
+    "complainant_first_name": "Dana",
+    "complainant_last_name": "Jones",
+    "complainant_relationship": "parent",
+    "element1_summary": "No call back",
+}
+COLUMNS = [
+    *GOOD,
+    "details",
+    "child_first_name",
+    "child_date_of_birth",
+    "stage1_acknowledged_on",
+    "stage1_response_on",
+    "element1_stage1_outcome",
+    "withdrawn_on",
+    "withdrawal_reason",
+]
+
+
+def _hostile_file():
+    from hypothesis import strategies as st
+
+    from harken.core.tests.strategies import HOSTILE_TEXT
+
+    row = st.fixed_dictionaries(
+        {},
+        optional={c: st.one_of(st.just(GOOD.get(c, "")), HOSTILE_TEXT) for c in COLUMNS},
+    ).map(lambda changed: {**GOOD, **changed})
+    return st.tuples(
+        st.lists(row, min_size=1, max_size=3),
+        st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le"]),
+        # What spreadsheets and editors do to files: a quote left open, a NUL, a cut.
+        st.sampled_from(["", '"', "\x00", "cut", '"a"b']),
+    )
+
+
+def _write(path: Path, rows, encoding: str, damage: str) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    body = out.getvalue()
+    if damage == "cut":
+        body = body[: len(body) * 2 // 3]
+    elif damage:
+        body = body.replace(",", f",{damage}", 1)
+    path.write_bytes(body.encode(encoding, errors="surrogatepass"))
+
+
+def test_any_file_is_imported_or_refused_with_its_reasons(tmp_path):
+    """Whatever the cells hold, however the file is damaged: either the rows are imported
+    (and hold no control character) or nothing is and the command says why, line by line;
+    never another kind of failure."""
+    from hypothesis import HealthCheck, given, settings
+
+    from harken.core import text
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(_hostile_file())
+    def attempt(made):
+        rows, encoding, damage = made
+        path = tmp_path / "cases.csv"
+        _write(path, rows, encoding, damage)
+        try:
+            _import(path)
+        except CommandError as exc:
+            reason = str(exc)
+        else:
+            reason = ""
+        if reason:
+            assert Case.objects.filter(external_reference__startswith="L-").count() == 0
+            return
+        for case in Case.objects.all():
+            for value in (case.summary, case.details, case.external_reference):
+                assert not text.problem(value), repr(value)
+        Case.objects.all().delete()
+
+    attempt()
