@@ -212,6 +212,9 @@ HARKEN_INTAKE_POSTS_PER_MINUTE = int(os.environ.get("HARKEN_INTAKE_POSTS_PER_MIN
 HARKEN_INTAKE_TRUSTED_PROXIES = int(os.environ.get("HARKEN_INTAKE_TRUSTED_PROXIES", "0"))
 HARKEN_INTAKE_MAX_FILES = int(os.environ.get("HARKEN_INTAKE_MAX_FILES", "5"))
 HARKEN_INTAKE_MAX_FILE_MB = int(os.environ.get("HARKEN_INTAKE_MAX_FILE_MB", "10"))
+# All the files of one form together, and all the files sent from one address in an hour.
+HARKEN_INTAKE_MAX_FORM_MB = int(os.environ.get("HARKEN_INTAKE_MAX_FORM_MB", "25"))
+HARKEN_INTAKE_UPLOAD_MB_PER_HOUR = int(os.environ.get("HARKEN_INTAKE_UPLOAD_MB_PER_HOUR", "50"))
 # Unsent answers are deleted from the session after this long without a page being sent.
 HARKEN_INTAKE_IDLE_MINUTES = int(os.environ.get("HARKEN_INTAKE_IDLE_MINUTES", "120"))
 HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", "8"))

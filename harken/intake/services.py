@@ -19,13 +19,12 @@ from functools import partial
 from pathlib import PurePath
 from typing import Any
 
-import filetype
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from harken.accounts.models import Team
@@ -33,8 +32,10 @@ from harken.cases.models import Case, Kind, PartyRole, Relationship
 from harken.cases.services import PersonInput, case_create
 from harken.core.dates import format_date, quantity, today
 from harken.core.errors import ApplicationError
+from harken.core.storage import save_file
 from harken.core.text import has_visible, shorten
 from harken.core.web import whole_number
+from harken.documents import filetypes
 from harken.documents.services import scan_upload
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
@@ -51,20 +52,12 @@ RETRY_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 # A worker that claimed an e-mail this long ago and never finished is presumed dead.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 
-# What a file may be, judged by its content (not its name): MIME type -> extension.
-ALLOWED_TYPES: dict[str, str] = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/rtf": "rtf",
-}
-ALLOWED_TYPES_TEXT = "PDF, Word (DOC, DOCX or ODT), RTF, JPG, PNG, GIF, WEBP or HEIC"
+# What a file may be is the one policy of every upload (`harken.documents.filetypes`).
+ALLOWED_TYPES_TEXT = filetypes.ACCEPTED_TEXT
+STORAGE_FULL_MESSAGE = (
+    "Your file could not be saved just now, so it has not been added. Try again in a few "
+    "minutes: your answers are kept"
+)
 
 RELATIONSHIP_WORDS = {
     "child": "a child or young person",
@@ -83,6 +76,11 @@ def max_file_bytes() -> int:
     return int(settings.HARKEN_INTAKE_MAX_FILE_MB) * 1024 * 1024
 
 
+def max_form_bytes() -> int:
+    """All the files of one form together."""
+    return int(settings.HARKEN_INTAKE_MAX_FORM_MB) * 1024 * 1024
+
+
 # --- Files ------------------------------------------------------------------------------------
 
 
@@ -95,10 +93,12 @@ def clean_file_name(name: str) -> str:
 
 @transaction.atomic
 def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachment:
-    """Keep a file sent with a form, if its content is an allowed type and it is not too big."""
+    """Keep a file sent with a form, if its content is a type every upload may be, it is not
+    too big, and the form's files together stay within their limit. A storage failure is
+    refused with a message (`StorageUnavailable`), leaving nothing behind."""
     limit = int(settings.HARKEN_INTAKE_MAX_FILES)
-    held = Attachment.objects.filter(journey_key=journey_key, submission=None).count()
-    if held >= limit:
+    held = Attachment.objects.filter(journey_key=journey_key, submission=None)
+    if held.count() >= limit:
         raise ApplicationError.for_field("file", f"You can only send up to {limit} files")
     size = upload.size or 0
     if size == 0:
@@ -107,14 +107,13 @@ def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachm
         raise ApplicationError.for_field(
             "file", f"The selected file must be smaller than {settings.HARKEN_INTAKE_MAX_FILE_MB}MB"
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
+    if (held.aggregate(total=Sum("size"))["total"] or 0) + size > max_form_bytes():
         raise ApplicationError.for_field(
-            "file", f"The selected file must be a {ALLOWED_TYPES_TEXT}"
+            "file",
+            "The files you send with one form must add up to less than "
+            f"{settings.HARKEN_INTAKE_MAX_FORM_MB}MB",
         )
+    kind = filetypes.detect(upload, upload.name or "")
     # Checked for viruses like every staff upload (ClamAV, when configured).
     scan_upload(
         upload,
@@ -130,8 +129,9 @@ def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachm
         content_type=kind.mime,
         size=size,
     )
-    attachment.file.save(f"upload.{ALLOWED_TYPES[kind.mime]}", upload, save=False)
-    stored = str(attachment.file.name)
+    name = attachment.file.field.generate_filename(attachment, f"upload{kind.extension}")
+    stored = save_file(attachment.file.storage, name, upload, message=STORAGE_FULL_MESSAGE)
+    attachment.file.name = stored
     # The file is written before the row: remove it if the row cannot be written.
     try:
         attachment.save()
