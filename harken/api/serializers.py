@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -380,6 +381,7 @@ class PersonSearchSerializer(serializers.Serializer):
 active_users = User.objects.filter(is_active=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisiblePersonField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """A person by id, among those the requesting user may see (`access.visible_people`)."""
 
