@@ -301,6 +301,10 @@ HARKEN_INTAKE_UPLOAD_MB_PER_HOUR = int(os.environ.get("HARKEN_INTAKE_UPLOAD_MB_P
 # Unsent answers are deleted from the session after this long without a page being sent.
 HARKEN_INTAKE_IDLE_MINUTES = int(os.environ.get("HARKEN_INTAKE_IDLE_MINUTES", "120"))
 HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", "8"))
+# Other e-mails (compliments passed on, password links): attempts before giving up.
+HARKEN_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_EMAIL_MAX_ATTEMPTS", "8"))
+# A task "running" for longer than this was left by a worker that stopped: run it again.
+HARKEN_TASK_STALE_MINUTES = int(os.environ.get("HARKEN_TASK_STALE_MINUTES", "30"))
 
 # --- accounts: signing in, two-factor authentication, lock-out, session timeout -----------
 LOGIN_URL = "/staff/sign-in/"

@@ -267,19 +267,22 @@ def _next_due(case: Case) -> tuple[dt.date | None, str, bool]:
 # --- Deadlines after the working-day calendar changes -------------------------------------
 
 
+@transaction.atomic
 def deadlines_recompute(*, include_concluded: bool = False) -> int:
     """Work out every open stage's deadlines again (all stages with `include_concluded`:
     timeliness may change), and each open case's next deadline. Returns the stages done.
 
-    Run when council closure days are added or removed; one stage at a time, so the work
-    never holds many rows locked."""
+    Run when council closure days are added or removed. One transaction: a worker killed
+    part way through leaves every deadline as it was, never some stages counting the new
+    closure day and others not, and the task is simply run again (harken.core.taskqueue).
+    The rows it changes stay locked until it commits (seconds for thousands of open stages;
+    a case page saved meanwhile waits for it)."""
     stages = Stage.objects.select_related("case__procedure_version").order_by("pk")
     if not include_concluded:
         stages = stages.filter(case__status=Status.OPEN)
     count = 0
     for stage in stages.iterator(chunk_size=500):
-        with transaction.atomic():
-            stage_recompute(stage)
+        stage_recompute(stage)
         count += 1
     for case in Case.objects.filter(status=Status.OPEN).iterator(chunk_size=500):
         case_refresh_next_due(case)
