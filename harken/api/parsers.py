@@ -27,7 +27,13 @@ MAX_ITEMS = 200
 MAX_DEPTH = 12
 
 
+def _printable(part: str) -> str:
+    """A key as the error's JSON can carry it (without a broken UTF-16 half)."""
+    return part.encode("utf-8", "replace").decode()
+
+
 def _errors_at(errors: dict[str, Any], path: tuple[str, ...], message: str) -> None:
+    path = tuple(_printable(part) for part in path)
     node = errors
     for part in path[:-1]:
         child = node.setdefault(part, {})

@@ -34,12 +34,16 @@ class Problem:
 
     CONTROL = "control"
     DIRECTION = "direction"
+    # Half of a UTF-16 pair with no other half ("\ud800"): JSON can carry it, nothing can
+    # store or show it.
+    BROKEN = "broken"
 
 
 MESSAGES = {
     Problem.CONTROL: "must not contain control characters (invisible characters that some "
     "programs add when text is copied): type it again, or paste it as plain text",
     Problem.DIRECTION: "must not contain characters that change the direction of the text",
+    Problem.BROKEN: "must be text: it holds a broken character (half of a UTF-16 pair)",
 }
 
 
@@ -64,6 +68,8 @@ def problem(text: str, *, one_line: bool = False) -> str | None:
     for char in text:
         if is_control(char):
             return Problem.CONTROL
+        if "\ud800" <= char <= "\udfff":
+            return Problem.BROKEN
         if one_line and char in DIRECTION_CONTROLS:
             return Problem.DIRECTION
     return None
@@ -84,8 +90,10 @@ def problems_in(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[s
     elif isinstance(data, dict):
         for key, value in data.items():
             name = str(key)
-            if problem(name):
-                yield (*path, name), Problem.CONTROL
+            found = problem(name)
+            if found:
+                # Named without the bad character, which the error's JSON could not carry.
+                yield (*path, name.encode("utf-8", "replace").decode()), found
             yield from problems_in(value, (*path, name))
     elif isinstance(data, list | tuple):
         for index, value in enumerate(data):

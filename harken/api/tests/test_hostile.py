@@ -160,3 +160,21 @@ def test_a_safeguarding_concern_cannot_be_dated_before_the_case(client_for, offi
         "(1 March 2024)."
     ]
     assert SafeguardingConcern.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"kind": "compliment", "channel": "\\ud800", "received_on": "2024-03-01", "summary": "x"}',
+        '{"kind": "compliment", "channel": "phone", "received_on": "\\udfff", "summary": "x"}',
+        '{"\\ud800": "x", "kind": "compliment"}',
+    ],
+)
+def test_half_a_utf16_pair_is_refused_not_a_server_error(client_for, officer, body):
+    """JSON may carry "\\ud800" (half of a UTF-16 pair); a choice or date field echoing it in
+    its error message could not be written as JSON: refused first, by name."""
+    client = client_for(officer)
+    client.raise_request_exception = False
+    response = client.generic("POST", CASES, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "broken character" in json.dumps(response.json())
