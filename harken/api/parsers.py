@@ -66,7 +66,7 @@ def check(data: Any) -> None:
     """Refuse, with each field's message, what no field of any endpoint may hold."""
     errors: dict[str, Any] = {}
     _check_shape(data, (), errors)
-    for path, code in text.problems_in(data):
+    for path, code in text.problems_in(data, keys=text.Problem.BROKEN):
         _errors_at(errors, path, text.message(_field_name(path), code))
     if errors:
         raise ValidationError(errors)

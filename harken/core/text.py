@@ -80,9 +80,13 @@ def message(what: str, code: str) -> str:
     return f"{what[:1].upper()}{what[1:]} {MESSAGES[code]}"
 
 
-def problems_in(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
+def problems_in(
+    data: Any, path: tuple[str, ...] = (), *, keys: str | None = None
+) -> Iterator[tuple[tuple[str, ...], str]]:
     """Each string in parsed JSON or form data with a control character, by its path
-    (("people", "0", "first_name"), ...). Keys are checked as well as values."""
+    (("people", "0", "first_name"), ...). Keys are checked for the problem `keys` only (a
+    key no field has is ignored; one with a broken character could not be named in an
+    error); every problem, if None."""
     if isinstance(data, str):
         found = problem(data)
         if found:
@@ -91,13 +95,13 @@ def problems_in(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[s
         for key, value in data.items():
             name = str(key)
             found = problem(name)
-            if found:
+            if found and keys in (None, found):
                 # Named without the bad character, which the error's JSON could not carry.
                 yield (*path, name.encode("utf-8", "replace").decode()), found
-            yield from problems_in(value, (*path, name))
+            yield from problems_in(value, (*path, name), keys=keys)
     elif isinstance(data, list | tuple):
         for index, value in enumerate(data):
-            yield from problems_in(value, (*path, str(index)))
+            yield from problems_in(value, (*path, str(index)), keys=keys)
 
 
 def shorten(text: str, length: int) -> str:
