@@ -164,7 +164,7 @@ STORAGES = {
 # every process and server (Redis, or the database cache), or each counts alone.
 CACHES = {
     "default": cache_from_url(
-        os.environ.get("CACHE_URL", "locmem://"),
+        os.environ.get("CACHE_URL") or "locmem://",
         key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
     )
 }

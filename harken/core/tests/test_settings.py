@@ -85,6 +85,7 @@ def test_https_settings_and_the_proxy_header_come_from_the_environment():
         ("redis://cache.internal:6379/3", "redis.RedisCache", "redis://cache.internal:6379/3"),
         ("db://harken_cache", "db.DatabaseCache", "harken_cache"),
         ("locmem://", "locmem.LocMemCache", "harken"),
+        ("", "locmem.LocMemCache", "harken"),  # set but empty (compose.yaml's default)
     ],
 )
 def test_the_cache_comes_from_cache_url(url, backend, location):
