@@ -39,4 +39,8 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                         "content": {"application/json": {"schema": ERROR_REF}},
                     },
                 )
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                # Answered by the web server (gunicorn's limit on the request line), not by
+                # Harken: no JSON body.
+                responses.setdefault("414", {"description": "The address is too long"})
     return result
