@@ -215,5 +215,8 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 
 def test_every_write_endpoint_is_fuzzed():
-    """49 writes: cases and their 25 actions, procedures, registers, learning."""
-    assert len(_operations()) == 48  # the token endpoint is tried by the access tests
+    """Every POST, PUT and PATCH: a case and its 25 actions, the POSTed case and person
+    searches, procedures, registers, learning (the token endpoint is the access tests')."""
+    operations = _operations()
+    assert len(operations) == 50
+    assert ("post", "/api/v1/cases/search/") in operations
