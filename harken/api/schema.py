@@ -29,7 +29,8 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             codes = ["400"]
             if operation.get("security") != [] and not path.endswith("/auth/token/"):
                 codes += ["401", "403"]
-            if "{" in path or method == "get":
+            paged = any(p.get("name") == "page" for p in operation.get("parameters", []))
+            if "{" in path or method == "get" or paged:
                 codes.append("404")
             for code in codes:
                 responses.setdefault(
