@@ -58,6 +58,7 @@ trap cleanup EXIT
 
 ENV=(-e DJANGO_SECRET_KEY=container-check-only -e "DATABASE_URL=$SERVER/$DB"
      -e DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost -e DJANGO_SECURE_COOKIES=0
+     -e DJANGO_SECURE_SSL_REDIRECT=0 -e DJANGO_SECURE_HSTS_SECONDS=0
      -e "HARKEN_BIND=127.0.0.1:$PORT" -e HARKEN_METRICS_TOKEN=container-check)
 RUN=(engine run --network host "${RUN_LIMITS[@]}" "${ENV[@]}")
 

@@ -265,6 +265,9 @@ def server_env(url: str) -> dict[str, str]:
             "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECURE_COOKIES": "0",
+            # Plain http on 127.0.0.1: no TLS proxy in front to redirect to.
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "HARKEN_INTAKE_RATE_LIMITS": "0",
             "LOG_LEVEL": "WARNING",

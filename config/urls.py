@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("harken.intake.urls")),
 ]
 
+handler400 = "harken.core.views.bad_request"
 handler404 = "harken.core.views.not_found"
 handler403 = "harken.core.views.forbidden"
 handler500 = "harken.core.views.server_error"

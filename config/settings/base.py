@@ -19,6 +19,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def cache_from_url(url: str, *, key_prefix: str = "") -> dict[str, object]:
+    """A cache from `CACHE_URL`: redis://host:port/db (rediss:// with TLS), db://table (the
+    database cache: `harken createcachetable` first), locmem:// (one process only: rate limits
+    then count per process) or dummy://."""
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "dummy": "django.core.cache.backends.dummy.DummyCache",
+    }
+    if scheme not in backends:
+        raise RuntimeError("CACHE_URL must start redis://, rediss://, db://, locmem:// or dummy://")
+    location = url if scheme in ("redis", "rediss") else rest or "harken"
+    if scheme == "db":
+        location = rest or "harken_cache"
+    return {"BACKEND": backends[scheme], "LOCATION": location, "KEY_PREFIX": key_prefix}
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # A development key is only accepted with DEBUG on; production must set its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -59,6 +79,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their long cache lifetime; nothing else is stored.
+    "harken.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +115,10 @@ TEMPLATES = [
     },
 ]
 
+# Production names its database: a missing DATABASE_URL stops the start rather than quietly
+# running on an empty SQLite file beside the code.
+if not os.environ.get("DATABASE_URL") and not DEBUG:
+    raise RuntimeError("Set DATABASE_URL (or DJANGO_DEBUG=1 for development on SQLite).")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'harken.sqlite3'}"),
@@ -133,17 +160,63 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The cache holds the public forms' rate-limit counts: in production it must be shared by
+# every process and server (Redis, or the database cache), or each counts alone.
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL") or "locmem://",
+        key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
+    )
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, on by default in production: browsers are told to use nothing else for a year
+# (HSTS), and plain http is redirected. Behind a TLS proxy, name the header it sets
+# (DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) so Django knows a request was https:
+# without it every request looks like http (a redirect loop) and e-mailed links say http.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script but Harken's own files: no inline script, no script from elsewhere (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds to wait on the mail server for each step: one that accepts and never answers must
+# not hold a task worker for ever (docs/email.md).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "feedback@harken.invalid")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -156,7 +229,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies only: a form-encoded body reads a missing boolean as False, so an empty POST
     # to /restrict/ lifted a restriction. The token endpoint alone also takes form posts.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Every body is read in any Unicode encoding and checked for control characters and
+    # oversized lists before a serializer sees it (harken/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["harken.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "harken.api.pagination.CasePagination",
     "PAGE_SIZE": 50,
@@ -172,12 +247,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Complaints, compliments and feedback case management for children's services.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema names every field of every record: only for those signed in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "harken.api.schema.document_errors",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PartyRoleEnum": "harken.cases.models.PartyRole",
         "AppointmentRoleEnum": "harken.cases.models.AppointmentRole",
         "CaseKindEnum": "harken.cases.models.Kind",
         "ProcedureKindEnum": "harken.procedures.definitions.ProcedureKind",
+        # Choice sets sharing a field name, each named for what it is.
+        "RecommendationDecisionEnum": "harken.learning.models.Decision",
+        "OmbudsmanDecisionEnum": "harken.registers.models.OmbudsmanDecision",
+        "PaymentKindEnum": "harken.registers.models.PaymentKind",
+        "RemedyKindEnum": "harken.registers.models.RemedyKind",
+        "OutcomeEnum": "harken.cases.models.Outcome",
+        "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
+        "CostRoleEnum": "harken.registers.models.CostRole",
     },
 }
 
@@ -216,9 +305,16 @@ HARKEN_INTAKE_POSTS_PER_MINUTE = int(os.environ.get("HARKEN_INTAKE_POSTS_PER_MIN
 HARKEN_INTAKE_TRUSTED_PROXIES = int(os.environ.get("HARKEN_INTAKE_TRUSTED_PROXIES", "0"))
 HARKEN_INTAKE_MAX_FILES = int(os.environ.get("HARKEN_INTAKE_MAX_FILES", "5"))
 HARKEN_INTAKE_MAX_FILE_MB = int(os.environ.get("HARKEN_INTAKE_MAX_FILE_MB", "10"))
+# All the files of one form together, and all the files sent from one address in an hour.
+HARKEN_INTAKE_MAX_FORM_MB = int(os.environ.get("HARKEN_INTAKE_MAX_FORM_MB", "25"))
+HARKEN_INTAKE_UPLOAD_MB_PER_HOUR = int(os.environ.get("HARKEN_INTAKE_UPLOAD_MB_PER_HOUR", "50"))
 # Unsent answers are deleted from the session after this long without a page being sent.
 HARKEN_INTAKE_IDLE_MINUTES = int(os.environ.get("HARKEN_INTAKE_IDLE_MINUTES", "120"))
 HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", "8"))
+# Other e-mails (compliments passed on, password links): attempts before giving up.
+HARKEN_EMAIL_MAX_ATTEMPTS = int(os.environ.get("HARKEN_EMAIL_MAX_ATTEMPTS", "8"))
+# A task "running" for longer than this was left by a worker that stopped: run it again.
+HARKEN_TASK_STALE_MINUTES = int(os.environ.get("HARKEN_TASK_STALE_MINUTES", "30"))
 
 # --- accounts: signing in, two-factor authentication, lock-out, session timeout -----------
 LOGIN_URL = "/staff/sign-in/"

@@ -18,7 +18,7 @@ import pyotp
 import segno
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -419,16 +419,8 @@ def password_link(*, user: User, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def password_link_send(
-    *, user: User, base_url: str, actor: User | None = None, new_account: bool = False
-) -> bool:
-    """E-mail the user a link to set their password. False if too many were sent lately."""
-    hour_ago = timezone.now() - dt.timedelta(hours=1)
-    sent = SignInEvent.objects.filter(
-        user=user, kind=SignInEventKind.PASSWORD_LINK_SENT, at__gt=hour_ago
-    ).count()
-    if actor is None and sent >= PASSWORD_LINKS_PER_HOUR:
-        return False
+def password_link_message(*, user: User, base_url: str, new_account: bool) -> EmailMessage:
+    """The e-mail with a link to set a password, its token made now (when it is sent)."""
     link = password_link(user=user, base_url=base_url)
     service = settings.HARKEN_SERVICE_NAME
     council = settings.HARKEN_COUNCIL_NAME
@@ -447,13 +439,31 @@ def password_link_send(
         "If you did not expect this e-mail, you can ignore it.\n\n"
         f"{council}\n"
     )
-    email = user.email
+    return EmailMessage(subject=subject, body=body, to=[user.email])
 
-    def _send() -> None:
-        send_mail(subject, body, None, [email])
 
-    transaction.on_commit(_send)
-    record_event(SignInEventKind.PASSWORD_LINK_SENT, user=user, actor=actor)
+def password_link_send(
+    *, user: User, base_url: str, actor: User | None = None, new_account: bool = False
+) -> bool:
+    """E-mail the user a link to set their password, through the task queue: the request
+    never waits on the mail server, and "password link sent" is recorded when it was sent
+    (notifications.outgoing). False if too many were asked for lately."""
+    from harken.notifications.models import Email, EmailKind
+    from harken.notifications.outgoing import email_queue
+
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    asked = Email.objects.filter(
+        kind=EmailKind.PASSWORD_LINK, user=user, created_at__gt=hour_ago
+    ).count()
+    if actor is None and asked >= PASSWORD_LINKS_PER_HOUR:
+        return False
+    email_queue(
+        kind=EmailKind.PASSWORD_LINK,
+        to=[user.email],
+        user=user,
+        requested_by=actor,
+        data={"base_url": base_url, "new_account": new_account},
+    )
     return True
 
 

@@ -389,6 +389,7 @@ class PersonSearchSerializer(serializers.Serializer):
 active_users = User.objects.filter(is_active=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisiblePersonField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """A person by id, among those the requesting user may see (`access.visible_people`)."""
 
@@ -462,8 +463,12 @@ class CaseCreateSerializer(serializers.Serializer):
     procedure = serializers.CharField(
         source="procedure_code", required=False, allow_blank=True, max_length=40
     )
-    people = PersonInputSerializer(many=True, required=False)
-    elements = ElementInputSerializer(many=True, required=False)
+    people: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=PersonInputSerializer(), required=False, max_length=services.MAX_PEOPLE
+    )
+    elements: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=ElementInputSerializer(), required=False, max_length=services.MAX_ELEMENTS
+    )
     restricted = serializers.BooleanField(required=False, default=False)
     restricted_to = serializers.PrimaryKeyRelatedField(
         queryset=active_users, many=True, required=False
@@ -520,7 +525,9 @@ class OutcomeInput(serializers.Serializer):
 
 class OutcomesInput(serializers.Serializer):
     on = serializers.DateField()
-    outcomes = OutcomeInput(many=True)
+    outcomes: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=OutcomeInput(), max_length=services.MAX_ELEMENTS
+    )
 
     def validate_outcomes(self, value: list[dict[str, Any]]) -> dict[int, str]:
         outcomes = {item["element"]: item["outcome"] for item in value}
@@ -547,7 +554,9 @@ class ProgressInput(serializers.Serializer):
     procedure = serializers.CharField(
         source="procedure_code", required=False, allow_blank=True, max_length=40
     )
-    elements = ElementInputSerializer(many=True, required=False)
+    elements: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=ElementInputSerializer(), required=False, max_length=services.MAX_ELEMENTS
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["procedure_code"] = attrs.get("procedure_code") or None

@@ -17,11 +17,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from harken.accounts.models import Role, User
 from harken.core import access
 from harken.core.audit import record_reads
+from harken.core.spreadsheets import csv_text, set_xlsx_cell
 
 from .importing import (
     CASE_COLUMNS,
     ELEMENT_FIELDS,
-    FORMULA_STARTS,
     SEPARATOR,
     ImportFileError,
 )
@@ -314,11 +314,6 @@ def _text(value: Cell) -> str:
     return value
 
 
-def _csv_safe(value: str) -> str:
-    # A spreadsheet would run "=..." typed into a public form as a formula.
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def write_table(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -327,7 +322,7 @@ def write_table(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
-                writer.writerow([_csv_safe(_text(v)) for v in row])
+                writer.writerow([csv_text(_text(v)) for v in row])
     elif suffix == ".xlsx":
         _write_xlsx(path, header, rows)
     else:
@@ -345,14 +340,14 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([None if v == "" else v for v in row])
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, dt.date):
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=number, column=column)
+            set_xlsx_cell(cell, value)  # text stays text: never a formula
+            if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
     sheet.freeze_panes = "B2"
     book.save(path)
 

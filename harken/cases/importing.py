@@ -11,8 +11,10 @@ every error is reported as "line N: <column>: <reason>".
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,9 +26,11 @@ from django.db import models, transaction
 
 from harken.accounts.models import Role, Team, User
 from harken.core import access
+from harken.core import text as core_text
 from harken.core.audit import events_dated
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
+from harken.core.spreadsheets import FORMULA_STARTS  # exports put a "'" before these
 from harken.procedures.definitions import ProcedureDef
 
 from . import services
@@ -143,9 +147,6 @@ STAGE_COLUMNS: dict[int, tuple[str, ...]] = {
 }
 RESPONSE_COLUMN = {1: "stage1_response_on", 2: "stage2_response_on", 3: "council_response_on"}
 SEPARATOR = ";"
-# Spreadsheet programs run a cell starting with one of these as a formula; exports put a "'"
-# in front (in CSV) and imports take it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
@@ -192,7 +193,8 @@ class ImportResult:
 
 
 def _header_name(value: Any) -> str:
-    return str(value or "").strip().lower().replace(" ", "_")
+    name = "".join(ch for ch in str(value or "") if not core_text.is_control(ch))
+    return name.strip().lower().replace(" ", "_")
 
 
 def _cell(value: Any) -> Value:
@@ -223,15 +225,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[Value]]]]:
     if not path.exists():
         raise ImportFileError(f"There is no file {path}.")
     if suffix == ".csv":
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows: list[list[Value]] = [[_unescape(c) for c in r] for r in csv.reader(handle)]
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8' and try again."
-            ) from None
-        except csv.Error as exc:
-            raise ImportFileError(f"{path.name} is not a readable CSV file: {exc}.") from None
+        rows: list[list[Value]] = _read_csv(path)
     else:
         rows = _read_xlsx(path)
     if not rows:
@@ -241,6 +235,46 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[Value]]]]:
         (number, row) for number, row in enumerate(rows[1:], start=2) if any(v != "" for v in row)
     ]
     return header, numbered
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The file's text: UTF-8 (with or without a byte order mark), or UTF-16 as Excel's
+    "Unicode text" saves it (a byte order mark, or the zero bytes of UTF-16 text without
+    one); anything else is refused by name rather than read as something it is not."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(raw) >= 4 and raw[1::2].count(0) * 2 > len(raw) // 2:
+        encoding = "utf-16-le"
+    elif len(raw) >= 4 and raw[0::2].count(0) * 2 > len(raw) // 2:
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            f"{path.name} is not UTF-8 text: save it as 'CSV UTF-8' and try again."
+        ) from None
+
+
+def _read_csv(path: Path) -> list[list[Value]]:
+    reader = csv.reader(io.StringIO(_decode(path, path.read_bytes()), newline=""), strict=True)
+    rows: list[list[Value]] = []
+    try:
+        for row in reader:
+            rows.append([_unescape(c) for c in row])
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            # A quote opened and never closed would otherwise swallow every line after it.
+            raise ImportFileError(
+                f'{path.name}: the quote (") opened on line {len(rows) + 1} is never closed, '
+                "so the rest of the file would be read as one cell. Close the quote and try "
+                "again."
+            ) from None
+        raise ImportFileError(
+            f"{path.name}: line {reader.line_num} is not readable CSV: {exc}."
+        ) from None
+    return rows
 
 
 def _read_xlsx(path: Path) -> list[list[Value]]:
@@ -306,6 +340,8 @@ class RowReader:
         self.errors: list[RowError] = []
 
     def error(self, column: str, message: str) -> None:
+        # Messages quote the cell: without its control characters, which a terminal runs.
+        message = "".join(ch for ch in message if not core_text.is_control(ch))
         self.errors.append(RowError(column, message))
 
     def filled(self, column: str) -> bool:
@@ -314,6 +350,11 @@ class RowReader:
     def text(self, column: str, *, required: str = "", max_length: int | None = None) -> str:
         value = self.cells.get(column, "")
         text = value.isoformat() if isinstance(value, dt.date) else value.strip()
+        found = core_text.problem(text)
+        if found:
+            # Reported once; the rest of the row is read without it, so nothing else trips.
+            self.error(column, core_text.message("The cell", found) + ".")
+            text = "".join(ch for ch in text if not core_text.is_control(ch))
         if required and not text:
             self.error(column, required)
         if max_length and len(text) > max_length:

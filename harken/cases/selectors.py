@@ -167,6 +167,9 @@ def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
 
 def case_get(*, user: User, reference: str, via: str = "web") -> Case:
     """One case with what its page shows; the read is logged. Refuses cases the user cannot see."""
+    typed = access.reference_as_typed(reference)
+    if typed is None:
+        raise AccessDenied("There is no case with that reference you can see.")
     try:
         case = (
             access.visible_cases(user)
@@ -185,7 +188,7 @@ def case_get(*, user: User, reference: str, via: str = "web") -> Case:
                     ),
                 ),
             )
-            .get(reference=(reference or "").strip().upper())
+            .get(reference=typed)
         )
     except Case.DoesNotExist as exc:
         raise AccessDenied("There is no case with that reference you can see.") from exc

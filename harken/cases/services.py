@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from harken.accounts.models import Team, User
-from harken.core import access
+from harken.core import access, text
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -98,6 +98,12 @@ class ElementInput:
     team: Team | None = None
 
 
+# The most a case may hold: far beyond any real complaint, short of a request that would
+# take minutes to store (a case with 10,000 elements took 11 s). The API refuses more before
+# it reads them (harken/api/serializers.py uses these numbers).
+MAX_ELEMENTS = 100
+MAX_PEOPLE = 20
+
 PERSON_FIELDS = (
     "first_name",
     "last_name",
@@ -149,9 +155,14 @@ def _check_date(
 
 
 def _require_text(name: str, value: str, message: str) -> str:
+    """The text, trimmed; refused if it shows nothing (only spaces or zero-width characters)
+    or holds a control character."""
     value = (value or "").strip()
-    if not value:
+    if not text.has_visible(value):
         raise ApplicationError.for_field(name, message)
+    found = text.problem(value)
+    if found:
+        raise ApplicationError.for_field(name, text.message(name.replace("_", " "), found))
     return value
 
 
@@ -320,21 +331,24 @@ def reply_target(received_on: dt.date) -> Deadline:
 # --- Deadlines after the working-day calendar changes -------------------------------------
 
 
+@transaction.atomic
 def deadlines_recompute(*, include_concluded: bool = False) -> int:
     """Work out every open stage's deadlines again (all stages with `include_concluded`:
     timeliness may change), each open contact's or representation's reply target, and each
     open case's next deadline. Returns the stages done.
 
     Run when council closure days are added or removed (they move the team's own targets and
-    the clocks of a procedure that skips them, and every explanation names them); one stage at
-    a time, so the work never holds many rows locked."""
+    the clocks of a procedure that skips them, and every explanation names them). One
+    transaction: a worker killed part way through leaves every deadline as it was, never some
+    stages counting the new closure day and others not, and the task is simply run again
+    (harken.core.taskqueue). The rows it changes stay locked until it commits (seconds for
+    thousands of open stages; a case page saved meanwhile waits for it)."""
     stages = Stage.objects.select_related("case__procedure_version").order_by("pk")
     if not include_concluded:
         stages = stages.filter(case__status=Status.OPEN)
     count = 0
     for stage in stages.iterator(chunk_size=500):
-        with transaction.atomic():
-            stage_recompute(stage)
+        stage_recompute(stage)
         count += 1
     replies = Case.objects.filter(
         status=Status.OPEN, kind__in=[Kind.CONTACT, *REPRESENTATION_KINDS]
@@ -379,11 +393,38 @@ def _placeholder_reference() -> str:
     return f"~{uuid.uuid4().hex[:19]}"
 
 
+# A person's details that are one line each: they may not turn the text's direction either.
+ONE_LINE_PERSON_FIELDS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "postcode": "postcode",
+    "language": "language",
+}
+
+
+def _check_person_text(values: dict[str, Any]) -> None:
+    """Names with nothing visible are no name; no detail may hold a control character, and
+    no one-line detail a direction control (a name that reads backwards)."""
+    for name in ("first_name", "last_name"):
+        value = str(values.get(name) or "").strip()
+        values[name] = value if text.has_visible(value) else ""
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        found = text.problem(value, one_line=name in ONE_LINE_PERSON_FIELDS)
+        if found:
+            what = ONE_LINE_PERSON_FIELDS.get(name, name.replace("_", " "))
+            raise ApplicationError.for_field(name, text.message(f"the {what}", found))
+
+
 def _clean_person_details(details: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(details) - set(PERSON_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown person details: {', '.join(sorted(unknown))}.")
     values = dict(details)
+    _check_person_text(values)
     pref = values.get("contact_preference", "")
     if pref and pref not in ContactPreference.values:
         raise ApplicationError.for_field("contact_preference", "Choose how to contact them.")
@@ -473,6 +514,8 @@ def _add_party(case: Case, item: PersonInput, actor: User | None) -> CaseParty:
 @transaction.atomic
 def case_add_person(*, case: Case, item: PersonInput, actor: User) -> CaseParty:
     access.ensure_can_act(actor, case, "manage")
+    if case.parties.count() >= MAX_PEOPLE:
+        raise ApplicationError.for_field("people", f"A case can have at most {MAX_PEOPLE} people.")
     party = _add_party(case, item, actor)
     record_event(
         case=case,
@@ -484,6 +527,15 @@ def case_add_person(*, case: Case, item: PersonInput, actor: User) -> CaseParty:
 
 
 # --- Creating records -----------------------------------------------------------------------
+
+
+def _check_counts(*, people: Sequence[PersonInput] = (), elements: Sequence[Any] = ()) -> None:
+    if len(elements) > MAX_ELEMENTS:
+        raise ApplicationError.for_field(
+            "elements", f"A complaint can have at most {MAX_ELEMENTS} points of complaint."
+        )
+    if len(people) > MAX_PEOPLE:
+        raise ApplicationError.for_field("people", f"A case can have at most {MAX_PEOPLE} people.")
 
 
 def _check_new_case(*, kind: str, channel: str, received_on: dt.date, summary: str) -> None:
@@ -540,6 +592,7 @@ def case_create(
     if actor is not None and actor.role not in access.ACTION_ROLES["manage"]:
         raise AccessDenied("You are not allowed to record new cases.")
     _check_new_case(kind=kind, channel=channel, received_on=received_on, summary=summary)
+    _check_counts(people=people, elements=elements)
     teams, themes = list(teams), list(themes)
     version: ProcedureVersion | None = None
     if kind == Kind.COMPLAINT:
@@ -663,6 +716,10 @@ def element_add(*, case: Case, item: ElementInput, actor: User) -> Element:
         raise ApplicationError("Only a complaint has elements.")
     if case.status != Status.OPEN:
         raise ApplicationError("Elements can only be added to an open complaint.")
+    if case.elements.count() >= MAX_ELEMENTS:
+        raise ApplicationError.for_field(
+            "elements", f"A complaint can have at most {MAX_ELEMENTS} points of complaint."
+        )
     number = (case.elements.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     element = _element_create(case, number, item, actor, defaults=_case_defaults(case))
     record_event(
@@ -1806,7 +1863,14 @@ def safeguarding_record(
     description = _require_text("description", description, "Describe the concern.")
     if referred_to not in Referral.values:
         raise ApplicationError.for_field("referred_to", "Choose where it was referred.")
-    _check_date("raised_on", raised_on, label="the concern was raised")
+    # Raised while the case is with the council: not before it was received.
+    _check_date(
+        "raised_on",
+        raised_on,
+        label="the concern was raised",
+        not_before=case.received_on,
+        before_label=f"the date the case was received ({format_date(case.received_on)})",
+    )
     if referred_to != Referral.NONE:
         _check_date("referred_on", referred_on, label="of the referral", not_before=raised_on)
     concern = SafeguardingConcern.objects.create(

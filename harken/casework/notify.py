@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 from django.db import transaction
 
@@ -17,15 +16,19 @@ from harken.core.errors import ApplicationError
 
 @transaction.atomic
 def pass_on_compliment(*, case: Case, on: dt.date, recipients: Sequence[str], actor: User) -> Case:
-    """Record the compliment as passed on (and to whom), then e-mail it once committed."""
-    from .tasks import send_compliment
+    """Record the compliment as passed on (and to whom), and the e-mail to send: queued once
+    committed, sent by the task; the timeline says "e-mailed" once the mail server took it."""
+    from harken.notifications.models import EmailKind
+    from harken.notifications.outgoing import email_queue
 
     recipients = list(dict.fromkeys(r.strip().lower() for r in recipients if r.strip()))
     case = services.compliment_pass_on(case=case, on=on, actor=actor)
     services.note_add(
-        case=case, text=f"Compliment passed on by e-mail to {', '.join(recipients)}.", actor=actor
+        case=case,
+        text=f"Compliment to be passed on by e-mail to {', '.join(recipients)}.",
+        actor=actor,
     )
-    transaction.on_commit(partial(send_compliment.enqueue, case.pk, recipients))
+    email_queue(kind=EmailKind.COMPLIMENT, to=recipients, case=case, requested_by=actor)
     return case
 
 

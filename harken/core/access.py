@@ -110,13 +110,23 @@ def visible_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility(active))
 
 
-def visible_case(user: User | AnonymousUser | None, reference: str) -> Case | None:
-    """The case with this reference as a person types it (spaces around it, lower case), if
-    the user may see it; None if there is none they can see. Not a read of the record."""
+def reference_as_typed(reference: str | None) -> str | None:
+    """A case reference as a person types it (spaces around it, lower case), made plain; None
+    for what cannot be one (empty, longer than any, or holding a NUL or another control
+    character, which PostgreSQL would refuse to compare): it is not looked for."""
     reference = (reference or "").strip().upper()
-    if not reference or len(reference) > 60:  # longer than any reference: not looked for
+    if not reference or len(reference) > 60 or not reference.isprintable():
         return None
-    return visible_cases(user).filter(reference=reference).first()
+    return reference
+
+
+def visible_case(user: User | AnonymousUser | None, reference: str) -> Case | None:
+    """The case with this reference as a person types it, if the user may see it; None if
+    there is none they can see. Not a read of the record."""
+    typed = reference_as_typed(reference)
+    if typed is None:
+        return None
+    return visible_cases(user).filter(reference=typed).first()
 
 
 def visible_people(user: User | AnonymousUser | None) -> QuerySet[Person]:

@@ -1,7 +1,10 @@
-"""What a file really is, judged from its content, never from its name.
+"""What a file really is, judged from its content, never from its name: the one policy for
+every upload, by staff to a case and by the public with an online form.
 
-Accepted: PDF, Word (.doc, .docx), JPEG, PNG, GIF, HEIC photos, e-mails (.eml, .msg) and
-plain text (.txt). Everything else is refused with a message saying what it appears to be.
+Accepted: PDF, Word (.doc, .docx) and OpenDocument text (.odt) without macros, JPEG, PNG,
+GIF, WEBP and HEIC images, e-mails (.eml, .msg) and plain text (.txt). Everything else (RTF,
+spreadsheets, archives, programs, web pages, documents with macros) is refused with a
+message saying what it appears to be.
 """
 
 from __future__ import annotations
@@ -44,13 +47,34 @@ JPEG = FileType("jpeg", "JPEG image", "image/jpeg", ".jpg", (".jpeg",))
 PNG = FileType("png", "PNG image", "image/png", ".png")
 GIF = FileType("gif", "GIF image", "image/gif", ".gif")
 HEIC = FileType("heic", "HEIC photo", "image/heic", ".heic", (".heif",))
+WEBP = FileType("webp", "WEBP image", "image/webp", ".webp")
+ODT = FileType("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", ".odt")
 EML = FileType("eml", "E-mail", "message/rfc822", ".eml")
 MSG = FileType("msg", "Outlook e-mail", "application/vnd.ms-outlook", ".msg")
 TXT = FileType("txt", "Text file", "text/plain", ".txt")
 
-ACCEPTED: tuple[FileType, ...] = (PDF, DOC, DOCX, JPEG, PNG, GIF, HEIC, EML, MSG, TXT)
-ACCEPTED_TEXT = "a PDF, Word document, JPEG, PNG, GIF or HEIC image, e-mail or text file"
-_IMAGES = {"jpg": JPEG, "png": PNG, "gif": GIF, "heic": HEIC}
+ACCEPTED: tuple[FileType, ...] = (
+    PDF,
+    DOC,
+    DOCX,
+    ODT,
+    JPEG,
+    PNG,
+    GIF,
+    WEBP,
+    HEIC,
+    EML,
+    MSG,
+    TXT,
+)
+ACCEPTED_TEXT = (
+    "a PDF, Word or OpenDocument text document, JPEG, PNG, GIF, WEBP or HEIC image, e-mail "
+    "or text file"
+)
+_IMAGES = {"jpg": JPEG, "png": PNG, "gif": GIF, "webp": WEBP, "heic": HEIC}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Where OpenDocument keeps macros (LibreOffice Basic, and scripts in other languages).
+ODT_MACRO_FOLDERS = ("Basic/", "Scripts/")
 
 # What filetype calls the things we refuse, in words a person understands.
 _REFUSED_WORDS = {
@@ -116,18 +140,27 @@ def _ole_type(file: IO[bytes]) -> FileType:
 
 
 def _zip_type(file: IO[bytes]) -> FileType:
-    """A zip archive is accepted only as a Word document without macros."""
+    """A zip archive is accepted only as a Word or OpenDocument text document without
+    macros."""
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
             content_types = b""
+            mimetype = b""
+            # Read bounded amounts: a crafted archive could inflate to gigabytes.
             if "[Content_Types].xml" in names:
-                # Read a bounded amount: a crafted archive could inflate to gigabytes.
                 with archive.open("[Content_Types].xml") as member:
                     content_types = member.read(200_000)
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(200).strip()
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError) as exc:
         raise _wrong_type("a damaged or unreadable archive") from exc
+    if mimetype == ODT_MIMETYPE and "content.xml" in names:
+        if any(name.startswith(ODT_MACRO_FOLDERS) for name in names):
+            raise _refuse("The selected document contains macros, so it is not accepted.")
+        return ODT
     if "word/document.xml" not in names or not content_types:
         kind = filetype.guess(_head(file))
         return _raise_refused(kind.extension if kind else "zip")

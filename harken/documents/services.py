@@ -26,6 +26,7 @@ from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.storage import save_file
 
 from . import conf, filetypes, letters, scanning
 from .models import (
@@ -87,8 +88,13 @@ def _save_documents(
         for item in files:
             item.content.seek(0)
             names.append(
-                default_storage.save(
-                    f"{STORAGE_PREFIX}{uuid.uuid4().hex}{item.extension}", item.content
+                save_file(
+                    default_storage,
+                    f"{STORAGE_PREFIX}{uuid.uuid4().hex}{item.extension}",
+                    item.content,
+                    message="The file could not be saved just now (the storage is full or "
+                    "unavailable), so nothing has been added to the case. Try again later, "
+                    "and tell your IT service desk if it happens again.",
                 )
             )
         with transaction.atomic():

@@ -15,8 +15,10 @@ from django import forms
 from django.core.validators import EmailValidator
 
 from harken.accounts.models import Team
+from harken.core import text
 from harken.core.dates import format_date
 from harken.core.forms import DateField
+from harken.core.text import Problem
 
 HONEYPOT = "website"
 NOT_SURE = "not_sure"
@@ -44,11 +46,14 @@ def _text(
         max_length=max_length,
         required=required,
         help_text=help_text,
+        one_line=not isinstance(widget, forms.Textarea),
         error_messages={
             "required": required_message or f"Enter {noun[0].lower()}{noun[1:]}",
             "max_length": f"{noun[0].upper()}{noun[1:]} must be {max_length:,} characters or fewer",
             "null_characters_not_allowed": f"{noun[0].upper()}{noun[1:]} must not contain "
             "null characters",
+            Problem.CONTROL: text.message(noun, Problem.CONTROL),
+            Problem.DIRECTION: text.message(noun, Problem.DIRECTION),
         },
     )
 
@@ -72,12 +77,27 @@ def _choice(
 
 
 class TextField(forms.CharField):
-    """Text with line endings made plain, so the browser's count and ours agree."""
+    """Text with line endings made plain, so the browser's count and ours agree. Text with
+    nothing visible counts as not given; control characters (and, on one line, direction
+    controls) are refused by the rules of `harken.core.text`."""
+
+    def __init__(self, *, one_line: bool = True, **kwargs: Any) -> None:
+        self.one_line = one_line
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return str(super().to_python(value))
+        value = str(super().to_python(value))
+        return value if text.has_visible(value) else ""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if "\x00" in value:  # Django's own validator names it (null characters)
+            return
+        found = text.problem(value, one_line=self.one_line)
+        if found:
+            raise forms.ValidationError(self.error_messages[found], code=found)
 
 
 class NamedDateField(DateField):

@@ -27,6 +27,7 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Gave up after repeated failures"
+    IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
 
 
 class Submission(models.Model):
@@ -59,6 +60,8 @@ class Submission(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the message is handed to the mail server (see notifications.outbox).
+    email_handed_over_at = models.DateTimeField(null=True, blank=True)
     email_last_error = models.CharField(max_length=500, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,6 +32,11 @@ def submissions_limit() -> Limit:
     return Limit("submissions", settings.HARKEN_INTAKE_SUBMISSIONS_PER_HOUR, 3600)
 
 
+def upload_bytes_limit() -> Limit:
+    """Bytes of files sent from one address in an hour, whatever sessions they come from."""
+    return Limit("upload-bytes", settings.HARKEN_INTAKE_UPLOAD_MB_PER_HOUR * 1024 * 1024, 3600)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's IP: the socket's, or the one the trusted proxies say they were sent by."""
     proxies = settings.HARKEN_INTAKE_TRUSTED_PROXIES
@@ -46,8 +51,9 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def hit(request: HttpRequest, limit: Limit) -> int | None:
-    """Count one use; return the seconds to wait if the client is over the limit, else None."""
+def hit(request: HttpRequest, limit: Limit, amount: int = 1) -> int | None:
+    """Count one use (or `amount`, e.g. bytes); return the seconds to wait if the client is
+    over the limit, else None."""
     if not settings.HARKEN_INTAKE_RATE_LIMITS:
         return None
     now = time.time()
@@ -57,10 +63,10 @@ def hit(request: HttpRequest, limit: Limit) -> int | None:
     key = f"harken:intake:{limit.scope}:{client}:{window}"
     cache.add(key, 0, timeout=limit.seconds + 5)
     try:
-        count = cache.incr(key)
+        count = cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
+        cache.set(key, amount, timeout=limit.seconds + 5)
+        count = amount
     if count > limit.count:
         return max(1, int(limit.seconds - (now % limit.seconds)))
     return None

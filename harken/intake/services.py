@@ -19,23 +19,25 @@ from functools import partial
 from pathlib import PurePath
 from typing import Any
 
-import filetype
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Sum
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from harken.accounts.models import Team
 from harken.cases.models import Case, Kind, PartyRole, Relationship
 from harken.cases.services import PersonInput, case_create
 from harken.core.dates import format_date, quantity, today
 from harken.core.errors import ApplicationError
+from harken.core.storage import save_file
+from harken.core.text import has_visible, shorten
 from harken.core.web import whole_number
+from harken.documents import filetypes
 from harken.documents.services import scan_upload
+from harken.notifications import outbox
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
 
@@ -47,24 +49,16 @@ logger = logging.getLogger(__name__)
 DEFAULT_PROCEDURE = "children-statutory"
 LATE_REASON = "Submitted online; to be considered."
 # Minutes to wait before each retry of a confirmation e-mail that failed.
-RETRY_MINUTES = (1, 5, 15, 60, 180, 360, 720)
+RETRY_MINUTES = outbox.RETRY_MINUTES
 # A worker that claimed an e-mail this long ago and never finished is presumed dead.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 
-# What a file may be, judged by its content (not its name): MIME type -> extension.
-ALLOWED_TYPES: dict[str, str] = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/rtf": "rtf",
-}
-ALLOWED_TYPES_TEXT = "PDF, Word (DOC, DOCX or ODT), RTF, JPG, PNG, GIF, WEBP or HEIC"
+# What a file may be is the one policy of every upload (`harken.documents.filetypes`).
+ALLOWED_TYPES_TEXT = filetypes.ACCEPTED_TEXT
+STORAGE_FULL_MESSAGE = (
+    "Your file could not be saved just now, so it has not been added. Try again in a few "
+    "minutes: your answers are kept"
+)
 
 RELATIONSHIP_WORDS = {
     "child": "a child or young person",
@@ -83,6 +77,11 @@ def max_file_bytes() -> int:
     return int(settings.HARKEN_INTAKE_MAX_FILE_MB) * 1024 * 1024
 
 
+def max_form_bytes() -> int:
+    """All the files of one form together."""
+    return int(settings.HARKEN_INTAKE_MAX_FORM_MB) * 1024 * 1024
+
+
 # --- Files ------------------------------------------------------------------------------------
 
 
@@ -90,15 +89,17 @@ def clean_file_name(name: str) -> str:
     """The person's file name, safe to show: no folders, control or direction characters."""
     base = PurePath(name.replace("\\", "/")).name
     kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return Truncator(kept).chars(150) or "file"
+    return shorten(kept, 150) if has_visible(kept) else "file"
 
 
 @transaction.atomic
 def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachment:
-    """Keep a file sent with a form, if its content is an allowed type and it is not too big."""
+    """Keep a file sent with a form, if its content is a type every upload may be, it is not
+    too big, and the form's files together stay within their limit. A storage failure is
+    refused with a message (`StorageUnavailable`), leaving nothing behind."""
     limit = int(settings.HARKEN_INTAKE_MAX_FILES)
-    held = Attachment.objects.filter(journey_key=journey_key, submission=None).count()
-    if held >= limit:
+    held = Attachment.objects.filter(journey_key=journey_key, submission=None)
+    if held.count() >= limit:
         raise ApplicationError.for_field("file", f"You can only send up to {limit} files")
     size = upload.size or 0
     if size == 0:
@@ -107,14 +108,13 @@ def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachm
         raise ApplicationError.for_field(
             "file", f"The selected file must be smaller than {settings.HARKEN_INTAKE_MAX_FILE_MB}MB"
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
+    if (held.aggregate(total=Sum("size"))["total"] or 0) + size > max_form_bytes():
         raise ApplicationError.for_field(
-            "file", f"The selected file must be a {ALLOWED_TYPES_TEXT}"
+            "file",
+            "The files you send with one form must add up to less than "
+            f"{settings.HARKEN_INTAKE_MAX_FORM_MB}MB",
         )
+    kind = filetypes.detect(upload, upload.name or "")
     # Checked for viruses like every staff upload (ClamAV, when configured).
     scan_upload(
         upload,
@@ -130,8 +130,9 @@ def attachment_store(*, journey_key: uuid.UUID, upload: UploadedFile) -> Attachm
         content_type=kind.mime,
         size=size,
     )
-    attachment.file.save(f"upload.{ALLOWED_TYPES[kind.mime]}", upload, save=False)
-    stored = str(attachment.file.name)
+    name = attachment.file.field.generate_filename(attachment, f"upload{kind.extension}")
+    stored = save_file(attachment.file.storage, name, upload, message=STORAGE_FULL_MESSAGE)
+    attachment.file.name = stored
     # The file is written before the row: remove it if the row cannot be written.
     try:
         attachment.save()
@@ -276,7 +277,7 @@ def _story(form: str, answers: dict[str, Any]) -> str:
 def case_summary(form: str, answers: dict[str, Any], *, unsafe: bool) -> str:
     words = " ".join(_story(form, answers).split())
     prefix = "SAFETY: may not be safe now. " if unsafe else ""
-    return prefix + Truncator(words).chars(150)
+    return prefix + shorten(words, 150)
 
 
 def case_details(
@@ -569,74 +570,66 @@ def confirmation_message(submission: Submission) -> EmailMessage:
     )
 
 
-def _claim(submission_id: int, now: dt.datetime) -> bool:
-    """Only one worker sends each e-mail: claim it, unless it is sent or not yet due."""
-    due = Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
-    claimable = (Q(email_status=EmailStatus.PENDING) & due) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_TIMEOUT
-    )
-    return bool(
-        Submission.objects.filter(claimable, pk=submission_id).update(
-            email_status=EmailStatus.SENDING,
-            email_claimed_at=now,
-            email_attempts=F("email_attempts") + 1,
-        )
-    )
+def _requeue(submission_id: int, run_after: dt.datetime) -> None:
+    confirmation_enqueue(submission_id, run_after=run_after)
+
+
+def _max_attempts() -> int:
+    return int(settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS)
+
+
+# The submission keeps its confirmation's state: the outbox protocol's fields on it.
+OUTBOX = outbox.Outbox(
+    name="confirmation",
+    model=Submission,
+    status="email_status",
+    pending=EmailStatus.PENDING,
+    sending=EmailStatus.SENDING,
+    sent=EmailStatus.SENT,
+    gave_up=EmailStatus.FAILED,
+    in_doubt=EmailStatus.IN_DOUBT,
+    claimed_at="email_claimed_at",
+    handed_over_at="email_handed_over_at",
+    attempts="email_attempts",
+    last_error="email_last_error",
+    sent_at="email_sent_at",
+    next_attempt_at="email_next_attempt_at",
+    max_attempts=_max_attempts,
+    claim_timeout=CLAIM_TIMEOUT,
+    retry_minutes=RETRY_MINUTES,
+    requeue=_requeue,
+)
 
 
 class ConfirmationNotSent(Exception):
     """A confirmation e-mail failed; it waits for its retry. Names no one."""
 
 
+def _message(submission: Submission) -> outbox.Message:
+    return outbox.Message(email=confirmation_message(submission))
+
+
 def confirmation_send(*, submission_id: int) -> bool:
-    """Send one confirmation e-mail. Returns False if there was nothing to send.
+    """Send one confirmation e-mail (notifications.outbox.deliver). Returns False if there
+    was nothing to send.
 
     On failure the e-mail is put back to wait with back-off (a retry is queued where the
     task backend can defer) and the error is raised, so the task shows as failed.
     """
-    now = timezone.now()
-    if not _claim(submission_id, now):
-        return False
-    submission = Submission.objects.select_related("case").get(pk=submission_id)
-    try:
-        confirmation_message(submission).send()
-    except Exception as exc:
-        attempts = submission.email_attempts
-        gave_up = attempts >= settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS
-        wait = dt.timedelta(minutes=RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1])
-        Submission.objects.filter(pk=submission_id).update(
-            email_status=EmailStatus.FAILED if gave_up else EmailStatus.PENDING,
-            email_next_attempt_at=None if gave_up else now + wait,
-            email_claimed_at=None,
-            email_last_error=f"{type(exc).__name__}: {exc}"[:500],
-        )
-        logger.warning(
-            "Confirmation e-mail for submission %s failed (attempt %s): %s",
-            submission_id,
-            attempts,
-            type(exc).__name__,
-        )
-        if not gave_up:
-            confirmation_enqueue(submission_id, run_after=now + wait)
+
+    delivered = outbox.deliver(OUTBOX, submission_id, _message)
+    if delivered.outcome in ("failed", "gave_up"):
         # Failed, so the task shows as failed; not the mail server's own error, whose text
         # (e.g. a refused recipient) names the person and would land in the task's log.
         raise ConfirmationNotSent(
-            f"Confirmation e-mail for submission {submission_id} not sent: {type(exc).__name__}"
-        ) from None
-    Submission.objects.filter(pk=submission_id).update(
-        email_status=EmailStatus.SENT,
-        email_sent_at=timezone.now(),
-        email_claimed_at=None,
-        email_last_error="",
-    )
-    return True
+            f"Confirmation e-mail for submission {submission_id} not sent: {delivered.error}"
+        )
+    return delivered.sent
 
 
 def confirmations_due(now: dt.datetime | None = None) -> Iterable[int]:
-    """Unsent e-mails that are due: waiting for a retry, or claimed by a worker that died."""
+    """Unsent e-mails that are due, once those of workers that died are recovered: sent
+    again if they never reached the mail server, "in doubt" (not sent again) if they may."""
     now = now or timezone.now()
-    due = Q(email_status=EmailStatus.PENDING) & (
-        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
-    )
-    stale = Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_TIMEOUT)
-    return list(Submission.objects.filter(due | stale).values_list("pk", flat=True))
+    outbox.recover(OUTBOX, now)
+    return outbox.due(OUTBOX, now)

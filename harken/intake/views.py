@@ -27,6 +27,7 @@ from harken.core import access
 from harken.core.audit import record_read
 from harken.core.dates import idle_words
 from harken.core.errors import ApplicationError
+from harken.core.storage import StorageUnavailable
 from harken.core.web import staff_required, whole_number
 from harken.ops import storage
 
@@ -336,6 +337,7 @@ def _step_page(
     form: StepForm,
     saved: dict[str, Any],
     change: bool,
+    status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
     heading = form[form.heading_field] if form.heading_field else None
@@ -356,6 +358,7 @@ def _step_page(
             "reply_days": settings.HARKEN_CONTACT_RESPONSE_DAYS,
             **extra,
         },
+        status=status,
     )
 
 
@@ -366,7 +369,7 @@ def _attachments(
     key = uuid.UUID(state["key"])
     saved = state["saved"]
     form = _form(page, saved, journey, data=request.POST or None)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         if form.honeypot_filled:
             return _honeypot(request, journey)
@@ -375,7 +378,9 @@ def _attachments(
             services.attachment_remove(journey_key=key, attachment_id=remove)
             _files_changed(request, journey, page, state, answered=page.slug in saved)
             return redirect(request.get_full_path())
-        error = _upload(request, key)
+        error, status, wait = _upload(request, key)
+        if wait:
+            return _too_many(request, wait, journey)
         if not error:
             if request.POST.get("action") == "upload":
                 _files_changed(request, journey, page, state, answered=page.slug in saved)
@@ -392,6 +397,7 @@ def _attachments(
         form,
         saved,
         change,
+        status=status,
         files=files,
         upload_error=error,
         max_files=settings.HARKEN_INTAKE_MAX_FILES,
@@ -417,22 +423,31 @@ def _files_changed(
     _save(request, journey, state)
 
 
-def _upload(request: HttpRequest, key: uuid.UUID) -> str:
-    """Store the files sent with this post; the first problem found, as a message."""
+def _upload(request: HttpRequest, key: uuid.UUID) -> tuple[str, int, int | None]:
+    """Store the files sent with this post. Returns the first problem found as a message, the
+    page's status (503 if the storage failed) and, over the address's hourly limit for
+    files, the seconds to wait."""
     problems = getattr(request, PROBLEMS_ATTR, [])
     uploads = request.FILES.getlist("file")
     if "too_big" in problems:
-        return f"The selected file must be smaller than {settings.HARKEN_INTAKE_MAX_FILE_MB}MB"
+        mb = settings.HARKEN_INTAKE_MAX_FILE_MB
+        return f"The selected file must be smaller than {mb}MB", 200, None
     if "too_many" in problems:
-        return f"You can only send up to {settings.HARKEN_INTAKE_MAX_FILES} files"
+        return f"You can only send up to {settings.HARKEN_INTAKE_MAX_FILES} files", 200, None
     if not uploads and request.POST.get("action") == "upload":
-        return "Select a file to upload"
+        return "Select a file to upload", 200, None
     for upload in uploads:
+        # Every file counts, kept or not: one address cannot fill the disk from many forms.
+        wait = ratelimit.hit(request, ratelimit.upload_bytes_limit(), amount=upload.size or 0)
+        if wait:
+            return "", 429, wait
         try:
             services.attachment_store(journey_key=key, upload=upload)
+        except StorageUnavailable as exc:
+            return exc.message, 503, None
         except ApplicationError as exc:
-            return exc.message
-    return ""
+            return exc.message, 200, None
+    return "", 200, None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -14,10 +14,12 @@ class ReminderKind(models.TextChoices):
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     NOTHING_DUE = "nothing_due", "Not sent: nothing was due by then"
     NOT_WANTED = "not_wanted", "Not sent: switched off, or no e-mail address"
     GAVE_UP = "gave_up", "Not sent: it could not be sent in time"
+    IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
 
 
 class ReminderPreference(models.Model):
@@ -79,6 +81,8 @@ class SentReminder(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     # Set by the task that is sending it, so two workers never send the same reminder.
     sending_since = models.DateTimeField(null=True, blank=True)
+    # Set just before the message is handed to the mail server (see outbox.deliver).
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
@@ -97,3 +101,65 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_key} for {self.user}"
+
+
+class EmailKind(models.TextChoices):
+    COMPLIMENT = "compliment", "Compliment passed on"
+    PASSWORD_LINK = "password_link", "Link to set a password"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    GAVE_UP = "gave_up", "Not sent: gave up after repeated failures"
+    IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
+
+
+class Email(models.Model):
+    """One e-mail Harken sends that has no record of its own to keep its state on (a
+    compliment passed on, a link to set a password): sent once, by `outbox.deliver`.
+
+    The message is written from current data when it is sent, so nothing secret is stored:
+    a password link's token is made at that moment, from the account as it then is.
+    """
+
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    to = models.JSONField(default=list)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    # Who asked for it (the administrator who created an account); None: the person did.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What the message needs besides its records: {"base_url": ..., "new_account": true}.
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=12, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.learning.models import OPEN_STATUSES, Action
 from harken.workdays.rules import is_working_day
 
-from . import conf, content
+from . import conf, content, outbox
 from .models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
 
 logger = logging.getLogger(__name__)
@@ -274,6 +273,7 @@ def schedule(day: dt.date, *, create: bool = True) -> ScheduleResult:
         if not alone:
             result.skipped = True
             return result
+        outbox.recover(OUTBOX)  # reminders whose worker stopped while sending them
         result.expired = _expire(day)
         if create:
             result.created = _create(day)
@@ -310,76 +310,57 @@ def build_message(reminder: SentReminder, built: content.Content) -> EmailMessag
     return EmailMessage(subject=subject[:200], body=body, to=[reminder.user.email])
 
 
+OUTBOX = outbox.Outbox(
+    name="reminder",
+    model=SentReminder,
+    status="status",
+    pending=ReminderStatus.PENDING,
+    sending=ReminderStatus.SENDING,
+    sent=ReminderStatus.SENT,
+    gave_up=ReminderStatus.GAVE_UP,
+    in_doubt=ReminderStatus.IN_DOUBT,
+    claimed_at="sending_since",
+    handed_over_at="handed_over_at",
+    attempts="attempts",
+    last_error="last_error",
+    sent_at="sent_at",
+    attempted_at="last_attempt_at",
+    cleared_when_done=("queued_at",),
+    max_attempts=conf.max_attempts,
+    claim_timeout=CLAIM_TIMEOUT,
+)
+
+
 def _claim(reminder_id: int, now: dt.datetime) -> bool:
-    return bool(
-        SentReminder.objects.filter(pk=reminder_id, status=ReminderStatus.PENDING)
-        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - CLAIM_TIMEOUT))
-        .update(sending_since=now)
+    return outbox.claim(OUTBOX, reminder_id, now)
+
+
+def _message(reminder: SentReminder) -> outbox.Message | outbox.Skip:
+    """The reminder from current data, or why there is nothing to send after all."""
+    user = reminder.user
+    if not wants(user, reminder.kind):
+        return outbox.Skip(ReminderStatus.NOT_WANTED)
+    built = content.BUILDERS[reminder.kind](user, reminder.period_on)
+    if built.is_empty:
+        return outbox.Skip(ReminderStatus.NOTHING_DUE)
+    message = build_message(reminder, built)
+    return outbox.Message(
+        email=message, on_sent={"subject": message.subject, "items": built.snapshot()}
     )
 
 
-def _finish(reminder: SentReminder, **values: object) -> None:
-    for name, value in {**values, "sending_since": None, "queued_at": None}.items():
-        setattr(reminder, name, value)
-    reminder.save()
-
-
 def deliver(reminder_id: int) -> str:
-    """Send one reminder if it is still unsent; the task's whole work. Returns what happened.
+    """Send one reminder if it is still unsent (notifications.outbox.deliver); the task's
+    whole work. Returns what happened.
 
     A mail-server failure is recorded (attempts, error) and the reminder left pending for the
     next run; it never raises, so a failing server cannot stop run-scheduled.
     """
-    now = timezone.now()
-    if not _claim(reminder_id, now):
+    delivered = outbox.deliver(OUTBOX, reminder_id, _message)
+    if delivered.outcome == "not_claimed":
         return "not pending"
-    reminder = SentReminder.objects.select_related("user").get(pk=reminder_id)
-    user = reminder.user
-    try:
-        if not wants(user, reminder.kind):
-            _finish(reminder, status=ReminderStatus.NOT_WANTED)
-            return ReminderStatus.NOT_WANTED
-        built = content.BUILDERS[reminder.kind](user, reminder.period_on)
-        if built.is_empty:
-            _finish(reminder, status=ReminderStatus.NOTHING_DUE)
-            return ReminderStatus.NOTHING_DUE
-        message = build_message(reminder, built)
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        attempts = reminder.attempts + 1
-        logger.warning(
-            "Reminder %s (%s) not sent, attempt %s: %s",
-            reminder.pk,
-            reminder.period_key,
-            attempts,
-            type(exc).__name__,
-        )
-        _finish(
-            reminder,
-            attempts=attempts,
-            last_attempt_at=now,
-            last_error=f"{type(exc).__name__}: {exc}"[:500],
-            status=ReminderStatus.GAVE_UP
-            if attempts >= conf.max_attempts()
-            else ReminderStatus.PENDING,
-        )
+    if delivered.outcome in ("failed", "gave_up"):
         return "failed"
-    except Exception as exc:
-        # Not the mail server: record it like one, then let it show in the worker's log.
-        _finish(
-            reminder,
-            attempts=reminder.attempts + 1,
-            last_attempt_at=now,
-            last_error=f"{type(exc).__name__}: {exc}"[:500],
-        )
-        raise
-    _finish(
-        reminder,
-        status=ReminderStatus.SENT,
-        sent_at=timezone.now(),
-        attempts=reminder.attempts + 1,
-        last_attempt_at=now,
-        subject=message.subject,
-        items=built.snapshot(),
-    )
+    if delivered.outcome == "skipped":
+        return str(SentReminder.objects.values_list("status", flat=True).get(pk=reminder_id))
     return ReminderStatus.SENT

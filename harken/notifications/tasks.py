@@ -11,3 +11,11 @@ def send_reminder(reminder_id: int) -> str:
     from .services import deliver
 
     return deliver(reminder_id)
+
+
+@task()
+def send_email(email_id: int) -> bool:
+    """Send one recorded e-mail (a compliment passed on, a password link): see outgoing."""
+    from .outgoing import email_send
+
+    return email_send(email_id=email_id)

@@ -550,7 +550,8 @@ class RegisterViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return self._output(obj)
 
     @extend_schema(responses={200: EventSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
-    @action(detail=True, methods=["get"])
+    # Every event at once, not a page of them: so the schema says too (no pagination).
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         """Every change to the record: who, when, what, and each field's old and new value."""
         obj = type(self).change_selector(user=_user(request), pk=pk)

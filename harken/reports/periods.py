@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
@@ -67,18 +67,26 @@ class Period:
     start: dt.date
     end: dt.date
     label: str = ""
+    # A period someone chose is held to the limits; one worked out from it (last year's, for
+    # the comparison) is not: the year before 2000 or a 730-day period that spans a
+    # 29 February is still a valid comparison, and must never stop the report.
+    chosen: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise PeriodError("The end date must be the same as or after the start date.")
+        if self.chosen:
+            self._check_limits()
+        if not self.label:
+            object.__setattr__(self, "label", describe(self.start, self.end))
+
+    def _check_limits(self) -> None:
         if self.start < EARLIEST:
             raise PeriodError(f"The start date must be on or after {format_date(EARLIEST)}.")
         if self.end > LATEST:
             raise PeriodError(f"The end date must be on or before {format_date(LATEST)}.")
         if (self.end - self.start).days >= MAX_DAYS:
             raise PeriodError("A report can cover two years at most.")
-        if not self.label:
-            object.__setattr__(self, "label", describe(self.start, self.end))
 
     @property
     def dates_label(self) -> str:
@@ -112,7 +120,7 @@ class Period:
         """The same dates a year earlier (29 February becomes 28 February)."""
         start = self.start - relativedelta(years=1)
         end = self.end - relativedelta(years=1)
-        return Period(start, end, describe(start, end))
+        return Period(start, end, describe(start, end), chosen=False)
 
     def to_dict(self) -> dict[str, object]:
         return {

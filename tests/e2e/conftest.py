@@ -76,3 +76,18 @@ def login_as(server: str, context: Any) -> Any:
         )
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(page: Any) -> Any:
+    """Every journey runs under the production Content-Security-Policy: anything the browser
+    refuses under it (an inline script or style, a script from elsewhere) fails the test."""
+    refused: list[str] = []
+
+    def listen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", listen)
+    yield
+    assert refused == []

@@ -110,13 +110,13 @@ def test_complaint_for_a_child_with_a_photo(page: Page, server: str, tmp_path: P
     page.get_by_role("button", name="Make a complaint").click()
     photo = tmp_path / "bedroom.png"
     photo.write_bytes(PNG)
-    wrong = tmp_path / "notes.txt"
-    wrong.write_text("plain words")
+    wrong = tmp_path / "setup.exe"
+    wrong.write_bytes(b"MZ\x90\x00\x03" + b"\x00" * 64)
 
     def attachments(form: FormPage) -> None:
         form.page.get_by_label("Upload a file").set_input_files(str(wrong))
         form.page.get_by_role("button", name="Upload file").click()
-        assert "must be a PDF" in form.errors()
+        assert "appears to be a program. It must be a PDF" in form.errors()
         form.check("complaint: documents (with errors)")
         form.page.get_by_label("Upload a file").set_input_files(str(photo))
         form.page.get_by_role("button", name="Upload file").click()

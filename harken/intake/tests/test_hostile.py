@@ -6,6 +6,7 @@ page or the confirmation (or, for a filled honeypot, the "could not be sent" pag
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -14,7 +15,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harken.core import text
 from harken.core.forms import DateField
+from harken.core.tests.strategies import HOSTILE_TEXT
 from harken.intake.journeys import JOURNEYS
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,7 @@ value = st.one_of(
     st.text(max_size=80),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=400),
     st.sampled_from(HOSTILE),
+    HOSTILE_TEXT,
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
 values = st.one_of(value, st.lists(value, min_size=0, max_size=3))
@@ -115,10 +119,11 @@ def test_random_and_hostile_posts_never_cause_a_server_error(client, settings, d
 @given(
     words=st.text(
         alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=300
-    ).filter(lambda s: s.strip())
+    ).filter(text.has_visible)
 )
 def test_any_valid_writing_is_sent_and_kept_exactly(client, settings, words):
-    """Whatever a person writes (once trimmed), the record holds exactly those words."""
+    """Whatever a person writes with something visible in it (once trimmed), the record
+    holds exactly those words."""
     from harken.intake.models import Submission
 
     from .conftest import Walker, compliment_pages
@@ -132,3 +137,121 @@ def test_any_valid_writing_is_sent_and_kept_exactly(client, settings, words):
     assert submission.case is not None
     assert submission.answers["compliment"] == words.strip()
     assert words.strip() in submission.case.details
+
+
+# --- Every field of every form, one at a time ------------------------------------------------
+
+
+def _journeys() -> dict[str, dict]:
+    """Answers for each form, by a name whose first word is the form's; the variants take
+    the branches that ask the questions the plain answers skip."""
+    from .conftest import (
+        comment_pages,
+        complaint_pages,
+        compliment_pages,
+        date_parts,
+        young_person_pages,
+    )
+
+    long_ago = date_parts("happened_on", dt.date(2020, 1, 6))
+    return {
+        "complaint": complaint_pages(),
+        "complaint by-phone": complaint_pages(
+            how_to_contact_you={"contact_preference": "phone"},
+            contact_details={"phone": "01632 960 001", "consent": "on"},
+        ),
+        "complaint late": complaint_pages(when_did_it_happen=long_ago),
+        "young-people": young_person_pages(),
+        "young-people late": young_person_pages(when_did_it_happen=long_ago),
+        "compliment": compliment_pages(
+            reply={"contact_preference": "email"},
+            contact_details={"email": "jo@example.com", "consent": "on"},
+            your_details={"first_name": "Jo", "last_name": "Bloggs"},
+        ),
+        "question-or-comment": comment_pages(),
+    }
+
+
+def _fields() -> list[tuple[str, str, str]]:
+    """(journey, page, field) for every question a person answers on the way through."""
+    found = []
+    for name, pages in _journeys().items():
+        journey = JOURNEYS[name.split()[0]]
+        for step in journey.steps:
+            if step.slug == "more-than-a-year-ago" and not name.endswith(" late"):
+                continue  # asked only when it happened more than a year ago
+            for field in pages.get(step.slug, {}):
+                if field not in ("action", "website"):
+                    found.append((name, step.slug, field))
+    return found
+
+
+FIELDS = _fields()
+
+
+def test_the_fields_tried_are_every_question_of_every_form():
+    """Each question of each page's form (a form shared by several journeys, such as the
+    contact details, counts once), whichever way of contact is chosen."""
+    forms = {(j.slug, step.slug): step.form for j in JOURNEYS.values() for step in j.steps}
+    tried = {(forms[journey.split()[0], slug], _answer(field)) for journey, slug, field in FIELDS}
+    for journey in JOURNEYS.values():
+        for step in journey.steps:
+            asked = {
+                name
+                for how in ("email", "phone", "text", "post")
+                for name in step.form(answers={"contact_preference": how}).fields
+            }
+            for name in asked - {"website"}:
+                assert (step.form, name) in tried, (journey.slug, step.slug, name)
+
+
+def _answer(field: str) -> str:
+    """The answer a posted field is part of: a date's day, month and year are one."""
+    return field[:-2] if field[-2:] in ("_0", "_1", "_2") else field
+
+
+def _walk_to(client, journey: str, slug: str) -> str:
+    from .conftest import step_slug
+
+    pages = _journeys()[journey]
+    url = client.get(reverse("intake:start", args=[journey.split()[0]]))["Location"]
+    while step_slug(url) != slug:
+        response = client.post(url, pages[step_slug(url)])
+        assert response.status_code == 302, (step_slug(url), response.content[:500])
+        url = response["Location"]
+    return url
+
+
+@pytest.mark.parametrize(("journey", "slug", "field"), FIELDS)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(hostile=HOSTILE_TEXT)
+def test_every_public_field_refuses_or_keeps_hostile_text(
+    client, settings, journey, slug, field, hostile
+):
+    """Whatever is typed into any one answer, with the others as a person would give them:
+    a message beside that field, or the answer kept with no control character in it."""
+    from harken.intake.views import SESSION_KEY
+
+    settings.HARKEN_INTAKE_RATE_LIMITS = False
+    url = _walk_to(client, journey, slug)
+    good = _journeys()[journey][slug]
+    post = {**good, field: hostile}
+    response = client.post(url, post)
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert "govuk-error-summary" in html
+        return
+    key = _answer(field)
+    saved = client.session[SESSION_KEY][journey.split()[0]]["saved"][slug]
+    kept = saved.get(key)
+    if isinstance(kept, str):
+        assert not text.problem(kept), repr(kept)
+        if key.endswith("first_name") and kept:
+            assert text.has_visible(kept), repr(kept)
+    check = client.get(reverse("intake:check", args=[journey.split()[0]]))
+    assert check.status_code in (200, 302)

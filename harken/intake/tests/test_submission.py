@@ -300,8 +300,8 @@ def test_files_are_checked_by_content_stored_with_random_names_and_linked(walker
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.pdf", EXE, "The selected file must be a PDF"),
-        ("notes.txt", b"just some words", "The selected file must be a PDF"),
+        ("virus.pdf", EXE, "The selected file appears to be a program. It must be a PDF"),
+        ("page.pdf", b"<html><body>hi</body></html>", "appears to be a web page"),
         ("empty.pdf", b"", "The selected file is empty"),
     ],
 )

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from harken.core.spreadsheets import set_xlsx_cell, xlsx_text
+
 from ..structures import NOT_APPLICABLE, SUPPRESSED, SUPPRESSION_SYMBOL, Report, Table, Value
 
 FORMATS = {
@@ -24,7 +26,7 @@ def sheet_name(table: Table) -> str:
     name = f"{table.number} {table.title}"
     for char in "[]:*?/\\":
         name = name.replace(char, "")
-    return name[:31]
+    return xlsx_text(name)[:31]
 
 
 def _write_value(cell, value: Value, kind: str) -> None:  # type: ignore[no-untyped-def]
@@ -33,15 +35,15 @@ def _write_value(cell, value: Value, kind: str) -> None:  # type: ignore[no-unty
         cell.value = SUPPRESSION_SYMBOL if value is SUPPRESSED else NOT_APPLICABLE
         cell.alignment = Alignment(horizontal="right")
         return
-    cell.value = float(value) if isinstance(value, Decimal) else value
+    set_xlsx_cell(cell, float(value) if isinstance(value, Decimal) else value)
     cell.number_format = FORMATS.get(kind, "General")
 
 
 def _write_table(ws, table: Table) -> None:  # type: ignore[no-untyped-def]
     bold = Font(bold=True)
-    ws["A1"] = f"Table {table.number}: {table.title}"
+    set_xlsx_cell(ws["A1"], f"Table {table.number}: {table.title}")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = table.definition
+    set_xlsx_cell(ws["A2"], table.definition)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(
         start_row=2, start_column=1, end_row=2, end_column=max(2, len(table.columns) + 1)
@@ -50,16 +52,20 @@ def _write_table(ws, table: Table) -> None:  # type: ignore[no-untyped-def]
     row_number = 4
     if table.has_column_groups:
         for i, column in enumerate(table.columns, start=2):
-            ws.cell(row=row_number, column=i, value=column.group).font = bold
+            cell = ws.cell(row=row_number, column=i)
+            set_xlsx_cell(cell, column.group)
+            cell.font = bold
         row_number += 1
     for i, column in enumerate(table.columns, start=2):
-        cell = ws.cell(row=row_number, column=i, value=column.label)
+        cell = ws.cell(row=row_number, column=i)
+        set_xlsx_cell(cell, column.label)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True)
     header_row = row_number
     for row in table.rows:
         row_number += 1
-        label = ws.cell(row=row_number, column=1, value=row.label)
+        label = ws.cell(row=row_number, column=1)
+        set_xlsx_cell(label, row.label)
         if row.total:
             label.font = bold
         for i, column in enumerate(table.columns, start=2):
@@ -69,7 +75,7 @@ def _write_table(ws, table: Table) -> None:  # type: ignore[no-untyped-def]
                 cell.font = bold
     for note in table.notes:
         row_number += 2
-        ws.cell(row=row_number, column=1, value=note)
+        set_xlsx_cell(ws.cell(row=row_number, column=1), note)
     ws.column_dimensions["A"].width = 48
     for i in range(2, len(table.columns) + 2):
         ws.column_dimensions[get_column_letter(i)].width = 14
@@ -80,9 +86,9 @@ def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     contents = wb.active
     contents.title = "Contents"
-    contents["A1"] = report.title
+    set_xlsx_cell(contents["A1"], report.title)
     contents["A1"].font = Font(bold=True, size=14)
-    contents["A2"] = f"{report.council}. Period: {report.period.dates_label}."
+    set_xlsx_cell(contents["A2"], f"{report.council}. Period: {report.period.dates_label}.")
     contents["A3"] = f"Compared with {report.comparison.dates_label}."
     contents["A4"] = (
         f"Published edition: {SUPPRESSION_SYMBOL} is a number from 1 to "
@@ -95,11 +101,11 @@ def render_xlsx(report: Report) -> bytes:
     for cell in (contents["A6"], contents["B6"], contents["C6"]):
         cell.font = Font(bold=True)
     for i, table in enumerate(report.tables, start=7):
-        contents.cell(row=i, column=1, value=sheet_name(table))
-        contents.cell(row=i, column=2, value=table.title)
-        contents.cell(row=i, column=3, value=table.definition).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
+        set_xlsx_cell(contents.cell(row=i, column=1), sheet_name(table))
+        set_xlsx_cell(contents.cell(row=i, column=2), table.title)
+        definition = contents.cell(row=i, column=3)
+        set_xlsx_cell(definition, table.definition)
+        definition.alignment = Alignment(wrap_text=True, vertical="top")
         _write_table(wb.create_sheet(sheet_name(table)), table)
     contents.column_dimensions["A"].width = 32
     contents.column_dimensions["B"].width = 45

@@ -1,7 +1,8 @@
 """`harken run-scheduled`: the periodic job. Run it every hour (cron or a systemd timer).
 
 It records the reminders due today (once each, however often it runs) and queues every one
-not yet sent for the task worker (`harken db_worker`). See docs/reminders.md.
+not yet sent for the task worker (`harken db_worker`); reminders and tasks a stopped worker
+left behind are recovered first. See docs/reminders.md and docs/email.md.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from harken.core.dates import LONDON
+from harken.core.taskqueue import recover_stale_tasks
 from harken.notifications import conf, services
 
 
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         else:
             day = now.date()
             create = now.hour >= conf.reminder_hour()
+        recover_stale_tasks()
         result = services.schedule(day, create=create)
         if result.skipped:
             self.stdout.write(
