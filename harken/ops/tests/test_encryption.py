@@ -299,6 +299,7 @@ def test_production_settings_refuse_to_start_with_encryption_on_and_no_key():
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_SECRET_KEY": "x" * 50,
         "HARKEN_DOCUMENT_ENCRYPTION": "on",
+        "DATABASE_URL": "sqlite:///unused.sqlite3",
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

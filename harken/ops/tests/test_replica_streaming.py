@@ -17,7 +17,9 @@ from harken.ops.tests.pg_cluster import PrimaryWithReplica, missing_tools
 
 pytestmark = pytest.mark.postgres
 
-PORT = 9431  # and 9432 for the replica: this project's range for test servers
+# And the next port for the replica: this project's range for test servers (another checkout
+# running at the same time sets its own).
+PORT = int(os.environ.get("HARKEN_TEST_REPLICA_PORT", "9431"))
 
 
 def test_report_api_list_and_search_are_served_by_a_read_only_streaming_replica(db):
