@@ -55,9 +55,23 @@ class CaseState:
 
     @cached_property
     def stage_def(self) -> StageDef | None:
-        if self.spec is None or self.stage is None:
-            return None
+        if self.spec is None or self.stage is None or not self.spec.has_stage(self.stage.number):
+            return None  # a stage the procedure lacks (old data): no stage action is offered
         return self.spec.stage(self.stage.number)
+
+    @cached_property
+    def problems(self) -> list[str]:
+        """What is wrong with the record itself, in words for the page (old or hand-made data
+        that the services would not store today), instead of an error page."""
+        if self.spec is None:
+            return []
+        return [
+            f"This case has a stage {stage.number}, which the {self.spec.name} procedure does "
+            f"not have, so no action on that stage is offered. An administrator can correct "
+            f"the record."
+            for stage in self.stages
+            if not self.spec.has_stage(stage.number)
+        ]
 
     @cached_property
     def elements(self) -> list[Element]:

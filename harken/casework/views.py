@@ -433,7 +433,7 @@ def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
     spec = state.spec
     by_number = {stage.number: stage for stage in state.stages}
     for stage in state.stages:
-        stage_def = spec.stage(stage.number) if spec else None
+        stage_def = spec.stage(stage.number) if spec and spec.has_stage(stage.number) else None
         milestones = []
         dues: list[Any] = []
         clock = None

@@ -177,7 +177,7 @@ def appointment_section(user: User, window: Window) -> Section:
     )[: conf.items_listed()]:
         label = "response"
         version = stage.case.procedure_version
-        if version is not None:
+        if version is not None and version.spec.has_stage(stage.number):
             label = version.spec.stage(stage.number).response_label
         items.append(
             Item(

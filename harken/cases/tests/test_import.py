@@ -558,3 +558,36 @@ def test_the_documented_example_imports(tmp_path):
     assert "Imported 3 case(s)" in _call(path)
     s1 = Case.objects.get(external_reference="CF-2023-118").stages.get()
     assert s1.within_timescale is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_leaves_the_tables_vacuumed_and_analysed(tmp_path):
+    """The first user after a large import finds the planner's statistics already true:
+    PostgreSQL's VACUUM (ANALYZE), SQLite's ANALYZE, on every table the import wrote."""
+    from django.db import connection
+
+    from harken.cases.maintenance import case_tables
+
+    with time_machine.travel(dt.datetime(2024, 6, 28, 12, 0, tzinfo=dt.UTC)):
+        _call(write_csv(tmp_path / "history.csv", GOOD_ROWS))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+                "AND last_analyze IS NOT NULL"
+            )
+        else:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        done = {row[0] for row in cursor.fetchall()}
+    assert {"cases_case", "cases_stage", "cases_case_teams"} <= set(case_tables())
+    # A table with rows gets statistics (SQLite keeps none for an empty table).
+    assert {"cases_case", "cases_stage", "cases_caseparty", "cases_person"} <= done
+
+
+def test_a_dry_run_leaves_the_statistics_alone(tmp_path, monkeypatch):
+    from harken.cases.management.commands import import_cases
+
+    calls: list[object] = []
+    monkeypatch.setattr(import_cases, "refresh_statistics", lambda: calls.append(1))
+    _call(write_csv(tmp_path / "history.csv", GOOD_ROWS), "--dry-run")
+    assert calls == []

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from harken.cases.importing import ImportFileError, import_file
+from harken.cases.maintenance import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"line {line}: {legacy} -> {reference}")
         for line, legacy, reference in result.skipped:
             self.stdout.write(f"line {line}: {legacy}: already imported as {reference}, skipped")
+        if result.imported and not result.dry_run:
+            # The first user after a large import is as fast as the hundredth.
+            refresh_statistics()
         verb = "Would import" if result.dry_run else "Imported"
         self.stdout.write(
             self.style.SUCCESS(
