@@ -8,11 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header
 from django.views import View
 
 from harken.accounts.models import User
@@ -22,9 +21,8 @@ from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
-from harken.ops import storage
 
-from . import letters, selectors, services
+from . import downloads, letters, selectors, services
 from .forms import LetterForm, LetterTemplateForm, UploadForm
 from .models import LetterKind, LetterTemplate
 
@@ -60,21 +58,14 @@ class DownloadView(StaffRequiredMixin, View):
             )
         except AccessDenied as exc:
             raise Http404 from exc
-        try:
-            # Streamed from the storage (disk, S3 or Azure) as it is read: never a URL of it.
-            chunks = storage.stream(document.storage_name)
-        except FileNotFoundError as exc:
-            logger.error("Stored file missing for document %s", document.pk)
-            raise Http404 from exc
-        response = StreamingHttpResponse(chunks, content_type=document.content_type)
-        response["Content-Length"] = str(document.size)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=document.filename
+        return downloads.download(
+            request,
+            document.storage_name,
+            content_type=document.content_type,
+            size=document.size,
+            filename=document.filename,
+            what=f"document {document.pk}",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class YourDocumentsView(StaffRequiredMixin, View):

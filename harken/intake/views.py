@@ -16,10 +16,10 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +29,7 @@ from harken.core.dates import idle_words
 from harken.core.errors import ApplicationError
 from harken.core.storage import StorageUnavailable
 from harken.core.web import staff_required, whole_number
-from harken.ops import storage
+from harken.documents import downloads
 
 from . import ratelimit, services
 from .forms import HONEYPOT, AttachmentsForm, StepForm
@@ -555,15 +555,11 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None or not access.can_view_case(request.user, case):
         raise Http404
     record_read(case=case, user=request.user, via="web")  # type: ignore[arg-type]
-    try:
-        # Streamed from the storage (disk, S3 or Azure) as it is read: never a URL of it.
-        chunks = storage.stream(str(attachment.file.name))
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = StreamingHttpResponse(chunks, content_type=attachment.content_type)
-    response["Content-Length"] = str(attachment.size)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=attachment.original_name
+    return downloads.download(  # type: ignore[return-value]
+        request,
+        str(attachment.file.name),
+        content_type=attachment.content_type,
+        size=attachment.size,
+        filename=attachment.original_name,
+        what=f"attachment {attachment.pk}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response  # type: ignore[return-value]

@@ -157,6 +157,22 @@ def test_without_the_key_an_encrypted_file_is_refused_not_served_as_ciphertext(s
         storage.stream(document.storage_name)
 
 
+def test_a_download_without_its_key_is_a_page_saying_so_not_a_500(settings, officer, sign_in):
+    """The officer reads what is wrong and whom to ask; the logs name the document, not the
+    person; the ciphertext is never sent."""
+    use(settings, "local", KEY_A)
+    document = upload(officer)
+    use(settings, "local", KEY_B)
+    client = sign_in(officer)
+    client.raise_request_exception = False
+    response = client.get(f"/staff/documents/{document.pk}/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "This file cannot be opened" in page
+    assert "HARKEN_DOCUMENT_KEYS" in page
+    assert not response.has_header("Content-Disposition")
+
+
 # --- Files from before encryption, and key rotation ----------------------------------------------
 
 
