@@ -641,6 +641,7 @@ class MergeElementsInput(serializers.Serializer):
     team = _optional(Team)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class CaseAppointmentField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """An appointment by id, among those to the stages of the case in the URL."""
 
@@ -656,6 +657,7 @@ class EndAppointmentInput(serializers.Serializer):
     on = serializers.DateField()
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class CasePersonField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """A person by id, among those linked to the case in the URL."""
 

@@ -19,9 +19,10 @@ from django.db import connection, transaction
 
 from harken.accounts.models import Team, User
 from harken.core import access, text
-from harken.core.audit import record_event, set_fields
+from harken.core.audit import record_audit, record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.models import EventType
 from harken.procedures.clocks import Due, StageClock, StatementTarget, compute
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 from harken.procedures.models import ProcedureVersion
@@ -322,7 +323,7 @@ def reply_target(received_on: dt.date) -> Deadline:
 
 
 @transaction.atomic
-def deadlines_recompute(*, include_concluded: bool = False) -> int:
+def deadlines_recompute(*, include_concluded: bool = False, actor: User | None = None) -> int:
     """Work out every open stage's deadlines again (all stages with `include_concluded`:
     timeliness may change), each open contact's or representation's reply target, and each
     open case's next deadline. Returns the stages done.
@@ -349,6 +350,13 @@ def deadlines_recompute(*, include_concluded: bool = False) -> int:
             Case.objects.filter(pk=case.pk).update(due_on=due)
     for case in Case.objects.filter(status=Status.OPEN).iterator(chunk_size=500):
         case_refresh_next_due(case)
+    record_audit(
+        event_type=EventType.DEADLINES_RECOMPUTED,
+        actor=actor,
+        description=f"Deadlines worked out again for {count} "
+        + ("stages, concluded ones included" if include_concluded else "open stages"),
+        changes={"stages": [None, str(count)]},
+    )
     return count
 
 
