@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, CaseParty, Note, Person, Status, Theme
@@ -56,12 +57,6 @@ ERRORS = {
 
 
 # --- Who may ask ----------------------------------------------------------------------------
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # IsAuthenticated has run
-    return user
 
 
 class SeesCaseRecords(BasePermission):
