@@ -1,4 +1,5 @@
-"""The workflow actions on a case, as data: URL name → input, service, and what comes back.
+"""The workflow actions on a case, as data: URL name → transition, input, service, and what
+comes back. Who may take each and when is the transition's (`harken.cases.workflow`).
 
 Every action is `POST /api/v1/cases/{reference}/<name>/`. Its input serializer's validated
 data are the service's keyword arguments, so one view serves them all (see `views.py`).
@@ -13,9 +14,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from harken.cases import services
-from harken.casework.actions import ACTIONS_BY_NAME as STAFF_ACTIONS
-from harken.casework.actions import Action as StaffAction
+from harken.cases import services, workflow
 
 from . import serializers as s
 
@@ -36,13 +35,24 @@ class Action:
     output: type[serializers.Serializer] | None = None
     # A service's field name → the input field it is about, where the two differ.
     fields: Mapping[str, str] = field(default_factory=dict)
-    # The staff page's action of the same step (`casework.actions`), whose entry says who may
-    # take it: one table for the page and the API. Empty: the same name.
-    staff_name: str = ""
+    # The workflow transition (`cases.workflow`) this endpoint takes, which says who may take
+    # it and when: one table for the service, the staff page and the API. Empty: the same
+    # name (the URL names are a public interface, so they stay as published).
+    step: str = ""
 
     @property
-    def staff_action(self) -> StaffAction:
-        return STAFF_ACTIONS[self.staff_name or self.name]
+    def transition(self) -> workflow.Transition:
+        return workflow.TRANSITIONS_BY_NAME[self.step or self.name]
+
+
+def _end_appointment(*, case: Any, actor: Any, appointment: Any, on: Any) -> Any:
+    # The appointment is one of this case's (EndAppointmentInput): the service reads its case.
+    return services.appointment_end(appointment=appointment, on=on, actor=actor)
+
+
+def _edit_person(*, case: Any, actor: Any, person: Any, **details: Any) -> Any:
+    # The person is one linked to this case (EditPersonInput).
+    return services.person_update(person=person, actor=actor, **details)
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -79,6 +89,12 @@ ACTIONS: tuple[Action, ...] = (
         services.appointment_make,
     ),
     Action(
+        "end-appointment",
+        "End an appointment to the open stage (the appointee no longer sees the case)",
+        s.EndAppointmentInput,
+        _end_appointment,
+    ),
+    Action(
         "respond",
         "Record the stage's response with each element's outcome; closes the stage",
         s.RespondInput,
@@ -89,7 +105,7 @@ ACTIONS: tuple[Action, ...] = (
         "Plan the review panel meeting (a future date; move it by planning again)",
         s.OnInput,
         services.panel_schedule,
-        staff_name="schedule-panel",
+        step="schedule-panel",
     ),
     Action("panel-met", "Record the review panel meeting", s.OnInput, services.panel_met),
     Action("panel-report", "Record the panel report being sent", s.OnInput, services.panel_report),
@@ -113,6 +129,18 @@ ACTIONS: tuple[Action, ...] = (
         "Assign the case to a member of staff, or unassign it",
         s.AssignInput,
         services.case_assign,
+    ),
+    Action(
+        "edit",
+        "Change the case's summary, details, channel, praised worker, teams or themes",
+        s.EditInput,
+        services.case_update,
+    ),
+    Action(
+        "edit-person",
+        "Change the details of a person linked to the case",
+        s.EditPersonInput,
+        _edit_person,
     ),
     Action("resolve", "Resolve an initial contact informally", s.OnInput, services.contact_resolve),
     Action(
@@ -143,28 +171,28 @@ ACTIONS: tuple[Action, ...] = (
         returns=Returns.CREATED,
         output=s.ElementSerializer,
         fields={"elements": "summary"},
-        staff_name="add-element",
+        step="add-element",
     ),
     Action(
         "change-element",
         "Change a point of complaint's words, theme or team (until it is answered)",
         s.ChangeElementInput,
         services.element_update,
-        staff_name="change-point",
+        step="change-point",
     ),
     Action(
         "split-element",
         "Split a point of complaint into several (until it is answered)",
         s.SplitElementInput,
         services.element_split,
-        staff_name="split-point",
+        step="split-point",
     ),
     Action(
         "merge-elements",
         "Merge points of complaint into one (until they are answered)",
         s.MergeElementsInput,
         services.element_merge,
-        staff_name="merge-points",
+        step="merge-points",
     ),
     Action(
         "people",
@@ -173,7 +201,7 @@ ACTIONS: tuple[Action, ...] = (
         services.case_add_person,
         returns=Returns.CREATED,
         output=s.PartySerializer,
-        staff_name="add-person",
+        step="add-person",
     ),
     Action(
         "safeguarding",
@@ -190,7 +218,7 @@ ACTIONS: tuple[Action, ...] = (
         services.note_add,
         returns=Returns.CREATED,
         output=s.NoteSerializer,
-        staff_name="note",
+        step="note",
     ),
     Action(
         "ombudsman",

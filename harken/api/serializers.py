@@ -639,3 +639,79 @@ class MergeElementsInput(serializers.Serializer):
     summary = serializers.CharField(max_length=500)
     theme = _optional(Theme)
     team = _optional(Team)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CaseAppointmentField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """An appointment by id, among those to the stages of the case in the URL."""
+
+    def get_queryset(self) -> Any:
+        case = self.context.get("case")
+        if case is None:
+            return Appointment.objects.none()
+        return Appointment.objects.filter(stage__case=case).select_related("stage__case", "user")
+
+
+class EndAppointmentInput(serializers.Serializer):
+    appointment = CaseAppointmentField()
+    on = serializers.DateField()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CasePersonField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A person by id, among those linked to the case in the URL."""
+
+    def get_queryset(self) -> Any:
+        case = self.context.get("case")
+        if case is None:
+            return Person.objects.none()
+        return Person.objects.filter(parties__case=case).distinct()
+
+
+def _at_least_one(attrs: dict[str, Any], names: Any) -> dict[str, Any]:
+    if not any(name in attrs for name in names):
+        raise serializers.ValidationError(f"Give at least one of: {', '.join(names)}.")
+    return attrs
+
+
+class EditInput(serializers.Serializer):
+    """The details of the case to change; those left out stay as they are."""
+
+    FIELDS = ("summary", "details", "channel", "praised_worker", "teams", "themes")
+
+    summary = serializers.CharField(required=False, max_length=200)
+    details = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    praised_worker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, required=False
+    )
+    themes = serializers.PrimaryKeyRelatedField(
+        queryset=Theme.objects.all(), many=True, required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return _at_least_one(attrs, self.FIELDS)
+
+
+class EditPersonInput(serializers.Serializer):
+    """A person linked to the case and the details to change; those left out stay."""
+
+    person = CasePersonField()
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    contact_preference = serializers.ChoiceField(
+        choices=ContactPreference.choices, required=False, allow_blank=True
+    )
+    accessibility_needs = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    looked_after = serializers.BooleanField(required=False)
+    care_leaver = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return _at_least_one(attrs, services.PERSON_FIELDS)

@@ -25,10 +25,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, CaseParty, Note, Person, Status, Theme
-from harken.casework.actions import CaseState
+from harken.cases.workflow import CaseState
 from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
@@ -56,12 +57,6 @@ ERRORS = {
 
 
 # --- Who may ask ----------------------------------------------------------------------------
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # IsAuthenticated has run
-    return user
 
 
 class SeesCaseRecords(BasePermission):
@@ -228,7 +223,7 @@ class CaseActionView(APIView):
         user, action = _user(request), self.case_action
         case = _visible_case(user, reference)
         # Who may (403) before what was sent (400): a refusal does not depend on the input.
-        if not action.staff_action.role_allows(user, CaseState(case)):
+        if not action.transition.role_allows(user, CaseState(case)):
             raise PermissionDenied("Your role may not take this action on this case.")
         data = action.input(data=request.data, context={"request": request, "case": case})
         data.is_valid(raise_exception=True)

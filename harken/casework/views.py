@@ -16,7 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.views import View
 
-from harken.accounts.models import Role, User
+from harken.accounts.current import request_user as _user
+from harken.accounts.models import Role
 from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.services import stage_clock, stage_dates
@@ -39,10 +40,6 @@ RECORDERS = frozenset(access.ACTION_ROLES["manage"])
 APPOINTEE_ROLES = frozenset(
     {Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER}
 )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from harken.accounts.current import active_user as _active
 from harken.accounts.models import Role
 
 from .errors import AccessDenied
@@ -61,13 +62,6 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
         }
     ),
 }
-
-
-def _active(user: User | AnonymousUser | None) -> User | None:
-    """The user if signed in and active, else None."""
-    if user is not None and user.is_authenticated and user.is_active:
-        return user  # type: ignore[return-value]
-    return None
 
 
 def case_visibility(user: User) -> Q:

@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from .dates import LONDON
+from .models import AuditEvent, EventType
 
 if TYPE_CHECKING:
     from harken.accounts.models import User
@@ -71,6 +72,20 @@ def record_event(
         event.at = dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
         TimelineEvent.objects.filter(pk=event.pk).update(at=event.at)
     return event
+
+
+def record_audit(
+    *,
+    event_type: EventType,
+    actor: User | None,
+    description: str,
+    changes: dict[str, list[str | None]] | None = None,
+) -> AuditEvent:
+    """Record a change that belongs to no one case or register record (closure days,
+    procedure versions, deadlines worked out again), in the caller's transaction."""
+    return AuditEvent.objects.create(
+        event_type=event_type, actor=actor, description=description[:500], changes=changes or {}
+    )
 
 
 def record_read(*, case: Case, user: User, via: str) -> None:

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import ServiceArea, Team, User
 from harken.api.serializers import UserRefSerializer
 from harken.core import access
@@ -44,12 +45,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="Your role may not do this"),
     404: OpenApiResponse(ERROR, description="Nothing with that id you can see"),
 }
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # IsAuthenticated has run
-    return user
 
 
 class SeesPlan(BasePermission):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
+from harken.accounts.current import active_user as _active
 from harken.accounts.models import Role
 from harken.core import access
 
@@ -36,12 +37,6 @@ OWNER_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER
 OVERVIEW_ROLES = frozenset(
     {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
 )
-
-
-def _active(user: User | AnonymousUser | None) -> User | None:
-    if user is not None and user.is_authenticated and user.is_active:
-        return user  # type: ignore[return-value]
-    return None
 
 
 def recommendation_visibility(user: User) -> Q:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from harken.accounts.models import User
+from harken.accounts.current import request_user as _user
 from harken.core import access
 from harken.core.audit import record_read
 from harken.core.errors import AccessDenied, ApplicationError
@@ -30,12 +30,6 @@ PAGE_SIZE = 50
 def _posted(request: HttpRequest) -> Any:
     """The form data if this is a POST (even an empty one: it must show the errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # staff_required has run
-    return user
 
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from harken.accounts.models import Role, User
+from harken.accounts.current import request_user as _user
+from harken.accounts.models import Role
 from harken.core import access
 from harken.core.web import staff_required
 
@@ -24,12 +25,6 @@ RECENT = 50
 def _posted(request: HttpRequest) -> Any:
     """The form data if this is a POST (even an empty one: it must show the errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # staff_required has run
-    return user
 
 
 @staff_required()

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from harken.core.admin import ReadOnlyAdmin
+
 from .models import Procedure, ProcedureVersion
 
 
@@ -12,6 +14,9 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(ReadOnlyAdmin):
+    """Changed only as new versions, through `procedure_version_create` (the API, the
+    staff pages), which checks the definition and audits it."""
+
     list_display = ("name", "code", "kind", "active")
     inlines = [VersionInline]

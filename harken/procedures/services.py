@@ -8,7 +8,9 @@ from django.db import transaction
 
 from harken.accounts.models import User
 from harken.core import access
+from harken.core.audit import record_audit
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.models import EventType
 
 from .definitions import SHIPPED, DefinitionError, ProcedureDef
 from .models import Procedure, ProcedureVersion
@@ -43,13 +45,20 @@ def procedure_version_create(
         number = (latest.number if latest else 0) + 1
     else:
         number = 1
-    return ProcedureVersion.objects.create(
+    version = ProcedureVersion.objects.create(
         procedure=procedure,
         number=number,
         definition=spec.to_dict(),
         note=note,
         created_by=actor,
     )
+    record_audit(
+        event_type=EventType.PROCEDURE_VERSION_ADDED,
+        actor=actor,
+        description=f"{spec.name}: version {number} added" + (f" ({note})" if note else ""),
+        changes={"procedure": [None, f"{spec.code} version {number}"]},
+    )
+    return version
 
 
 def install_shipped_procedures() -> int:

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from harken.accounts.models import User
+from harken.accounts.current import request_user as _user
 from harken.api.serializers import VisiblePersonField
 from harken.api.views import ERROR
 from harken.cases.models import Case
@@ -50,12 +50,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="Your role may not do this"),
     404: OpenApiResponse(ERROR, description="No such record you can see"),
 }
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # IsAuthenticated has run
-    return user
 
 
 class RegisterAccess(BasePermission):

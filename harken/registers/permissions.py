@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from harken.accounts.current import active_user as _active
 from harken.accounts.models import Role
 from harken.core import access
 from harken.core.errors import AccessDenied
@@ -28,12 +29,6 @@ if TYPE_CHECKING:
 
 EDITORS: frozenset[str] = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
 READERS: frozenset[str] = EDITORS | {Role.MANAGER}
-
-
-def _active(user: User | AnonymousUser | None) -> User | None:
-    if user is not None and user.is_authenticated and user.is_active:
-        return user  # type: ignore[return-value]
-    return None
 
 
 def can_read_registers(user: User | AnonymousUser | None) -> bool:

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases.models import Case
 from harken.core import access
@@ -29,10 +30,6 @@ from . import forms, permissions, selectors, services
 from .models import OmbudsmanCase, Register
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class ReaderView(StaffRequiredMixin, View):

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from harken.accounts.models import Role, User
+from harken.accounts.current import request_user as _user
+from harken.accounts.models import Role
 from harken.core import access
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
@@ -33,13 +34,6 @@ REPORT_ROLES = frozenset(
     {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
 )
 EDITOR_ROLES = services.EDITORS
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the mixins have checked there is one)."""
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101
-    return user
 
 
 class ReportsMixin(StaffRequiredMixin):

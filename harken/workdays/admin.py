@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from harken.core.admin import ReadOnlyAdmin
+
 from .models import ClosureDay
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(admin.ModelAdmin):
+class ClosureDayAdmin(ReadOnlyAdmin):
+    """Added and removed with `harken closure-days`, which audits the change."""
+
     list_display = ("date", "weekday", "reason", "created_at")
     search_fields = ("reason",)
     date_hierarchy = "date"

@@ -97,7 +97,7 @@ def stage2_with_io(officer, io_user):
 REFUSED_TO_IO = [
     a.name
     for a in ACTIONS
-    if "investigating_officer" not in access.ACTION_ROLES[a.staff_action.permission]
+    if "investigating_officer" not in access.ACTION_ROLES[a.transition.permission]
 ]
 
 
