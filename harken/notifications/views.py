@@ -59,7 +59,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "preference": preference,
-            "reminders": user.sent_reminders.order_by("-period_on", "-id")[:RECENT],
+            "reminders": user.sent_reminders.select_related("message").order_by(
+                "-period_on", "-id"
+            )[:RECENT],
             "is_admin": access.is_administrator(user),
         },
     )
