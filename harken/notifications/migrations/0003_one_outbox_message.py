@@ -127,6 +127,7 @@ def backwards(apps, schema_editor):
             sent_at=message.sent_at,
             queued_at=message.queued_at,
         )
+    SentReminder.objects.update(message=None)
     Message.objects.exclude(kind__in=["compliment", "password_link"]).delete()
     for message in Message.objects.all().iterator():
         status = back.get(message.status, message.status)
