@@ -208,3 +208,10 @@ class Message(models.Model):
     @property
     def needs_looking_at(self) -> bool:
         return self.status in NEEDS_LOOKING_AT
+
+    @property
+    def outbox_message_id(self) -> str:
+        """The Message-ID every attempt is sent with: the mail server's log finds it by this."""
+        from .outbox import message_id
+
+        return message_id(self)

@@ -51,7 +51,7 @@ from django.utils.module_loading import import_string
 
 from harken.core.errors import AccessDenied, ApplicationError
 
-from .models import WAITING, Channel, Message, MessageKind, MessageStatus
+from .models import NEEDS_LOOKING_AT, WAITING, Channel, Message, MessageKind, MessageStatus
 
 logger = logging.getLogger(__name__)
 
@@ -434,6 +434,25 @@ def may_retry(user: Any) -> bool:
     )
 
 
+def messages_for_case(case: Any) -> QuerySet[Message]:
+    """The messages sent (or being sent) about a case, newest first: the case page shows
+    them to whoever may see the case."""
+    return Message.objects.filter(case=case).order_by("-created_at", "-pk")
+
+
+def messages_not_sent(user: Any) -> QuerySet[Message]:
+    """Messages that need a person (failed, or in doubt), oldest first, about cases the user
+    may see (or about no case)."""
+    from harken.core import access
+
+    return (
+        Message.objects.filter(status__in=NEEDS_LOOKING_AT)
+        .filter(Q(case__isnull=True) | Q(case__in=access.visible_cases(user)))
+        .select_related("case")
+        .order_by("created_at", "pk")
+    )
+
+
 @transaction.atomic
 def message_retry(*, message: Message, actor: Any) -> Message:
     """A person sends again a message that failed or is in doubt (having checked the mail
@@ -442,7 +461,11 @@ def message_retry(*, message: Message, actor: Any) -> Message:
 
     if not may_retry(actor):
         raise AccessDenied("Only the feedback team and administrators can send messages again.")
+    from harken.core import access
+
     locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.case is not None and not access.can_view_case(actor, locked.case):
+        raise AccessDenied("You cannot see the case this message is about.")
     if locked.status not in (MessageStatus.FAILED, MessageStatus.IN_DOUBT):
         raise ApplicationError(
             f"This message is not waiting for a person: it is "

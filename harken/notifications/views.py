@@ -14,7 +14,7 @@ from harken.accounts.models import Role, User
 from harken.core import access
 from harken.core.web import staff_required
 
-from . import services
+from . import outbox, services
 from .forms import PreferencesForm, SeniorManagersForm
 from .models import ReminderPreference
 
@@ -63,6 +63,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "-period_on", "-id"
             )[:RECENT],
             "is_admin": access.is_administrator(user),
+            "may_see_not_sent": outbox.may_retry(user),
         },
     )
 
