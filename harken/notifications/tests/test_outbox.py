@@ -347,3 +347,126 @@ def test_recomputing_deadlines_is_all_or_nothing(officer, monkeypatch):
         monkeypatch.setattr(services, "stage_recompute", real)
         assert services.deadlines_recompute() == 3
     assert None not in Stage.objects.values_list("due_on", flat=True)
+
+
+# --- Idempotent, against a real mail server ---------------------------------------------------
+
+
+@pytest.fixture
+def real_smtp(settings) -> Iterator[Any]:
+    from .smtp_server import smtp_server
+
+    with smtp_server() as mailbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+            "127.0.0.1",
+            mailbox.port,
+            5,
+        )
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield mailbox
+
+
+def test_a_retried_task_sends_nothing_more_through_a_real_mail_server(
+    client, settings, real_smtp, frozen
+):
+    """The task runs again (the queue delivered it twice; a retry; the old task names of the
+    upgrade): the message reached the mail server once, and its row says sent."""
+    from harken.intake.tasks import send_confirmation
+    from harken.notifications import tasks
+
+    settings.HARKEN_INTAKE_RATE_LIMITS = False
+    with django_on_commit():
+        submission = _confirmation_case(client)
+    message = confirmation_of(submission)
+    assert message.status == MessageStatus.SENT
+    assert len(real_smtp.received) == 1
+    assert real_smtp.received[0]["To"] == "jo@example.com"
+    assert tasks.send_message.call(message.pk) is False
+    assert send_confirmation.call(submission.pk) is False
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    call_command("send_pending_email", stdout=io.StringIO())
+    frozen.shift(dt.timedelta(hours=2))  # past every claim timeout and re-queue interval
+    call_command("send_pending_messages", stdout=io.StringIO())
+    assert len(real_smtp.received) == 1
+    assert real_smtp.message_ids() == [message.outbox_message_id]
+
+
+def test_a_worker_killed_after_a_real_mail_server_took_it_never_sends_it_twice(
+    client, settings, real_smtp, frozen, monkeypatch
+):
+    """Killed between the mail server's "queued" and the row's "sent": the row is "in doubt"
+    once its claim is stale, and neither the periodic command, nor the task run again, nor
+    the old task names send a second copy."""
+    from harken.notifications import outbox, tasks
+
+    real_set = outbox._set
+
+    def killed_when_marking_sent(pk: int, **values: Any) -> None:
+        if values.get("status") == MessageStatus.SENT:
+            raise WorkerKilled
+        real_set(pk, **values)
+
+    settings.HARKEN_INTAKE_RATE_LIMITS = False
+    with django_on_commit():
+        submission = _confirmation_case(client)
+    message = confirmation_of(submission)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.QUEUED, attempts=0)
+    real_smtp.received.clear()
+    monkeypatch.setattr(outbox, "_set", killed_when_marking_sent)
+    with pytest.raises(WorkerKilled):
+        tasks.send_message.call(message.pk)
+    monkeypatch.setattr(outbox, "_set", real_set)
+    assert len(real_smtp.received) == 1  # the server has it; the row does not know
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING
+    tasks.send_message.call(message.pk)  # a second worker, while the claim is fresh
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    frozen.shift(dt.timedelta(minutes=11))
+    out = io.StringIO()
+    call_command("send_pending_messages", "--inline", stdout=out)
+    assert "1 in doubt" in out.getvalue()
+    tasks.send_message.call(message.pk)
+    frozen.shift(dt.timedelta(hours=13))
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    call_command("run_scheduled", stdout=io.StringIO())
+    message.refresh_from_db()
+    assert message.status == MessageStatus.IN_DOUBT
+    assert len(real_smtp.received) == 1
+
+
+# --- The one retry policy -----------------------------------------------------------------
+
+
+def test_every_kind_waits_longer_after_each_failure_up_to_twelve_hours():
+    from harken.notifications.outbox import RETRY
+
+    minutes = [RETRY.wait(n) / dt.timedelta(minutes=1) for n in range(1, 9)]
+    assert minutes == [1, 4, 16, 64, 256, 720, 720, 720]
+
+
+def test_each_kind_keeps_the_attempts_setting_it_always_had(settings):
+    from harken.notifications.models import MessageKind
+    from harken.notifications.outbox import RETRY
+
+    settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = 3
+    settings.HARKEN_REMINDER_MAX_ATTEMPTS = 10
+    settings.HARKEN_EMAIL_MAX_ATTEMPTS = 6
+    assert RETRY.max_attempts(MessageKind.CONFIRMATION) == 3
+    assert RETRY.max_attempts(MessageKind.DIGEST) == 10
+    assert RETRY.max_attempts(MessageKind.OVERDUE_SUMMARY) == 10
+    assert RETRY.max_attempts(MessageKind.COMPLIMENT) == 6
+    assert RETRY.max_attempts(MessageKind.PASSWORD_LINK) == 6
+
+
+def test_a_text_or_a_letter_is_refused_until_harken_can_send_them():
+    from harken.core.errors import ApplicationError
+    from harken.notifications.models import Channel, MessageKind
+    from harken.notifications.outbox import message_queue
+
+    for channel in (Channel.SMS, Channel.LETTER):
+        with pytest.raises(ApplicationError) as refused:
+            message_queue(kind=MessageKind.COMPLIMENT, to=["07700 900123"], channel=channel)
+        assert refused.value.field_errors == {"channel": ["Only e-mail can be sent so far."]}
+    assert not Message.objects.exists()
