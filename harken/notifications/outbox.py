@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -83,20 +84,24 @@ class RetryPolicy:
         return self.first_wait * self.factor**steps
 
     def max_attempts(self, kind: str) -> int:
-        """The kind's attempts, from the setting that has always set them (docs/email.md)."""
-        name = ATTEMPT_SETTINGS.get(kind, "HARKEN_EMAIL_MAX_ATTEMPTS")
-        return int(getattr(settings, name, None) or self.default_attempts)
+        """The kind's attempts, from the setting that has always set them (docs/email.md):
+        Django's settings, else the environment, else the kind's default."""
+        name, default = ATTEMPT_SETTINGS.get(kind, ("HARKEN_EMAIL_MAX_ATTEMPTS", 0))
+        if hasattr(settings, name):
+            return int(getattr(settings, name))
+        return int(os.environ.get(name, default or self.default_attempts))
 
 
 RETRY = RetryPolicy()
 
 # Each kind's number of attempts is the setting its outbox had before there was one outbox:
 # they are public settings, so they are kept (docs/email.md).
-ATTEMPT_SETTINGS: dict[str, str] = {
-    MessageKind.CONFIRMATION: "HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS",
-    MessageKind.DIGEST: "HARKEN_REMINDER_MAX_ATTEMPTS",
-    MessageKind.ACTIONS: "HARKEN_REMINDER_MAX_ATTEMPTS",
-    MessageKind.OVERDUE_SUMMARY: "HARKEN_REMINDER_MAX_ATTEMPTS",
+# (setting, default; 0: the policy's `default_attempts`)
+ATTEMPT_SETTINGS: dict[str, tuple[str, int]] = {
+    MessageKind.CONFIRMATION: ("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", 0),
+    MessageKind.DIGEST: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
+    MessageKind.ACTIONS: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
+    MessageKind.OVERDUE_SUMMARY: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
 }
 
 # What writes each kind's message from the row and current data, just after the claim.

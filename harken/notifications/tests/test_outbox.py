@@ -446,9 +446,16 @@ def test_every_kind_waits_longer_after_each_failure_up_to_twelve_hours():
     assert minutes == [1, 4, 16, 64, 256, 720, 720, 720]
 
 
-def test_each_kind_keeps_the_attempts_setting_it_always_had(settings):
+def test_each_kind_keeps_the_attempts_setting_it_always_had(settings, monkeypatch):
     from harken.notifications.models import MessageKind
     from harken.notifications.outbox import RETRY
+
+    # Reminders' attempts could always be set in the environment alone, and default to 10.
+    del settings.HARKEN_REMINDER_MAX_ATTEMPTS
+    monkeypatch.delenv("HARKEN_REMINDER_MAX_ATTEMPTS", raising=False)
+    assert RETRY.max_attempts(MessageKind.DIGEST) == 10
+    monkeypatch.setenv("HARKEN_REMINDER_MAX_ATTEMPTS", "4")
+    assert RETRY.max_attempts(MessageKind.ACTIONS) == 4
 
     settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = 3
     settings.HARKEN_REMINDER_MAX_ATTEMPTS = 10
