@@ -11,9 +11,10 @@ each daily digest was recorded once and reached the mail server once. Figures ar
 
 DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432); the
 benchmark creates and drops its own database, harken_bench_two_nodes. Ports 8401, 8402 (the
-nodes) and 8425 (mail), 127.0.0.1 only. The public forms' rate limits are off for the run
-(HARKEN_INTAKE_RATE_LIMITS=0): they count in each process's memory until the shared cache
-(CACHE_URL) is configured, and would otherwise refuse the load generator's single address.
+nodes) and 8425 (mail), 127.0.0.1 only (each can be moved: see PORTS below). The public
+forms' rate limits are off for the run (HARKEN_INTAKE_RATE_LIMITS=0): they count in each
+process's memory until the shared cache (CACHE_URL) is configured, and would otherwise refuse
+the load generator's single address.
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ from intake_submissions import (
 )
 from smtp_sink import smtp_sink
 
-PORTS = (8401, 8402)
-SMTP_PORT = 8425
-DATABASE = "harken_bench_two_nodes"
+# Where another run on the same machine is in the way: HARKEN_BENCH_PORTS="9451,9452",
+# HARKEN_BENCH_SMTP_PORT, HARKEN_BENCH_DATABASE.
+_ports = os.environ.get("HARKEN_BENCH_PORTS", "8401,8402").split(",")
+PORTS = (int(_ports[0]), int(_ports[1]))
+SMTP_PORT = int(os.environ.get("HARKEN_BENCH_SMTP_PORT", "8425"))
+DATABASE = os.environ.get("HARKEN_BENCH_DATABASE", "harken_bench_two_nodes")
 # A Monday with no bank holiday near: every member of staff is due a digest.
 DIGEST_DAY = dt.date(2026, 11, 23)
 REFERENCE_IN_SUBJECT = re.compile(r"\(([A-Z]+-\d{4}-\d{5})\)")
@@ -154,11 +158,14 @@ def queue_drained(url: str) -> tuple[bool, dict[str, int]]:
                 "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
             ).fetchall()
         )
-        [(emails_waiting,)] = connection.execute(
-            "SELECT count(*) FROM intake_submission WHERE email_status IN ('pending', 'sending')"
-        ).fetchall()
+        # The one outbox: every message, by kind; waiting is queued, sending or retrying.
+        waiting_sql = (
+            "SELECT count(*) FROM notifications_message "
+            "WHERE kind = ANY(%s) AND status IN ('queued', 'sending', 'retrying')"
+        )
+        [(emails_waiting,)] = connection.execute(waiting_sql, [["confirmation"]]).fetchall()
         [(reminders_waiting,)] = connection.execute(
-            "SELECT count(*) FROM notifications_sentreminder WHERE status = 'pending'"
+            waiting_sql, [["digest", "actions", "overdue_summary"]]
         ).fetchall()
     waiting = tasks.get("READY", 0) + tasks.get("RUNNING", 0)
     figures = {
@@ -265,7 +272,8 @@ def main() -> int:
             connection.execute(
                 "SELECT u.email, count(*) FROM notifications_sentreminder r "
                 "JOIN accounts_user u ON u.id = r.user_id "
-                "WHERE r.kind = 'digest' AND r.status = 'sent' GROUP BY u.email"
+                "JOIN notifications_message m ON m.id = r.message_id "
+                "WHERE r.kind = 'digest' AND m.status = 'sent' GROUP BY u.email"
             ).fetchall()
         )
     lost = sum(1 for p in accepted if per_key.get(p.key, 0) == 0)

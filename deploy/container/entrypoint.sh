@@ -77,7 +77,7 @@ case "${1:-web}" in
         30) harken clear-abandoned-uploads || true ;;
       esac
       case "$minute" in
-        *0|*5) harken send-pending-email || true ;;
+        *0|*5) harken send-pending-messages || true ;;
       esac
       if [ "$(date +%H%M)" = "0315" ]; then
         harken prune-document-files || true

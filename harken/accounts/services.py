@@ -447,18 +447,18 @@ def password_link_send(
 ) -> bool:
     """E-mail the user a link to set their password, through the task queue: the request
     never waits on the mail server, and "password link sent" is recorded when it was sent
-    (notifications.outgoing). False if too many were asked for lately."""
-    from harken.notifications.models import Email, EmailKind
-    from harken.notifications.outgoing import email_queue
+    (notifications.outbox). False if too many were asked for lately."""
+    from harken.notifications.models import Message, MessageKind
+    from harken.notifications.outbox import message_queue
 
     hour_ago = timezone.now() - dt.timedelta(hours=1)
-    asked = Email.objects.filter(
-        kind=EmailKind.PASSWORD_LINK, user=user, created_at__gt=hour_ago
+    asked = Message.objects.filter(
+        kind=MessageKind.PASSWORD_LINK, user=user, created_at__gt=hour_ago
     ).count()
     if actor is None and asked >= PASSWORD_LINKS_PER_HOUR:
         return False
-    email_queue(
-        kind=EmailKind.PASSWORD_LINK,
+    message_queue(
+        kind=MessageKind.PASSWORD_LINK,
         to=[user.email],
         user=user,
         requested_by=actor,

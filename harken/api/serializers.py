@@ -36,6 +36,7 @@ from harken.cases.models import (
     TimelineEvent,
 )
 from harken.core import access
+from harken.notifications.models import Message
 from harken.procedures.models import Procedure, ProcedureVersion
 
 # --- Output: reference data -----------------------------------------------------------------
@@ -336,6 +337,32 @@ class TimelineEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = TimelineEvent
         fields = ["at", "actor", "verb", "description", "changes"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    """A message of the one outbox (docs/email.md): what it is, to whom, where it stands."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    to = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "reference",
+            "channel",
+            "kind",
+            "kind_label",
+            "to",
+            "status",
+            "status_label",
+            "attempts",
+            "last_error",
+            "created_at",
+            "next_attempt_at",
+            "sent_at",
+        ]
+        read_only_fields = fields
 
 
 class PersonMatchSerializer(serializers.ModelSerializer):

@@ -19,6 +19,11 @@ urlpatterns = [
         views.CaseTimelineView.as_view(),
         name="api-case-timeline",
     ),
+    path(
+        "cases/<str:reference>/messages/",
+        views.CaseMessagesView.as_view(),
+        name="api-case-messages",
+    ),
     *(
         path(
             f"cases/<str:reference>/{action.name}/",

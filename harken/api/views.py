@@ -213,6 +213,20 @@ class CaseTimelineView(APIView):
         return Response(s.TimelineEventSerializer(events, many=True).data)
 
 
+class CaseMessagesView(APIView):
+    permission_classes = CASE_PERMISSIONS
+
+    @extend_schema(
+        summary="The messages sent, or being sent, about the case, with their status (read only)",
+        responses={200: s.MessageSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        from harken.notifications.outbox import messages_for_case
+
+        case = selectors.case_get(user=_user(request), reference=reference, via="api")
+        return Response(s.MessageSerializer(messages_for_case(case), many=True).data)
+
+
 class CaseActionView(APIView):
     """One workflow action; `case_action` (set per URL by `action_view`) says which."""
 

@@ -18,8 +18,8 @@ from harken.core.errors import ApplicationError
 def pass_on_compliment(*, case: Case, on: dt.date, recipients: Sequence[str], actor: User) -> Case:
     """Record the compliment as passed on (and to whom), and the e-mail to send: queued once
     committed, sent by the task; the timeline says "e-mailed" once the mail server took it."""
-    from harken.notifications.models import EmailKind
-    from harken.notifications.outgoing import email_queue
+    from harken.notifications.models import MessageKind
+    from harken.notifications.outbox import message_queue
 
     recipients = list(dict.fromkeys(r.strip().lower() for r in recipients if r.strip()))
     case = services.compliment_pass_on(case=case, on=on, actor=actor)
@@ -28,7 +28,7 @@ def pass_on_compliment(*, case: Case, on: dt.date, recipients: Sequence[str], ac
         text=f"Compliment to be passed on by e-mail to {', '.join(recipients)}.",
         actor=actor,
     )
-    email_queue(kind=EmailKind.COMPLIMENT, to=recipients, case=case, requested_by=actor)
+    message_queue(kind=MessageKind.COMPLIMENT, to=recipients, case=case, requested_by=actor)
     return case
 
 

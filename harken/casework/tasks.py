@@ -8,11 +8,12 @@ from django_tasks import task
 
 @task()
 def send_compliment(case_id: int, recipients: list[str], attempt: int = 1) -> int:
-    """Kept for tasks queued before compliments were recorded as e-mails: records the e-mail
-    and sends it by the one protocol (notifications.outgoing). New ones are queued there."""
+    """Kept for tasks queued before compliments were recorded as messages: records the
+    message and sends it by the one protocol (notifications.outbox). New ones are queued there."""
     from harken.cases.models import Case
-    from harken.notifications.models import EmailKind
-    from harken.notifications.outgoing import email_queue, email_send
+    from harken.notifications.models import MessageKind
+    from harken.notifications.outbox import message_queue, message_send
 
-    email = email_queue(kind=EmailKind.COMPLIMENT, to=recipients, case=Case.objects.get(pk=case_id))
-    return int(email_send(email_id=email.pk))
+    case = Case.objects.get(pk=case_id)
+    message = message_queue(kind=MessageKind.COMPLIMENT, to=recipients, case=case)
+    return int(message_send(message_id=message.pk))

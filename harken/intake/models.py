@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from harken.notifications.models import Message
 
 
 class FormKind(models.TextChoices):
@@ -19,15 +23,6 @@ class FormKind(models.TextChoices):
     YOUNG_PERSON = "young_person", "Young person's complaint"
     COMPLIMENT = "compliment", "Pay a compliment"
     COMMENT = "comment", "Ask a question or make a comment"
-
-
-class EmailStatus(models.TextChoices):
-    NOT_NEEDED = "not_needed", "No e-mail address given"
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Gave up after repeated failures"
-    IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
 
 
 class Submission(models.Model):
@@ -52,27 +47,22 @@ class Submission(models.Model):
     # Flags an officer must see first, kept as columns so they can be queried.
     unsafe = models.BooleanField(default=False)
     advocate_requested = models.BooleanField(default=False)
-    # The confirmation e-mail: sent through the task queue after the commit, retried.
+    # Where the confirmation e-mail goes; the e-mail is a message of the one outbox
+    # (`notifications.Message`, `submission.messages`).
     email = models.EmailField(max_length=254, blank=True)
-    email_status = models.CharField(
-        max_length=12, choices=EmailStatus.choices, default=EmailStatus.NOT_NEEDED
-    )
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    # Set just before the message is handed to the mail server (see notifications.outbox).
-    email_handed_over_at = models.DateTimeField(null=True, blank=True)
-    email_last_error = models.CharField(max_length=500, blank=True)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["email_status", "email_next_attempt_at"], name="intake_email_idx")
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} {self.case.reference if self.case else self.key}"
+
+    @property
+    def confirmation(self) -> Message | None:
+        """The confirmation e-mail's message (None: no e-mail address was given)."""
+        from harken.notifications.models import MessageKind
+
+        return self.messages.filter(kind=MessageKind.CONFIRMATION).order_by("-pk").first()
 
     @property
     def safe_now_words(self) -> str:

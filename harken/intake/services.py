@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import unicodedata
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePath
@@ -38,20 +37,17 @@ from harken.core.web import whole_number
 from harken.documents import filetypes
 from harken.documents.services import scan_upload
 from harken.notifications import outbox
+from harken.notifications.models import Message, MessageKind
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
 
 from .journeys import BY_FORM, Journey, flatten
-from .models import Attachment, EmailStatus, FormKind, Submission
+from .models import Attachment, FormKind, Submission
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROCEDURE = "children-statutory"
 LATE_REASON = "Submitted online; to be considered."
-# Minutes to wait before each retry of a confirmation e-mail that failed.
-RETRY_MINUTES = outbox.RETRY_MINUTES
-# A worker that claimed an e-mail this long ago and never finished is presumed dead.
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 
 # What a file may be is the one policy of every upload (`harken.documents.filetypes`).
 ALLOWED_TYPES_TEXT = filetypes.ACCEPTED_TEXT
@@ -375,7 +371,6 @@ def _create(journey: Journey, key: uuid.UUID, answers: dict[str, Any]) -> Submis
         unsafe=unsafe,
         advocate_requested=answers.get("advocate") == "yes",
         email=email,
-        email_status=EmailStatus.PENDING if email else EmailStatus.NOT_NEEDED,
     )
     submission.next_steps = next_steps(submission, spec=decided.spec)
     submission.save(force_insert=True)
@@ -386,7 +381,10 @@ def _create(journey: Journey, key: uuid.UUID, answers: dict[str, Any]) -> Submis
             submission=submission
         )
     if email:
-        transaction.on_commit(partial(confirmation_enqueue, submission.pk), robust=True)
+        # The one outbox sends it once this transaction commits (notifications.outbox).
+        outbox.message_queue(
+            kind=MessageKind.CONFIRMATION, to=[email], case=case, submission=submission
+        )
     return submission
 
 
@@ -522,21 +520,6 @@ def next_steps(submission: Submission, *, spec: ProcedureDef | None = None) -> l
 # --- The confirmation e-mail ------------------------------------------------------------------
 
 
-def confirmation_enqueue(submission_id: int, *, run_after: dt.datetime | None = None) -> None:
-    """Put the e-mail on the task queue. A failure here is caught by the periodic re-queue."""
-    from .tasks import send_confirmation
-
-    try:
-        task = send_confirmation
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return
-            task = task.using(run_after=run_after)
-        task.enqueue(submission_id)
-    except Exception:
-        logger.exception("Could not queue the confirmation for submission %s", submission_id)
-
-
 def confirmation_message(submission: Submission) -> EmailMessage:
     case: Case = submission.case  # type: ignore[assignment]
     # The reference on the confirmation page, even if the contact has since been progressed
@@ -570,66 +553,23 @@ def confirmation_message(submission: Submission) -> EmailMessage:
     )
 
 
-def _requeue(submission_id: int, run_after: dt.datetime) -> None:
-    confirmation_enqueue(submission_id, run_after=run_after)
-
-
-def _max_attempts() -> int:
-    return int(settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS)
-
-
-# The submission keeps its confirmation's state: the outbox protocol's fields on it.
-OUTBOX = outbox.Outbox(
-    name="confirmation",
-    model=Submission,
-    status="email_status",
-    pending=EmailStatus.PENDING,
-    sending=EmailStatus.SENDING,
-    sent=EmailStatus.SENT,
-    gave_up=EmailStatus.FAILED,
-    in_doubt=EmailStatus.IN_DOUBT,
-    claimed_at="email_claimed_at",
-    handed_over_at="email_handed_over_at",
-    attempts="email_attempts",
-    last_error="email_last_error",
-    sent_at="email_sent_at",
-    next_attempt_at="email_next_attempt_at",
-    max_attempts=_max_attempts,
-    claim_timeout=CLAIM_TIMEOUT,
-    retry_minutes=RETRY_MINUTES,
-    requeue=_requeue,
-)
-
-
-class ConfirmationNotSent(Exception):
-    """A confirmation e-mail failed; it waits for its retry. Names no one."""
-
-
-def _message(submission: Submission) -> outbox.Message:
-    return outbox.Message(email=confirmation_message(submission))
+def confirmation_build(message: Message) -> outbox.Built:
+    """The confirmation, as the outbox sends it (written when sent, from the submission)."""
+    submission = Submission.objects.select_related("case").get(pk=int(message.submission_id or 0))
+    email = confirmation_message(submission)
+    email.to = list(message.to)
+    return outbox.Built(email=email)
 
 
 def confirmation_send(*, submission_id: int) -> bool:
-    """Send one confirmation e-mail (notifications.outbox.deliver). Returns False if there
-    was nothing to send.
-
-    On failure the e-mail is put back to wait with back-off (a retry is queued where the
-    task backend can defer) and the error is raised, so the task shows as failed.
-    """
-
-    delivered = outbox.deliver(OUTBOX, submission_id, _message)
-    if delivered.outcome in ("failed", "gave_up"):
-        # Failed, so the task shows as failed; not the mail server's own error, whose text
-        # (e.g. a refused recipient) names the person and would land in the task's log.
-        raise ConfirmationNotSent(
-            f"Confirmation e-mail for submission {submission_id} not sent: {delivered.error}"
-        )
-    return delivered.sent
-
-
-def confirmations_due(now: dt.datetime | None = None) -> Iterable[int]:
-    """Unsent e-mails that are due, once those of workers that died are recovered: sent
-    again if they never reached the mail server, "in doubt" (not sent again) if they may."""
-    now = now or timezone.now()
-    outbox.recover(OUTBOX, now)
-    return outbox.due(OUTBOX, now)
+    """Send the submission's confirmation now, by the one protocol (`outbox.message_send`).
+    False if there was nothing to send; a failure waits for its retry and is raised."""
+    message_id = (
+        Message.objects.filter(submission_id=submission_id, kind=MessageKind.CONFIRMATION)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if message_id is None:
+        return False
+    return outbox.message_send(message_id=message_id)

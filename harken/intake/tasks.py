@@ -1,10 +1,6 @@
-"""Background work for the online forms: the confirmation e-mail.
-
-Queued after the submission is committed. The task takes the submission's id and re-reads
-it; if sending fails it raises (the task shows as failed) after putting the e-mail back to
-wait, and `harken send-pending-confirmations` (run every few minutes by the scheduler)
-queues every e-mail that is due again. See docs/public-forms.md.
-"""
+"""Background work for the online forms. The confirmation e-mail is a message of the one
+outbox (`harken.notifications.tasks.send_message`); this task is kept for confirmations
+queued before the upgrade, and sends the submission's message, once."""
 
 from __future__ import annotations
 

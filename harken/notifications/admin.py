@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReminderPreference, SentReminder
+from .models import Message, ReminderPreference, SentReminder
 
 
 @admin.register(ReminderPreference)
@@ -11,6 +11,13 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(SentReminder)
 class SentReminderAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "period_key", "status", "attempts", "sent_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["user", "kind", "period_key", "message"]
+    list_filter = ["kind"]
     readonly_fields = [f.name for f in SentReminder._meta.fields]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["kind", "channel", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["kind", "channel", "status"]
+    readonly_fields = [f.name for f in Message._meta.fields]

@@ -4,7 +4,7 @@
 |---|---|---|
 | HARKEN_SITE_URL | http://127.0.0.1:8000 | the address staff use, for the links in e-mails |
 | HARKEN_REMINDER_HOUR | 7 | reminders for a day are created from this hour (London time) |
-| HARKEN_REMINDER_MAX_ATTEMPTS | 10 | tries before a reminder the mail server refuses is given up |
+| HARKEN_REMINDER_MAX_ATTEMPTS | 10 | tries before a reminder is given up (outbox.RETRY reads it) |
 | HARKEN_REMINDER_ITEMS | 20 | the most urgent items listed in each section of an e-mail |
 """
 
@@ -28,10 +28,6 @@ def site_url() -> str:
 
 def reminder_hour() -> int:
     return int(_setting("HARKEN_REMINDER_HOUR", 7))
-
-
-def max_attempts() -> int:
-    return int(_setting("HARKEN_REMINDER_MAX_ATTEMPTS", 10))
 
 
 def items_listed() -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -10,16 +13,6 @@ class ReminderKind(models.TextChoices):
     DIGEST = "digest", "Daily digest"
     ACTIONS = "actions", "Monthly action reminder"
     OVERDUE_SUMMARY = "overdue_summary", "Monthly overdue-actions summary"
-
-
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    NOTHING_DUE = "nothing_due", "Not sent: nothing was due by then"
-    NOT_WANTED = "not_wanted", "Not sent: switched off, or no e-mail address"
-    GAVE_UP = "gave_up", "Not sent: it could not be sent in time"
-    IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
 
 
 class ReminderPreference(models.Model):
@@ -59,8 +52,8 @@ class ReminderPreference(models.Model):
 class SentReminder(models.Model):
     """One reminder due to one person for one period: the row exists once, whatever happens.
 
-    `harken run-scheduled` creates it (at most once: the unique constraint) and queues it;
-    the task sends it and records `sent_at`, or the attempt and the error for the next run.
+    `harken run-scheduled` creates it (at most once: the unique constraint) with its
+    `Message`, which the one outbox sends, retries and reports on like every other message.
     """
 
     user = models.ForeignKey(
@@ -71,21 +64,11 @@ class SentReminder(models.Model):
     period_key = models.CharField(max_length=40)
     # The day the reminder is about (the digest's day, the month's first working day).
     period_on = models.DateField()
-    status = models.CharField(
-        max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
-    )
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Set when run-scheduled queues the task, cleared when the task has run: a row queued
-    # long ago and never run (the worker was down) is queued again.
-    queued_at = models.DateTimeField(null=True, blank=True)
-    # Set by the task that is sending it, so two workers never send the same reminder.
-    sending_since = models.DateTimeField(null=True, blank=True)
-    # Set just before the message is handed to the mail server (see outbox.deliver).
-    handed_over_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
+    # How it is being sent, or was: the one outbox (`Message`) keeps every message's state.
+    message = models.OneToOneField(
+        "notifications.Message", on_delete=models.PROTECT, related_name="reminder"
+    )
     subject = models.CharField(max_length=200, blank=True)
     # What the e-mail listed when it was sent: references, dates and counts, never names.
     items = models.JSONField(default=dict, blank=True)
@@ -97,46 +80,93 @@ class SentReminder(models.Model):
                 fields=["user", "kind", "period_key"], name="sent_reminder_once"
             )
         ]
-        indexes = [models.Index(fields=["status", "period_on"], name="sent_reminder_pending")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_key} for {self.user}"
 
+    # What the reminders page and its tests read: the message's state, under its old names.
+    @property
+    def status(self) -> str:
+        return self.message.status
 
-class EmailKind(models.TextChoices):
+    def get_status_display(self) -> str:
+        return self.message.get_status_display()
+
+    @property
+    def attempts(self) -> int:
+        return self.message.attempts
+
+    @property
+    def last_error(self) -> str:
+        return self.message.last_error
+
+    @property
+    def sent_at(self) -> dt.datetime | None:
+        return self.message.sent_at
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message"
+    LETTER = "letter", "Letter"
+
+
+class MessageKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Confirmation of an online form"
     COMPLIMENT = "compliment", "Compliment passed on"
     PASSWORD_LINK = "password_link", "Link to set a password"
+    DIGEST = "digest", "Daily digest"
+    ACTIONS = "actions", "Monthly action reminder"
+    OVERDUE_SUMMARY = "overdue_summary", "Monthly overdue-actions summary"
 
 
-class EmailStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
     SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
-    GAVE_UP = "gave_up", "Not sent: gave up after repeated failures"
+    RETRYING = "retrying", "Not sent yet: it failed and will be tried again"
+    FAILED = "failed", "Not sent: gave up after repeated failures, or too late to send"
     IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
+    NOT_NEEDED = "not_needed", "Not sent: nothing was due by then"
+    NOT_WANTED = "not_wanted", "Not sent: switched off, or no address"
 
 
-class Email(models.Model):
-    """One e-mail Harken sends that has no record of its own to keep its state on (a
-    compliment passed on, a link to set a password): sent once, by `outbox.deliver`.
+# Waiting for a worker: queued the first time, retrying after a failure.
+WAITING = (MessageStatus.QUEUED, MessageStatus.RETRYING)
+# Need a person to look: the staff page of messages not sent lists these.
+NEEDS_LOOKING_AT = (MessageStatus.FAILED, MessageStatus.IN_DOUBT)
 
-    The message is written from current data when it is sent, so nothing secret is stored:
-    a password link's token is made at that moment, from the account as it then is.
+
+class Message(models.Model):
+    """Every message Harken sends, on any channel: one row, sent once by `outbox.deliver`,
+    retried by the one policy (`outbox.RETRY`). See docs/email.md and ADR 0070.
+
+    The message itself is written from current data when it is sent, so nothing secret is
+    stored: a password link's token is made at that moment, from the account as it then is.
     """
 
-    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    # Addresses (e-mail), numbers (text) or a postal address's lines (letter).
     to = models.JSONField(default=list)
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    submission = models.ForeignKey(
+        "intake.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="emails",
+        related_name="messages",
     )
-    # Who asked for it (the administrator who created an account); None: the person did.
+    # Who asked for it (the administrator who created an account); None: the person or Harken.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -146,20 +176,42 @@ class Email(models.Model):
     )
     # What the message needs besides its records: {"base_url": ..., "new_account": true}.
     data = models.JSONField(default=dict, blank=True)
+    # The same for every attempt: the Message-ID's, and GOV.UK Notify's `reference`.
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
-        max_length=12, choices=EmailStatus.choices, default=EmailStatus.PENDING
+        max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Not sent by then, it is not sent at all (yesterday's digest).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # When its task was last queued: one queued long ago and never run is queued again.
+    queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the message is handed to the mail server (see outbox.deliver).
     handed_over_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The error's type and the server's words: never logged, shown only to staff.
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+    @property
+    def needs_looking_at(self) -> bool:
+        return self.status in NEEDS_LOOKING_AT
+
+    @property
+    def outbox_message_id(self) -> str:
+        """The Message-ID every attempt is sent with: the mail server's log finds it by this."""
+        from .outbox import message_id
+
+        return message_id(self)

@@ -1,35 +1,34 @@
-"""The one way Harken sends an e-mail: claim, open, hand over, mark (docs/email.md).
+"""The one outbox: every message Harken sends is a `Message` row, sent by `deliver` only.
 
-Every e-mail Harken sends (online forms' confirmations, reminders and digests, compliments
-passed on, password links) is a row that says where it stands, and a task that takes the
-row's id. The task sends it through `deliver`, and only `deliver`:
+Confirmations of online forms, compliments passed on, links to set a password, daily
+digests and monthly reminders (and, with issue 13, letters and texts) are each a row that
+says where the message stands, and a task (`send_message`) that takes the row's id:
 
-1. **Claim.** One UPDATE moves the row from "pending" (and due) to "sending" and counts the
-   attempt; it commits at once. Two workers, or a worker and a retry, never both win it.
+1. **Claim.** One UPDATE moves the row from waiting (and due, and not too late) to
+   "sending" and counts the attempt; it commits at once. Two workers, or a worker and a
+   retry, never both win it. A row already sent is never claimed: sending is idempotent.
 2. **Open** the connection to the mail server. Every wait on it is bounded by
    `EMAIL_TIMEOUT`, so a server that accepts and never answers fails the attempt instead of
    holding the worker (which would then ignore SIGTERM) for ever.
 3. **Hand over.** The row records `handed_over_at` (committed), then the message is sent.
 4. **Mark.** The row records "sent", with the time. What the audit says was sent was sent:
-   audit events about an e-mail are written here, after the server took it.
+   audit events about a message are written here, after the server took it.
 
-A refusal (the server says no, or does not answer in time) puts the row back to "pending"
-with the next attempt after a back-off, or "gave up" after the last attempt. The error is
-recorded by its type and message on the row (shown to staff), and logged by its type only:
-a mail server's message can name the address.
+A refusal (the server says no, or does not answer in time) makes the row "retrying", with
+the next attempt after the wait `RETRY` gives, or "failed" after the kind's last attempt. The
+error is recorded by its type and message on the row (shown to staff), and logged by its type
+only: a mail server's message can name the address.
 
-**A worker killed mid-send.** Its claim is recovered (`recover`) once older than the
-outbox's claim timeout, which is far longer than a live send can take (`EMAIL_TIMEOUT` bounds
-each step):
+**A worker killed mid-send.** Its claim is recovered (`recover`) once older than
+`RETRY.claim_timeout`, which is far longer than a live send can take:
 
-- no `handed_over_at`: the message never reached the server, so it goes back to "pending"
-  and is sent again: nothing is lost;
+- no `handed_over_at`: the message never reached the server, so it waits again and is
+  sent again: nothing is lost;
 - `handed_over_at` set: the server may have it. The row becomes "in doubt" and is **not**
-  sent again (the second copy of issue 10); staff see it on the record. So the row and the
-  mail server disagree about at most one message per worker killed: the one it was handing
-  over. The message's Message-ID is fixed per row (`<harken.KIND.ID@host>`), so the mail
-  server's log says whether it arrived. With GOV.UK Notify (not used yet) the row's id would
-  be the Notify `reference`, looked up before sending again: exactly once.
+  sent again. Staff see it (on the case, and on the page of messages not sent) and may
+  retry it by hand once they have checked: its Message-ID is fixed per row, so the mail
+  server's log says whether it arrived. With GOV.UK Notify the row's `reference` is the
+  Notify `reference`, looked up before sending again: exactly once.
 """
 
 from __future__ import annotations
@@ -37,60 +36,90 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import models
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from harken.core.errors import AccessDenied, ApplicationError
+
+from .models import NEEDS_LOOKING_AT, WAITING, Channel, Message, MessageKind, MessageStatus
 
 logger = logging.getLogger(__name__)
 
-# Minutes before each retry of an e-mail the mail server refused.
-RETRY_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 # What a mail server's failure looks like: refusals, and the network (timeouts included).
 MAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
 
 
 @dataclass(frozen=True)
-class Outbox:
-    """Where one kind of e-mail keeps its state: its model and the names of its fields, and
-    how it is retried. (Issue 11 merges the models into one; the protocol stays this.)"""
+class RetryPolicy:
+    """How every message is retried: waits that grow by `factor` from `first_wait` up to
+    `longest_wait`, until the kind's attempts run out (ADR 0070)."""
 
-    name: str  # in Message-IDs and logs: never a person's name
-    model: type[models.Model]
-    status: str
-    pending: str
-    sending: str
-    sent: str
-    gave_up: str
-    in_doubt: str
-    claimed_at: str
-    handed_over_at: str
-    attempts: str
-    last_error: str
-    sent_at: str
-    max_attempts: Callable[[], int]
-    next_attempt_at: str | None = None  # None: whoever queues it decides when to retry
-    attempted_at: str | None = None  # set to the time of each claim
-    # Set to None whenever a claim ends, sent or not (a reminder's `queued_at`).
-    cleared_when_done: tuple[str, ...] = ()
+    first_wait: dt.timedelta = dt.timedelta(minutes=1)
+    factor: int = 4
+    longest_wait: dt.timedelta = dt.timedelta(hours=12)
+    # A claim older than this was a worker that stopped: far longer than EMAIL_TIMEOUT allows
+    # a live send to take.
     claim_timeout: dt.timedelta = dt.timedelta(minutes=10)
-    retry_minutes: tuple[int, ...] = RETRY_MINUTES
-    # Queue the task again for a time, where the task backend can defer.
-    requeue: Callable[[int, dt.datetime], None] | None = None
+    # A message queued this long ago whose task never ran (the worker was down) is queued again.
+    requeue_after: dt.timedelta = dt.timedelta(hours=1)
+    default_attempts: int = 8
+
+    def wait(self, attempts: int) -> dt.timedelta:
+        """How long to wait after the `attempts`-th failed attempt: 1, 4, 16, 64, 256 minutes,
+        then 12 hours each time."""
+        steps = max(attempts, 1) - 1
+        if self.first_wait * self.factor**steps >= self.longest_wait:
+            return self.longest_wait
+        return self.first_wait * self.factor**steps
+
+    def max_attempts(self, kind: str) -> int:
+        """The kind's attempts, from the setting that has always set them (docs/email.md):
+        Django's settings, else the environment, else the kind's default."""
+        name, default = ATTEMPT_SETTINGS.get(kind, ("HARKEN_EMAIL_MAX_ATTEMPTS", 0))
+        if hasattr(settings, name):
+            return int(getattr(settings, name))
+        return int(os.environ.get(name, default or self.default_attempts))
+
+
+RETRY = RetryPolicy()
+
+# Each kind's number of attempts is the setting its outbox had before there was one outbox:
+# they are public settings, so they are kept (docs/email.md).
+# (setting, default; 0: the policy's `default_attempts`)
+ATTEMPT_SETTINGS: dict[str, tuple[str, int]] = {
+    MessageKind.CONFIRMATION: ("HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS", 0),
+    MessageKind.DIGEST: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
+    MessageKind.ACTIONS: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
+    MessageKind.OVERDUE_SUMMARY: ("HARKEN_REMINDER_MAX_ATTEMPTS", 10),
+}
+
+# What writes each kind's message from the row and current data, just after the claim.
+BUILDERS: dict[str, str] = {
+    MessageKind.CONFIRMATION: "harken.intake.services.confirmation_build",
+    MessageKind.COMPLIMENT: "harken.notifications.outgoing.compliment_build",
+    MessageKind.PASSWORD_LINK: "harken.notifications.outgoing.password_link_build",
+    MessageKind.DIGEST: "harken.notifications.services.reminder_build",
+    MessageKind.ACTIONS: "harken.notifications.services.reminder_build",
+    MessageKind.OVERDUE_SUMMARY: "harken.notifications.services.reminder_build",
+}
 
 
 @dataclass(frozen=True)
-class Message:
-    """What `build` gives `deliver`: the e-mail, and fields to record once it is sent."""
+class Built:
+    """What a builder gives `deliver`: the e-mail, and what to do once it is sent."""
 
     email: EmailMessage
-    on_sent: dict[str, Any] = field(default_factory=dict)
     after_sent: Callable[[], None] | None = None  # e.g. the audit event that it was sent
 
 
@@ -111,118 +140,205 @@ class Delivered:
         return self.outcome == "sent"
 
 
-def message_id(outbox: Outbox, pk: int) -> str:
-    """The same Message-ID for every attempt at one row's e-mail."""
+class MessageNotSent(Exception):
+    """A message failed; it waits for its retry. Names no one (the task's log keeps it)."""
+
+
+def message_id(message: Message) -> str:
+    """The same Message-ID for every attempt at one row's message. Rows moved from the old
+    outboxes keep the Message-ID they were first sent with, so the mail server's log finds it."""
+    if message.data.get("message_id"):
+        return str(message.data["message_id"])
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "harken.invalid"
-    return f"<harken.{outbox.name}.{pk}@{domain}>"
+    return f"<harken.message.{message.pk}.{message.reference.hex[:12]}@{domain}>"
 
 
-def _rows(outbox: Outbox) -> models.QuerySet[Any]:
-    return outbox.model._default_manager.all()
+# --- Queueing -------------------------------------------------------------------------------
 
 
-def claim(outbox: Outbox, pk: int, now: dt.datetime) -> bool:
-    """Step 1: only one worker sends each e-mail, and only when it is due."""
-    due = Q(**{outbox.status: outbox.pending})
-    if outbox.next_attempt_at:
-        due &= Q(**{f"{outbox.next_attempt_at}__isnull": True}) | Q(
-            **{f"{outbox.next_attempt_at}__lte": now}
+def message_queue(
+    *,
+    kind: str,
+    to: Iterable[str],
+    channel: str = Channel.EMAIL,
+    case: Any = None,
+    submission: Any = None,
+    user: Any = None,
+    requested_by: Any = None,
+    data: dict[str, Any] | None = None,
+    expires_at: dt.datetime | None = None,
+    queue_now: bool = True,
+) -> Message:
+    """Record a message to send; its task is queued once the caller's transaction commits,
+    so the web request never waits on a mail server and nothing is sent for a change that
+    rolled back. `queue_now` False: the caller queues it (`send_pending`) with others."""
+    if channel != Channel.EMAIL:
+        # Texts and letters come with issue 13; until then a row could only ever fail.
+        raise ApplicationError.for_field("channel", "Only e-mail can be sent so far.")
+    addresses = [str(a) for a in to if str(a).strip()]
+    if not addresses:
+        raise ApplicationError.for_field("to", "Give at least one address to send it to.")
+    message = Message.objects.create(
+        channel=channel,
+        kind=kind,
+        to=addresses,
+        case=case,
+        submission=submission,
+        user=user,
+        requested_by=requested_by,
+        data=data or {},
+        expires_at=expires_at,
+        queued_at=timezone.now() if queue_now else None,
+    )
+    if queue_now:
+        transaction.on_commit(partial(message_enqueue, message.pk), robust=True)
+    return message
+
+
+def message_enqueue(message_id: int, *, run_after: dt.datetime | None = None) -> bool:
+    """Put the message's task on the queue (False if it was not). A failure here is caught
+    by the periodic re-queue (`harken send-pending-messages`)."""
+    from .tasks import send_message
+
+    try:
+        task = send_message
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return False
+            task = task.using(run_after=run_after)
+        task.enqueue(message_id)
+    except Exception:
+        logger.exception("Could not queue message %s", message_id)
+        return False
+    return True
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+def _due(now: dt.datetime) -> Q:
+    return (
+        Q(status__in=WAITING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    )
+
+
+def claim(pk: int, now: dt.datetime) -> bool:
+    """Step 1: only one worker sends each message, only when it is due, and never again
+    once it is sent."""
+    return bool(
+        Message.objects.filter(_due(now), pk=pk).update(
+            status=MessageStatus.SENDING,
+            claimed_at=now,
+            handed_over_at=None,
+            last_attempt_at=now,
+            attempts=F("attempts") + 1,
         )
-    values: dict[str, Any] = {
-        outbox.status: outbox.sending,
-        outbox.claimed_at: now,
-        outbox.handed_over_at: None,
-        outbox.attempts: F(outbox.attempts) + 1,
-    }
-    if outbox.attempted_at:
-        values[outbox.attempted_at] = now
-    return bool(_rows(outbox).filter(due, pk=pk).update(**values))
+    )
 
 
-def _set(outbox: Outbox, pk: int, **values: Any) -> None:
-    """Write the row's new state; a claim that ends clears what the outbox says it should."""
-    if outbox.claimed_at in values and values[outbox.claimed_at] is None:
-        values = {**dict.fromkeys(outbox.cleared_when_done), **values}
-    _rows(outbox).filter(pk=pk).update(**values)
+def _set(pk: int, **values: Any) -> None:
+    """Write the row's new state; a claim that ends is no longer queued either."""
+    if values.get("claimed_at", "") is None:
+        values.setdefault("queued_at", None)
+    Message.objects.filter(pk=pk).update(**values)
 
 
-def _failed(outbox: Outbox, row: Any, now: dt.datetime, exc: BaseException) -> Delivered:
-    attempts = int(getattr(row, outbox.attempts))
-    gave_up = attempts >= outbox.max_attempts()
-    wait = dt.timedelta(minutes=outbox.retry_minutes[min(attempts, len(outbox.retry_minutes)) - 1])
-    values: dict[str, Any] = {
-        outbox.status: outbox.gave_up if gave_up else outbox.pending,
-        outbox.claimed_at: None,
-        outbox.handed_over_at: None,
-        outbox.last_error: f"{type(exc).__name__}: {exc}"[:500],
-    }
-    if outbox.next_attempt_at:
-        values[outbox.next_attempt_at] = None if gave_up else now + wait
-    _set(outbox, row.pk, **values)
+def _failed(message: Message, now: dt.datetime, exc: BaseException) -> Delivered:
+    attempts = message.attempts
+    gave_up = attempts >= RETRY.max_attempts(message.kind)
+    next_at = now + RETRY.wait(attempts)
+    if message.expires_at is not None and next_at >= message.expires_at:
+        gave_up = True  # the retry would be too late: tomorrow's digest replaces today's
+    _set(
+        message.pk,
+        status=MessageStatus.FAILED if gave_up else MessageStatus.RETRYING,
+        claimed_at=None,
+        handed_over_at=None,
+        next_attempt_at=None if gave_up else next_at,
+        last_error=f"{type(exc).__name__}: {exc}"[:500],
+    )
     logger.warning(
-        "E-mail %s %s not sent (attempt %s%s): %s",
-        outbox.name,
-        row.pk,
+        "Message %s (%s) not sent (attempt %s%s): %s",
+        message.pk,
+        message.kind,
         attempts,
         ", given up" if gave_up else "",
         type(exc).__name__,
     )
-    if not gave_up and outbox.requeue is not None:
-        outbox.requeue(row.pk, now + wait)
+    if not gave_up and message_enqueue(message.pk, run_after=next_at):
+        # Its retry is queued: the periodic re-queue leaves it alone until it is overdue.
+        _set(message.pk, queued_at=next_at)
     return Delivered("gave_up" if gave_up else "failed", type(exc).__name__)
 
 
-def deliver(outbox: Outbox, pk: int, build: Callable[[Any], Message | Skip]) -> Delivered:
-    """Send the row's e-mail once, by the protocol above. `build` makes the message from the
-    row (and current data) after the claim; it may find there is nothing to send."""
+def _build(message: Message) -> Built | Skip:
+    builder: Callable[[Message], Built | Skip] = import_string(BUILDERS[message.kind])
+    return builder(message)
+
+
+def deliver(pk: int) -> Delivered:
+    """Send the row's message once, by the protocol above. Its builder writes the message
+    from the row (and current data) after the claim; it may find there is nothing to send."""
     now = timezone.now()
-    if not claim(outbox, pk, now):
+    if not claim(pk, now):
         return Delivered("not_claimed")
-    row = _rows(outbox).get(pk=pk)
+    message = Message.objects.get(pk=pk)
     try:
-        built = build(row)
+        built = _build(message)
     except Exception as exc:
         # Not the mail server: recorded like a failure, then shown in the worker's log.
-        _failed(outbox, row, now, exc)
+        _failed(message, now, exc)
         raise
     if isinstance(built, Skip):
-        _set(outbox, pk, **{outbox.status: built.status, outbox.claimed_at: None})
+        _set(pk, status=built.status, claimed_at=None)
         return Delivered("skipped")
     email = built.email
-    email.extra_headers["Message-ID"] = message_id(outbox, pk)
+    email.extra_headers["Message-ID"] = message_id(message)
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         connection.open()  # step 2: a server that never answers fails here, in time
     except MAIL_ERRORS as exc:
-        return _failed(outbox, row, now, exc)
+        return _failed(message, now, exc)
     try:
-        _set(outbox, pk, **{outbox.handed_over_at: timezone.now()})
+        _set(pk, handed_over_at=timezone.now())
         email.connection = connection
         email.send()
     except Exception as exc:
         # Raised before the server's final "accepted": nothing was delivered.
         _close(connection)
-        return _failed(outbox, row, now, exc)
+        return _failed(message, now, exc)
     _close(connection)  # sent: a failure to say goodbye changes nothing
     _set(
-        outbox,
         pk,
-        **{
-            outbox.status: outbox.sent,
-            outbox.sent_at: timezone.now(),
-            outbox.claimed_at: None,
-            outbox.last_error: "",
-            **built.on_sent,
-        },
+        status=MessageStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_at=None,
+        next_attempt_at=None,
+        last_error="",
     )
     if built.after_sent is not None:
         built.after_sent()
     return Delivered("sent")
 
 
+def message_send(*, message_id: int) -> bool:
+    """Send one message (the task's whole work). False if there was nothing to send. A
+    failure is put back to wait (retried with back-off) and raised, so the task shows as
+    failed; the error raised names no one."""
+    delivered = deliver(message_id)
+    if delivered.outcome in ("failed", "gave_up"):
+        raise MessageNotSent(f"Message {message_id} not sent: {delivered.error}")
+    return delivered.sent
+
+
 def _close(connection: Any) -> None:
     with contextlib.suppress(Exception):  # the message's fate is already known
         connection.close()
+
+
+# --- What stopped workers left, what is due -------------------------------------------------
 
 
 @dataclass
@@ -231,39 +347,155 @@ class Recovered:
     in_doubt: int = 0
 
 
-def recover(outbox: Outbox, now: dt.datetime | None = None) -> Recovered:
-    """E-mails claimed by a worker that stopped (killed, or its machine lost): sent again if
-    they never reached the mail server, marked "in doubt" (not sent again) if they may have."""
+def recover(now: dt.datetime | None = None) -> Recovered:
+    """Messages claimed by a worker that stopped (killed, or its machine lost): sent again
+    if they never reached the mail server, marked "in doubt" (not sent again) if they may."""
     now = now or timezone.now()
-    stale = _rows(outbox).filter(
-        **{outbox.status: outbox.sending, f"{outbox.claimed_at}__lt": now - outbox.claim_timeout}
+    stale = Message.objects.filter(
+        status=MessageStatus.SENDING, claimed_at__lt=now - RETRY.claim_timeout
     )
     result = Recovered()
-    doubtful = list(
-        stale.filter(**{f"{outbox.handed_over_at}__isnull": False}).values_list("pk", flat=True)
-    )
+    doubtful = list(stale.filter(handed_over_at__isnull=False).values_list("pk", flat=True))
     if doubtful:
         result.in_doubt = stale.filter(pk__in=doubtful).update(
-            **{outbox.status: outbox.in_doubt, outbox.claimed_at: None}
+            status=MessageStatus.IN_DOUBT, claimed_at=None, queued_at=None
         )
         logger.warning(
-            "E-mail %s %s may have been sent by a worker that stopped: marked in doubt",
-            outbox.name,
+            "Message %s may have been sent by a worker that stopped: marked in doubt",
             ", ".join(str(pk) for pk in doubtful),
         )
-    retry: dict[str, Any] = {outbox.status: outbox.pending, outbox.claimed_at: None}
-    if outbox.next_attempt_at:
-        retry[outbox.next_attempt_at] = None
-    result.retried = stale.filter(**{f"{outbox.handed_over_at}__isnull": True}).update(**retry)
+    result.retried = stale.filter(handed_over_at__isnull=True).update(
+        status=MessageStatus.RETRYING, claimed_at=None, next_attempt_at=None, queued_at=None
+    )
     return result
 
 
-def due(outbox: Outbox, now: dt.datetime | None = None) -> list[int]:
-    """Rows waiting to be sent now (after `recover`)."""
+def expire(now: dt.datetime | None = None) -> int:
+    """Messages still waiting when it is too late to send them are given up."""
     now = now or timezone.now()
-    waiting = Q(**{outbox.status: outbox.pending})
-    if outbox.next_attempt_at:
-        waiting &= Q(**{f"{outbox.next_attempt_at}__isnull": True}) | Q(
-            **{f"{outbox.next_attempt_at}__lte": now}
+    return Message.objects.filter(status__in=WAITING, expires_at__lte=now).update(
+        status=MessageStatus.FAILED, next_attempt_at=None, queued_at=None
+    )
+
+
+def due(now: dt.datetime | None = None, among: QuerySet[Message] | None = None) -> list[int]:
+    """Messages to send now (after `recover`), oldest first."""
+    now = now or timezone.now()
+    rows = Message.objects.all() if among is None else among
+    return list(rows.filter(_due(now)).order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass
+class Pending:
+    due: int = 0
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+    recovered: Recovered = field(default_factory=Recovered)
+
+
+def send_pending(
+    *,
+    inline: bool = False,
+    among: QuerySet[Message] | None = None,
+    now: dt.datetime | None = None,
+) -> Pending:
+    """What `harken send-pending-messages` does, and `harken run-scheduled` after it: recover
+    stopped workers' messages, give up those too late, and queue (or send here, `inline`)
+    every one that is due and not already queued recently."""
+    now = now or timezone.now()
+    result = Pending(recovered=recover(now), expired=expire(now))
+    ids = due(now, among)
+    result.due = len(ids)
+    if not inline:
+        # Claimed with the condition they were found by: of two runs at the same moment
+        # (two nodes), only the one whose update took a row queues it.
+        fresh = Q(queued_at__isnull=True) | Q(queued_at__lt=now - RETRY.requeue_after)
+        for pk in ids:
+            if Message.objects.filter(fresh, pk=pk).update(queued_at=now):
+                message_enqueue(pk)
+                result.queued += 1
+        return result
+    for pk in ids:
+        try:
+            result.sent += message_send(message_id=pk)
+        except Exception:  # recorded on the row; go on with the rest
+            result.failed += 1
+    return result
+
+
+# --- Staff: what was not sent, and sending it again -----------------------------------------
+
+
+def may_retry(user: Any) -> bool:
+    """The feedback team and administrators look after the messages not sent."""
+    from harken.accounts.models import Role
+
+    return bool(
+        user is not None
+        and getattr(user, "is_active", False)
+        and getattr(user, "role", None) in (Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR)
+    )
+
+
+def messages_for_case(case: Any) -> QuerySet[Message]:
+    """The messages sent (or being sent) about a case, newest first: the case page shows
+    them to whoever may see the case."""
+    return Message.objects.filter(case=case).order_by("-created_at", "-pk")
+
+
+def messages_not_sent(user: Any) -> QuerySet[Message]:
+    """Messages that need a person (failed, or in doubt), oldest first, about cases the user
+    may see (or about no case)."""
+    from harken.core import access
+
+    return (
+        Message.objects.filter(status__in=NEEDS_LOOKING_AT)
+        .filter(Q(case__isnull=True) | Q(case__in=access.visible_cases(user)))
+        .select_related("case")
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def message_retry(*, message: Message, actor: Any) -> Message:
+    """A person sends again a message that failed or is in doubt (having checked the mail
+    server's log). A message already sent, or on its way, is left alone: never twice."""
+    from harken.core.audit import record_event
+
+    if not may_retry(actor):
+        raise AccessDenied("Only the feedback team and administrators can send messages again.")
+    from harken.core import access
+
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.case is not None and not access.can_view_case(actor, locked.case):
+        raise AccessDenied("You cannot see the case this message is about.")
+    if locked.status not in (MessageStatus.FAILED, MessageStatus.IN_DOUBT):
+        raise ApplicationError(
+            f"This message is not waiting for a person: it is "
+            f"{locked.get_status_display().lower()}."
         )
-    return list(_rows(outbox).filter(waiting).values_list("pk", flat=True))
+    was = locked.get_status_display()
+    retries = [*locked.data.get("retries", []), {"at": timezone.now().isoformat(), "by": actor.pk}]
+    Message.objects.filter(pk=locked.pk).update(
+        status=MessageStatus.QUEUED,
+        # A new round of attempts; the total so far stays in `retries` and the audit.
+        attempts=0,
+        next_attempt_at=None,
+        expires_at=None,
+        handed_over_at=None,
+        queued_at=timezone.now(),
+        data={**locked.data, "retries": retries},
+    )
+    if locked.case_id is not None:
+        record_event(
+            case=locked.case,  # type: ignore[arg-type]
+            actor=actor,
+            verb="message_retried",
+            description=f"{locked.get_kind_display()} sent again (was: {was.lower()})",
+        )
+    logger.info("Message %s sent again by user %s", locked.pk, actor.pk)
+    transaction.on_commit(partial(message_enqueue, locked.pk), robust=True)
+    locked.refresh_from_db()
+    return locked

@@ -1,11 +1,10 @@
 """Reminders: which are due when, recording each once, sending each once, and preferences.
 
 `schedule(day)` is what `harken run-scheduled` does. It is idempotent: every reminder is a
-`SentReminder` row unique on (person, kind, period), created with get_or_create, so running
-it twice creates nothing new; only rows not yet sent are queued. The task (`deliver`) builds
-the e-mail from current data, sends it and records `sent_at`; if the mail server fails it
-records the attempt and the error and leaves the row pending, and the next run queues it
-again, until the period is over or the attempts run out.
+`SentReminder` row unique on (person, kind, period), so running it twice creates nothing
+new. Each reminder has its `Message` in the one outbox, which sends it (`reminder_build`
+writes it from current data when it is sent), retries it by the one policy, and gives it up
+once its period is over (`expires_at`) or its attempts run out.
 """
 
 from __future__ import annotations
@@ -18,26 +17,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from harken.accounts.models import Role, User
 from harken.core import access
-from harken.core.dates import format_date
+from harken.core.dates import LONDON, format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.learning.models import OPEN_STATUSES, Action
 from harken.workdays.rules import is_working_day
 
 from . import conf, content, outbox
-from .models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
+from .models import Message, MessageStatus, ReminderKind, ReminderPreference, SentReminder
 
 logger = logging.getLogger(__name__)
-
-# A task that claimed a reminder and died is taken to have failed after this long.
-CLAIM_TIMEOUT = dt.timedelta(minutes=15)
-# A queued reminder whose task never ran (the worker was down) is queued again after this.
-REQUEUE_AFTER = dt.timedelta(hours=1)
 
 
 # --- Periods --------------------------------------------------------------------------------
@@ -71,27 +64,6 @@ def kinds_due(day: dt.date) -> list[str]:
         if day == first_working_day(day.year, day.month):
             kinds += [ReminderKind.ACTIONS, ReminderKind.OVERDUE_SUMMARY]
     return kinds
-
-
-def _period(reminder: SentReminder) -> tuple[int, ...]:
-    """The reminder's period, comparable with `_period_of`: a day, or a month."""
-    on = reminder.period_on
-    return (
-        (on.year, on.month, on.day) if reminder.kind == ReminderKind.DIGEST else (on.year, on.month)
-    )
-
-
-def _period_of(reminder: SentReminder, day: dt.date) -> tuple[int, ...]:
-    full = (day.year, day.month, day.day)
-    return full if reminder.kind == ReminderKind.DIGEST else full[:2]
-
-
-def _period_current(reminder: SentReminder, day: dt.date) -> bool:
-    return _period(reminder) == _period_of(reminder, day)
-
-
-def _period_over(reminder: SentReminder, day: dt.date) -> bool:
-    return _period(reminder) < _period_of(reminder, day)
 
 
 # --- Preferences ----------------------------------------------------------------------------
@@ -206,16 +178,15 @@ class ScheduleResult:
     skipped: bool = False
 
 
-def _expire(day: dt.date) -> int:
-    """Pending reminders whose period is over, or that ran out of attempts, are given up."""
-    expired = 0
-    for reminder in SentReminder.objects.filter(status=ReminderStatus.PENDING):
-        if _period_over(reminder, day) or reminder.attempts >= conf.max_attempts():
-            reminder.status = ReminderStatus.GAVE_UP
-            reminder.queued_at = None
-            reminder.save(update_fields=["status", "queued_at"])
-            expired += 1
-    return expired
+def _expires_at(kind: str, day: dt.date) -> dt.datetime:
+    """A reminder not sent by the end of its period is not sent at all (the next one replaces
+    it); one recorded by hand for a past day (`--date`) has until the end of today."""
+    if kind == ReminderKind.DIGEST:
+        end = day + dt.timedelta(days=1)
+    else:
+        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = max(end, today() + dt.timedelta(days=1))
+    return dt.datetime.combine(end, dt.time(0), tzinfo=LONDON)
 
 
 def _create(day: dt.date) -> int:
@@ -230,41 +201,29 @@ def _create(day: dt.date) -> int:
                 continue
             try:
                 with transaction.atomic():
-                    _, made = SentReminder.objects.get_or_create(
-                        user=user, kind=kind, period_key=key, defaults={"period_on": day}
+                    message = outbox.message_queue(
+                        kind=kind,
+                        to=[user.email],
+                        user=user,
+                        expires_at=_expires_at(kind, day),
+                        queue_now=False,  # queued below, with every other message due
+                    )
+                    SentReminder.objects.create(
+                        user=user, kind=kind, period_key=key, period_on=day, message=message
                     )
             except IntegrityError:  # another run created it at the same moment
-                made = False
-            created += made
+                continue
+            created += 1
     return created
 
 
-def _queue(day: dt.date) -> int:
-    from .tasks import send_reminder
-
-    now = timezone.now()
-    waiting = SentReminder.objects.filter(status=ReminderStatus.PENDING).filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
-    )
-    queued = 0
-    for reminder in waiting.order_by("pk"):
-        if not _period_current(reminder, day):
-            continue
-        # Claimed with the same condition it was found by: of two runs that found it at the
-        # same moment, only the one whose update took it queues it.
-        if not waiting.filter(pk=reminder.pk).update(queued_at=now):
-            continue
-        send_reminder.enqueue(reminder.pk)
-        queued += 1
-    return queued
-
-
 def schedule(day: dt.date, *, create: bool = True) -> ScheduleResult:
-    """Record the reminders due on `day` (once) and queue every one not yet sent.
+    """Record the reminders due on `day` (once) and queue every message not yet sent.
 
     With `create` False only retries are queued (a run before the reminder hour). Safe to
     start on every node at once: on PostgreSQL one run goes on and the others return at once
-    (`skipped`); everywhere, each reminder's row is made once and queued once.
+    (`skipped`); everywhere, each reminder's row is made once and each message queued once.
+    A run for a day other than today (`--date`) queues only that day's reminders.
     """
     from harken.ops.locks import one_node_at_a_time
 
@@ -273,11 +232,14 @@ def schedule(day: dt.date, *, create: bool = True) -> ScheduleResult:
         if not alone:
             result.skipped = True
             return result
-        outbox.recover(OUTBOX)  # reminders whose worker stopped while sending them
-        result.expired = _expire(day)
         if create:
             result.created = _create(day)
-        result.queued = _queue(day)
+        among = None
+        if day != today():
+            keys = [period_key(kind, day) for kind in ReminderKind.values]
+            among = Message.objects.filter(reminder__period_key__in=keys)
+        pending = outbox.send_pending(among=among)
+        result.queued, result.expired = pending.queued, pending.expired
     return result
 
 
@@ -310,57 +272,20 @@ def build_message(reminder: SentReminder, built: content.Content) -> EmailMessag
     return EmailMessage(subject=subject[:200], body=body, to=[reminder.user.email])
 
 
-OUTBOX = outbox.Outbox(
-    name="reminder",
-    model=SentReminder,
-    status="status",
-    pending=ReminderStatus.PENDING,
-    sending=ReminderStatus.SENDING,
-    sent=ReminderStatus.SENT,
-    gave_up=ReminderStatus.GAVE_UP,
-    in_doubt=ReminderStatus.IN_DOUBT,
-    claimed_at="sending_since",
-    handed_over_at="handed_over_at",
-    attempts="attempts",
-    last_error="last_error",
-    sent_at="sent_at",
-    attempted_at="last_attempt_at",
-    cleared_when_done=("queued_at",),
-    max_attempts=conf.max_attempts,
-    claim_timeout=CLAIM_TIMEOUT,
-)
-
-
-def _claim(reminder_id: int, now: dt.datetime) -> bool:
-    return outbox.claim(OUTBOX, reminder_id, now)
-
-
-def _message(reminder: SentReminder) -> outbox.Message | outbox.Skip:
+def reminder_build(message: Message) -> outbox.Built | outbox.Skip:
     """The reminder from current data, or why there is nothing to send after all."""
+    reminder = SentReminder.objects.select_related("user").get(message=message)
     user = reminder.user
     if not wants(user, reminder.kind):
-        return outbox.Skip(ReminderStatus.NOT_WANTED)
+        return outbox.Skip(MessageStatus.NOT_WANTED)
     built = content.BUILDERS[reminder.kind](user, reminder.period_on)
     if built.is_empty:
-        return outbox.Skip(ReminderStatus.NOTHING_DUE)
-    message = build_message(reminder, built)
-    return outbox.Message(
-        email=message, on_sent={"subject": message.subject, "items": built.snapshot()}
-    )
+        return outbox.Skip(MessageStatus.NOT_NEEDED)
+    email = build_message(reminder, built)
 
+    def sent() -> None:
+        SentReminder.objects.filter(pk=reminder.pk).update(
+            subject=email.subject, items=built.snapshot()
+        )
 
-def deliver(reminder_id: int) -> str:
-    """Send one reminder if it is still unsent (notifications.outbox.deliver); the task's
-    whole work. Returns what happened.
-
-    A mail-server failure is recorded (attempts, error) and the reminder left pending for the
-    next run; it never raises, so a failing server cannot stop run-scheduled.
-    """
-    delivered = outbox.deliver(OUTBOX, reminder_id, _message)
-    if delivered.outcome == "not_claimed":
-        return "not pending"
-    if delivered.outcome in ("failed", "gave_up"):
-        return "failed"
-    if delivered.outcome == "skipped":
-        return str(SentReminder.objects.values_list("status", flat=True).get(pk=reminder_id))
-    return ReminderStatus.SENT
+    return outbox.Built(email=email, after_sent=sent)

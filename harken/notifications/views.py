@@ -15,7 +15,7 @@ from harken.accounts.models import Role
 from harken.core import access
 from harken.core.web import staff_required
 
-from . import services
+from . import outbox, services
 from .forms import PreferencesForm, SeniorManagersForm
 from .models import ReminderPreference
 
@@ -54,8 +54,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "preference": preference,
-            "reminders": user.sent_reminders.order_by("-period_on", "-id")[:RECENT],
+            "reminders": user.sent_reminders.select_related("message").order_by(
+                "-period_on", "-id"
+            )[:RECENT],
             "is_admin": access.is_administrator(user),
+            "may_see_not_sent": outbox.may_retry(user),
         },
     )
 

@@ -93,7 +93,8 @@ def _task_metrics() -> Iterator[Metric]:
 
 
 def _intake_metrics() -> Iterator[Metric]:
-    from harken.intake.models import EmailStatus, Submission
+    from harken.intake.models import Submission
+    from harken.notifications.models import Message, MessageKind, MessageStatus
 
     submissions = CounterMetricFamily(
         "harken_public_submissions", "Online forms sent by the public, by form.", labels=["form"]
@@ -101,23 +102,44 @@ def _intake_metrics() -> Iterator[Metric]:
     for form, n in Submission.objects.values_list("form").annotate(n=Count("id")).order_by():
         submissions.add_metric([form], n)
     yield submissions
+    counts: dict[tuple[str, str], int] = {
+        (kind, status): n
+        for kind, status, n in Message.objects.values("kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("kind", "status", "n")
+    }
     emails = GaugeMetricFamily(
         "harken_confirmation_emails",
         "Confirmation e-mails of online forms not sent yet, by state.",
         labels=["state"],
     )
-    waiting = dict(
-        Submission.objects.filter(
-            email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING, EmailStatus.FAILED]
+    # The states this metric has always had: "pending" is waiting, first time or again.
+    confirmation = {
+        "pending": (MessageStatus.QUEUED, MessageStatus.RETRYING),
+        "sending": (MessageStatus.SENDING,),
+        "failed": (MessageStatus.FAILED,),
+    }
+    for state, statuses in confirmation.items():
+        emails.add_metric(
+            [state], sum(counts.get((MessageKind.CONFIRMATION, s), 0) for s in statuses)
         )
-        .values_list("email_status")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("email_status", "n")
-    )
-    for state in (EmailStatus.PENDING, EmailStatus.SENDING, EmailStatus.FAILED):
-        emails.add_metric([str(state)], waiting.get(state, 0))
     yield emails
+    messages = GaugeMetricFamily(
+        "harken_messages",
+        "Messages of the one outbox (every kind) not sent, or not yet, by kind and status.",
+        labels=["kind", "status"],
+    )
+    for kind in MessageKind:
+        for status in (
+            MessageStatus.QUEUED,
+            MessageStatus.SENDING,
+            MessageStatus.RETRYING,
+            MessageStatus.FAILED,
+            MessageStatus.IN_DOUBT,
+        ):
+            messages.add_metric([str(kind), str(status)], counts.get((kind, status), 0))
+    yield messages
 
 
 def _overdue_metrics() -> Iterator[Metric]:

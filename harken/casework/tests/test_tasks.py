@@ -14,7 +14,7 @@ from harken.cases import services
 from harken.cases.models import Kind
 from harken.casework import tasks
 from harken.casework.notify import pass_on_compliment
-from harken.notifications.models import Email, EmailStatus
+from harken.notifications.models import Message, MessageStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_sends_the_compliment(compliment, officer, django_capture_on_commit_call
     assert message.subject == f"A compliment for you ({compliment.reference})"
     assert "Thank you, Sam." in message.body
     assert "for Sam" in message.body
-    assert Email.objects.get().status == EmailStatus.SENT
+    assert Message.objects.get().status == MessageStatus.SENT
     event = compliment.events.get(verb="compliment_emailed")
     assert event.description == "Compliment e-mailed to sam@council.example"
     assert event.actor == officer
@@ -61,13 +61,13 @@ def test_mail_server_down_is_tried_again_later(
             recipients=["sam@council.example"],
             actor=officer,
         )
-    email = Email.objects.get()
-    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+    email = Message.objects.get()
+    assert (email.status, email.attempts) == (MessageStatus.RETRYING, 1)
     assert "SMTPRecipientsRefused" in email.last_error
     # Nothing on the timeline says it went.
     assert not compliment.events.filter(verb="compliment_emailed").exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Email.objects.update(next_attempt_at=None)
+    Message.objects.update(next_attempt_at=None)
     call_command("send_pending_email", stdout=None)
     assert len(mail.outbox) == 1
     assert compliment.events.filter(verb="compliment_emailed").count() == 1
@@ -78,4 +78,4 @@ def test_mail_server_down_is_tried_again_later(
 def test_a_task_queued_before_the_upgrade_still_sends_it_once(compliment):
     tasks.send_compliment.call(compliment.pk, ["sam@council.example"])
     assert len(mail.outbox) == 1
-    assert Email.objects.get().status == EmailStatus.SENT
+    assert Message.objects.get().status == MessageStatus.SENT

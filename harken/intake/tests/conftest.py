@@ -184,3 +184,10 @@ def walker(client):
         return Walker(client, journey)
 
     return _walker
+
+
+def confirmation_of(submission: Any) -> Any:
+    """The submission's confirmation e-mail, as the one outbox keeps it (there must be one)."""
+    message = submission.confirmation
+    assert message is not None, "no confirmation e-mail was recorded"
+    return message

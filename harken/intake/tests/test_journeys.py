@@ -11,12 +11,14 @@ from django.urls import reverse
 from harken.accounts.models import Team
 from harken.cases.models import Case, Kind, PartyRole
 from harken.cases.selectors import case_list
-from harken.intake.models import EmailStatus, FormKind, Submission
+from harken.intake.models import FormKind, Submission
+from harken.notifications.models import MessageStatus
 
 from .conftest import (
     comment_pages,
     complaint_pages,
     compliment_pages,
+    confirmation_of,
     date_parts,
     young_person_pages,
 )
@@ -78,8 +80,8 @@ def test_complaint_for_a_child_arrives_as_an_initial_contact(
     submission = Submission.objects.get()
     assert submission.case == case
     assert submission.form == FormKind.COMPLAINT
-    assert submission.email_status == EmailStatus.SENT
-    assert submission.email_sent_at is not None
+    assert confirmation_of(submission).status == MessageStatus.SENT
+    assert confirmation_of(submission).sent_at is not None
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sian@example.com"]
@@ -209,7 +211,7 @@ def test_anonymous_compliment_has_no_person_and_no_email(walker, frozen):
     assert case.kind == Kind.COMPLIMENT
     assert case.praised_worker == "Jo in the Fostering Team"
     assert not case.parties.exists()
-    assert Submission.objects.get().email_status == EmailStatus.NOT_NEEDED
+    assert Submission.objects.get().confirmation is None  # no address: nothing to send
     assert "pass your compliment on" in page.content.decode()
 
 

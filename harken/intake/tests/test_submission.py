@@ -19,10 +19,12 @@ from django.urls import reverse
 from harken.cases.models import Case, ReferenceCounter
 from harken.intake import services
 from harken.intake.journeys import COMPLAINT
-from harken.intake.models import Attachment, EmailStatus, Submission
+from harken.intake.models import Attachment, Submission
 from harken.intake.views import SESSION_KEY
+from harken.notifications import outbox
+from harken.notifications.models import MessageStatus
 
-from .conftest import NOW, complaint_pages, compliment_pages, young_person_pages
+from .conftest import NOW, complaint_pages, compliment_pages, confirmation_of, young_person_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def test_resubmitted_after_the_answers_left_the_session_still_finds_the_record(
 def test_the_confirmation_says_what_the_record_says_the_person_was_told(walker, client, frozen):
     """The confirmation's reference and next steps are kept with the record (with the dates as
     they stood), shown again on a refresh, and the e-mail sent later says the same."""
-    with mock.patch("harken.intake.services.confirmation_enqueue"):
+    with mock.patch("harken.notifications.outbox.message_enqueue"):
         page = walker("complaint").complete(complaint_pages())
     submission = Submission.objects.get()
     case = Case.objects.get()
@@ -94,7 +96,7 @@ def test_the_email_sent_after_the_contact_was_progressed_quotes_the_same_referen
     complaint now carries."""
     from harken.cases import services as case_services
 
-    with mock.patch("harken.intake.services.confirmation_enqueue"):
+    with mock.patch("harken.notifications.outbox.message_enqueue"):
         walker("complaint").complete(complaint_pages())
     submission = Submission.objects.get()
     contact = submission.case
@@ -176,10 +178,11 @@ def test_mail_server_down_keeps_the_case_and_sends_later_exactly_once(
     case = Case.objects.get()
     assert case.reference in page.content.decode()
     submission = Submission.objects.get()
-    assert submission.email_status == EmailStatus.PENDING
-    assert submission.email_attempts == 1
-    assert "ConnectionRefusedError" in submission.email_last_error
-    assert submission.email_next_attempt_at == NOW + dt.timedelta(minutes=1)
+    message = confirmation_of(submission)
+    assert message.status == MessageStatus.RETRYING
+    assert message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at == NOW + dt.timedelta(minutes=1)
     assert mail.outbox == []
 
     call_command("send_pending_confirmations")  # not due yet
@@ -188,9 +191,9 @@ def test_mail_server_down_keeps_the_case_and_sends_later_exactly_once(
     call_command("send_pending_confirmations")
     assert len(mail.outbox) == 1
     assert case.reference in mail.outbox[0].body
-    submission.refresh_from_db()
-    assert submission.email_status == EmailStatus.SENT
-    assert submission.email_attempts == 2
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert message.attempts == 2
     call_command("send_pending_confirmations")
     call_command("send_pending_confirmations", "--inline")
     assert len(mail.outbox) == 1
@@ -204,19 +207,17 @@ def test_retries_back_off_and_give_up_after_the_limit(walker, frozen, settings):
         for _ in range(5):
             frozen.shift(dt.timedelta(hours=13))
             call_command("send_pending_confirmations", "--inline")
-    submission.refresh_from_db()
-    assert submission.email_status == EmailStatus.FAILED
-    assert submission.email_attempts == 3
+    message = confirmation_of(submission)
+    assert message.status == MessageStatus.FAILED
+    assert message.attempts == 3
     assert Case.objects.count() == 1
 
 
 def test_a_worker_that_died_while_sending_is_retried_after_the_claim_times_out(walker, frozen):
-    with mock.patch("harken.intake.services.confirmation_enqueue"):
+    with mock.patch("harken.notifications.outbox.message_enqueue"):
         walker("complaint").complete(complaint_pages())
     submission = Submission.objects.get()
-    Submission.objects.filter(pk=submission.pk).update(
-        email_status=EmailStatus.SENDING, email_claimed_at=NOW
-    )
+    submission.messages.update(status=MessageStatus.SENDING, claimed_at=NOW)
     call_command("send_pending_confirmations")
     assert mail.outbox == []
     frozen.shift(dt.timedelta(minutes=11))
@@ -235,7 +236,7 @@ def test_task_sends_nothing_for_a_submission_already_sent(
 
 
 def test_deferred_retry_is_queued_where_the_backend_can_defer(walker, frozen, settings):
-    with mock.patch("harken.intake.services.confirmation_enqueue"):
+    with mock.patch("harken.notifications.outbox.message_enqueue"):
         walker("complaint").complete(complaint_pages())
     submission = Submission.objects.get()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -246,15 +247,15 @@ def test_deferred_retry_is_queued_where_the_backend_can_defer(walker, frozen, se
             "django.core.mail.EmailMessage.send",
             side_effect=smtplib.SMTPRecipientsRefused({"sian@example.com": (550, b"no")}),
         ),
-        pytest.raises(services.ConfirmationNotSent) as failed,
+        pytest.raises(outbox.MessageNotSent) as failed,
     ):
         services.confirmation_send(submission_id=submission.pk)
     # The task's failure (logged by the worker) names no one.
     assert "example.com" not in str(failed.value)
     assert failed.value.__context__ is None or failed.value.__suppress_context__
     (retry,) = default_task_backend.results  # type: ignore[attr-defined]
-    assert retry.task.name == "send_confirmation"
-    assert retry.args == [submission.pk]
+    assert retry.task.name == "send_message"
+    assert retry.args == [confirmation_of(submission).pk]
     assert retry.task.run_after == NOW + dt.timedelta(minutes=1)
 
 

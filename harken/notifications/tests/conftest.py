@@ -64,3 +64,16 @@ def _start_in_2025():
     """Records are made on a day after they were received; each test moves the clock on."""
     with at(dt.date(2025, 8, 1)):
         yield
+
+
+def reminder_row(user: User, kind: str, period_key: str, period_on: dt.date, **message: Any):
+    """A reminder as `harken run-scheduled` records it, with its message in the outbox (whose
+    fields `message` sets: status, attempts, last_error, sent_at...)."""
+    from harken.notifications.models import Message, SentReminder
+
+    row = Message.objects.create(kind=kind, to=[user.email or "x@council.example"], user=user)
+    if message:
+        Message.objects.filter(pk=row.pk).update(**message)
+    return SentReminder.objects.create(
+        user=user, kind=kind, period_key=period_key, period_on=period_on, message=row
+    )

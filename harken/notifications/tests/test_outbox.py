@@ -22,10 +22,9 @@ from django.test import Client
 from django_tasks.base import TaskResultStatus
 
 from harken.accounts.models import SignInEvent, SignInEventKind, User
-from harken.intake.models import EmailStatus as ConfirmationStatus
 from harken.intake.models import Submission
-from harken.intake.tests.conftest import Walker, compliment_pages
-from harken.notifications.models import Email, EmailStatus
+from harken.intake.tests.conftest import Walker, compliment_pages, confirmation_of
+from harken.notifications.models import Message, MessageStatus
 
 from .backends import Killing, WorkerKilled
 
@@ -111,10 +110,10 @@ def test_a_mail_server_that_never_answers_fails_the_send_in_time(client, setting
             submission = _confirmation_case(client)
         took = time.monotonic() - started
         assert taken, "the worker did try the mail server"
-    submission.refresh_from_db()
-    assert submission.email_status == ConfirmationStatus.PENDING
-    assert "timed out" in submission.email_last_error.lower()
-    assert submission.email_next_attempt_at is not None
+    message = confirmation_of(submission)
+    assert message.status == MessageStatus.RETRYING
+    assert "timed out" in message.last_error.lower()
+    assert message.next_attempt_at is not None
     assert took < 10  # seconds: bounded by the timeout, not by the server
 
 
@@ -133,9 +132,9 @@ def test_no_web_request_waits_on_the_mail_server(client, settings, frozen):
         assert taken == []
     from django_tasks_db.models import DBTaskResult
 
-    assert sorted(t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.all()) == [
-        "send_confirmation",
-        "send_email",
+    assert [t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.all()] == [
+        "send_message",
+        "send_message",
     ]
 
 
@@ -161,8 +160,8 @@ def test_forgotten_password_with_mail_refused_is_not_a_server_error(
         response = client.post("/staff/sign-in/forgotten-password/", {"email": user.email})
     assert response.status_code == 302
     assert response["Location"] == "/staff/sign-in/forgotten-password/sent/"
-    email = Email.objects.get()
-    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+    email = Message.objects.get()
+    assert (email.status, email.attempts) == (MessageStatus.RETRYING, 1)
     assert not SignInEvent.objects.filter(kind=SignInEventKind.PASSWORD_LINK_SENT).exists()
 
 
@@ -181,7 +180,7 @@ def test_creating_a_user_with_mail_refused_says_the_link_was_sent_only_once_it_w
     assert not sent.exists()
     # The mail server is back: the periodic command sends it, and then the audit says so.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Email.objects.update(next_attempt_at=None)
+    Message.objects.update(next_attempt_at=None)
     call_command("send_pending_email", stdout=io.StringIO())
     [message] = mail.outbox
     assert "/staff/sign-in/set-password/" in message.body
@@ -201,11 +200,11 @@ def killing(settings) -> Iterator[type[Killing]]:
     Killing.accepted.clear()
 
 
-def _password_link(client: Client) -> Email:
+def _password_link(client: Client) -> Message:
     user = _officer()
     with django_on_commit():
         client.post("/staff/sign-in/forgotten-password/", {"email": user.email})
-    return Email.objects.get()
+    return Message.objects.get()
 
 
 def test_a_worker_killed_after_the_server_took_the_message_never_sends_it_twice(
@@ -216,7 +215,7 @@ def test_a_worker_killed_after_the_server_took_the_message_never_sends_it_twice(
     killing.moment = "accepted"
     email = _password_link(client)
     email.refresh_from_db()
-    assert email.status == EmailStatus.SENDING
+    assert email.status == MessageStatus.SENDING
     assert email.handed_over_at is not None
     killing.moment = ""
     call_command("send_pending_email", stdout=io.StringIO())  # the claim is still fresh
@@ -224,7 +223,7 @@ def test_a_worker_killed_after_the_server_took_the_message_never_sends_it_twice(
     call_command("send_pending_email", stdout=io.StringIO())
     call_command("send_pending_email", "--inline", stdout=io.StringIO())
     email.refresh_from_db()
-    assert email.status == EmailStatus.IN_DOUBT
+    assert email.status == MessageStatus.IN_DOUBT
     assert len(killing.accepted) == 1
     assert email.get_status_display().startswith("May have been sent")
 
@@ -234,12 +233,12 @@ def test_a_worker_killed_before_handing_the_message_over_is_sent_again(client, k
     killing.moment = "connect"
     email = _password_link(client)
     email.refresh_from_db()
-    assert (email.status, email.handed_over_at) == (EmailStatus.SENDING, None)
+    assert (email.status, email.handed_over_at) == (MessageStatus.SENDING, None)
     killing.moment = ""
     frozen.shift(dt.timedelta(minutes=11))
     call_command("send_pending_email", stdout=io.StringIO())
     email.refresh_from_db()
-    assert email.status == EmailStatus.SENT
+    assert email.status == MessageStatus.SENT
     assert len(killing.accepted) == 1
     assert SignInEvent.objects.filter(kind=SignInEventKind.PASSWORD_LINK_SENT).count() == 1
 
@@ -254,8 +253,7 @@ def test_a_confirmation_whose_worker_was_killed_after_the_server_took_it_is_in_d
     killing.moment = ""
     frozen.shift(dt.timedelta(minutes=11))
     call_command("send_pending_confirmations", stdout=io.StringIO())
-    submission.refresh_from_db()
-    assert submission.email_status == ConfirmationStatus.IN_DOUBT
+    assert confirmation_of(submission).status == MessageStatus.IN_DOUBT
     assert len(killing.accepted) == 1
     page = _case_page(submission)
     assert "May have been sent: the worker stopped while handing it over" in page
@@ -283,7 +281,9 @@ def test_every_message_has_the_same_message_id_for_each_attempt(client, killing,
     frozen.shift(dt.timedelta(minutes=11))
     call_command("send_pending_email", stdout=io.StringIO())
     [message] = killing.accepted
-    assert message.extra_headers["Message-ID"] == f"<harken.email.{email.pk}@harken.invalid>"
+    email.refresh_from_db()
+    expected = f"<harken.message.{email.pk}.{email.reference.hex[:12]}@harken.invalid>"
+    assert message.extra_headers["Message-ID"] == expected
 
 
 # --- Tasks killed mid-run -----------------------------------------------------------------
@@ -347,3 +347,133 @@ def test_recomputing_deadlines_is_all_or_nothing(officer, monkeypatch):
         monkeypatch.setattr(services, "stage_recompute", real)
         assert services.deadlines_recompute() == 3
     assert None not in Stage.objects.values_list("due_on", flat=True)
+
+
+# --- Idempotent, against a real mail server ---------------------------------------------------
+
+
+@pytest.fixture
+def real_smtp(settings) -> Iterator[Any]:
+    from .smtp_server import smtp_server
+
+    with smtp_server() as mailbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+            "127.0.0.1",
+            mailbox.port,
+            5,
+        )
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield mailbox
+
+
+def test_a_retried_task_sends_nothing_more_through_a_real_mail_server(
+    client, settings, real_smtp, frozen
+):
+    """The task runs again (the queue delivered it twice; a retry; the old task names of the
+    upgrade): the message reached the mail server once, and its row says sent."""
+    from harken.intake.tasks import send_confirmation
+    from harken.notifications import tasks
+
+    settings.HARKEN_INTAKE_RATE_LIMITS = False
+    with django_on_commit():
+        submission = _confirmation_case(client)
+    message = confirmation_of(submission)
+    assert message.status == MessageStatus.SENT
+    assert len(real_smtp.received) == 1
+    assert real_smtp.received[0]["To"] == "jo@example.com"
+    assert tasks.send_message.call(message.pk) is False
+    assert send_confirmation.call(submission.pk) is False
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    call_command("send_pending_email", stdout=io.StringIO())
+    frozen.shift(dt.timedelta(hours=2))  # past every claim timeout and re-queue interval
+    call_command("send_pending_messages", stdout=io.StringIO())
+    assert len(real_smtp.received) == 1
+    assert real_smtp.message_ids() == [message.outbox_message_id]
+
+
+def test_a_worker_killed_after_a_real_mail_server_took_it_never_sends_it_twice(
+    client, settings, real_smtp, frozen, monkeypatch
+):
+    """Killed between the mail server's "queued" and the row's "sent": the row is "in doubt"
+    once its claim is stale, and neither the periodic command, nor the task run again, nor
+    the old task names send a second copy."""
+    from harken.notifications import outbox, tasks
+
+    real_set = outbox._set
+
+    def killed_when_marking_sent(pk: int, **values: Any) -> None:
+        if values.get("status") == MessageStatus.SENT:
+            raise WorkerKilled
+        real_set(pk, **values)
+
+    settings.HARKEN_INTAKE_RATE_LIMITS = False
+    with django_on_commit():
+        submission = _confirmation_case(client)
+    message = confirmation_of(submission)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.QUEUED, attempts=0)
+    real_smtp.received.clear()
+    monkeypatch.setattr(outbox, "_set", killed_when_marking_sent)
+    with pytest.raises(WorkerKilled):
+        tasks.send_message.call(message.pk)
+    monkeypatch.setattr(outbox, "_set", real_set)
+    assert len(real_smtp.received) == 1  # the server has it; the row does not know
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING
+    tasks.send_message.call(message.pk)  # a second worker, while the claim is fresh
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    frozen.shift(dt.timedelta(minutes=11))
+    out = io.StringIO()
+    call_command("send_pending_messages", "--inline", stdout=out)
+    assert "1 in doubt" in out.getvalue()
+    tasks.send_message.call(message.pk)
+    frozen.shift(dt.timedelta(hours=13))
+    call_command("send_pending_messages", "--inline", stdout=io.StringIO())
+    call_command("run_scheduled", stdout=io.StringIO())
+    message.refresh_from_db()
+    assert message.status == MessageStatus.IN_DOUBT
+    assert len(real_smtp.received) == 1
+
+
+# --- The one retry policy -----------------------------------------------------------------
+
+
+def test_every_kind_waits_longer_after_each_failure_up_to_twelve_hours():
+    from harken.notifications.outbox import RETRY
+
+    minutes = [RETRY.wait(n) / dt.timedelta(minutes=1) for n in range(1, 9)]
+    assert minutes == [1, 4, 16, 64, 256, 720, 720, 720]
+
+
+def test_each_kind_keeps_the_attempts_setting_it_always_had(settings, monkeypatch):
+    from harken.notifications.models import MessageKind
+    from harken.notifications.outbox import RETRY
+
+    # Reminders' attempts could always be set in the environment alone, and default to 10.
+    del settings.HARKEN_REMINDER_MAX_ATTEMPTS
+    monkeypatch.delenv("HARKEN_REMINDER_MAX_ATTEMPTS", raising=False)
+    assert RETRY.max_attempts(MessageKind.DIGEST) == 10
+    monkeypatch.setenv("HARKEN_REMINDER_MAX_ATTEMPTS", "4")
+    assert RETRY.max_attempts(MessageKind.ACTIONS) == 4
+
+    settings.HARKEN_INTAKE_EMAIL_MAX_ATTEMPTS = 3
+    settings.HARKEN_REMINDER_MAX_ATTEMPTS = 10
+    settings.HARKEN_EMAIL_MAX_ATTEMPTS = 6
+    assert RETRY.max_attempts(MessageKind.CONFIRMATION) == 3
+    assert RETRY.max_attempts(MessageKind.DIGEST) == 10
+    assert RETRY.max_attempts(MessageKind.OVERDUE_SUMMARY) == 10
+    assert RETRY.max_attempts(MessageKind.COMPLIMENT) == 6
+    assert RETRY.max_attempts(MessageKind.PASSWORD_LINK) == 6
+
+
+def test_a_text_or_a_letter_is_refused_until_harken_can_send_them():
+    from harken.core.errors import ApplicationError
+    from harken.notifications.models import Channel, MessageKind
+    from harken.notifications.outbox import message_queue
+
+    for channel in (Channel.SMS, Channel.LETTER):
+        with pytest.raises(ApplicationError) as refused:
+            message_queue(kind=MessageKind.COMPLIMENT, to=["07700 900123"], channel=channel)
+        assert refused.value.field_errors == {"channel": ["Only e-mail can be sent so far."]}
+    assert not Message.objects.exists()

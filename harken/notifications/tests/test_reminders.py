@@ -18,15 +18,15 @@ from harken.cases.models import AppointmentRole, Case, Stage
 from harken.core.errors import ApplicationError
 from harken.learning.models import ActionStatus
 from harken.learning.tests.factories import action, recommendation, stage2_case, team
-from harken.notifications import services
+from harken.notifications import outbox, services
 from harken.notifications.models import (
+    MessageStatus,
     ReminderKind,
     ReminderPreference,
-    ReminderStatus,
     SentReminder,
 )
 
-from .conftest import at, run, sent_to
+from .conftest import at, reminder_row, run, sent_to
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_digest_on_the_friday_before_a_bank_holiday_reaches_to_wednesday(
     assert f"/staff/cases/{tuesday.reference}/" in text
     reminder = SentReminder.objects.get(user=officer)
     assert (reminder.kind, reminder.period_key) == (ReminderKind.DIGEST, "digest:2025-08-22")
-    assert reminder.status == ReminderStatus.SENT
+    assert reminder.status == MessageStatus.SENT
     assert reminder.sent_at is not None
     listed = [i["reference"] for i in reminder.items["sections"][0]["items"]]
     assert listed == [overdue.reference, today.reference, tuesday.reference, wednesday.reference]
@@ -120,7 +120,7 @@ def test_running_twice_sends_once(officer, admin_user, with_email, case_due):
         run()
     assert len(mail.outbox) == 2  # one each
     assert SentReminder.objects.count() == 2
-    assert set(SentReminder.objects.values_list("attempts", flat=True)) == {1}
+    assert set(SentReminder.objects.values_list("message__attempts", flat=True)) == {1}
 
 
 def test_mail_server_failure_is_recorded_and_retried_once_later(officer, with_email, case_due):
@@ -133,22 +133,22 @@ def test_mail_server_failure_is_recorded_and_retried_once_later(officer, with_em
         run()  # does not raise
     assert mail.outbox == []
     reminder = SentReminder.objects.get()
-    assert reminder.status == ReminderStatus.PENDING
+    assert reminder.status == MessageStatus.RETRYING
     assert reminder.sent_at is None
     assert reminder.attempts == 1
     assert reminder.last_error == "ConnectionRefusedError: [Errno 111] Connection refused"
     disconnected = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
     with at(FRIDAY, 9), mock.patch("django.core.mail.EmailMessage.send", side_effect=disconnected):
         run()
-    reminder.refresh_from_db()
-    assert (reminder.attempts, reminder.status) == (2, ReminderStatus.PENDING)
+    reminder = SentReminder.objects.get()
+    assert (reminder.attempts, reminder.status) == (2, MessageStatus.RETRYING)
     assert "SMTPServerDisconnected" in reminder.last_error
     with at(FRIDAY, 10):
         run()
         run()
     assert len(sent_to(officer)) == 1
-    reminder.refresh_from_db()
-    assert reminder.status == ReminderStatus.SENT
+    reminder = SentReminder.objects.get()
+    assert reminder.status == MessageStatus.SENT
     assert reminder.attempts == 3
     assert reminder.sent_at is not None
 
@@ -162,7 +162,7 @@ def test_a_digest_not_sent_by_the_end_of_its_day_is_given_up(officer, with_email
     with at(TUESDAY):
         run()
     friday = SentReminder.objects.get(period_key="digest:2025-08-22")
-    assert friday.status == ReminderStatus.GAVE_UP
+    assert friday.status == MessageStatus.FAILED
     assert friday.sent_at is None
     (message,) = sent_to(officer)
     assert "26 August 2025" in message.subject
@@ -177,7 +177,7 @@ def test_attempts_run_out(officer, with_email, case_due, settings):
             with at(FRIDAY, hour):
                 run()
     reminder = SentReminder.objects.get()
-    assert (reminder.attempts, reminder.status) == (2, ReminderStatus.GAVE_UP)
+    assert (reminder.attempts, reminder.status) == (2, MessageStatus.FAILED)
 
 
 def test_a_task_already_sending_is_not_sent_twice(officer, with_email, case_due):
@@ -185,11 +185,9 @@ def test_a_task_already_sending_is_not_sent_twice(officer, with_email, case_due)
     with_email(officer)
     case_due(FRIDAY)
     with at(FRIDAY):
-        reminder = SentReminder.objects.create(
-            user=officer, kind=ReminderKind.DIGEST, period_key="digest:2025-08-22", period_on=FRIDAY
-        )
-        assert services._claim(reminder.pk, dt.datetime.now(tz=dt.UTC))
-        assert services.deliver(reminder.pk) == "not pending"
+        reminder = reminder_row(officer, ReminderKind.DIGEST, "digest:2025-08-22", FRIDAY)
+        assert outbox.claim(reminder.message_id, dt.datetime.now(tz=dt.UTC))
+        assert outbox.deliver(reminder.message_id).outcome == "not_claimed"
     assert mail.outbox == []
 
 
@@ -390,7 +388,7 @@ def test_turned_off_after_it_was_recorded_is_not_sent(officer, with_email, case_
     with at(FRIDAY, 9):
         run()
     assert mail.outbox == []
-    assert SentReminder.objects.get().status == ReminderStatus.NOT_WANTED
+    assert SentReminder.objects.get().status == MessageStatus.NOT_WANTED
 
 
 def test_people_without_email_or_inactive_get_nothing(officer, with_email, case_due):
@@ -514,7 +512,7 @@ def test_date_option_acts_as_that_day(officer, with_email, case_due):
     with at(TUESDAY, 9):
         run("--date", "2025-08-22")
     tuesday = SentReminder.objects.get(period_key="digest:2025-08-26")
-    assert tuesday.status == ReminderStatus.PENDING
+    assert tuesday.status == MessageStatus.RETRYING
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("--date", "22/08/2025")
 

@@ -96,20 +96,20 @@ def test_without_the_lock_the_once_rows_still_send_each_digest_once(staff):
     from harken.notifications import tasks
 
     queued: list[int] = []
-    real_enqueue = tasks.send_reminder.enqueue
+    real_enqueue = tasks.send_message.enqueue
 
-    def counting_enqueue(reminder_id: int):
-        queued.append(reminder_id)
-        return real_enqueue(reminder_id)
+    def counting_enqueue(message_id: int):
+        queued.append(message_id)
+        return real_enqueue(message_id)
 
     with (
         mock.patch("harken.ops.locks.one_node_at_a_time", _no_lock),
-        mock.patch.object(tasks, "send_reminder", mock.Mock(enqueue=counting_enqueue)),
+        mock.patch.object(tasks, "send_message", mock.Mock(enqueue=counting_enqueue)),
         at(FRIDAY, hour=9),
     ):
         _run_on_nodes(4)
     _digests_each_once(staff)
-    assert sorted(queued) == sorted(set(queued)), "a reminder was queued twice"
+    assert sorted(queued) == sorted(set(queued)), "a message was queued twice"
 
 
 def test_a_node_that_finds_the_schedule_running_elsewhere_does_nothing(staff):

@@ -6,12 +6,9 @@ import datetime as dt
 
 import pytest
 
-from harken.notifications.models import (
-    ReminderKind,
-    ReminderPreference,
-    ReminderStatus,
-    SentReminder,
-)
+from harken.notifications.models import MessageStatus, ReminderKind, ReminderPreference
+
+from .conftest import reminder_row
 
 pytestmark = pytest.mark.django_db
 
@@ -45,27 +42,26 @@ def test_defaults_then_saved_choices(sign_in, officer):
 
 
 def test_sent_reminders_are_listed_with_failures(sign_in, officer, manager):
-    SentReminder.objects.create(
-        user=officer,
-        kind=ReminderKind.DIGEST,
-        period_key="digest:2025-08-22",
-        period_on=dt.date(2025, 8, 22),
-        status=ReminderStatus.SENT,
+    sent = reminder_row(
+        officer,
+        ReminderKind.DIGEST,
+        "digest:2025-08-22",
+        dt.date(2025, 8, 22),
+        status=MessageStatus.SENT,
         attempts=2,
-        subject="Daily digest for 22 August 2025 (1 overdue)",
         sent_at=dt.datetime(2025, 8, 22, 9, 0, tzinfo=dt.UTC),
     )
-    SentReminder.objects.create(
-        user=officer,
-        kind=ReminderKind.ACTIONS,
-        period_key="actions:2025-09",
-        period_on=dt.date(2025, 9, 1),
+    sent.subject = "Daily digest for 22 August 2025 (1 overdue)"
+    sent.save()
+    reminder_row(
+        officer,
+        ReminderKind.ACTIONS,
+        "actions:2025-09",
+        dt.date(2025, 9, 1),
         attempts=1,
         last_error="ConnectionRefusedError: [Errno 111] Connection refused",
     )
-    SentReminder.objects.create(
-        user=manager, kind=ReminderKind.DIGEST, period_key="digest:x", period_on=dt.date(2025, 1, 2)
-    )
+    reminder_row(manager, ReminderKind.DIGEST, "digest:x", dt.date(2025, 1, 2))
     page = sign_in(officer).get(PAGE).content.decode()
     assert "Daily digest for 22 August 2025 (1 overdue)" in page
     assert "22 August 2025 at 10:00am" in page
@@ -108,11 +104,11 @@ def test_a_person_cannot_change_someone_elses_choices(officer, manager):
 def test_reminders_page_query_count_does_not_grow(sign_in, officer, django_assert_max_num_queries):
     def add(n, start):
         for i in range(start, start + n):
-            SentReminder.objects.create(
-                user=officer,
-                kind=ReminderKind.DIGEST,
-                period_key=f"digest:{i}",
-                period_on=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+            reminder_row(
+                officer,
+                ReminderKind.DIGEST,
+                f"digest:{i}",
+                dt.date(2025, 1, 1) + dt.timedelta(days=i),
             )
 
     add(2, 0)

@@ -10,7 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from harken.cases.models import Stage
 from harken.cases.tests.factories import complaint
-from harken.intake.models import EmailStatus, Submission
+from harken.intake.models import Submission
+from harken.notifications.models import Message, MessageKind, MessageStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,11 @@ def test_requests_are_counted_and_timed_by_view_not_by_address(client, token):
 def _submission(status: str, form: str = "complaint") -> Submission:
     import uuid
 
-    return Submission.objects.create(form=form, key=uuid.uuid4(), email_status=status)
+    submission = Submission.objects.create(form=form, key=uuid.uuid4(), email="jo@example.com")
+    Message.objects.create(
+        kind=MessageKind.CONFIRMATION, to=[submission.email], submission=submission, status=status
+    )
+    return submission
 
 
 def test_record_counts_public_submissions_waiting_e_mails_and_overdue_stages(
@@ -73,10 +78,10 @@ def test_record_counts_public_submissions_waiting_e_mails_and_overdue_stages(
     overdue = Stage.objects.filter(number=1).order_by("pk")
     assert all(stage.due_on and stage.due_on < dt.date(2025, 4, 1) for stage in overdue)
     Stage.objects.filter(pk=overdue[0].pk).update(concluded_on=dt.date(2025, 3, 10))
-    _submission(EmailStatus.PENDING)
-    _submission(EmailStatus.PENDING, form="compliment")
-    _submission(EmailStatus.FAILED)
-    _submission(EmailStatus.SENT)
+    _submission(MessageStatus.QUEUED)
+    _submission(MessageStatus.RETRYING, form="compliment")
+    _submission(MessageStatus.FAILED)
+    _submission(MessageStatus.SENT)
     with time_machine.travel(dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC), tick=False):
         samples = _scrape(client)
     assert samples["harken_public_submissions_total"] == {

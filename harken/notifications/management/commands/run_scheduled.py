@@ -1,8 +1,9 @@
 """`harken run-scheduled`: the periodic job. Run it every hour (cron or a systemd timer).
 
-It records the reminders due today (once each, however often it runs) and queues every one
-not yet sent for the task worker (`harken db_worker`); reminders and tasks a stopped worker
-left behind are recovered first. See docs/reminders.md and docs/email.md.
+It records the reminders due today (once each, however often it runs), then does what
+`harken send-pending-messages` does: every message due (reminders and all the others) is
+queued for the task worker (`harken db_worker`), and messages and tasks a stopped worker
+left behind are recovered. See docs/reminders.md and docs/email.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from harken.notifications import conf, services
 
 
 class Command(BaseCommand):
-    help = "Record and queue the reminders due (daily digests, monthly reminders). Idempotent."
+    help = "Record the reminders due (daily digests, monthly reminders), queue every message due."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} queued, "
-            f"{result.expired} given up"
+            f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} "
+            f"message(s) queued, {result.expired} given up"
             + ("" if create else f" (new reminders are recorded from {conf.reminder_hour()}:00)")
         )
