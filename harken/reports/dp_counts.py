@@ -22,6 +22,7 @@ from typing import Any
 
 from harken.cases.models import ElementOutcome, Outcome, Stage
 from harken.core.dates import format_date, today
+from harken.core.spreadsheets import csv_cell
 from harken.procedures.definitions import ProcedureKind
 
 from .periods import Period
@@ -268,10 +269,16 @@ def as_csv(counts: dict[str, Any]) -> bytes:
     """One row a figure, one column a quarter and the whole period."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([title(counts)])
-    writer.writerow(["Figure", *(c["label"] for c in counts["columns"])])
-    for row in counts["rows"]:
-        writer.writerow([row["label"], *("" if v is None else v for v in row["values"].values())])
+    rows = [
+        [title(counts)],
+        ["Figure", *(c["label"] for c in counts["columns"])],
+        *(
+            [row["label"], *("" if v is None else v for v in row["values"].values())]
+            for row in counts["rows"]
+        ),
+    ]
+    # Text as text, as in every spreadsheet Harken writes (harken/core/spreadsheets.py).
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     # A leading byte-order mark so Excel reads the apostrophes and dashes as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
 
