@@ -232,6 +232,69 @@ OTHER = (
     + SIGN_OFF_HELP
 )
 
+# A complaint about the council's handling of personal data (Data Protection Act 2018 s164A):
+# acknowledged within 30 days, the outcome without undue delay, then the Information
+# Commissioner (installed by migration 0003, which keeps its own copy).
+DATA_PROTECTION_ACKNOWLEDGEMENT = (
+    """Dear {{ complainant.name }}
+
+## Your data protection complaint, reference {{ case.reference }}
+
+Thank you for your complaint about how we have handled your personal information, which we received on {{ stage.received_on }}. Please quote the reference {{ case.reference }} whenever you contact us about it.
+
+{% if elements %}
+We understand your complaint is about:
+
+{% for element in elements %}
+- {{ element.summary }}
+{% endfor %}
+
+If we have misunderstood anything, please tell us as soon as you can.
+{% endif %}
+
+## What happens next
+
+We are looking into your complaint now. We will make the enquiries we need to, keep you told of our progress, and tell you the outcome without undue delay.
+
+If you are unhappy with how we deal with your complaint, you can complain to the {{ ombudsman.name }}, who regulates how organisations use personal information.
+
+"""
+    + OMBUDSMAN_DETAILS
+    + """
+
+"""
+    + SIGN_OFF_HELP
+)
+
+DATA_PROTECTION_OUTCOME = (
+    """Dear {{ complainant.name }}
+
+## The outcome of your data protection complaint, reference {{ case.reference }}
+
+Thank you for your complaint about how we have handled your personal information, which we received on {{ stage.received_on }}. This letter tells you the outcome.
+
+## What we found
+
+"""
+    + OUTCOMES
+    + """
+
+{{ letter.text }}
+
+## Your right to complain to the Information Commissioner
+
+If you are unhappy with the outcome, you have the right to complain to the {{ ombudsman.name }} (ICO), which regulates how organisations use personal information. The ICO is free and independent. It usually expects you to contact it within three months of your last meaningful contact with us about your complaint.
+
+"""
+    + OMBUDSMAN_DETAILS
+    + """
+
+You can also ask a court to enforce your rights under data protection law.
+
+"""
+    + SIGN_OFF_HELP
+)
+
 DEFAULT_TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("acknowledgement", "Acknowledgement", ACKNOWLEDGEMENT),
     ("extension", "Extension of the response date", EXTENSION),
@@ -240,4 +303,13 @@ DEFAULT_TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("panel_response", "Response to the review panel", PANEL_RESPONSE),
     ("escalation_refusal", "Refusal of a request for the next stage", ESCALATION_REFUSAL),
     ("other", "General letter", OTHER),
+)
+
+DATA_PROTECTION_DEFAULTS: tuple[tuple[str, str, str], ...] = (
+    (
+        "acknowledgement",
+        "Data protection complaint: acknowledgement",
+        DATA_PROTECTION_ACKNOWLEDGEMENT,
+    ),
+    ("stage_response", "Data protection complaint: outcome", DATA_PROTECTION_OUTCOME),
 )

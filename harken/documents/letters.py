@@ -28,10 +28,10 @@ from harken.cases.services import stage_clock
 from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
 from harken.procedures.clocks import Due
-from harken.procedures.definitions import ProcedureDef, StageDef
+from harken.procedures.definitions import ProcedureDef, ProcedureKind, StageDef
 from harken.workdays.rules import working_day_deadline
 
-from .models import LetterKind
+from .models import LetterKind, LetterTemplate
 
 OMBUDSMAN = {
     "name": "Local Government and Social Care Ombudsman",
@@ -83,10 +83,24 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("officer.name", "The name of the person creating the letter"),
     ("officer.job_title", "Their job title"),
     ("officer.email", "Their e-mail address"),
-    ("ombudsman.name", "Local Government and Social Care Ombudsman"),
-    ("ombudsman.website", "The Ombudsman's website"),
-    ("ombudsman.phone", "The Ombudsman's phone number"),
+    ("case.data_protection", "True for a data-protection complaint (then the ICO)"),
+    (
+        "ombudsman.name",
+        "Where the complainant goes next, from the case's procedure: the Local Government and "
+        "Social Care Ombudsman, or the Information Commissioner's Office for a data-protection "
+        "complaint",
+    ),
+    ("ombudsman.website", "Their website"),
+    ("ombudsman.phone", "Their phone number"),
 )
+
+# The shipped data-protection letters (migration documents 0003), offered first for a
+# data-protection complaint while they exist and are in use; otherwise the usual template
+# of the kind, whose Ombudsman placeholders then name the Information Commissioner's Office.
+DATA_PROTECTION_TEMPLATES: dict[str, str] = {
+    LetterKind.ACKNOWLEDGEMENT: "Data protection complaint: acknowledgement",
+    LetterKind.STAGE_RESPONSE: "Data protection complaint: outcome",
+}
 
 
 # --- The sandboxed engine -------------------------------------------------------------------
@@ -337,13 +351,43 @@ def _officer(actor: User) -> dict[str, str]:
     }
 
 
-def _base_context(on: dt.date, text: str) -> dict[str, Any]:
+def _ombudsman(spec: ProcedureDef | None) -> dict[str, str]:
+    """Where the complainant may go after the procedure, as its definition names it."""
+    if spec is None:
+        return dict(OMBUDSMAN)
+    return {
+        "name": spec.ombudsman,
+        "website": spec.ombudsman_website,
+        "phone": spec.ombudsman_phone,
+    }
+
+
+def _base_context(on: dt.date, text: str, spec: ProcedureDef | None = None) -> dict[str, Any]:
     return {
         "council_name": settings.HARKEN_COUNCIL_NAME,
         "service_name": settings.HARKEN_SERVICE_NAME,
         "letter": {"date": format_date(on), "iso_date": on.isoformat(), "text": text.strip()},
-        "ombudsman": dict(OMBUDSMAN),
+        "ombudsman": _ombudsman(spec),
     }
+
+
+def is_data_protection(case: Case) -> bool:
+    version = case.procedure_version if case.procedure_version_id else None
+    return version is not None and version.spec.kind == ProcedureKind.DATA_PROTECTION
+
+
+def suggest_template(
+    case: Case, templates: Iterable[LetterTemplate], kind: str
+) -> LetterTemplate | None:
+    """The template offered first: a data-protection complaint's own letter of that kind
+    where there is one, else the first template of the kind."""
+    templates = list(templates)
+    if is_data_protection(case):
+        name = DATA_PROTECTION_TEMPLATES.get(kind)
+        own = next((t for t in templates if t.name == name and t.kind == kind), None)
+        if own is not None:
+            return own
+    return next((t for t in templates if t.kind == kind), None)
 
 
 def letter_context(*, case: Case, actor: User, on: dt.date, text: str = "") -> dict[str, Any]:
@@ -366,7 +410,7 @@ def letter_context(*, case: Case, actor: User, on: dt.date, text: str = "") -> d
     complainant_context = _person(complainant)
     child_context = _person(child) if child else None
     return {
-        **_base_context(on, text),
+        **_base_context(on, text, spec),
         "case": {
             "reference": case.reference,
             "received_on": _date(case.received_on),
@@ -374,6 +418,7 @@ def letter_context(*, case: Case, actor: User, on: dt.date, text: str = "") -> d
             "kind": case.get_kind_display(),
             "procedure": spec.name if spec else "",
             "status": case.get_status_display(),
+            "data_protection": bool(spec and spec.kind == ProcedureKind.DATA_PROTECTION),
         },
         "complainant": complainant_context,
         "child": child_context,
@@ -410,6 +455,7 @@ def sample_context(*, last_stage: bool = False, child_complainant: bool = False)
             "kind": "Complaint",
             "procedure": "Children's social care (statutory)",
             "status": "Open",
+            "data_protection": False,
         },
         "complainant": complainant,
         "child": {**complainant, "name": "Alex Example", "first_name": "Alex", "is_child": True},

@@ -166,7 +166,7 @@ class LetterNewView(StaffRequiredMixin, View):
         case = self._case(request, reference)
         templates = selectors.letter_templates(active_only=True)
         suggested = letters.suggest_kind(case, last_letter_at=selectors.last_letter_at(case=case))
-        initial = next((t for t in templates if t.kind == suggested), None)
+        initial = letters.suggest_template(case, templates, suggested)
         form = LetterForm(templates=templates, initial={"template": initial})
         return self._render(request, case, form, suggested=suggested)
 

@@ -370,6 +370,30 @@ class PutRightForm(StepForm):
     )
 
 
+# --- Data-protection complaints -----------------------------------------------------------------
+
+DATA_TOPICS = [
+    ("access", "A request for a copy of my information (subject access request)"),
+    ("accuracy", "Information about me that is wrong or incomplete"),
+    ("disclosure", "My information was shared with, or seen by, someone who should not have it"),
+    ("security", "My information was lost or not kept safe"),
+    ("erasure", "Keeping, deleting or stopping the use of my information"),
+    ("other", "Something else about how my information was used"),
+]
+DATA_TOPIC_WORDS = dict(DATA_TOPICS)
+
+
+class DataTopicForm(StepForm):
+    heading_field = "data_topic"
+    data_topic = _choice(
+        "What is your complaint about?",
+        DATA_TOPICS,
+        message="Select what your complaint is about",
+        help_text="This form is for complaints about how the council has handled personal "
+        "information about you, or about a child you are responsible for.",
+    )
+
+
 # --- Young people -----------------------------------------------------------------------------
 
 

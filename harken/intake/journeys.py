@@ -310,5 +310,46 @@ def summary_sections(journey: Journey, answers: dict[str, Any]) -> list[dict[str
     return sections
 
 
-JOURNEYS: dict[str, Journey] = {j.slug: j for j in (COMPLAINT, YOUNG_PERSON, COMPLIMENT, COMMENT)}
+DATA_PROTECTION = Journey(
+    slug="data-protection",
+    form=FormKind.DATA_PROTECTION,
+    name="Complain about how we handled your personal data",
+    noun="complaint",
+    steps=(
+        Step("what-is-it-about", f.DataTopicForm, "What is your complaint about?"),
+        Step(
+            "what-happened",
+            f.WhatHappenedForm,
+            "What happened?",
+            texts={
+                "what_happened": {
+                    "help_text": "Tell us what happened to your information, when, and how it "
+                    "affected you. Do not include bank details or passwords."
+                }
+            },
+        ),
+        Step(
+            "put-it-right",
+            f.PutRightForm,
+            "What would put things right?",
+            texts={
+                "put_right": {
+                    "help_text": "For example correcting or deleting information, an apology, "
+                    "or a copy of your information. If you're not sure, you can leave this "
+                    "blank."
+                }
+            },
+        ),
+        ATTACHMENTS,
+        Step("your-details", f.YourDetailsForm, "Your name"),
+        CONTACT,
+        CONTACT_DETAILS,
+        NEEDS,
+    ),
+)
+
+
+JOURNEYS: dict[str, Journey] = {
+    j.slug: j for j in (COMPLAINT, YOUNG_PERSON, COMPLIMENT, COMMENT, DATA_PROTECTION)
+}
 BY_FORM: dict[str, Journey] = {j.form: j for j in JOURNEYS.values()}

@@ -23,6 +23,7 @@ class FormKind(models.TextChoices):
     YOUNG_PERSON = "young_person", "Young person's complaint"
     COMPLIMENT = "compliment", "Pay a compliment"
     COMMENT = "comment", "Ask a question or make a comment"
+    DATA_PROTECTION = "data_protection", "Complain about how we handled your personal data"
 
 
 class Submission(models.Model):

@@ -41,12 +41,15 @@ from harken.notifications.models import Message, MessageKind
 from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
 
+from .forms import DATA_TOPIC_WORDS
 from .journeys import BY_FORM, Journey, flatten
 from .models import Attachment, FormKind, Submission
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROCEDURE = "children-statutory"
+# A data-protection complaint (s164A DPA 2018) always follows this procedure, whatever the team.
+DATA_PROTECTION_PROCEDURE = "data-protection"
 LATE_REASON = "Submitted online; to be considered."
 
 # What a file may be is the one policy of every upload (`harken.documents.filetypes`).
@@ -197,7 +200,11 @@ def _procedure_code(team: Team | None) -> str:
 
 
 def triage(form: str, answers: dict[str, Any], team: Team | None) -> Triage:
-    """What the form becomes: the council's setting decides how complaints arrive."""
+    """What the form becomes: the council's setting decides how complaints arrive, except a
+    data-protection complaint, which is one from receipt (its 30 days run from then)."""
+    if form == FormKind.DATA_PROTECTION:
+        spec = current_version(DATA_PROTECTION_PROCEDURE).spec
+        return Triage(Kind.COMPLAINT, DATA_PROTECTION_PROCEDURE, spec)
     if form in (FormKind.COMPLAINT, FormKind.YOUNG_PERSON):
         code = _procedure_code(team)
         spec = current_version(code).spec
@@ -297,6 +304,15 @@ def case_details(
         if answers.get(name):
             lines.extend([f"{title}:", str(answers[name]), ""])
 
+    if answers.get("data_topic"):
+        lines.extend(
+            [
+                "A complaint about the council's handling of their personal data (Data "
+                "Protection Act 2018 s164A).",
+                f"About: {DATA_TOPIC_WORDS.get(answers['data_topic'], answers['data_topic'])}.",
+                "",
+            ]
+        )
     block("What happened", "what_happened")
     block("Compliment", "compliment")
     block("Question or comment", "message")
@@ -435,19 +451,36 @@ def _after_words(spec: ProcedureDef, young: bool) -> str:
     if young:
         return (
             "If you're not happy with our answer, you can ask for someone independent to look "
-            "at it. After that, you can ask the Local Government and Social Care Ombudsman."
+            f"at it. After that, you can ask the {spec.ombudsman}."
         )
     if later <= 0:
         return (
-            "If you're not happy with the reply, you can ask the Local Government and Social "
-            "Care Ombudsman to look at it."
+            f"If you're not happy with the reply, you can ask the {spec.ombudsman} to look at it."
         )
     stages = "a further stage" if later == 1 else f"{later} further stages"
     return (
         f"If you're not happy with the reply, you can ask for your complaint to go to "
-        f"{stages}. After that, you can ask the Local Government and Social Care Ombudsman "
-        "to look at it."
+        f"{stages}. After that, you can ask the {spec.ombudsman} to look at it."
     )
+
+
+def _data_protection_steps(case: Case, spec: ProcedureDef) -> list[str]:
+    """s164A: acknowledged within 30 days, looked into without undue delay, the outcome; then
+    the Information Commissioner."""
+    stage = case.stages.order_by("number").first()
+    steps = []
+    if stage is not None and stage.acknowledgement_due_on:
+        steps.append(
+            "We'll confirm we have received your complaint by "
+            f"{format_date(stage.acknowledgement_due_on)} (within 30 days)."
+        )
+    steps += [
+        "We'll start looking into it straight away, keep you told of progress, and tell you "
+        "the outcome without undue delay.",
+        f"If you're not happy with the outcome, you can complain to the {spec.ombudsman} "
+        f"({spec.ombudsman_website}, phone {spec.ombudsman_phone}).",
+    ]
+    return steps
 
 
 def next_steps(submission: Submission, *, spec: ProcedureDef | None = None) -> list[str]:
@@ -475,6 +508,8 @@ def next_steps(submission: Submission, *, spec: ProcedureDef | None = None) -> l
     if spec is None:
         team = case.teams.first()
         spec = current_version(_procedure_code(team)).spec
+    if submission.form == FormKind.DATA_PROTECTION and case.kind == Kind.COMPLAINT:
+        return _data_protection_steps(case, spec)
     steps = []
     if young:
         steps.append(

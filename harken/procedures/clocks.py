@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from harken.core.dates import format_date
 from harken.workdays.rules import (
     Deadline,
+    calendar_day_deadline,
     calendar_month_deadline,
     working_day_deadline,
     working_days_between,
 )
 
-from .definitions import CLOCK_START_MILESTONE, MILESTONE_LABELS, ClockStart, Milestone, StageDef
+from .definitions import (
+    CLOCK_START_MILESTONE,
+    MILESTONE_LABELS,
+    ClockStart,
+    DayUnit,
+    Milestone,
+    StageDef,
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,11 @@ class _Days:
     def deadline(self, start: dt.date, n: int, *, after: str | None = None) -> Deadline:
         return working_day_deadline(start, n, after=after, skip_closure_days=self.skip_closure_days)
 
+    def calendar_days(self, start: dt.date, n: int, *, after: str | None = None) -> Deadline:
+        return calendar_day_deadline(
+            start, n, after=after, skip_closure_days=self.skip_closure_days
+        )
+
     def months(self, start: dt.date, n: int, *, after: str | None = None) -> Deadline:
         return calendar_month_deadline(
             start, n, after=after, skip_closure_days=self.skip_closure_days
@@ -187,13 +200,7 @@ def compute(
     received = dates.get(Milestone.RECEIVED)
     if received is None:
         raise ValueError("A stage needs the date it was received.")
-    ack_due = (
-        days.deadline(
-            received, stage.acknowledge_days, after=_after(stage, Milestone.RECEIVED, received)
-        )
-        if stage.acknowledge_days
-        else None
-    )
+    ack_due = _acknowledgement_deadline(stage, received, days)
     concluded_on = dates.get(stage.concluding_milestone)
 
     if stage.steps:
@@ -249,6 +256,15 @@ def compute(
         working_days_to_statement=days.between(received, statement_on) if statement_on else None,
         working_days_from_request=days.between(received, concluded_on) if concluded_on else None,
     )
+
+
+def _acknowledgement_deadline(stage: StageDef, received: dt.date, days: _Days) -> Deadline | None:
+    if not stage.acknowledge_days:
+        return None
+    after = _after(stage, Milestone.RECEIVED, received)
+    if stage.acknowledge_unit == DayUnit.CALENDAR:
+        return days.calendar_days(received, stage.acknowledge_days, after=after)
+    return days.deadline(received, stage.acknowledge_days, after=after)
 
 
 def _statement_due(

@@ -17,9 +17,28 @@ class ProcedureKind(StrEnum):
     STATUTORY_CHILDREN = "statutory_children"
     STATUTORY_ADULTS = "statutory_adults"
     CORPORATE = "corporate"
+    # Complaints to the council as controller about its handling of personal data (Data
+    # Protection Act 2018 s164A, from 19 June 2026); then the Information Commissioner.
+    DATA_PROTECTION = "data_protection"
 
 
-STATUTORY_KINDS = frozenset({ProcedureKind.STATUTORY_CHILDREN, ProcedureKind.STATUTORY_ADULTS})
+# Procedures set by law: their clocks count the council's closure days as working days.
+STATUTORY_KINDS = frozenset(
+    {
+        ProcedureKind.STATUTORY_CHILDREN,
+        ProcedureKind.STATUTORY_ADULTS,
+        ProcedureKind.DATA_PROTECTION,
+    }
+)
+
+
+class DayUnit(StrEnum):
+    """How a stage counts its acknowledgement days."""
+
+    WORKING = "working_days"
+    # Calendar days from the day after receipt, the due date moved on to the next working day
+    # if it is not one (s164A(3) DPA 2018 as the ICO reads it).
+    CALENDAR = "calendar_days"
 
 
 class Milestone(StrEnum):
@@ -96,6 +115,8 @@ class StageDef:
     name: str
     clock_starts: ClockStart = ClockStart.RECEIPT
     acknowledge_days: int | None = None
+    # What acknowledge_days counts: working days, or calendar days (a data-protection complaint).
+    acknowledge_unit: DayUnit = DayUnit.WORKING
     # Working days from the clock start to the response; None where the procedure sets none.
     response_days: int | None = None
     # The latest an extension may move the response to, in working days from the clock start.
@@ -154,6 +175,9 @@ class ProcedureDef:
     time_limit_months: int | None = 12
     description: str = ""
     ombudsman: str = "Local Government and Social Care Ombudsman"
+    # Where the complainant goes after the procedure, as letters give it.
+    ombudsman_website: str = "https://www.lgo.org.uk"
+    ombudsman_phone: str = "0300 061 0614"
     regulations: tuple[str, ...] = field(default_factory=tuple)
     # The council's closure days are not working days for this procedure's clocks. Only a
     # non-statutory procedure may say so: reg 2 (2006) and the 2009 Regulations count them.
@@ -187,6 +211,8 @@ class ProcedureDef:
                 time_limit_months=data.get("time_limit_months"),
                 description=str(data.get("description", "")),
                 ombudsman=str(data.get("ombudsman", cls.ombudsman)),
+                ombudsman_website=str(data.get("ombudsman_website", cls.ombudsman_website)),
+                ombudsman_phone=str(data.get("ombudsman_phone", cls.ombudsman_phone)),
                 regulations=tuple(data.get("regulations", ())),
                 skip_closure_days=data.get("skip_closure_days", False),
             )
@@ -199,6 +225,7 @@ class ProcedureDef:
 def _stage_from_dict(data: dict[str, Any]) -> StageDef:
     values = dict(data)
     values["clock_starts"] = ClockStart(values.get("clock_starts", ClockStart.RECEIPT))
+    values["acknowledge_unit"] = DayUnit(values.get("acknowledge_unit", DayUnit.WORKING))
     values["concluding_milestone"] = Milestone(
         values.get("concluding_milestone", Milestone.RESPONSE_SENT)
     )
@@ -246,7 +273,7 @@ def validate(definition: ProcedureDef) -> None:
     if definition.skip_closure_days and definition.kind in STATUTORY_KINDS:
         raise DefinitionError(
             "A statutory procedure counts the council's closure days as working days (the "
-            "Regulations' working day leaves out only weekends and bank holidays): "
+            "law's working day leaves out only weekends and bank holidays): "
             "skip_closure_days may be true only for a corporate procedure."
         )
     if not definition.stages:
@@ -500,9 +527,51 @@ CORPORATE_LEGACY = ProcedureDef(
     ),
 )
 
+DATA_PROTECTION = ProcedureDef(
+    code="data-protection",
+    name="Data protection complaints (Data Protection Act 2018 s164A)",
+    kind=ProcedureKind.DATA_PROTECTION,
+    # s164A sets no time limit to complain.
+    time_limit_months=None,
+    description=(
+        "Complaints about how the council handled the complainant's own personal data (an "
+        "infringement of the UK GDPR or Part 3 of the Data Protection Act 2018), from 19 June "
+        "2026. Acknowledge within 30 days (s164A(3)); without undue delay make enquiries, keep "
+        "the complainant told of progress and tell them the outcome (s164A(4)-(5)); the outcome "
+        "gives the right to complain to the Information Commissioner."
+    ),
+    ombudsman="Information Commissioner's Office",
+    ombudsman_website="https://ico.org.uk/make-a-complaint/",
+    ombudsman_phone="0303 123 1113",
+    regulations=(
+        "Data Protection Act 2018 s164A",
+        "Data Protection Act 2018 s164B",
+        "Data (Use and Access) Act 2025 s103",
+    ),
+    stages=(
+        StageDef(
+            number=1,
+            name="Investigation and outcome",
+            # "within the period of 30 days beginning when the complaint is received"
+            # (s164A(3)): calendar days, counted as the ICO does from the day after receipt.
+            acknowledge_days=30,
+            acknowledge_unit=DayUnit.CALENDAR,
+            # "without undue delay" (s164A(4)): the Act sets no number of days.
+            response_days=None,
+            response_label="outcome",
+            milestones=_STAGE1_MILESTONES,
+            recorded_by=FEEDBACK_TEAM,
+            description="Acknowledge within 30 days of receipt; make enquiries, keep the "
+            "complainant told of progress and send the outcome without undue delay, with the "
+            "right to complain to the Information Commissioner.",
+        ),
+    ),
+)
+
 SHIPPED: tuple[ProcedureDef, ...] = (
     CHILDREN_STATUTORY,
     ADULTS_STATUTORY,
     CORPORATE_LGSCO,
     CORPORATE_LEGACY,
+    DATA_PROTECTION,
 )

@@ -62,7 +62,7 @@ def procedure_version_create(
 
 
 def install_shipped_procedures() -> int:
-    """Install the four shipped procedures where they are missing. Returns how many."""
+    """Install the shipped procedures where they are missing. Returns how many."""
     added = 0
     for spec in SHIPPED:
         if not Procedure.objects.filter(code=spec.code).exists():

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from harken.core import access
 from harken.core.errors import ApplicationError
 
-from . import selectors
+from . import dp_counts, selectors
 from .definitions import DEFINITIONS, GENERAL_RULES, SECTIONS
 from .models import ReportEdition
 from .periods import Period, PeriodError, preset
@@ -166,3 +166,29 @@ class SavedView(APIView):
         except selectors.ReportAccessDenied as exc:
             raise PermissionDenied(exc.message) from exc
         return Response(report_dict(report))
+
+
+class DataProtectionCountsView(APIView):
+    """Schema "harken.data-protection-counts/1": a separate document, so the report's own
+    JSON ("harken.report/1") is unchanged."""
+
+    permission_classes = [IsAuthenticated, SeesReports]
+
+    @extend_schema(
+        summary="Data-protection complaints (DPA 2018 s164A) counted for the ICO, by quarter",
+        operation_id="reports_data_protection_counts",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+            OpenApiParameter(
+                "preset", str, description="Instead of from/to: fy-2026, q1-2026, cy-2026…"
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description=dp_counts.SCHEMA),
+            400: ERRORS[400],
+            403: ERRORS[403],
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(dp_counts.data_protection_counts(period=_period(request)))

@@ -7,6 +7,11 @@ from . import api
 urlpatterns = [
     path("", api.ReportView.as_view(), name="api-report"),
     path("definitions/", api.DefinitionsView.as_view(), name="api-report-definitions"),
+    path(
+        "data-protection-complaints/",
+        api.DataProtectionCountsView.as_view(),
+        name="api-report-data-protection",
+    ),
     path("saved/", api.SavedListView.as_view(), name="api-reports-saved"),
     path("saved/<int:pk>/", api.SavedView.as_view(), name="api-report-saved"),
 ]

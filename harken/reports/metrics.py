@@ -82,6 +82,9 @@ FAMILY_OF_KIND = {
     ProcedureKind.STATUTORY_CHILDREN.value: "sc",
     ProcedureKind.STATUTORY_ADULTS.value: "sc",
     ProcedureKind.CORPORATE.value: "corp",
+    # Not social care: counted with the corporate complaints, so every table's total agrees
+    # (docs/adr/0101); their own figures are the data-protection counts (dp_counts.py).
+    ProcedureKind.DATA_PROTECTION.value: "corp",
 }
 PARENT_OR_CARER = (
     Relationship.PARENT,

@@ -8,6 +8,12 @@ urlpatterns = [
     path("report/", views.ReportView.as_view(), name="report"),
     path("report/download/<str:fmt>/", views.DownloadView.as_view(), name="download"),
     path("definitions/", views.DefinitionsView.as_view(), name="definitions"),
+    path("data-protection/", views.DataProtectionView.as_view(), name="data_protection"),
+    path(
+        "data-protection/download/<str:fmt>/",
+        views.DataProtectionDownloadView.as_view(),
+        name="data_protection_download",
+    ),
     path("saved/", views.EditionCreateView.as_view(), name="edition_create"),
     path("saved/<int:pk>/", views.EditionView.as_view(), name="edition"),
     path("saved/<int:pk>/edit/", views.EditionEditView.as_view(), name="edition_edit"),

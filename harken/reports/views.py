@@ -20,7 +20,7 @@ from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
 
-from . import selectors, services
+from . import dp_counts, selectors, services
 from .definitions import DEFINITIONS, GENERAL_RULES, SECTION_TITLES, SECTIONS
 from .forms import EditionForm, ExampleForm, NewEditionForm, PeriodForm
 from .models import ReportEdition, ReportExample
@@ -336,3 +336,69 @@ class PublishView(EditorMixin, View):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("reports:edition", kwargs={"pk": pk}))
+
+
+# --- Data-protection complaints: the counts for the ICO's return -----------------------------
+
+DP_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", dp_counts.as_csv),
+    "json": ("application/json", dp_counts.as_json),
+}
+
+
+def _dp_page(request: HttpRequest, form: PeriodForm, **context: Any) -> HttpResponse:
+    return render(
+        request,
+        "reports/data_protection.html",
+        {"form": form, **context},
+        status=400 if context.get("period_error") else 200,
+    )
+
+
+class DataProtectionView(ReportsMixin, View):
+    """Choose a period; the counts by quarter with their definitions, and the downloads."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if "from" in request.GET or "to" in request.GET:
+            try:
+                period = _period_from_query(request)
+            except PeriodError as exc:
+                return _dp_page(request, PeriodForm(), period_error=str(exc))
+            counts = dp_counts.data_protection_counts(period=period)
+            query = period_query(period)
+            base = reverse("reports:data_protection_download", kwargs={"fmt": "x"})[:-2]
+            return _dp_page(
+                request,
+                PeriodForm(initial={"period": "custom", "start": period.start, "end": period.end}),
+                counts=counts,
+                made_on=dt.date.fromisoformat(counts["made_on"]),
+                title=dp_counts.title(counts),
+                downloads=[
+                    {"label": "CSV", "url": f"{base}csv/?{query}"},
+                    {"label": "JSON", "url": f"{base}json/?{query}"},
+                ],
+            )
+        form = PeriodForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            period = form.cleaned_data["report_period"]
+            return HttpResponseRedirect(
+                f"{reverse('reports:data_protection')}?{period_query(period)}"
+            )
+        return _dp_page(request, form)
+
+
+class DataProtectionDownloadView(ReportsMixin, View):
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if fmt not in DP_FORMATS:
+            raise Http404("No such format")
+        try:
+            period = _period_from_query(request)
+        except PeriodError as exc:
+            return _dp_page(request, PeriodForm(), period_error=str(exc))
+        counts = dp_counts.data_protection_counts(period=period)
+        content_type, render_counts = DP_FORMATS[fmt]
+        response = HttpResponse(render_counts(counts), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{dp_counts.file_name(counts, fmt)}"'
+        )
+        return response

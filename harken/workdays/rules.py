@@ -39,6 +39,7 @@ from django.core.exceptions import ImproperlyConfigured
 from harken.core.dates import format_date, today
 
 __all__ = [
+    "CALENDAR_DAYS",
     "CALENDAR_MONTHS",
     "UK_PARTS",
     "WORKING_DAYS",
@@ -46,6 +47,7 @@ __all__ = [
     "Unit",
     "add_calendar_months",
     "add_working_days",
+    "calendar_day_deadline",
     "calendar_month_deadline",
     "clear_cache",
     "closure_reason",
@@ -58,9 +60,12 @@ __all__ = [
 ]
 
 UK_PARTS: Final = ("ENG", "SCT", "NIR")
-Unit = Literal["working days", "calendar months"]
+Unit = Literal["working days", "calendar months", "days"]
 WORKING_DAYS: Final = "working days"
 CALENDAR_MONTHS: Final = "calendar months"
+# Calendar days ("the period of 30 days beginning when the complaint is received", s164A(3)
+# Data Protection Act 2018), shown as plain "days".
+CALENDAR_DAYS: Final = "days"
 # Signals clear the cache in the process that changed a closure day; other processes (the
 # other web workers, the task worker) pick the change up within this time.
 CLOSURE_CACHE_SECONDS: Final = 60.0
@@ -410,7 +415,7 @@ class Deadline:
                 text += f", not counting {format_dates(self.skipped)}"
             return text + (closures if self.closures else "") + "."
         same_date = self.moved_from or self.due
-        if same_date.day != self.start.day:
+        if self.unit == CALENDAR_MONTHS and same_date.day != self.start.day:
             text += f" ({same_date:%B} has no {_ordinal(self.start.day)})"
         if self.moved_from is not None:
             if self.moved_because in _WEEKEND_NAMES:
@@ -477,5 +482,31 @@ def calendar_month_deadline(
         moved_from=same_date if moved else None,
         moved_because=_reason(calendar, part, same_date) if moved else None,
         closures=_closures_in(part, same_date - dt.timedelta(days=1), due),
+        closures_skipped=skip_closure_days,
+    )
+
+
+def calendar_day_deadline(
+    start: dt.date, n: int, *, after: str | None = None, skip_closure_days: bool = False
+) -> Deadline:
+    """The deadline `n` calendar days after `start` (day 1 is the day after it), moved on to
+    the next working day if it is not one: the ICO's reading of a data-protection complaint's
+    30 days. A council closure day is a working day unless `skip_closure_days`."""
+    if n < 0:
+        raise ValueError(f"A number of days cannot be negative (got {n}).")
+    calendar, part = _counting(skip_closure_days), uk_part()
+    last_day = start + dt.timedelta(days=n)
+    due = _on_or_after(calendar, part, last_day)
+    moved = due != last_day
+    return Deadline(
+        due=due,
+        start=start,
+        amount=n,
+        unit=CALENDAR_DAYS,
+        skipped=tuple(calendar.blocked_between(part, last_day - dt.timedelta(days=1), due)),
+        after=after,
+        moved_from=last_day if moved else None,
+        moved_because=_reason(calendar, part, last_day) if moved else None,
+        closures=_closures_in(part, last_day - dt.timedelta(days=1), due),
         closures_skipped=skip_closure_days,
     )

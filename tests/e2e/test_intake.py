@@ -359,3 +359,47 @@ def test_pages_for_things_going_wrong(page: Page, server: str, settings) -> None
     expect(page.locator("h1")).to_have_text("You'll have to start again")
     assert_accessible(page, context="timed out")
     assert Case.objects.count() == 0
+
+
+def test_data_protection_complaint(page: Page, server: str) -> None:
+    """s164A(2): a complaint about personal data made online, told when it will be
+    acknowledged and that the Information Commissioner is next."""
+    page.goto(server + "/")
+    page.get_by_role("button", name="Complain about your personal data").click()
+    walk(
+        page,
+        [
+            (
+                "What is your complaint about?",
+                True,
+                lambda f: f.choose("Information about me that is wrong or incomplete"),
+            ),
+            (
+                "What happened?",
+                True,
+                lambda f: f.fill("What happened?", "My son's record names the wrong school."),
+            ),
+            ("What would put things right?", False, lambda f: None),
+            ("Documents and photos", False, lambda f: None),
+            ("Your name", True, lambda f: f.fill("First name", "Gareth")),
+            ("How would you like us to contact you?", True, lambda f: f.choose("E-mail")),
+            (
+                "What is your e-mail address?",
+                True,
+                lambda f: (
+                    f.fill("E-mail address", "gareth@example.com"),
+                    f.page.get_by_label(re.compile("^I agree")).check(),
+                ),
+            ),
+            ("Help you need", False, lambda f: None),
+        ],
+        "data protection",
+    )
+    reference = check_and_send(page, "data protection", "complaint")
+    expect(page.get_by_text("(within 30 days)")).to_be_visible()
+    expect(page.get_by_text(re.compile("complain to the Information Commissioner"))).to_be_visible()
+    case = Case.objects.get(reference=reference)
+    assert case.kind == Kind.COMPLAINT
+    assert case.procedure_version is not None
+    assert case.procedure_version.procedure.code == "data-protection"
+    assert "Information about me that is wrong or incomplete" in case.details

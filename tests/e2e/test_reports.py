@@ -139,3 +139,38 @@ def test_officer_saves_the_report_with_text_and_an_example(
     page.get_by_role("button", name="Publish this report").click()
     expect(page.get_by_text("Report published: its figures are now fixed.")).to_be_visible()
     assert_accessible(page, context="published report")
+
+
+def test_report_viewer_reads_and_downloads_the_data_protection_counts(
+    page: Page, server: str, login_as: Any, records: Any
+) -> None:
+    from harken.accounts.models import Role
+    from harken.accounts.tests.factories import make_user
+    from harken.cases.services import stage_acknowledge
+    from harken.cases.tests.factories import complaint
+
+    officer, _ = records
+    case = complaint(actor=officer, received_on=D(2025, 4, 2), procedure_code="data-protection")
+    stage_acknowledge(case=case, on=D(2025, 4, 9), actor=officer)
+    login_as(make_user("rita_reports", Role.REPORT_VIEWER))
+    page.goto(server + "/staff/reports/")
+    page.get_by_role("link", name="data protection complaints received").click()
+    expect(page.locator("h1")).to_have_text("Data protection complaints")
+    assert_accessible(page, context="data protection: choose a period")
+
+    page.get_by_role("button", name="Show the counts").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a period")
+    assert_accessible(page, context="data protection: no period chosen")
+
+    page.get_by_label("Period").select_option("q1-2025")
+    page.get_by_role("button", name="Show the counts").click()
+    expect(page.locator("h1")).to_contain_text("1 April 2025 to 30 June 2025")
+    row = page.locator("#table-data-protection tr", has_text="Acknowledged within 30 days")
+    expect(row.locator("td")).to_have_text(["1"])
+    assert_accessible(page, context="data protection: the counts")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    assert info.value.suggested_filename == (
+        "data-protection-complaints-2025-04-01-to-2025-06-30.csv"
+    )

@@ -178,6 +178,22 @@ def comment_pages(**changes: Any) -> dict[str, dict[str, Any]]:
     return pages
 
 
+def data_protection_pages(**changes: Any) -> dict[str, dict[str, Any]]:
+    pages: dict[str, dict[str, Any]] = {
+        "what-is-it-about": {"data_topic": "disclosure"},
+        "what-happened": {"what_happened": "My address was sent to my ex-partner."},
+        "put-it-right": {"put_right": "Tell me who else saw it."},
+        "documents-and-photos": {"action": "continue"},
+        "your-details": {"first_name": "Rhian", "last_name": "Evans"},
+        "how-to-contact-you": {"contact_preference": "email"},
+        "contact-details": {"email": "rhian@example.com", "consent": "on"},
+        "help-you-need": {"accessibility_needs": "", "language": ""},
+    }
+    for slug, values in changes.items():
+        pages[slug.replace("_", "-")] = values
+    return pages
+
+
 @pytest.fixture
 def walker(client):
     def _walker(journey: str) -> Walker:

@@ -149,6 +149,7 @@ def _journeys() -> dict[str, dict]:
         comment_pages,
         complaint_pages,
         compliment_pages,
+        data_protection_pages,
         date_parts,
         young_person_pages,
     )
@@ -169,6 +170,7 @@ def _journeys() -> dict[str, dict]:
             your_details={"first_name": "Jo", "last_name": "Bloggs"},
         ),
         "question-or-comment": comment_pages(),
+        "data-protection": data_protection_pages(),
     }
 
 
