@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/registers/", include("harken.registers.urls")),
     path("staff/learning/", include("harken.learning.urls")),
     path("staff/reminders/", include("harken.notifications.urls")),
+    path("staff/retention/", include("harken.retention.urls")),
     path("", include("harken.intake.urls")),
 ]
 

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from harken.cases.models import Case, TimelineEvent
-from harken.core import access
+from harken.core import access, text
 from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
@@ -69,6 +69,24 @@ def _event(
     )
 
 
+def _text(value: object, *, field: str, what: str, length: int, empty: str | None) -> str:
+    """Text as every path into the records accepts it (harken.core.text): no control
+    characters; `empty`, the message when nothing visible is given (None: optional)."""
+    cleaned = str(value if value is not None else "").strip()
+    found = text.problem(cleaned, one_line=length <= 300)
+    if found:
+        raise ApplicationError.for_field(field, text.message(what, found))
+    if not text.has_visible(cleaned):
+        if empty is not None:
+            raise ApplicationError.for_field(field, empty)
+        return ""
+    if len(cleaned) > length:
+        raise ApplicationError.for_field(
+            field, f"{what[:1].upper()}{what[1:]} must be {length:,} characters or fewer."
+        )
+    return cleaned
+
+
 # --- The schedule ---------------------------------------------------------------------------
 
 
@@ -99,12 +117,15 @@ def rule_update(
             "basis", "Only the rule for looked-after children can count to a birthday."
         )
     clean_years = _clean_years(years)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError.for_field("reason", "Enter why the rule is changing.")
-    if len(reason) > 500:
-        raise ApplicationError.for_field("reason", "The reason must be 500 characters or fewer.")
-    source = (source or "").strip()[:300] or rule.source
+    reason = _text(
+        reason,
+        field="reason",
+        what="the reason",
+        length=500,
+        empty="Enter why the rule is changing.",
+    )
+    source = _text(source, field="source", what="the source", length=300, empty=None)
+    source = source or rule.source
     rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
     changes: dict[str, list[str]] = {}
     for name, new in (("basis", basis), ("years", clean_years), ("source", source)):
@@ -147,17 +168,17 @@ def hold_place(*, case: Case, reason: str, explanation: str, actor: User) -> Leg
         raise AccessDenied("There is no case with that reference that you can see.")
     if DisposedCase.objects.filter(case=case).exists():
         raise ApplicationError.for_field(
-            "reference", "This case was disposed of already: there is nothing left to hold."
+            "case", "This case was disposed of already: there is nothing left to hold."
         )
     if reason not in HoldReason.values:
         raise ApplicationError.for_field("reason", "Select why the case is held.")
-    explanation = (explanation or "").strip()
-    if not explanation:
-        raise ApplicationError.for_field("explanation", "Enter why disposal must wait.")
-    if len(explanation) > 2000:
-        raise ApplicationError.for_field(
-            "explanation", "The explanation must be 2,000 characters or fewer."
-        )
+    explanation = _text(
+        explanation,
+        field="explanation",
+        what="the explanation",
+        length=2000,
+        empty="Enter why disposal must wait.",
+    )
     hold = LegalHold.objects.create(
         case=case, reason=reason, explanation=explanation, placed_by=actor
     )
@@ -185,13 +206,13 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
         raise AccessDenied("There is no legal hold with that number that you can see.")
     if hold.released_at is not None:
         raise ApplicationError("This hold was released already.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError.for_field("release_reason", "Enter why the hold is released.")
-    if len(reason) > 2000:
-        raise ApplicationError.for_field(
-            "release_reason", "The reason must be 2,000 characters or fewer."
-        )
+    reason = _text(
+        reason,
+        field="release_reason",
+        what="the reason",
+        length=2000,
+        empty="Enter why the hold is released.",
+    )
     hold.released_at = timezone.now()
     hold.released_by = actor
     hold.release_reason = reason

@@ -6,16 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_stage_panel_planned_on'),
+        ("cases", "0008_stage_panel_planned_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseread',
-            name='user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_reads', to=settings.AUTH_USER_MODEL),
+            model_name="caseread",
+            name="user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_reads",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -29,3 +29,27 @@ def dispose_all(admin, day: dt.date = FAR, batch_size: int = 50) -> DisposalRun:
     services.disposal_approve(run=run, actor=admin)
     run.refresh_from_db()
     return services.disposal_carry_out(run=run, batch_size=batch_size)
+
+
+@pytest.fixture
+def closed_case(officer):
+    """A stage 1 complaint, answered and closed seven years ago (due under the 6-year rule)."""
+    from harken.cases.models import Case, Status
+    from harken.cases.tests.factories import complaint
+
+    case = complaint(actor=officer, received_on=dt.date(2018, 1, 8))
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_on=dt.date(2018, 2, 1))
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make

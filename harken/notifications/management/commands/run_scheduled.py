@@ -1,5 +1,7 @@
 """`harken run-scheduled`: the periodic job. Run it every hour (cron or a systemd timer).
 
+It also carries out an approved disposal and previews the next (docs/data-protection.md).
+
 It records the reminders due today (once each, however often it runs) and queues every one
 not yet sent for the task worker (`harken db_worker`); reminders and tasks a stopped worker
 left behind are recovered first. See docs/reminders.md and docs/email.md.
@@ -45,9 +47,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{day.isoformat()}: another node is running the schedule; nothing done"
             )
-            return
-        self.stdout.write(
-            f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} queued, "
-            f"{result.expired} given up"
-            + ("" if create else f" (new reminders are recorded from {conf.reminder_hour()}:00)")
-        )
+        else:
+            self.stdout.write(
+                f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} "
+                f"queued, {result.expired} given up"
+                + (
+                    ""
+                    if create
+                    else f" (new reminders are recorded from {conf.reminder_hour()}:00)"
+                )
+            )
+        # Retention (harken/retention): carry out an approved disposal, then preview what the
+        # schedule makes due today for an administrator to approve. Safe on several nodes.
+        from harken.retention.services import run_scheduled
+
+        done, preview = run_scheduled(day=day)
+        if done is not None:
+            self.stdout.write(
+                f"Disposal {done.pk} carried out: {done.disposed_total} record(s) anonymised, "
+                f"{done.skipped} left"
+            )
+        if preview is not None:
+            self.stdout.write(
+                f"Disposal {preview.pk} previewed: {preview.total} record(s) due, awaiting "
+                "approval by an administrator"
+            )
