@@ -46,3 +46,31 @@ DEFAULT_RULES: list[Default] = [
         "(75th birthday; 15 years after the last entry where the council so decides)",
     },
 ]
+
+
+def install() -> int:
+    """Add any shipped rule missing (a flushed test database); returns how many were added.
+    The migration does the same for a new database."""
+    from .models import RetentionRule, RetentionRuleVersion
+
+    added = 0
+    for default in DEFAULT_RULES:
+        rule, created = RetentionRule.objects.get_or_create(
+            kind=default["kind"],
+            defaults={
+                "basis": default["basis"],
+                "years": default["years"],
+                "source": default["source"],
+            },
+        )
+        if created:
+            RetentionRuleVersion.objects.create(
+                rule=rule,
+                version=1,
+                basis=rule.basis,
+                years=rule.years,
+                source=rule.source,
+                reason="Shipped default",
+            )
+            added += 1
+    return added
