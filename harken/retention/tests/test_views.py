@@ -142,3 +142,30 @@ def test_a_date_to_come_is_refused_by_the_field(sign_in, admin_user):
     )
     assert response.status_code == 200
     assert "must be today or in the past" in response.content.decode()
+
+
+def test_a_disposed_case_still_opens_and_shows_nothing_personal(
+    sign_in, api_for, admin_user, officer, closed_case
+):
+    from harken.cases.models import CaseParty
+
+    party = CaseParty.objects.filter(case=closed_case).select_related("person").first()
+    assert party is not None
+    name = party.person.last_name
+    summary = closed_case.summary
+    sign_in(officer).get(reverse("casework:case", kwargs={"reference": closed_case.reference}))
+    run = services.disposal_preview_create(day=dt.date.today(), actor=admin_user)
+    services.disposal_approve(run=run, actor=admin_user)
+    run.refresh_from_db()
+    services.disposal_carry_out(run=run)
+
+    for response in (
+        sign_in(officer).get(reverse("casework:case", kwargs={"reference": closed_case.reference})),
+        api_for(officer).get(f"/api/v1/cases/{closed_case.reference}/"),
+        api_for(officer).get(f"/api/v1/cases/{closed_case.reference}/timeline/"),
+    ):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Removed under the retention schedule" in body
+        assert name not in body
+        assert summary not in body
