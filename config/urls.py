@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/learning/", include("harken.learning.urls")),
     path("staff/reminders/", include("harken.notifications.urls")),
     path("staff/messages/", include("harken.notifications.outbox_urls")),
+    path("staff/retention/", include("harken.retention.urls")),
     path("", include("harken.intake.urls")),
 ]
 

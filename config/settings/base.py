@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "harken.registers",
     "harken.learning",
     "harken.notifications",
+    "harken.retention",
     "harken.api",
 ]
 

@@ -44,4 +44,5 @@ urlpatterns = [
     path("registers/", include("harken.registers.api_urls")),
     path("learning/", include("harken.learning.api_urls")),
     path("reports/", include("harken.reports.api_urls")),
+    path("retention/", include("harken.retention.api_urls")),
 ]

@@ -496,8 +496,9 @@ class CaseRead(models.Model):
     """Who looked at which case, and when: every read of a case record."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reads")
+    # Emptied when the case is disposed of (harken/retention): the read's when and where stay.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_reads"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="case_reads"
     )
     at = models.DateTimeField(auto_now_add=True)
     # Where: "web" (the case page), "api", "download"…, or the list it was shown in

@@ -37,6 +37,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR}),
     ),
     ("Users", "accounts:users", frozenset({Role.ADMINISTRATOR})),
+    ("Retention", "retention:index", frozenset({Role.ADMINISTRATOR})),
     ("My reminders", "notifications:preferences", STAFF),
     ("Your account", "accounts:account", STAFF),
 )

@@ -481,8 +481,9 @@ class RegisterRead(models.Model):
 
     register = models.CharField(max_length=12, choices=Register.choices)
     record_id = models.PositiveBigIntegerField()
+    # Emptied when the record's case is disposed of (harken/retention).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="register_reads"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="register_reads"
     )
     at = models.DateTimeField(auto_now_add=True)
     via = models.CharField(max_length=10, default="web")

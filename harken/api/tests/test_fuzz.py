@@ -35,6 +35,7 @@ from harken.registers.tests.factories import (
     restriction,
     sar,
 )
+from harken.retention.models import DisposalRun, LegalHold
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,9 @@ def records(officer, manager, admin_user):
         "payments": payment(actor=officer, case=case).pk,
         "restrictions": restriction(actor=officer, case=case).pk,
         "subject-access-requests": sar(actor=officer).pk,
+        # Retention: a disposal preview and a legal hold (harken/retention).
+        "disposals": DisposalRun.objects.create(due_on=dt.date(2024, 6, 3)).pk,
+        "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
         "users": [officer, admin_user],
     }
 
@@ -185,6 +189,8 @@ def _address(path: str, records: dict[str, Any], draw: Any) -> str:
         elif part == "{id}":
             here = records[parts[i - 1]]
             part = str(draw(st.sampled_from([here, here, here, 2**31 - 1])))
+        elif part == "{kind}":
+            part = draw(st.sampled_from(["complaint", "looked_after", "nope"]))
         elif part == "{remedy_pk}":
             part = str(records["remedy_pk"])
         out.append(part)
@@ -216,8 +222,9 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 32 actions, the POSTed case and person
-    searches, procedures, registers, learning (the token endpoint is the access tests')."""
+    searches, procedures, registers, learning, retention (the token endpoint is the access
+    tests')."""
     operations = _operations()
-    assert len(operations) == 57
+    assert len(operations) == 63
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

@@ -4,6 +4,8 @@ It records the reminders due today (once each, however often it runs), then does
 `harken send-pending-messages` does: every message due (reminders and all the others) is
 queued for the task worker (`harken db_worker`), and messages and tasks a stopped worker
 left behind are recovered. See docs/reminders.md and docs/email.md.
+
+It also carries out an approved disposal and previews the next (docs/data-protection.md).
 """
 
 from __future__ import annotations
@@ -46,9 +48,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{day.isoformat()}: another node is running the schedule; nothing done"
             )
-            return
-        self.stdout.write(
-            f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} "
-            f"message(s) queued, {result.expired} given up"
-            + ("" if create else f" (new reminders are recorded from {conf.reminder_hour()}:00)")
-        )
+        else:
+            self.stdout.write(
+                f"{day.isoformat()}: {result.created} reminder(s) recorded, {result.queued} "
+                f"message(s) queued, {result.expired} given up"
+                + (
+                    ""
+                    if create
+                    else f" (new reminders are recorded from {conf.reminder_hour()}:00)"
+                )
+            )
+        # Retention (harken/retention): carry out an approved disposal, then preview what the
+        # schedule makes due today for an administrator to approve. Safe on several nodes.
+        from harken.retention.services import run_scheduled
+
+        done, preview = run_scheduled(day=day)
+        if done is not None:
+            self.stdout.write(
+                f"Disposal {done.pk} carried out: {done.disposed_total} record(s) anonymised, "
+                f"{done.skipped} left"
+            )
+        if preview is not None:
+            self.stdout.write(
+                f"Disposal {preview.pk} previewed: {preview.total} record(s) due, awaiting "
+                "approval by an administrator"
+            )

@@ -1,0 +1,474 @@
+"""Every field of every model, declared once: what disposal does with it.
+
+- PERSONAL: removed when its case is disposed (set to empty, or to the text in REPLACED).
+- STATISTICAL: kept, because a report or register figure is computed from it.
+- STRUCTURAL: kept, because rows, links and counts rest on it (ids, foreign keys, references).
+
+`DISPOSED_WITH_CASE` names the models whose rows belong to a case, with the path from the
+model to its case. `KEPT_MODELS` names every other model and why disposal does not touch it.
+`harken/retention/tests/test_coverage.py` walks `apps.get_models()` and fails, saying what to
+add here, for a model or a field that is in neither table (docs/adr/0091).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PERSONAL = "personal"
+STATISTICAL = "statistical"
+STRUCTURAL = "structural"
+
+P, S, X = PERSONAL, STATISTICAL, STRUCTURAL
+
+# The fields every BaseModel has: who created and last changed a row is a member of staff
+# named on a child's record; the times are kept (when things happened is statistical).
+_BASE = {"id": X, "created_at": S, "modified_at": S, "created_by": P, "modified_by": P}
+
+# Text put in place of a removed required field, so pages still read sensibly.
+REMOVED_TEXT = "Removed under the retention schedule"
+
+
+@dataclass(frozen=True)
+class Covered:
+    # The lookup from the model to the case id ("" for the case itself). None: handled by a
+    # rule of its own in harken/retention/disposal.py (people, register audit rows).
+    to_case: str | None
+    fields: dict[str, str]
+
+
+DISPOSED_WITH_CASE: dict[str, Covered] = {
+    "cases.Case": Covered(
+        "",
+        {
+            **_BASE,
+            "reference": X,  # the register and report rows name it; not reissued
+            "previous_reference": X,
+            "kind": S,
+            "channel": S,
+            "received_on": S,
+            "summary": P,
+            "details": P,
+            "teams": S,
+            "themes": S,
+            "procedure_version": S,
+            "status": S,
+            "stage_number": S,
+            "assigned_to": P,
+            "restricted": S,
+            "restricted_to": P,
+            "ombudsman_involved": S,
+            "progressed_from": X,
+            "contact_outcome": S,
+            "due_on": S,
+            "responded_on": S,
+            "closed_on": S,
+            "grounds_arose_on": S,
+            "late_complaint_reason": P,
+            "withdrawn_on": S,
+            "withdrawal_reason": P,
+            "discontinued_on": S,
+            "discontinuance_reason": P,
+            "praised_worker": P,
+            "passed_on_on": S,
+            "next_due_on": S,
+            "next_due_label": S,
+            "paused": S,
+            # Kept so importing the council's old file again does not bring the record back.
+            "external_reference": X,
+        },
+    ),
+    "cases.CaseParty": Covered(
+        "case",
+        {"id": X, "case": X, "person": X, "role": S, "relationship": S, "child_knows": S},
+    ),
+    "cases.Element": Covered(
+        "case",
+        {**_BASE, "case": X, "number": S, "summary": P, "theme": S, "team": S},
+    ),
+    "cases.Stage": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "number": S,
+            "received_on": S,
+            "acknowledged_on": S,
+            "statement_agreed_on": S,
+            "io_appointed_on": S,
+            "ip_appointed_on": S,
+            "panel_appointed_on": S,
+            "response_sent_on": S,
+            "panel_planned_on": S,
+            "panel_met_on": S,
+            "panel_report_sent_on": S,
+            "council_response_sent_on": S,
+            "late_request_reason": P,
+            "responder": P,
+            "paused_reason": P,
+            "clock_override_on": S,
+            "clock_started_on": S,
+            "acknowledgement_due_on": S,
+            "original_due_on": S,
+            "due_on": S,
+            "due_explanation": S,  # made from dates and bank holidays only
+            "latest_extension_on": S,
+            "concluded_on": S,
+            "working_days_taken": S,
+            "within_timescale": S,
+            "working_days_to_statement": S,
+            "working_days_from_request": S,
+            "escalation_due_on": S,
+            "ended_early_on": S,
+        },
+    ),
+    "cases.Extension": Covered(
+        "stage__case",
+        {**_BASE, "stage": X, "new_due_on": S, "reason": P, "complainant_told_on": S},
+    ),
+    "cases.ElementOutcome": Covered(
+        "stage__case", {**_BASE, "element": X, "stage": X, "outcome": S}
+    ),
+    "cases.Appointment": Covered(
+        "stage__case",
+        {
+            **_BASE,
+            "stage": X,
+            # The IO's, IP's or panel member's account: staff, kept with the stage's dates.
+            "user": X,
+            "role": S,
+            "appointed_on": S,
+            "ended_on": S,
+            "end_reason": S,
+        },
+    ),
+    "cases.SafeguardingConcern": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "raised_on": S,
+            "description": P,
+            "referred_to": S,
+            "referred_on": S,
+            "referral_reference": P,
+        },
+    ),
+    "cases.Note": Covered("case", {**_BASE, "case": X, "text": P}),
+    "cases.TimelineEvent": Covered(
+        "case",
+        {"id": X, "case": X, "at": S, "actor": P, "verb": S, "description": P, "changes": P},
+    ),
+    "cases.CaseRead": Covered("case", {"id": X, "case": X, "user": P, "at": S, "via": S}),
+    "documents.Document": Covered(
+        "case",
+        {
+            "id": X,
+            "case": X,
+            "kind": S,
+            "filename": P,
+            "storage_name": X,  # random; the file itself is deleted from storage
+            "content_type": S,
+            "size": S,
+            "sha256": P,  # would confirm that a file someone holds was on the case
+            "description": P,
+            "scan_status": S,
+            "letter_template": S,
+            "letter_template_version": S,
+            "uploaded_by": P,
+            "uploaded_at": S,
+        },
+    ),
+    "intake.Submission": Covered(
+        "case",
+        {
+            "id": X,
+            "form": S,
+            "key": X,
+            "answers": P,
+            "case": X,
+            "created_at": S,
+            "next_steps": P,
+            "unsafe": S,
+            "advocate_requested": S,
+            "email": P,
+            "email_status": S,
+            "email_attempts": S,
+            "email_next_attempt_at": S,
+            "email_claimed_at": S,
+            "email_handed_over_at": S,
+            "email_last_error": P,
+            "email_sent_at": S,
+        },
+    ),
+    "intake.Attachment": Covered(
+        "submission__case",
+        {
+            "id": X,
+            "journey_key": X,
+            "submission": X,
+            "file": P,  # deleted from storage
+            "original_name": P,
+            "content_type": S,
+            "size": S,
+            "created_at": S,
+            "last_used_at": S,
+        },
+    ),
+    "notifications.Email": Covered(
+        "case",
+        {
+            "id": X,
+            "kind": S,
+            "to": P,
+            "case": X,
+            "user": X,
+            "requested_by": P,
+            "data": P,
+            "status": S,
+            "created_at": S,
+            "attempts": S,
+            "next_attempt_at": S,
+            "claimed_at": S,
+            "handed_over_at": S,
+            "last_error": P,
+            "sent_at": S,
+        },
+    ),
+    "learning.Recommendation": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "number": S,
+            "source": S,
+            "stage": X,
+            "ombudsman_case": X,
+            "made_on": S,
+            "text": P,
+            "decision": S,
+            "decided_on": S,
+            "decision_reason": P,
+            "service_area": S,
+            "team": S,
+        },
+    ),
+    "learning.Action": Covered(
+        "recommendation__case",
+        {
+            **_BASE,
+            "recommendation": X,
+            "number": S,
+            "description": P,
+            "owner": X,  # the member of staff who owns the action: the plan's figures by owner
+            "due_on": S,
+            "status": S,
+            "progress": P,
+            "completed_on": S,
+            "evidence": P,
+            "cancelled_on": S,
+            "cancel_reason": P,
+        },
+    ),
+    "registers.OmbudsmanCase": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "person": X,
+            "summary": P,
+            "ombudsman_reference": X,
+            "enquiry_received_on": S,
+            "response_due_on": S,
+            "response_sent_on": S,
+            "decision_on": S,
+            "decision": S,
+            "injustice": S,
+            "notes": P,
+        },
+    ),
+    "registers.OmbudsmanRemedy": Covered(
+        "ombudsman_case__case",
+        {
+            **_BASE,
+            "ombudsman_case": X,
+            "kind": S,
+            "description": P,
+            "amount": S,
+            "due_on": S,
+            "complied_on": S,
+            "evidence": P,
+        },
+    ),
+    "registers.Payment": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "ombudsman_case": X,
+            "kind": S,
+            "amount": S,
+            "paid_on": S,
+            "reason": P,
+            "recommended_by_ombudsman": S,
+            "remedy": X,
+        },
+    ),
+    "registers.InvestigationCost": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "stage_number": S,
+            "role": S,
+            "amount": S,
+            "incurred_on": S,
+            "supplier": P,  # often the IO's own name
+            "invoice_reference": P,
+            "notes": P,
+        },
+    ),
+    "registers.ContactRestriction": Covered(
+        "case",
+        {
+            **_BASE,
+            "person": X,
+            "case": X,
+            "decision_on": S,
+            "reason": P,
+            "letter_issued_on": S,
+            "restrictions": P,
+            "single_point_of_contact": P,
+            "review_on": S,
+            "reviewed_on": S,
+            "ended_on": S,
+            "end_reason": P,
+        },
+    ),
+    "registers.AdvocacyReferral": Covered(
+        "case",
+        {
+            **_BASE,
+            "child": X,
+            "case": X,
+            "referred_on": S,
+            "provider": S,
+            "provider_name": S,  # an organisation
+            "outcome": S,
+            "outcome_on": S,
+            "outcome_notes": P,
+        },
+    ),
+    "registers.RegisterEvent": Covered(
+        None,
+        {
+            "id": X,
+            "register": S,
+            "record_id": X,
+            "at": S,
+            "actor": P,
+            "verb": S,
+            "description": P,
+            "changes": P,
+        },
+    ),
+    "registers.RegisterRead": Covered(
+        None, {"id": X, "register": S, "record_id": X, "user": P, "at": S, "via": S}
+    ),
+    # A person is anonymised once every case they are on is disposed and no register record
+    # outside those cases names them (harken/retention/disposal.py).
+    "cases.Person": Covered(
+        None,
+        {
+            **_BASE,
+            "first_name": P,
+            "last_name": P,
+            "date_of_birth": P,
+            "email": P,
+            "phone": P,
+            "address": P,
+            "postcode": P,
+            "contact_preference": S,
+            "accessibility_needs": P,
+            "language": P,
+            "looked_after": S,
+            "care_leaver": S,
+        },
+    ),
+    "reports.ReportExample": Covered(
+        "case",
+        {
+            **_BASE,
+            "edition": X,
+            "section": S,
+            # The team's own words in a report edition: kept as the report was produced
+            # (a report names no person; docs/adr/0091).
+            "heading": S,
+            "text": S,
+            "case": X,
+        },
+    ),
+    "retention.LegalHold": Covered(
+        "case",
+        {
+            "id": X,
+            "case": X,
+            "reason": S,
+            "explanation": P,
+            "placed_at": S,
+            "placed_by": X,
+            "released_at": S,
+            "released_by": X,
+            "release_reason": P,
+        },
+    ),
+    "retention.DisposalCandidate": Covered("case", {"id": X, "run": X, "line": X, "case": X}),
+    "retention.DisposedCase": Covered("case", {"case": X, "run": X, "kind": S, "disposed_at": S}),
+}
+
+# Text put in place of removed required text (never empty where a page shows it).
+REPLACED: dict[tuple[str, str], str] = {
+    ("cases.Case", "summary"): REMOVED_TEXT,
+    ("cases.TimelineEvent", "description"): REMOVED_TEXT,
+    ("registers.RegisterEvent", "description"): REMOVED_TEXT,
+}
+
+_CONFIGURATION = "configuration, not a record about a person"
+_STAFF = "a staff account or its security records: the council's HR schedule, not this one"
+_OPERATIONS = "operational queue; its rows are cleared by their own jobs"
+_DJANGO = "Django's own tables"
+
+KEPT_MODELS: dict[str, str] = {
+    "admin.LogEntry": "Django admin's log of staff changes to configuration",
+    "auth.Permission": _DJANGO,
+    "auth.Group": _DJANGO,
+    "contenttypes.ContentType": _DJANGO,
+    "sessions.Session": "expires by itself (HARKEN_SESSION_IDLE_TIMEOUT)",
+    "django_tasks_database.DBTaskResult": _OPERATIONS,
+    "accounts.ServiceArea": _CONFIGURATION,
+    "accounts.Team": _CONFIGURATION,
+    "accounts.User": _STAFF,
+    "accounts.RecoveryCode": _STAFF,
+    "accounts.SignInLock": _STAFF,
+    "accounts.SignInEvent": _STAFF + " (it names no case)",
+    "accounts.ApiToken": _STAFF,
+    "workdays.ClosureDay": _CONFIGURATION,
+    "procedures.Procedure": _CONFIGURATION,
+    "procedures.ProcedureVersion": _CONFIGURATION,
+    "cases.ThemeGroup": _CONFIGURATION,
+    "cases.Theme": _CONFIGURATION,
+    "cases.ThemeEvent": _CONFIGURATION,
+    "cases.ReferenceCounter": _CONFIGURATION,
+    "documents.LetterTemplate": _CONFIGURATION,
+    "documents.LetterTemplateRevision": _CONFIGURATION,
+    "reports.ReportEdition": "a report produced for a period: kept as it was produced",
+    "registers.SubjectAccessRequest": "not linked to a case; its own retention rule is not "
+    "built yet (see docs/data-protection.md)",
+    "registers.SarCounter": _CONFIGURATION,
+    "notifications.ReminderPreference": _STAFF,
+    "notifications.SentReminder": "a digest sent to a member of staff; names no child",
+    "retention.RetentionRule": _CONFIGURATION,
+    "retention.RetentionRuleVersion": _CONFIGURATION,
+    "retention.DisposalRun": "the disposal log: counts, rules and staff, no personal data",
+    "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
+    "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
+}

@@ -1,0 +1,76 @@
+"""The shipped retention schedule and where each period comes from (docs/data-protection.md)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Default(TypedDict):
+    kind: str
+    basis: str
+    years: int
+    source: str
+
+
+DEFAULT_RULES: list[Default] = [
+    {
+        "kind": "complaint",
+        "basis": "closure",
+        "years": 6,
+        "source": "IRMS Retention Guidelines for Local Authorities (complaints: closure + 6 "
+        "years); Limitation Act 1980 s2 and s5",
+    },
+    {
+        "kind": "contact",
+        "basis": "closure",
+        "years": 6,
+        "source": "As complaints (IRMS): an initial contact may become a complaint",
+    },
+    {
+        "kind": "compliment",
+        "basis": "closure",
+        "years": 2,
+        "source": "Local practice (no statutory period; IRMS leaves feedback to the council)",
+    },
+    {
+        "kind": "representation",
+        "basis": "closure",
+        "years": 2,
+        "source": "Local practice (no statutory period; IRMS leaves feedback to the council)",
+    },
+    {
+        "kind": "looked_after",
+        "basis": "birthday_75",
+        "years": 75,
+        "source": "Care Planning, Placement and Case Review (England) Regulations 2010 reg 50 "
+        "(75th birthday; 15 years after the last entry where the council so decides)",
+    },
+]
+
+
+def install() -> int:
+    """Add any shipped rule missing (a flushed test database); returns how many were added.
+    The migration does the same for a new database."""
+    from .models import RetentionRule, RetentionRuleVersion
+
+    added = 0
+    for default in DEFAULT_RULES:
+        rule, created = RetentionRule.objects.get_or_create(
+            kind=default["kind"],
+            defaults={
+                "basis": default["basis"],
+                "years": default["years"],
+                "source": default["source"],
+            },
+        )
+        if created:
+            RetentionRuleVersion.objects.create(
+                rule=rule,
+                version=1,
+                basis=rule.basis,
+                years=rule.years,
+                source=rule.source,
+                reason="Shipped default",
+            )
+            added += 1
+    return added

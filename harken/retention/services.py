@@ -1,0 +1,447 @@
+"""Every change to the schedule, the holds and the disposals. The pages, the API and the
+commands all call these; each checks who may, refuses bad input with a message beside its
+field, and writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Min
+from django.utils import timezone
+
+from harken.cases.models import Case, TimelineEvent
+from harken.core import access, text
+from harken.core.audit import record_event
+from harken.core.dates import format_date
+from harken.core.errors import AccessDenied, ApplicationError
+
+from . import disposal, selectors
+from .models import (
+    Basis,
+    DisposalCandidate,
+    DisposalLine,
+    DisposalRun,
+    DisposedCase,
+    HoldReason,
+    LegalHold,
+    RecordKind,
+    RetentionEvent,
+    RetentionRule,
+    RetentionRuleVersion,
+    RunStatus,
+)
+from .permissions import may_manage_retention
+
+if TYPE_CHECKING:
+    from harken.accounts.models import User
+
+MAX_YEARS = 120
+BATCH_SIZE = 1000
+DENIED = "Only administrators can manage the retention schedule, legal holds and disposals."
+
+
+def _ensure_admin(actor: User | None) -> None:
+    if not may_manage_retention(actor):
+        raise AccessDenied(DENIED)
+
+
+def _event(
+    *,
+    actor: User | None,
+    verb: str,
+    description: str,
+    changes: dict[str, Any] | None = None,
+    rule: RetentionRule | None = None,
+    hold: LegalHold | None = None,
+    run: DisposalRun | None = None,
+) -> RetentionEvent:
+    return RetentionEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        description=description[:500],
+        changes=changes or {},
+        rule=rule,
+        hold=hold,
+        run=run,
+    )
+
+
+def _text(value: object, *, field: str, what: str, length: int, empty: str | None) -> str:
+    """Text as every path into the records accepts it (harken.core.text): no control
+    characters; `empty`, the message when nothing visible is given (None: optional)."""
+    cleaned = str(value if value is not None else "").strip()
+    found = text.problem(cleaned, one_line=length <= 300)
+    if found:
+        raise ApplicationError.for_field(field, text.message(what, found))
+    if not text.has_visible(cleaned):
+        if empty is not None:
+            raise ApplicationError.for_field(field, empty)
+        return ""
+    if len(cleaned) > length:
+        raise ApplicationError.for_field(
+            field, f"{what[:1].upper()}{what[1:]} must be {length:,} characters or fewer."
+        )
+    return cleaned
+
+
+# --- The schedule ---------------------------------------------------------------------------
+
+
+def _clean_years(value: object) -> int:
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise ApplicationError.for_field("years", "Enter the number of years.")
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        raise ApplicationError.for_field("years", "The number of years must be a whole number.")
+    years = int(text)
+    if not 1 <= years <= MAX_YEARS:
+        raise ApplicationError.for_field(
+            "years", f"The number of years must be between 1 and {MAX_YEARS}."
+        )
+    return years
+
+
+@transaction.atomic
+def rule_update(
+    *, rule: RetentionRule, basis: str, years: object, reason: str, actor: User, source: str = ""
+) -> RetentionRule:
+    """Change how long a kind of record is kept. The old version stays in the history."""
+    _ensure_admin(actor)
+    if basis not in Basis.values:
+        raise ApplicationError.for_field("basis", "Select what the years are counted from.")
+    if basis == Basis.BIRTHDAY_75 and rule.kind != RecordKind.LOOKED_AFTER:
+        raise ApplicationError.for_field(
+            "basis", "Only the rule for looked-after children can count to a birthday."
+        )
+    clean_years = _clean_years(years)
+    reason = _text(
+        reason,
+        field="reason",
+        what="the reason",
+        length=500,
+        empty="Enter why the rule is changing.",
+    )
+    source = _text(source, field="source", what="the source", length=300, empty=None)
+    source = source or rule.source
+    rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+    changes: dict[str, list[str]] = {}
+    for name, new in (("basis", basis), ("years", clean_years), ("source", source)):
+        old = getattr(rule, name)
+        if old != new:
+            changes[name] = [str(old), str(new)]
+            setattr(rule, name, new)
+    if not changes:
+        raise ApplicationError.for_field("years", "Change the basis or the number of years.")
+    rule.version += 1
+    rule.changed_by = actor
+    rule.save()
+    RetentionRuleVersion.objects.create(
+        rule=rule,
+        version=rule.version,
+        basis=rule.basis,
+        years=rule.years,
+        source=rule.source,
+        reason=reason,
+        changed_by=actor,
+    )
+    _event(
+        actor=actor,
+        verb="rule_changed",
+        description=f"{rule}: now {rule.description} (version {rule.version})",
+        changes=changes,
+        rule=rule,
+    )
+    return rule
+
+
+# --- Legal holds ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_place(*, case: Case, reason: str, explanation: str, actor: User) -> LegalHold:
+    """Stop the disposal of a case until the hold is released."""
+    _ensure_admin(actor)
+    if not access.can_view_case(actor, case):
+        raise AccessDenied("There is no case with that reference that you can see.")
+    if DisposedCase.objects.filter(case=case).exists():
+        raise ApplicationError.for_field(
+            "case", "This case was disposed of already: there is nothing left to hold."
+        )
+    if reason not in HoldReason.values:
+        raise ApplicationError.for_field("reason", "Select why the case is held.")
+    explanation = _text(
+        explanation,
+        field="explanation",
+        what="the explanation",
+        length=2000,
+        empty="Enter why disposal must wait.",
+    )
+    hold = LegalHold.objects.create(
+        case=case, reason=reason, explanation=explanation, placed_by=actor
+    )
+    label = hold.get_reason_display()
+    record_event(
+        case=case,
+        actor=actor,
+        verb="legal_hold_placed",
+        description=f"Legal hold placed ({label}): not disposed of until it is released",
+    )
+    _event(
+        actor=actor,
+        verb="hold_placed",
+        description=f"Legal hold {hold.pk} placed on {case.reference} ({label})",
+        hold=hold,
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
+    _ensure_admin(actor)
+    hold = LegalHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
+    if not access.can_view_case(actor, hold.case):
+        raise AccessDenied("There is no legal hold with that number that you can see.")
+    if hold.released_at is not None:
+        raise ApplicationError("This hold was released already.")
+    reason = _text(
+        reason,
+        field="release_reason",
+        what="the reason",
+        length=2000,
+        empty="Enter why the hold is released.",
+    )
+    hold.released_at = timezone.now()
+    hold.released_by = actor
+    hold.release_reason = reason
+    hold.save(update_fields=["released_at", "released_by", "release_reason"])
+    record_event(
+        case=hold.case,
+        actor=actor,
+        verb="legal_hold_released",
+        description=f"Legal hold released ({hold.get_reason_display()})",
+    )
+    _event(
+        actor=actor,
+        verb="hold_released",
+        description=f"Legal hold {hold.pk} on {hold.case.reference} released",
+        hold=hold,
+    )
+    return hold
+
+
+# --- Disposal -------------------------------------------------------------------------------
+
+
+def _pending(status: str) -> DisposalRun | None:
+    return DisposalRun.objects.filter(status=status).first()
+
+
+def _preview(*, day: dt.date, actor: User | None) -> DisposalRun | None:
+    """Find what is due on `day` under each rule; None if nothing is."""
+    run = DisposalRun.objects.create(due_on=day, created_by=actor)
+    total = 0
+    for rule in RetentionRule.objects.order_by("kind"):
+        due = selectors.due_cases(rule=rule, day=day)
+        found = due.aggregate(n=Count("pk"), lo=Min("counted_from"), hi=Max("counted_from"))
+        if not found["n"]:
+            continue
+        line = DisposalLine.objects.create(
+            run=run,
+            rule=rule,
+            rule_version=rule.version,
+            rule_description=rule.description,
+            kind=rule.kind,
+            count=found["n"],
+            earliest_on=found["lo"],
+            latest_on=found["hi"],
+        )
+        # In chunks, never the whole list in memory (100,000 cases: bench/disposal.py).
+        chunk: list[DisposalCandidate] = []
+        for pk in due.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000):
+            chunk.append(DisposalCandidate(run=run, line=line, case_id=pk))
+            if len(chunk) == 5000:
+                DisposalCandidate.objects.bulk_create(chunk)
+                chunk = []
+        DisposalCandidate.objects.bulk_create(chunk)
+        total += found["n"]
+    if total == 0:
+        run.delete()
+        return None
+    return run
+
+
+def _preview_event(run: DisposalRun, actor: User | None) -> None:
+    lines = list(run.lines.all())
+    _event(
+        actor=actor,
+        verb="preview_made",
+        description=f"Disposal {run.pk} previewed for {format_date(run.due_on)}: "
+        + "; ".join(f"{line.get_kind_display()} {line.count}" for line in lines),
+        run=run,
+    )
+
+
+@transaction.atomic
+def disposal_preview_create(*, day: dt.date, actor: User) -> DisposalRun:
+    """Make a preview of what the schedule makes due on `day`, for an administrator to
+    approve. Nothing is changed until it is approved."""
+    _ensure_admin(actor)
+    if _pending(RunStatus.PREVIEW) is not None:
+        raise ApplicationError.for_field(
+            "due_on", "A preview is awaiting approval: approve or reject it first."
+        )
+    if day > timezone.localdate():
+        raise ApplicationError.for_field("due_on", "The day must be today or in the past.")
+    run = _preview(day=day, actor=actor)
+    if run is None:
+        raise ApplicationError.for_field(
+            "due_on", f"Nothing is due for disposal on {format_date(day)}."
+        )
+    _preview_event(run, actor)
+    return run
+
+
+def disposal_preview_scheduled(*, day: dt.date) -> DisposalRun | None:
+    """`harken run-scheduled`: a preview of what is due today, unless one awaits approval or
+    nothing is due. Two nodes at once make one (the second is refused by the constraint)."""
+    if _pending(RunStatus.PREVIEW) is not None:
+        return None
+    try:
+        with transaction.atomic():
+            run = _preview(day=day, actor=None)
+            if run is not None:
+                _preview_event(run, None)
+            return run
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def disposal_approve(*, run: DisposalRun, actor: User) -> DisposalRun:
+    """Approve a preview: the next `harken run-scheduled` (or `harken disposal carry-out`)
+    anonymises what it lists, except what a hold or a change has taken out of it since."""
+    _ensure_admin(actor)
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.PREVIEW:
+        raise ApplicationError(f"Disposal {run.pk} is not awaiting approval.")
+    if _pending(RunStatus.APPROVED) is not None:
+        raise ApplicationError("Another approved disposal is still being carried out.")
+    run.status = RunStatus.APPROVED
+    run.decided_by = actor
+    run.decided_at = timezone.now()
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+    _event(actor=actor, verb="approved", description=f"Disposal {run.pk} approved", run=run)
+    return run
+
+
+@transaction.atomic
+def disposal_reject(*, run: DisposalRun, actor: User) -> DisposalRun:
+    """Reject a preview: nothing is disposed of; the next preview is made afresh."""
+    _ensure_admin(actor)
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.PREVIEW:
+        raise ApplicationError(f"Disposal {run.pk} is not awaiting approval.")
+    run.status = RunStatus.REJECTED
+    run.decided_by = actor
+    run.decided_at = timezone.now()
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+    run.candidates.all().delete()
+    _event(actor=actor, verb="rejected", description=f"Disposal {run.pk} rejected", run=run)
+    return run
+
+
+def _carry_out_batch(run_pk: int, after: int, batch_size: int) -> int | None:
+    """Dispose of the next batch of a run's candidates; the last candidate id done, or None
+    when none is left. The run's row is locked for the batch, so two nodes never dispose of
+    the same case; each case is checked again (still ended, not held, still due)."""
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run_pk)
+        if run.status != RunStatus.APPROVED:
+            return None
+        rows = list(
+            DisposalCandidate.objects.filter(run=run, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "case_id", "line_id")[:batch_size]
+        )
+        if not rows:
+            return None
+        by_line: dict[int, list[int]] = defaultdict(list)
+        for _, case_id, line_id in rows:
+            by_line[line_id].append(case_id)
+        now = timezone.now()
+        done: list[int] = []
+        events: list[TimelineEvent] = []
+        for line in DisposalLine.objects.filter(pk__in=by_line).select_related("rule"):
+            still = list(
+                selectors.due_cases(rule=line.rule, day=run.due_on)
+                .filter(pk__in=by_line[line.pk])
+                .values_list("pk", flat=True)
+            )
+            if not still:
+                continue
+            DisposedCase.objects.bulk_create(
+                DisposedCase(case_id=pk, run=run, kind=line.kind, disposed_at=now) for pk in still
+            )
+            DisposalLine.objects.filter(pk=line.pk).update(disposed=F("disposed") + len(still))
+            done.extend(still)
+            events.extend(
+                TimelineEvent(
+                    case_id=pk,
+                    verb="disposed",
+                    description=f"Anonymised under the retention schedule "
+                    f"({line.get_kind_display()}: {line.rule_description}; disposal {run.pk})",
+                )
+                for pk in still
+            )
+        if done:
+            disposal.anonymise(done)
+            TimelineEvent.objects.bulk_create(events)
+        return rows[-1][0]
+
+
+def disposal_carry_out(
+    *, run: DisposalRun, batch_size: int = BATCH_SIZE, actor: User | None = None
+) -> DisposalRun:
+    """Carry out an approved disposal in batches (bounded memory, one transaction each), then
+    record it in the disposal log. Safe to run again after a stop: it carries on."""
+    if actor is not None:
+        _ensure_admin(actor)
+    if run.status != RunStatus.APPROVED:
+        raise ApplicationError(f"Disposal {run.pk} is not approved.")
+    after = 0
+    while True:
+        last = _carry_out_batch(run.pk, after, batch_size)
+        if last is None:
+            break
+        after = last
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.APPROVED:
+            return run  # another node finished it
+        lines = list(run.lines.all())
+        disposed = sum(line.disposed for line in lines)
+        run.status = RunStatus.COMPLETED
+        run.completed_at = timezone.now()
+        run.skipped = sum(line.count for line in lines) - disposed
+        run.save(update_fields=["status", "completed_at", "skipped"])
+        # The list was needed to know what was approved; the log keeps the counts.
+        run.candidates.all().delete()
+        _event(
+            actor=actor,
+            verb="carried_out",
+            description=f"Disposal {run.pk} carried out: {disposed} anonymised, {run.skipped} "
+            "left (held, reopened or no longer due since the preview)",
+            run=run,
+        )
+    return run
+
+
+def run_scheduled(*, day: dt.date) -> tuple[DisposalRun | None, DisposalRun | None]:
+    """The retention part of `harken run-scheduled`: carry out an approved disposal, then
+    make a preview of what is due if none awaits approval. Returns (carried out, previewed)."""
+    approved = _pending(RunStatus.APPROVED)
+    done = disposal_carry_out(run=approved) if approved is not None else None
+    return done, disposal_preview_scheduled(day=day)

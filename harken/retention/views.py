@@ -1,0 +1,209 @@
+"""The retention pages (/staff/retention/): administrators only. Each view reads through the
+selectors and changes through the services; a refusal is shown beside its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from harken.accounts.models import User
+from harken.core import access
+from harken.core.audit import record_reads
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.forms import add_service_error
+from harken.core.web import staff_required
+
+from . import forms, selectors, services
+from .models import LegalHold, RecordKind, RunStatus
+from .permissions import RETENTION_ROLES
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # staff_required has run
+    return user
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _run(pk: int) -> Any:
+    run = selectors.run_get(pk=pk)
+    if run is None:
+        raise Http404("There is no disposal with that number.")
+    return run
+
+
+@staff_required(*RETENTION_ROLES)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "retention/index.html",
+        {
+            "rules": selectors.rule_list(),
+            "holds_in_force": selectors.hold_list().count(),
+            "pending": selectors.run_list().filter(
+                status__in=[RunStatus.PREVIEW, RunStatus.APPROVED]
+            ),
+            "events": selectors.event_list(limit=20),
+        },
+    )
+
+
+@staff_required(*RETENTION_ROLES)
+@require_http_methods(["GET", "POST"])
+def rule(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in RecordKind.values:
+        raise Http404("There is no such rule.")
+    found = selectors.rule_get(kind=kind)
+    if found is None:
+        raise Http404("There is no such rule.")
+    form = forms.RuleForm(_posted(request), initial={"basis": found.basis, "years": found.years})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_update(
+                rule=found,
+                basis=form.cleaned_data["basis"],
+                years=form.cleaned_data["years"],
+                reason=form.cleaned_data["reason"],
+                source=form.cleaned_data["source"],
+                actor=_user(request),
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{found}: the rule is changed.")
+            return redirect("retention:rule", kind=kind)
+    return render(
+        request,
+        "retention/rule.html",
+        {"rule": found, "form": form, "versions": found.versions.select_related("changed_by")},
+    )
+
+
+@staff_required(*RETENTION_ROLES)
+def holds(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    show_all = request.GET.get("show") == "all"
+    listed = list(
+        selectors.hold_list(active_only=not show_all).filter(case__in=access.visible_cases(user))[
+            :500
+        ]
+    )
+    # The list names cases: each shown is a read of it.
+    record_reads(cases=[h.case_id for h in listed], user=user, via="retention")
+    return render(request, "retention/holds.html", {"holds": listed, "show_all": show_all})
+
+
+@staff_required(*RETENTION_ROLES)
+@require_http_methods(["GET", "POST"])
+def hold_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = forms.HoldForm(_posted(request) or None, initial={"case": request.GET.get("case")})
+    if request.method == "POST" and form.is_valid():
+        case = access.visible_case(user, form.cleaned_data["case"])
+        if case is None:
+            form.add_error("case", "Enter the reference of a case you can see.")
+        else:
+            try:
+                services.hold_place(
+                    case=case,
+                    reason=form.cleaned_data["reason"],
+                    explanation=form.cleaned_data["explanation"],
+                    actor=user,
+                )
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"Legal hold placed on {case.reference}.")
+                return redirect("retention:holds")
+    return render(request, "retention/hold_form.html", {"form": form})
+
+
+@staff_required(*RETENTION_ROLES)
+@require_http_methods(["GET", "POST"])
+def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    hold = (
+        LegalHold.objects.select_related("case", "placed_by")
+        .filter(pk=pk, case__in=access.visible_cases(user))
+        .first()
+    )
+    if hold is None:
+        raise Http404("There is no legal hold with that number.")
+    form = forms.ReleaseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hold_release(hold=hold, reason=form.cleaned_data["release_reason"], actor=user)
+        except AccessDenied as error:
+            raise Http404(error.message) from error
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Legal hold on {hold.case.reference} released.")
+            return redirect("retention:holds")
+    record_reads(cases=[hold.case_id], user=user, via="retention")
+    return render(request, "retention/release_form.html", {"form": form, "hold": hold})
+
+
+@staff_required(*RETENTION_ROLES)
+def disposals(request: HttpRequest) -> HttpResponse:
+    return render(request, "retention/disposals.html", {"runs": selectors.run_list()[:200]})
+
+
+@staff_required(*RETENTION_ROLES)
+@require_http_methods(["GET", "POST"])
+def preview_new(request: HttpRequest) -> HttpResponse:
+    form = forms.PreviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.disposal_preview_create(
+                day=form.cleaned_data["due_on"] or timezone.localdate(), actor=_user(request)
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("retention:disposal", pk=run.pk)
+    return render(request, "retention/preview_form.html", {"form": form})
+
+
+@staff_required(*RETENTION_ROLES)
+def disposal(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "retention/disposal.html", {"run": _run(pk)})
+
+
+@staff_required(*RETENTION_ROLES)
+@require_POST
+def disposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(pk)
+    try:
+        services.disposal_approve(run=run, actor=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Disposal {run.pk} approved. It is carried out at the next scheduled run "
+            "(within the hour).",
+        )
+    return redirect(reverse("retention:disposal", kwargs={"pk": run.pk}))
+
+
+@staff_required(*RETENTION_ROLES)
+@require_POST
+def disposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(pk)
+    try:
+        services.disposal_reject(run=run, actor=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Disposal {run.pk} rejected: nothing was disposed of.")
+    return redirect(reverse("retention:disposal", kwargs={"pk": run.pk}))
