@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "harken.intake",
     "harken.reports",
     "harken.registers",
+    "harken.subjectaccess",
     "harken.learning",
     "harken.notifications",
     "harken.api",
