@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from harken.accounts.models import User
 from harken.cases.models import (
@@ -246,7 +246,3 @@ def sar_for_bundles(*, user: User, pk: int) -> SubjectAccessRequest:
     from harken.registers import selectors as register_selectors
 
     return register_selectors.sar_for_change(user=user, pk=pk)
-
-
-def model_label(obj: Model) -> str:
-    return obj._meta.verbose_name

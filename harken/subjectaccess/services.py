@@ -147,7 +147,7 @@ def _case_texts(case: Case) -> list[str]:
 
 def _party_details(other: Person) -> list[tuple[str, str]]:
     """What names another person on a case: (text, kind)."""
-    found = [(other.full_name, RedactionKind.THIRD_PARTY)]
+    found: list[tuple[str, str]] = [(other.full_name, RedactionKind.THIRD_PARTY)]
     found += [(alias.name, RedactionKind.THIRD_PARTY) for alias in other.aliases.all()]
     for value, kind in (
         (other.email, RedactionKind.EMAIL),
