@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "harken.cases.models.Outcome",
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
         "CostRoleEnum": "harken.registers.models.CostRole",
+        "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
+        "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",
     },
 }
 
