@@ -270,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "CostRoleEnum": "harken.registers.models.CostRole",
         "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
         "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",
+        "RedactionKindEnum": "harken.subjectaccess.models.RedactionKind",
+        "RightsKindEnum": "harken.subjectaccess.models.RightsKind",
+        "RefusalReasonEnum": "harken.subjectaccess.models.RefusalReason",
     },
 }
 

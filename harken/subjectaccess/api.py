@@ -21,8 +21,16 @@ from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 
-from . import permissions, selectors, services
-from .models import Bundle, Redaction, RedactionDecision, RedactionReason
+from . import permissions, rights, selectors, services
+from .models import (
+    Bundle,
+    Redaction,
+    RedactionDecision,
+    RedactionReason,
+    RefusalReason,
+    RightsKind,
+    RightsRequest,
+)
 
 ERRORS = {
     400: OpenApiResponse(ERROR, description="Invalid input, or refused by the rules"),
@@ -263,3 +271,122 @@ class BundleDownloadView(_Base):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- Rectification, restriction and erasure ---------------------------------------------
+
+
+class RightsRequestSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id")
+    status = serializers.CharField(read_only=True, help_text="open, done or refused")
+
+    class Meta:
+        model = RightsRequest
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "received_on",
+            "due_on",
+            "due_explanation",
+            "description",
+            "status",
+            "decided_on",
+            "refusal_reason",
+            "outcome",
+        ]
+
+
+class RightsRequestInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RightsKind.choices)
+    received_on = serializers.DateField()
+    description = serializers.CharField(max_length=5000)
+
+
+class CorrectionsInput(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    date_of_birth = serializers.DateField(required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    phone = serializers.CharField(max_length=40, required=False)
+    address = serializers.CharField(max_length=500, required=False)
+    postcode = serializers.CharField(max_length=12, required=False)
+
+
+class CarryOutInput(serializers.Serializer):
+    done_on = serializers.DateField()
+    outcome = serializers.CharField(max_length=5000)
+    corrections = CorrectionsInput(required=False)
+
+
+class RefuseInput(serializers.Serializer):
+    decided_on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=RefusalReason.choices)
+    outcome = serializers.CharField(max_length=5000)
+
+
+def _rights_request(user: User, pk: int) -> RightsRequest:
+    found = RightsRequest.objects.select_related("person").filter(pk=pk).first()
+    if found is None or not selectors._may_see_person(user, found.person):
+        raise AccessDenied("There is no request with that number you can see.")
+    return found
+
+
+class PersonRightsView(_Base):
+    @extend_schema(
+        summary="Record a rectification, restriction or erasure request",
+        request=RightsRequestInput,
+        responses={201: RightsRequestSerializer, **ERRORS},
+        tags=["subject access"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        person = access.visible_people(user).filter(pk=pk).first()
+        if person is None:
+            raise AccessDenied("There is no person with that number you can see.")
+        data = RightsRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = rights.rights_request_create(actor=user, person=person, **data.validated_data)
+        return Response(RightsRequestSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class RightsRequestView(_Base):
+    @extend_schema(
+        summary="A rectification, restriction or erasure request",
+        responses={200: RightsRequestSerializer, **ERRORS},
+        tags=["subject access"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RightsRequestSerializer(_rights_request(_user(request), pk)).data)
+
+
+class RightsCarryOutView(_Base):
+    @extend_schema(
+        summary="Carry the request out (rectification: the corrections)",
+        request=CarryOutInput,
+        responses={200: RightsRequestSerializer, **ERRORS},
+        tags=["subject access"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        found = _rights_request(user, pk)
+        data = CarryOutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = rights.rights_request_carry_out(actor=user, request=found, **data.validated_data)
+        return Response(RightsRequestSerializer(done).data)
+
+
+class RightsRefuseView(_Base):
+    @extend_schema(
+        summary="Refuse the request with a reason the law allows",
+        request=RefuseInput,
+        responses={200: RightsRequestSerializer, **ERRORS},
+        tags=["subject access"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        found = _rights_request(user, pk)
+        data = RefuseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = rights.rights_request_refuse(actor=user, request=found, **data.validated_data)
+        return Response(RightsRequestSerializer(done).data)

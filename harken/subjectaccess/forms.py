@@ -8,7 +8,7 @@ from django import forms
 
 from harken.registers.forms import DateField, Form, _radios, _text
 
-from .models import Redaction, RedactionDecision, RedactionReason
+from .models import Redaction, RedactionDecision, RedactionReason, RefusalReason, RightsKind
 
 REASONS = [("", "Choose a reason"), *RedactionReason.choices]
 
@@ -75,3 +75,55 @@ class ReleaseForm(Form):
 
 class AliasForm(Form):
     name = _text("Other name", max_length=200, message="Enter the other name")
+
+
+class RightsRequestForm(Form):
+    kind = _radios("What the person asked for", RightsKind.choices)
+    received_on = DateField(
+        label="Date the request was received", message="Enter the date the request was received"
+    )
+    description = forms.CharField(
+        label="What they asked for",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the person asked for"},
+    )
+
+
+class RightsCarryOutForm(Form):
+    done_on = DateField(
+        label="Date it was carried out", message="Enter the date it was carried out"
+    )
+    outcome = forms.CharField(
+        label="What was done",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what was done"},
+    )
+    first_name = _text("Corrected first name (rectification only)", max_length=100, required=False)
+    last_name = _text("Corrected last name (rectification only)", max_length=100, required=False)
+    email = _text("Corrected e-mail address (rectification only)", max_length=254, required=False)
+    phone = _text("Corrected phone number (rectification only)", max_length=40, required=False)
+    postcode = _text("Corrected postcode (rectification only)", max_length=12, required=False)
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        corrections = {
+            k: data.pop(k) for k in ("first_name", "last_name", "email", "phone", "postcode")
+        }
+        return {**data, "corrections": corrections}
+
+
+class RightsRefuseForm(Form):
+    decided_on = DateField(label="Date it was refused", message="Enter the date it was refused")
+    reason = _radios(
+        "Reason the law allows refusal",
+        RefusalReason.choices,
+        message="Select the reason the law allows refusal",
+    )
+    outcome = forms.CharField(
+        label="What the person was told",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the person was told"},
+    )

@@ -137,3 +137,73 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_decision_display()})"
+
+
+class RightsKind(models.TextChoices):
+    RECTIFICATION = "rectification", "Rectification (art. 16): correct their details"
+    RESTRICTION = "restriction", "Restriction (art. 18): limit how their data is used"
+    ERASURE = "erasure", "Erasure (art. 17): delete their data"
+
+
+class RightsStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Carried out"
+    REFUSED = "refused", "Refused"
+
+
+class RefusalReason(models.TextChoices):
+    """Why a request may be refused, as the law allows."""
+
+    MUST_KEEP = (
+        "must_keep",
+        (
+            "A record the council must keep (the complaints record kept under the 2006 and 2009 "
+            "Regulations; art. 17(3)(b))"
+        ),
+    )
+    ACCURATE = "accurate", "The record is accurate (an opinion recorded as the writer's)"
+    LEGAL_CLAIMS = "legal_claims", "Needed for legal claims (art. 17(3)(e), 18(2))"
+    PUBLIC_TASK = "public_task", "Needed for the council's public task (art. 17(3)(b), 21)"
+    UNFOUNDED = "unfounded", "Manifestly unfounded or excessive (art. 12(5))"
+
+
+class RightsRequest(BaseModel):
+    """A request to correct, restrict or erase a person's data: recorded, then carried out
+    through the services or refused with a reason the law allows; due one calendar month
+    after receipt (art. 12(3))."""
+
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=14, choices=RightsKind.choices)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    due_explanation = models.CharField(max_length=500)
+    description = models.TextField(max_length=5000)
+    status = models.CharField(max_length=8, choices=RightsStatus.choices, default="open")
+    decided_on = models.DateField(null=True, blank=True)
+    refusal_reason = models.CharField(max_length=14, choices=RefusalReason.choices, blank=True)
+    outcome = models.TextField(max_length=5000, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} request {self.pk}"
+
+
+class RightsRequestEvent(models.Model):
+    """A change to a rights request: who, when, what, each field's old and new value."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=30)
+    description = models.CharField(max_length=500)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["request", "at", "id"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -21,8 +21,8 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
 
-from . import forms, permissions, selectors, services
-from .models import Bundle, BundleStatus, RedactionDecision
+from . import forms, permissions, rights, selectors, services
+from .models import Bundle, BundleStatus, RedactionDecision, RightsRequest
 
 
 def _user(request: HttpRequest) -> User:
@@ -59,7 +59,8 @@ def _person(user: User, pk: int) -> Person:
 def _person_context(user: User, person: Person) -> dict[str, Any]:
     data = selectors.person_data(user=user, person=person)
     record_reads(cases=data.case_ids, user=user, via="person-search")
-    return {"data": data, "person": person}
+    requests = RightsRequest.objects.filter(person=person).order_by("-received_on", "-pk")
+    return {"data": data, "person": person, "rights_requests": list(requests)}
 
 
 class PersonView(TeamView):
@@ -269,3 +270,79 @@ class BundleReleaseView(TeamView):
                 messages.success(request, "Release recorded")
                 return redirect("subjectaccess:bundle", pk=bundle.pk)
         return self._render(request, bundle, form)
+
+
+class RightsRequestCreateView(TeamView):
+    def _render(self, request: HttpRequest, person: Person, form: Any) -> HttpResponse:
+        return render(request, "subjectaccess/rights_new.html", {"person": person, "form": form})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, _person(_user(request), pk), forms.RightsRequestForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        person = _person(user, pk)
+        form = forms.RightsRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                made = rights.rights_request_create(actor=user, person=person, **form.cleaned_data)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "Request recorded")
+                return redirect("subjectaccess:rights", pk=made.pk)
+        return self._render(request, person, form)
+
+
+class RightsRequestView(TeamView):
+    def _load(self, request: HttpRequest, pk: int) -> RightsRequest:
+        user = _user(request)
+        found = RightsRequest.objects.select_related("person").filter(pk=pk).first()
+        if found is None or not selectors._may_see_person(user, found.person):
+            raise Http404("There is no request with that number you can see.")
+        return found
+
+    def _render(
+        self, request: HttpRequest, found: RightsRequest, carry: Any = None, refuse: Any = None
+    ) -> HttpResponse:
+        carry = carry or forms.RightsCarryOutForm(prefix="do")
+        refuse = refuse or forms.RightsRefuseForm(prefix="no")
+        return render(
+            request,
+            "subjectaccess/rights.html",
+            {
+                "rights": found,
+                "carry": carry,
+                "refuse": refuse,
+                "form": carry if carry.errors else refuse,
+                "events": list(found.events.select_related("actor")),
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self._load(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = _user(request)
+        found = self._load(request, pk)
+        if "refuse" in request.POST:
+            refuse = forms.RightsRefuseForm(request.POST, prefix="no")
+            if refuse.is_valid():
+                try:
+                    rights.rights_request_refuse(actor=user, request=found, **refuse.cleaned_data)
+                except ApplicationError as exc:
+                    add_service_error(refuse, exc)
+                else:
+                    messages.success(request, "Refusal recorded")
+                    return redirect("subjectaccess:rights", pk=found.pk)
+            return self._render(request, found, refuse=refuse)
+        carry = forms.RightsCarryOutForm(request.POST, prefix="do")
+        if carry.is_valid():
+            try:
+                rights.rights_request_carry_out(actor=user, request=found, **carry.values())
+            except ApplicationError as exc:
+                add_service_error(carry, exc)
+            else:
+                messages.success(request, "Request carried out")
+                return redirect("subjectaccess:rights", pk=found.pk)
+        return self._render(request, found, carry=carry)

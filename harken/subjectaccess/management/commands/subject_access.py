@@ -12,6 +12,9 @@ audited as them.
   bundle-build BUNDLE_ID
   release BUNDLE_ID --on YYYY-MM-DD --method TEXT
   index-documents [--limit N]         extract the text of documents not yet indexed
+  rights-new PERSON_ID rectification|restriction|erasure --on DATE --description TEXT
+  rights-done RIGHTS_ID --on DATE --outcome TEXT [--correct FIELD=VALUE ...]
+  rights-refuse RIGHTS_ID --on DATE --reason CODE --outcome TEXT
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 from harken.registers import services as register_services
 from harken.registers.models import SubjectAccessRequest
-from harken.subjectaccess import selectors, services
+from harken.subjectaccess import rights, selectors, services
+from harken.subjectaccess.models import RightsRequest
 
 
 def _date(value: str) -> dt.date:
@@ -68,6 +72,21 @@ class Command(BaseCommand):
         release.add_argument("bundle", type=int)
         release.add_argument("--on", required=True)
         release.add_argument("--method", required=True)
+        rnew = sub.add_parser("rights-new")
+        rnew.add_argument("person_id", type=int)
+        rnew.add_argument("kind")
+        rnew.add_argument("--on", required=True)
+        rnew.add_argument("--description", required=True)
+        rdone = sub.add_parser("rights-done")
+        rdone.add_argument("rights_id", type=int)
+        rdone.add_argument("--on", required=True)
+        rdone.add_argument("--outcome", required=True)
+        rdone.add_argument("--correct", action="append", default=[], metavar="FIELD=VALUE")
+        rno = sub.add_parser("rights-refuse")
+        rno.add_argument("rights_id", type=int)
+        rno.add_argument("--on", required=True)
+        rno.add_argument("--reason", required=True)
+        rno.add_argument("--outcome", required=True)
         index = sub.add_parser("index-documents")
         index.add_argument("--limit", type=int, default=None)
 
@@ -162,3 +181,48 @@ class Command(BaseCommand):
             bundle=bundle, actor=actor, released_on=_date(options["on"]), method=options["method"]
         )
         self.stdout.write(f"Bundle {bundle.pk} released.")
+
+    def _rights(self, actor: User, pk: int) -> RightsRequest:
+        found = RightsRequest.objects.select_related("person").filter(pk=pk).first()
+        if found is None or not access.visible_people(actor).filter(pk=found.person_id).exists():
+            raise CommandError("There is no request with that id you can see.")
+        return found
+
+    def do_rights_new(self, actor: User, options: dict[str, Any]) -> None:
+        person = access.visible_people(actor).filter(pk=options["person_id"]).first()
+        if person is None:
+            raise CommandError("There is no person with that id you can see.")
+        made = rights.rights_request_create(
+            actor=actor,
+            person=person,
+            kind=options["kind"],
+            received_on=_date(options["on"]),
+            description=options["description"],
+        )
+        self.stdout.write(f"Request {made.pk} recorded. {made.due_explanation}")
+
+    def do_rights_done(self, actor: User, options: dict[str, Any]) -> None:
+        corrections = {}
+        for item in options["correct"]:
+            field, sep, value = item.partition("=")
+            if not sep:
+                raise CommandError(f"{item!r}: write a correction as FIELD=VALUE.")
+            corrections[field.strip()] = value
+        done = rights.rights_request_carry_out(
+            actor=actor,
+            request=self._rights(actor, options["rights_id"]),
+            done_on=_date(options["on"]),
+            outcome=options["outcome"],
+            corrections=corrections,
+        )
+        self.stdout.write(f"Request {done.pk} carried out.")
+
+    def do_rights_refuse(self, actor: User, options: dict[str, Any]) -> None:
+        done = rights.rights_request_refuse(
+            actor=actor,
+            request=self._rights(actor, options["rights_id"]),
+            decided_on=_date(options["on"]),
+            reason=options["reason"],
+            outcome=options["outcome"],
+        )
+        self.stdout.write(f"Request {done.pk} refused.")
