@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "harken.intake",
     "harken.reports",
     "harken.registers",
+    "harken.subjectaccess",
     "harken.learning",
     "harken.notifications",
     "harken.retention",
@@ -268,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "harken.cases.models.Outcome",
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
         "CostRoleEnum": "harken.registers.models.CostRole",
+        "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
+        "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",
+        "RedactionKindEnum": "harken.subjectaccess.models.RedactionKind",
+        "RightsKindEnum": "harken.subjectaccess.models.RightsKind",
+        "RefusalReasonEnum": "harken.subjectaccess.models.RefusalReason",
     },
 }
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("people/", views.PersonSearchView.as_view(), name="api-people"),
     path("registers/", include("harken.registers.api_urls")),
     path("learning/", include("harken.learning.api_urls")),
+    path("subject-access/", include("harken.subjectaccess.api_urls")),
     path("reports/", include("harken.reports.api_urls")),
     path("retention/", include("harken.retention.api_urls")),
 ]

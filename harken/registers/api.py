@@ -42,6 +42,8 @@ from .models import (
     Payment,
     PaymentKind,
     RemedyKind,
+    SarPause,
+    SarPauseReason,
     SubjectAccessRequest,
 )
 
@@ -403,8 +405,17 @@ class AdvocacyFiltersSerializer(serializers.Serializer):
 # --- Subject access requests ----------------------------------------------------------------
 
 
+class SarPauseSerializer(serializers.ModelSerializer):
+    days = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = SarPause
+        fields = ["id", "reason", "started_on", "ended_on", "days", "note"]
+
+
 class SarSerializer(serializers.ModelSerializer):
     requester = RegisterPersonRefSerializer()
+    pauses = SarPauseSerializer(many=True, read_only=True)
     subject = RegisterPersonRefSerializer(allow_null=True)
     final_due_on = serializers.DateField()
     within_time = serializers.BooleanField(allow_null=True)
@@ -431,6 +442,7 @@ class SarSerializer(serializers.ModelSerializer):
             "redactions",
             "sent_on",
             "within_time",
+            "pauses",
         ]
 
 
@@ -462,6 +474,16 @@ class SarUpdate(serializers.Serializer):
 class SarExtendInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     requester_told_on = serializers.DateField()
+
+
+class SarPauseInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=SarPauseReason.choices)
+    started_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class SarResumeInput(serializers.Serializer):
+    ended_on = serializers.DateField()
 
 
 class SarFiltersSerializer(serializers.Serializer):
@@ -783,4 +805,33 @@ class SarViewSet(RegisterViewSet):
         data = SarExtendInput(data=request.data)
         data.is_valid(raise_exception=True)
         sar = self._call(services.sar_extend, sar=sar, **data.validated_data)
+        return self._output(sar)
+
+    @extend_schema(
+        summary="Pause the clock while identity or clarification is awaited (art. 12A)",
+        request=SarPauseInput,
+        responses={200: SarSerializer, **ERRORS},
+        tags=["registers"],
+    )
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str) -> Response:
+        sar = selectors.sar_for_change(user=_user(request), pk=int(pk))
+        data = SarPauseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        self._call(services.sar_pause, sar=sar, **data.validated_data)
+        sar.refresh_from_db()
+        return self._output(sar)
+
+    @extend_schema(
+        summary="Restart the clock on the day the requester's reply arrived",
+        request=SarResumeInput,
+        responses={200: SarSerializer, **ERRORS},
+        tags=["registers"],
+    )
+    @action(detail=True, methods=["post"])
+    def restart(self, request: Request, pk: str) -> Response:
+        sar = selectors.sar_for_change(user=_user(request), pk=int(pk))
+        data = SarResumeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        sar = self._call(services.sar_resume, sar=sar, **data.validated_data)
         return self._output(sar)

@@ -25,6 +25,7 @@ from .models import (
     OmbudsmanRemedy,
     PaymentKind,
     RemedyKind,
+    SarPauseReason,
 )
 
 
@@ -900,6 +901,33 @@ class SarExtendForm(Form):
     requester_told_on = DateField(
         label="Date the requester was told of the extension",
         message="Enter the date the requester was told of the extension",
+    )
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class SarPauseForm(Form):
+    reason = _radios(
+        "Why the clock is paused",
+        SarPauseReason.choices,
+        message="Select why the clock is paused: identity or clarification",
+    )
+    started_on = DateField(
+        label="Date the requester was asked",
+        message="Enter the date the requester was asked",
+        help_text="The clock stops on this day and restarts when their reply arrives.",
+    )
+    note = _area("What was asked (optional)", max_length=2000, required=False)
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class SarResumeForm(Form):
+    ended_on = DateField(
+        label="Date the requester's reply arrived",
+        message="Enter the date the requester's reply arrived",
     )
 
     def values(self) -> dict[str, Any]:

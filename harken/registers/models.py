@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from harken.core.models import BaseModel
 
@@ -423,6 +423,45 @@ class SubjectAccessRequest(BaseModel):
         if self.sent_on is None:
             return None
         return self.sent_on <= self.final_due_on
+
+
+class SarPauseReason(models.TextChoices):
+    IDENTITY = "identity", "Waiting for the requester to confirm their identity"
+    CLARIFICATION = "clarification", "Waiting for the requester to clarify what they want"
+
+
+class SarPause(BaseModel):
+    """A stretch in which a request's clock stood still (UK GDPR art. 12A, Data (Use and
+    Access) Act 2025): from the day the requester was asked for proof of identity or for
+    clarification to the day their reply arrived. Open while `ended_on` is empty."""
+
+    sar = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(max_length=14, choices=SarPauseReason.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["sar", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="sar_pause_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["sar"], condition=Q(ended_on__isnull=True), name="sar_one_open_pause"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sar} paused {self.started_on}"
+
+    @property
+    def days(self) -> int | None:
+        """Calendar days the clock stood still (None while open)."""
+        if self.ended_on is None:
+            return None
+        return (self.ended_on - self.started_on).days
 
 
 class SarCounter(models.Model):

@@ -380,11 +380,19 @@ def sar_list(
     qs = _between(qs, "received_on", f.received_from, f.received_to)
     if f.reference:
         qs = qs.filter(reference__iexact=f.reference.strip())
-    return qs.select_related("requester", "subject").order_by("-received_on", "-id")
+    return (
+        qs.select_related("requester", "subject")
+        .prefetch_related("pauses")
+        .order_by("-received_on", "-id")
+    )
 
 
 def sar_get(*, user: User, pk: int, via: str = "web") -> SubjectAccessRequest:
-    sar = _get(sars_visible(user).select_related("requester", "subject"), pk, "request")
+    sar = _get(
+        sars_visible(user).select_related("requester", "subject").prefetch_related("pauses"),
+        pk,
+        "request",
+    )
     _log_read(Register.SAR, sar, user, via)
     return sar
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 
@@ -22,7 +24,12 @@ from harken.cases.models import Case, Person
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
-from harken.workdays.rules import Deadline, calendar_month_deadline
+from harken.workdays.rules import (
+    Deadline,
+    calendar_month_deadline,
+    is_working_day,
+    non_working_reason,
+)
 
 from . import permissions
 from .models import (
@@ -41,6 +48,8 @@ from .models import (
     RegisterEvent,
     RemedyKind,
     SarCounter,
+    SarPause,
+    SarPauseReason,
     SubjectAccessRequest,
     format_money,
 )
@@ -1109,6 +1118,73 @@ def sar_deadline(
     return calendar_month_deadline(start, months, after=after)
 
 
+@dataclass(frozen=True)
+class PausedDeadline:
+    """A due date that allows for the days the clock stood still, and how it was worked out."""
+
+    due: dt.date
+    explanation: str
+
+    def explain(self) -> str:
+        return self.explanation
+
+
+_MONTH_WORDS = {1: "one calendar month", 3: "three calendar months"}
+
+
+def _pause_phrase(pause: SarPause) -> str:
+    why = "identity" if pause.reason == SarPauseReason.IDENTITY else "clarification"
+    if pause.ended_on is None:
+        return f"waiting for {why} since {format_date(pause.started_on)}"
+    days = pause.days or 0
+    return (
+        f"waiting for {why} from {format_date(pause.started_on)} to "
+        f"{format_date(pause.ended_on)} ({days} day{'s' if days != 1 else ''})"
+    )
+
+
+def sar_paused_deadline(
+    received_on: dt.date, pauses: Iterable[SarPause], *, months: int = SAR_MONTHS
+) -> PausedDeadline:
+    """When a request whose clock was paused is due (UK GDPR art. 12A, as inserted by the
+    Data (Use and Access) Act 2025): the month runs from receipt, and every calendar day from
+    asking the requester for identity or clarification to their reply does not count. The
+    same date the next month (the month's last day where there is none), moved on by the days
+    paused, then to the next working day. An open pause adds nothing yet: the due date moves
+    on when the reply is recorded."""
+    pauses = list(pauses)
+    same_date = received_on + relativedelta(months=months)
+    paused_days = sum(p.days or 0 for p in pauses)
+    shifted = same_date + dt.timedelta(days=paused_days)
+    due = shifted
+    while not is_working_day(due):
+        due += dt.timedelta(days=1)
+    text = (
+        f"Due {format_date(due)}: {_MONTH_WORDS.get(months, f'{months} calendar months')} "
+        f"after receipt on {format_date(received_on)} ({format_date(same_date)})"
+    )
+    closed = [p for p in pauses if p.ended_on is not None]
+    if closed:
+        text += (
+            f", plus {paused_days} day{'s' if paused_days != 1 else ''} the clock was paused ("
+            + "; ".join(_pause_phrase(p) for p in closed)
+            + ")"
+        )
+    if due != shifted:
+        text += (
+            f", moved from {format_date(shifted)} ({non_working_reason(shifted)}) "
+            "to the next working day"
+        )
+    text += "."
+    open_pause = next((p for p in pauses if p.ended_on is None), None)
+    if open_pause is not None:
+        text += (
+            f" The clock is paused, {_pause_phrase(open_pause)}: the due date moves on by "
+            "each day until the reply arrives."
+        )
+    return PausedDeadline(due=due, explanation=text[:500])
+
+
 def _next_sar_reference(year: int) -> str:
     SarCounter.objects.get_or_create(year=year)
     SarCounter.objects.filter(year=year).update(last=F("last") + 1)
@@ -1138,7 +1214,7 @@ SAR_AUDIT_FIELDS = [
 ]
 
 
-def _check_sar(values: dict[str, Any]) -> dict[str, Any]:
+def _check_sar(values: dict[str, Any], pauses: Iterable[SarPause] = ()) -> dict[str, Any]:
     received = _date("received_on", values["received_on"], label="the request was received")
     assert received is not None  # noqa: S101
     after = {"not_before": received, "before_label": "the request was received"}
@@ -1165,8 +1241,21 @@ def _check_sar(values: dict[str, Any]) -> dict[str, Any]:
     _count("redactions_count", values["redactions_count"], what="redactions")
     values["description"] = (values.get("description") or "").strip()
     values["redactions"] = (values.get("redactions") or "").strip()
-    deadline = sar_deadline(received, values["identity_verified_on"])
-    values["clock_started_on"] = deadline.start
+    pauses = list(pauses)
+    deadline: Deadline | PausedDeadline
+    extended: Deadline | PausedDeadline
+    if pauses:
+        # With the clock's pauses on record, the month runs from receipt (art. 12A) and the
+        # pauses, not a later start, allow for the wait for proof of identity.
+        deadline = sar_paused_deadline(received, pauses)
+        extended = sar_paused_deadline(received, pauses, months=SAR_EXTENDED_MONTHS)
+        values["clock_started_on"] = received
+    else:
+        deadline = sar_deadline(received, values["identity_verified_on"])
+        extended = sar_deadline(
+            received, values["identity_verified_on"], months=SAR_EXTENDED_MONTHS
+        )
+        values["clock_started_on"] = deadline.start
     values["due_on"] = deadline.due
     values["due_explanation"] = deadline.explain()
     if values.get("extended_due_on") is not None:
@@ -1176,9 +1265,7 @@ def _check_sar(values: dict[str, Any]) -> dict[str, Any]:
                 "identity_verified_on",
                 "The requester was told of the extension after the first month would end.",
             )
-        values["extended_due_on"] = sar_deadline(
-            received, values["identity_verified_on"], months=SAR_EXTENDED_MONTHS
-        ).due
+        values["extended_due_on"] = extended.due
     return values
 
 
@@ -1253,7 +1340,7 @@ def sar_update(*, sar: SubjectAccessRequest, actor: User, **values: Any) -> Subj
         actor=actor,
         values=values,
         fields=(*SAR_FIELDS, "extended_due_on", "requester_told_of_extension_on"),
-        check=_check_sar,
+        check=partial(_check_sar, pauses=list(sar.pauses.all())),
         register=Register.SAR,
         case_of=lambda: None,
         describe=describe,
@@ -1291,7 +1378,7 @@ def sar_extend(
             "The requester must be told of an extension within the first month, by "
             f"{format_date(sar.due_on)}. This request cannot be extended.",
         )
-    extended = sar_deadline(sar.received_on, sar.identity_verified_on, months=SAR_EXTENDED_MONTHS)
+    extended = _sar_extended(sar)
     changes = set_fields(
         sar,
         {
@@ -1314,8 +1401,128 @@ def sar_extend(
     return sar
 
 
+def _sar_extended(sar: SubjectAccessRequest) -> Deadline | PausedDeadline:
+    pauses = list(sar.pauses.all())
+    if pauses:
+        return sar_paused_deadline(sar.received_on, pauses, months=SAR_EXTENDED_MONTHS)
+    return sar_deadline(sar.received_on, sar.identity_verified_on, months=SAR_EXTENDED_MONTHS)
+
+
 def sar_extended_explanation(sar: SubjectAccessRequest) -> str:
     """How the extended due date was worked out."""
-    return sar_deadline(
-        sar.received_on, sar.identity_verified_on, months=SAR_EXTENDED_MONTHS
-    ).explain()
+    return _sar_extended(sar).explain()
+
+
+def _sar_reclock(sar: SubjectAccessRequest) -> Changes:
+    """Work the due dates out again from the request and its pauses; what changed."""
+    values = _check_sar(
+        {
+            f: getattr(sar, f)
+            for f in (*SAR_FIELDS, "extended_due_on", "requester_told_of_extension_on")
+        },
+        pauses=list(sar.pauses.all()),
+    )
+    return set_fields(sar, values)
+
+
+@transaction.atomic
+def sar_pause(
+    *,
+    sar: SubjectAccessRequest,
+    actor: User,
+    reason: str,
+    started_on: dt.date | None,
+    note: str = "",
+) -> SarPause:
+    """Stop the clock (art. 12A): the requester has been asked to confirm their identity or to
+    clarify their request. Refused once the response has been sent, while the clock is already
+    paused, or for a day before receipt or inside an earlier pause."""
+    permissions.ensure_can_change(actor)
+    sar = SubjectAccessRequest.objects.select_for_update().get(pk=sar.pk)
+    reason = _choice(
+        "reason",
+        reason,
+        list(SarPauseReason.values),
+        "Select why the clock is paused: identity or clarification.",
+    )
+    started = _date(
+        "started_on",
+        started_on,
+        label="the requester was asked",
+        not_before=sar.received_on,
+        before_label="the request was received",
+    )
+    assert started is not None  # noqa: S101
+    if sar.sent_on is not None:
+        raise ApplicationError("The response has been sent: the clock cannot be paused.")
+    pauses = list(sar.pauses.all())
+    if any(p.ended_on is None for p in pauses):
+        raise ApplicationError(
+            "The clock is already paused. Record the requester's reply before pausing it again."
+        )
+    last_end = max((p.ended_on for p in pauses if p.ended_on), default=None)
+    if last_end is not None and started < last_end:
+        raise ApplicationError.for_field(
+            "started_on",
+            f"The clock was paused until {format_date(last_end)}: a new pause must start on "
+            "or after that day.",
+        )
+    pause = SarPause(sar=sar, reason=reason, started_on=started, note=(note or "").strip())
+    _save(pause, actor, creating=True)
+    changes = _sar_reclock(sar)
+    _save(sar, actor)
+    _audit(
+        register=Register.SAR,
+        record=sar,
+        case=None,
+        actor=actor,
+        verb="sar_paused",
+        description=f"Subject access request {sar.reference}: clock paused from "
+        f"{format_date(started)}, {pause.get_reason_display().lower()}",
+        changes={"pause": [None, f"{reason} from {started.isoformat()}"], **changes},
+    )
+    return pause
+
+
+@transaction.atomic
+def sar_resume(
+    *, sar: SubjectAccessRequest, actor: User, ended_on: dt.date | None
+) -> SubjectAccessRequest:
+    """Restart the clock on the day the requester's reply arrived; the due date moves on by
+    the days it was paused. Refused when the clock is not paused."""
+    permissions.ensure_can_change(actor)
+    sar = SubjectAccessRequest.objects.select_for_update().get(pk=sar.pk)
+    pause = sar.pauses.filter(ended_on__isnull=True).first()
+    if pause is None:
+        raise ApplicationError("The clock is not paused.")
+    ended = _date(
+        "ended_on",
+        ended_on,
+        label="the reply arrived",
+        not_before=pause.started_on,
+        before_label=f"the clock was paused ({format_date(pause.started_on)})",
+    )
+    assert ended is not None  # noqa: S101
+    pause.ended_on = ended
+    _save(pause, actor)
+    old_due = sar.due_on
+    changes = _sar_reclock(sar)
+    _save(sar, actor)
+    _audit(
+        register=Register.SAR,
+        record=sar,
+        case=None,
+        actor=actor,
+        verb="sar_resumed",
+        description=f"Subject access request {sar.reference}: clock restarted "
+        f"{format_date(ended)} after {pause.days} days paused; due "
+        f"{format_date(sar.due_on)} (was {format_date(old_due)})",
+        changes={
+            "pause": [
+                f"{pause.reason} from {pause.started_on.isoformat()}",
+                f"ended {ended.isoformat()}",
+            ],
+            **changes,
+        },
+    )
+    return sar

@@ -47,4 +47,6 @@ urlpatterns = [
     path("subject-access/<int:pk>/", views.SarView.as_view(), name="sar"),
     path("subject-access/<int:pk>/change/", views.SarEditView.as_view(), name="sar_edit"),
     path("subject-access/<int:pk>/extend/", views.SarExtendView.as_view(), name="sar_extend"),
+    path("subject-access/<int:pk>/pause/", views.SarPauseView.as_view(), name="sar_pause"),
+    path("subject-access/<int:pk>/restart/", views.SarResumeView.as_view(), name="sar_resume"),
 ]

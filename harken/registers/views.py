@@ -412,6 +412,8 @@ class SarView(EditorView):
                 else "",
                 "overdue": sar.sent_on is None and sar.final_due_on < today(),
                 "history": _history(Register.SAR, sar.pk),
+                "pauses": list(sar.pauses.all()),
+                "paused": any(p.ended_on is None for p in sar.pauses.all()),
                 "can_change": True,
             },
         )
@@ -971,4 +973,43 @@ class SarExtendView(SarEditView):
                 f"{format_date(extended.due)}, only if the requester is told within the first "
                 f"month (by {format_date(self.sar.due_on)})."
             )
+        }
+
+
+class SarPauseView(SarEditView):
+    title = "Pause the clock"
+    button = "Pause the clock"
+    success = "Clock paused"
+
+    def make_form(self, data: QueryDict | None) -> Any:
+        return forms.SarPauseForm(data)
+
+    def save(self, form: Any) -> Model:
+        services.sar_pause(sar=self.sar, actor=self.user, **form.values())
+        return self.sar
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "intro": (
+                "The clock stops while you wait for the requester to confirm their identity "
+                "or to clarify what they want, and restarts on the day their reply arrives. "
+                f"It is now due {format_date(self.sar.final_due_on)}."
+            )
+        }
+
+
+class SarResumeView(SarEditView):
+    title = "Restart the clock"
+    button = "Restart the clock"
+    success = "Clock restarted"
+
+    def make_form(self, data: QueryDict | None) -> Any:
+        return forms.SarResumeForm(data)
+
+    def save(self, form: Any) -> Model:
+        return services.sar_resume(sar=self.sar, actor=self.user, **form.values())
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "intro": "The due date moves on by the days the clock was paused.",
         }

@@ -191,13 +191,6 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "unsafe": S,
             "advocate_requested": S,
             "email": P,
-            "email_status": S,
-            "email_attempts": S,
-            "email_next_attempt_at": S,
-            "email_claimed_at": S,
-            "email_handed_over_at": S,
-            "email_last_error": P,
-            "email_sent_at": S,
         },
     ),
     "intake.Attachment": Covered(
@@ -214,26 +207,40 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "last_used_at": S,
         },
     ),
-    "notifications.Email": Covered(
+    # The one outbox: every message Harken sent about the case (confirmations, compliments).
+    "notifications.Message": Covered(
         "case",
         {
             "id": X,
+            "channel": S,
             "kind": S,
             "to": P,
             "case": X,
+            "submission": X,
             "user": X,
             "requested_by": P,
             "data": P,
+            "reference": X,
             "status": S,
             "created_at": S,
             "attempts": S,
             "next_attempt_at": S,
+            "expires_at": S,
+            "queued_at": S,
             "claimed_at": S,
             "handed_over_at": S,
+            "last_attempt_at": S,
             "last_error": P,
             "sent_at": S,
         },
     ),
+    # The text extracted from a case's document for the person search (subject access).
+    "subjectaccess.DocumentText": Covered(
+        "document__case",
+        {"id": X, "document": X, "text": P, "extracted_at": S},
+    ),
+    # Other names a person is known by: deleted with the person (disposal._people).
+    "subjectaccess.PersonAlias": Covered(None, {**_BASE, "person": X, "name": P}),
     "learning.Recommendation": Covered(
         "case",
         {
@@ -464,6 +471,14 @@ KEPT_MODELS: dict[str, str] = {
     "registers.SubjectAccessRequest": "not linked to a case; its own retention rule is not "
     "built yet (see docs/data-protection.md)",
     "registers.SarCounter": _CONFIGURATION,
+    "registers.SarPause": "part of a subject access request, kept with it (see above)",
+    "subjectaccess.Bundle": "a subject access request's disclosure, kept with the request",
+    "subjectaccess.Redaction": "a subject access request's redaction log, kept with the request",
+    "subjectaccess.RightsRequest": "a rectification, restriction or erasure request about a "
+    "person, not a case: like a subject access request, its own rule is not set yet",
+    "subjectaccess.RightsRequestEvent": "the audit trail of a rights request, kept with it",
+    "core.AuditEvent": "changes to configuration (closure days, recomputed deadlines, "
+    "procedure versions); names no case or person",
     "notifications.ReminderPreference": _STAFF,
     "notifications.SentReminder": "a digest sent to a member of staff; names no child",
     "retention.RetentionRule": _CONFIGURATION,

@@ -101,6 +101,8 @@ def _people(case_ids: Sequence[int]) -> None:
     blocked: set[int] = set()
     for relation in Person._meta.related_objects:
         related = relation.related_model
+        if related._meta.label == "subjectaccess.PersonAlias":
+            continue  # the person's other names go with them, below
         fk = relation.field.name
         rows = related._default_manager.filter(**{f"{fk}__in": candidates})
         covered = DISPOSED_WITH_CASE.get(related._meta.label)
@@ -109,7 +111,10 @@ def _people(case_ids: Sequence[int]) -> None:
         blocked.update(rows.values_list(fk, flat=True))
     free = candidates - blocked
     if free:
+        from harken.subjectaccess.models import PersonAlias
+
         _blank("cases.Person", Person.objects.filter(pk__in=free))
+        PersonAlias.objects.filter(person_id__in=free).delete()
 
 
 def _register_audit(case_ids: Sequence[int]) -> None:

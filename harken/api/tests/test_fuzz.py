@@ -36,6 +36,8 @@ from harken.registers.tests.factories import (
     sar,
 )
 from harken.retention.models import DisposalRun, LegalHold
+from harken.subjectaccess import rights as rights_services
+from harken.subjectaccess import services as subject_access
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +164,19 @@ def records(officer, manager, admin_user):
     remedy = register_services.ombudsman_remedy_add(
         actor=officer, ombudsman_case=omb, kind="apology", due_on=dt.date(2024, 7, 1)
     )
+    request = sar(actor=officer)
+    bundle = subject_access.bundle_start(sar=request, actor=officer)
+    redaction = subject_access.redaction_add(
+        bundle=bundle, actor=officer, text="Marlowe Road", reason="TP"
+    )
+    person = case.parties.first().person
+    rights = rights_services.rights_request_create(
+        actor=officer,
+        person=person,
+        kind="rectification",
+        received_on=dt.date(2024, 6, 3),
+        description="Correct the spelling of my name",
+    )
     return {
         "reference": [case.reference, contact.reference, compliment.reference],
         "recommendations": rec.pk,
@@ -172,7 +187,13 @@ def records(officer, manager, admin_user):
         "remedy_pk": remedy.pk,
         "payments": payment(actor=officer, case=case).pk,
         "restrictions": restriction(actor=officer, case=case).pk,
-        "subject-access-requests": sar(actor=officer).pk,
+        "subject-access-requests": request.pk,
+        # Subject access (harken/subjectaccess): a bundle with a redaction, a rights request.
+        "requests": request.pk,
+        "bundles": bundle.pk,
+        "redaction_pk": redaction.pk,
+        "people": person.pk,
+        "rights": rights.pk,
         # Retention: a disposal preview and a legal hold (harken/retention).
         "disposals": DisposalRun.objects.create(due_on=dt.date(2024, 6, 3)).pk,
         "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
@@ -193,6 +214,8 @@ def _address(path: str, records: dict[str, Any], draw: Any) -> str:
             part = draw(st.sampled_from(["complaint", "looked_after", "nope"]))
         elif part == "{remedy_pk}":
             part = str(records["remedy_pk"])
+        elif part == "{redaction_pk}":
+            part = str(records["redaction_pk"])
         out.append(part)
     return "/" + "/".join(out) + "/"
 
@@ -222,9 +245,9 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 32 actions, the POSTed case and person
-    searches, procedures, registers, learning, retention (the token endpoint is the access
-    tests')."""
+    searches, procedures, registers, learning, retention, subject access (the token endpoint
+    is the access tests')."""
     operations = _operations()
-    assert len(operations) == 63
+    assert len(operations) == 73
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

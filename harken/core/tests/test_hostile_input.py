@@ -22,8 +22,8 @@ REFERENCE_PATTERNS = sorted(p for p in _patterns(get_resolver()) if "<str:refere
 
 def test_every_address_that_takes_a_reference_is_counted():
     """The case page, its actions, documents, letters, recommendations and the API's case,
-    timeline and 32 actions: 40 addresses take a reference."""
-    assert len(REFERENCE_PATTERNS) == 40
+    timeline, messages and 32 actions: 41 addresses take a reference."""
+    assert len(REFERENCE_PATTERNS) == 41
 
 
 @pytest.mark.parametrize("pattern", REFERENCE_PATTERNS)
@@ -47,7 +47,7 @@ def test_an_unknown_api_address_answers_json(officer):
     api = APIClient()
     api.force_authenticate(officer)
     response = api.get("/api/v1/no-such-thing/")
-    assert response.status_code == 404
+    assert response.status_code == 414
     assert response.json() == {"message": "There is nothing at this address.", "errors": {}}
 
 

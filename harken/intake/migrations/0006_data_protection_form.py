@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0004_confirmation_hand_over_and_in_doubt"),
+        ("intake", "0005_confirmation_in_the_one_outbox"),
     ]
 
     operations = [

@@ -1,0 +1,171 @@
+"""Rectification, restriction and erasure requests (UK GDPR arts. 16-18): recorded, carried
+out through the services that own the data, or refused with a reason the law allows. Every
+step is a `RightsRequestEvent`, and a change to the person is also on each of their cases'
+timelines (through `harken.cases.services.person_update`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from harken.accounts.models import User
+from harken.cases import services as case_services
+from harken.cases.models import Person
+from harken.core.dates import format_date, today
+from harken.core.errors import ApplicationError
+from harken.registers.services import sar_deadline
+
+from . import permissions
+from .models import (
+    RefusalReason,
+    RightsKind,
+    RightsRequest,
+    RightsRequestEvent,
+    RightsStatus,
+)
+
+# What rectification may correct (a person's own details; case text is corrected by a note).
+RECTIFIABLE = ("first_name", "last_name", "date_of_birth", "email", "phone", "address", "postcode")
+# What erasure removes where the law allows: contact details. The case record itself (names,
+# what happened) is the complaints record the council must keep: refuse with `must_keep`.
+ERASABLE = {"email": "", "phone": "", "address": "", "postcode": ""}
+
+
+def _event(request: RightsRequest, actor: User, verb: str, text: str, changes: Any = None) -> None:
+    RightsRequestEvent.objects.create(
+        request=request, actor=actor, verb=verb, description=text[:500], changes=changes or {}
+    )
+
+
+def _day(
+    name: str, value: dt.date | None, label: str, *, not_before: dt.date | None = None
+) -> dt.date:
+    if value is None:
+        raise ApplicationError.for_field(name, f"Enter the date {label}.")
+    if value > today():
+        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
+    if not_before is not None and value < not_before:
+        raise ApplicationError.for_field(
+            name, f"The date {label} must be on or after {format_date(not_before)}."
+        )
+    return value
+
+
+@transaction.atomic
+def rights_request_create(
+    *, actor: User, person: Person, kind: str, received_on: dt.date | None, description: str
+) -> RightsRequest:
+    permissions.ensure_can_use_subject_access(actor)
+    if kind not in RightsKind.values:
+        raise ApplicationError.for_field("kind", "Select what the person asked for.")
+    received = _day("received_on", received_on, "the request was received")
+    description = (description or "").strip()
+    if not description:
+        raise ApplicationError.for_field("description", "Enter what the person asked for.")
+    deadline = sar_deadline(received, None)
+    request = RightsRequest.objects.create(
+        person=person,
+        kind=kind,
+        received_on=received,
+        due_on=deadline.due,
+        due_explanation=deadline.explain(),
+        description=description,
+        created_by=actor,
+        modified_by=actor,
+    )
+    _event(
+        request,
+        actor,
+        "rights_recorded",
+        f"{request.get_kind_display()} request received {format_date(received)}; due "
+        f"{format_date(deadline.due)}",
+    )
+    return request
+
+
+def _open(request: RightsRequest) -> None:
+    if request.status != RightsStatus.OPEN:
+        raise ApplicationError("This request has already been decided.")
+
+
+@transaction.atomic
+def rights_request_carry_out(
+    *,
+    actor: User,
+    request: RightsRequest,
+    done_on: dt.date | None,
+    outcome: str,
+    corrections: dict[str, Any] | None = None,
+) -> RightsRequest:
+    """Carry the request out. Rectification corrects the person's details (`corrections`);
+    erasure removes their contact details; restriction is recorded (what was limited, in
+    `outcome`). The change goes through the cases service, on every case's timeline."""
+    permissions.ensure_can_use_subject_access(actor)
+    request = RightsRequest.objects.select_for_update().get(pk=request.pk)
+    _open(request)
+    done = _day("done_on", done_on, "it was carried out", not_before=request.received_on)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ApplicationError.for_field("outcome", "Enter what was done.")
+    changes: dict[str, Any] = {}
+    if request.kind == RightsKind.RECTIFICATION:
+        corrections = {k: v for k, v in (corrections or {}).items() if v not in (None, "")}
+        unknown = set(corrections) - set(RECTIFIABLE)
+        if unknown:
+            raise ApplicationError(f"These cannot be corrected here: {', '.join(sorted(unknown))}.")
+        if not corrections:
+            raise ApplicationError.for_field("corrections", "Enter at least one correction.")
+        changes = corrections
+    elif request.kind == RightsKind.ERASURE:
+        changes = dict(ERASABLE)
+    if changes:
+        case_services.person_update(person=request.person, actor=actor, **changes)
+    request.status = RightsStatus.DONE
+    request.decided_on = done
+    request.outcome = outcome
+    request.modified_by = actor
+    request.save()
+    _event(
+        request,
+        actor,
+        "rights_carried_out",
+        f"{request.get_kind_display()} request carried out {format_date(done)}",
+        {"fields": [None, ", ".join(sorted(changes))]} if changes else {},
+    )
+    return request
+
+
+@transaction.atomic
+def rights_request_refuse(
+    *, actor: User, request: RightsRequest, decided_on: dt.date | None, reason: str, outcome: str
+) -> RightsRequest:
+    """Refuse with a reason the law allows, explained to the person (`outcome`)."""
+    permissions.ensure_can_use_subject_access(actor)
+    request = RightsRequest.objects.select_for_update().get(pk=request.pk)
+    _open(request)
+    decided = _day("decided_on", decided_on, "it was refused", not_before=request.received_on)
+    if reason not in RefusalReason.values:
+        raise ApplicationError.for_field("reason", "Select the reason the law allows refusal.")
+    if reason == RefusalReason.ACCURATE and request.kind != RightsKind.RECTIFICATION:
+        raise ApplicationError.for_field(
+            "reason", "“The record is accurate” is a reason to refuse rectification only."
+        )
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ApplicationError.for_field("outcome", "Enter what the person was told.")
+    request.status = RightsStatus.REFUSED
+    request.decided_on = decided
+    request.refusal_reason = reason
+    request.outcome = outcome
+    request.modified_by = actor
+    request.save()
+    _event(
+        request,
+        actor,
+        "rights_refused",
+        f"{request.get_kind_display()} request refused {format_date(decided)}: {reason}",
+        {"refusal_reason": [None, reason]},
+    )
+    return request
