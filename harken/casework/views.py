@@ -100,14 +100,12 @@ class CaseloadView(StaffRequiredMixin, View):
         # The filters last used come back when the caseload is opened without any
         # (ADR 0110); "reset" (Clear filters) forgets them.
         asked = [key for key in request.GET if key not in day.NOT_FILTERS]
-        if "reset" in request.GET:
-            day.remember(user, "")
-        elif not asked:
-            last = day.remembered(user)
-            if last:
-                return HttpResponseRedirect(f"{request.path}?{last}")
-        else:
-            day.remember(user, day.canonical_query(form, request.GET))
+        last = day.remembered(user)
+        query = "" if "reset" in request.GET else day.canonical_query(form, request.GET)
+        if not asked and last and "reset" not in request.GET:
+            return HttpResponseRedirect(f"{request.path}?{last}")
+        if query != last and (asked or "reset" in request.GET):
+            day.remember(user, query)
         filters = form.filters()
         window = queries.DueWindow.now()
         counts = queries.caseload_tag_counts(user=user, filters=filters, window=window)
@@ -144,7 +142,7 @@ class CaseloadView(StaffRequiredMixin, View):
                 "pages": _page_links(request.GET, page),
                 "can_record": user.role in RECORDERS,
                 "is_appointee": user.role in APPOINTEE_ROLES,
-                "query": day.canonical_query(form, request.GET),
+                "query": query,
                 "saved_views": [
                     {"name": v.name, "url": day_views.caseload_url(v.query)}
                     for v in day.saved_views(user)

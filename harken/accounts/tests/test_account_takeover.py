@@ -158,7 +158,10 @@ def test_wrong_codes_lock_only_the_address_they_came_from(client, officer):
         attacker.post("/staff/sign-in/code/", {"code": "000000"})
     office = type(client)(REMOTE_ADDR=OFFICE)
     post_password(office, "olive_officer")
-    assert office.post("/staff/sign-in/code/", {"code": code_for(secret)})["Location"] == "/staff/start/"
+    assert (
+        office.post("/staff/sign-in/code/", {"code": code_for(secret)})["Location"]
+        == "/staff/start/"
+    )
 
 
 def test_the_token_endpoint_locks_by_address_too(officer):
