@@ -211,13 +211,18 @@ def _query_dict(text: str) -> Any:
     return QueryDict(text[:2000])
 
 
-def bulk_choices(user: User) -> dict[str, Any]:
-    """What the caseload's bulk controls offer (only to those who may use them)."""
+def bulk_choices(user: User, form: forms.CaseloadFilterForm) -> dict[str, Any]:
+    """What the caseload's bulk controls offer (only to those who may use them): the people
+    and teams the filter form has already read, so the page asks the database nothing more."""
     if not day.may(user, "bulk"):
         return {}
+    assignable = {str(pk): name for pk, name in form.fields["assigned"].choices}  # type: ignore[attr-defined]
+    people = [(str(user.pk), str(user))] + [
+        (pk, name) for pk, name in assignable.items() if pk not in ("", "me", "none")
+    ]
     return {
-        "people": list(queries.staff_users(STAFF_ROLES)),
-        "teams": list(Team.objects.order_by("name")),
+        "people": sorted(people, key=lambda p: p[1].lower()),
+        "teams": [(pk, name) for pk, name in form.fields["team"].choices if pk != ""],  # type: ignore[attr-defined]
     }
 
 

@@ -147,7 +147,7 @@ class CaseloadView(StaffRequiredMixin, View):
                     {"name": v.name, "url": day_views.caseload_url(v.query)}
                     for v in day.saved_views(user)
                 ],
-                "bulk": day_views.bulk_choices(user),
+                "bulk": day_views.bulk_choices(user, form),
                 "can_download": day.may(user, "download"),
             },
         )
