@@ -325,7 +325,8 @@ HARKEN_TASK_STALE_MINUTES = int(os.environ.get("HARKEN_TASK_STALE_MINUTES", "30"
 
 # --- accounts: signing in, two-factor authentication, lock-out, session timeout -----------
 LOGIN_URL = "/staff/sign-in/"
-LOGIN_REDIRECT_URL = "/staff/"
+# The start page; it sends those without one (appointees, report viewers) on to theirs.
+LOGIN_REDIRECT_URL = "/staff/start/"
 # Usernames or e-mail addresses, with lock-out. ModelBackend stays second only so existing
 # sessions resolve; the first refuses (and so stops) every password it does not accept.
 AUTHENTICATION_BACKENDS = [

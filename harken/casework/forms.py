@@ -118,6 +118,7 @@ class CaseloadFilterForm(forms.Form):
     received_from = DateField(label="Received on or after", required=False, not_future=False)
     received_to = DateField(label="Received on or before", required=False, not_future=False)
     overdue = forms.BooleanField(label="Overdue only", required=False)
+    due_week = forms.BooleanField(label="Due this week", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -86,6 +86,15 @@ class DueWindow:
             Tag.ON_TRACK: later & Q(paused=False),
         }[tag]
 
+    @property
+    def week_end(self) -> dt.date:
+        """The Sunday that ends this week: "due this week" runs from today to it."""
+        return self.today + dt.timedelta(days=6 - self.today.weekday())
+
+    def q_this_week(self) -> Q:
+        """Open work due from today to the end of the week (overdue work is counted apart)."""
+        return Q(next_due_on__gte=self.today, next_due_on__lte=self.week_end)
+
     def annotation(self) -> SqlCase:
         """The tag of each row, worked out by the database ("" for a case that is not open)."""
         return SqlCase(
@@ -131,6 +140,7 @@ class CaseloadFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     overdue: bool = False
+    due_week: bool = False  # open cases due from today to the end of this week (Sunday)
     sort: str = DEFAULT_SORT
 
 
@@ -163,6 +173,8 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     if f.theme:
         q &= linked_to("themes", f.theme)
     q &= _assigned_q(f.assigned, user)
+    if f.due_week:
+        q &= Q(status=Status.OPEN) & window.q_this_week()
     if with_tag and f.overdue:
         q &= Q(status=Status.OPEN) & window.q(Tag.OVERDUE)
     if with_tag and f.tag in TAGS:

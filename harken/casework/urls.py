@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import theme_views, views
+from . import day_views, theme_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.CaseloadView.as_view(), name="caseload"),
+    path("start/", day_views.StartView.as_view(), name="start"),
+    path("caseload.<str:fmt>", day_views.DownloadView.as_view(), name="download"),
+    path("views/", day_views.SavedViewListView.as_view(), name="saved_views"),
+    path("views/new/", day_views.SavedViewNewView.as_view(), name="saved_view_new"),
+    path(
+        "views/<int:pk>/delete/", day_views.SavedViewDeleteView.as_view(), name="saved_view_delete"
+    ),
+    path("bulk/", day_views.BulkView.as_view(), name="bulk"),
     path("team/", views.TeamView.as_view(), name="team"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("cases/new/", views.NewCaseView.as_view(), name="new_case"),

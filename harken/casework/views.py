@@ -32,7 +32,7 @@ from harken.core.web import StaffRequiredMixin, whole_number
 from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
 
-from . import forms, queries
+from . import day, day_views, forms, queries
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
 
@@ -46,7 +46,7 @@ def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str
     """The query string of `params` with `changes` made and `drop` left out."""
     data = params.copy()
     for key in list(data):
-        if key in drop or key.rsplit("_", 1)[0] in drop or key == "page":
+        if key in drop or key.rsplit("_", 1)[0] in drop or key in ("page", "reset"):
             del data[key]
     for key, value in changes.items():
         if value in (None, ""):
@@ -54,7 +54,8 @@ def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str
         else:
             data[key] = str(value)
     encoded = urlencode(sorted((k, v) for k in data for v in data.getlist(k) if v != ""))
-    return f"?{encoded}" if encoded else "?"
+    # No filters at all is a choice too: without "reset" the remembered ones would come back.
+    return f"?{encoded}" if encoded else "?reset=1"
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -93,6 +94,15 @@ class CaseloadView(StaffRequiredMixin, View):
             except NoReverseMatch:
                 raise PermissionDenied from None
         form = forms.CaseloadFilterForm(request.GET, user=user)
+        # The filters last used come back when the caseload is opened without any
+        # (ADR 0110); "reset" (Clear filters) forgets them.
+        asked = [key for key in request.GET if key not in day.NOT_FILTERS]
+        last = day.remembered(user)
+        query = "" if "reset" in request.GET else day.canonical_query(form, request.GET)
+        if not asked and last and "reset" not in request.GET:
+            return HttpResponseRedirect(f"{request.path}?{last}")
+        if query != last and (asked or "reset" in request.GET):
+            day.remember(user, query)
         filters = form.filters()
         window = queries.DueWindow.now()
         counts = queries.caseload_tag_counts(user=user, filters=filters, window=window)
@@ -129,6 +139,13 @@ class CaseloadView(StaffRequiredMixin, View):
                 "pages": _page_links(request.GET, page),
                 "can_record": user.role in RECORDERS,
                 "is_appointee": user.role in APPOINTEE_ROLES,
+                "query": query,
+                "saved_views": [
+                    {"name": v.name, "url": day_views.caseload_url(v.query)}
+                    for v in day.saved_views(user)
+                ],
+                "bulk": day_views.bulk_choices(user, form),
+                "can_download": day.may(user, "download"),
             },
         )
 

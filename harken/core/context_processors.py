@@ -25,6 +25,7 @@ REPORTS = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Ro
 # The staff app's main navigation: (label, URL name, roles that see it). A section whose
 # pages are not installed is left out rather than linking to nothing.
 NAVIGATION: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("Your day", "casework:start", OFFICE),
     ("Caseload", "casework:caseload", CASEWORK),
     ("Team", "casework:team", OFFICE),
     ("Search", "casework:search", CASEWORK),

@@ -144,7 +144,7 @@ def test_failures_from_one_address_do_not_lock_out_the_user_elsewhere(client, of
     assert post_password(office, "olive_officer")["Location"] == "/staff/sign-in/code/"
     response = office.post("/staff/sign-in/code/", {"code": code_for(secret)})
     assert response.status_code == 302
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/staff/start/"
     locked = SignInEvent.objects.get(user=officer, kind=SignInEventKind.LOCKED)
     assert locked.address == ATTACKER
     assert ATTACKER in locked.detail
@@ -158,7 +158,10 @@ def test_wrong_codes_lock_only_the_address_they_came_from(client, officer):
         attacker.post("/staff/sign-in/code/", {"code": "000000"})
     office = type(client)(REMOTE_ADDR=OFFICE)
     post_password(office, "olive_officer")
-    assert office.post("/staff/sign-in/code/", {"code": code_for(secret)})["Location"] == "/staff/"
+    assert (
+        office.post("/staff/sign-in/code/", {"code": code_for(secret)})["Location"]
+        == "/staff/start/"
+    )
 
 
 def test_the_token_endpoint_locks_by_address_too(officer):

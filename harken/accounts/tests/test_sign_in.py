@@ -46,7 +46,7 @@ def test_password_then_code_signs_in(client, officer):
 
     response = post_code(client, code_for(secret))
     assert response.status_code == 302
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/staff/start/"
     assert client.session[TWO_FACTOR_SESSION_KEY] is True
     assert kinds(officer) == ["password_accepted", "signed_in"]
 
@@ -108,7 +108,7 @@ def test_codes_from_the_step_before_are_accepted(client, officer):
     secret = with_two_factor(officer)
     post_password(client, "olive_officer")
     earlier = code_for(secret, START - dt.timedelta(seconds=30))
-    assert post_code(client, earlier)["Location"] == "/staff/"
+    assert post_code(client, earlier)["Location"] == "/staff/start/"
 
 
 def test_a_code_is_never_accepted_twice(client, officer):
@@ -127,7 +127,7 @@ def test_recovery_code_works_once(client, officer):
     assert not RecoveryCode.objects.filter(code_hash__contains=codes[0].replace("-", ""))
     post_password(client, "olive_officer")
     response = client.post("/staff/sign-in/recovery-code/", {"code": codes[0].upper()})
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/staff/start/"
     assert client.session[TWO_FACTOR_SESSION_KEY] is True
     assert services.recovery_codes_left(officer) == 9
 
@@ -174,7 +174,7 @@ def test_first_sign_in_sets_up_two_factor(client, officer):
     response = client.post("/staff/sign-in/recovery-codes/")
     assert response["Location"] == "/staff/users/"
     # Shown once: the page is gone now.
-    assert client.get("/staff/sign-in/recovery-codes/")["Location"] == "/staff/"
+    assert client.get("/staff/sign-in/recovery-codes/")["Location"] == "/staff/start/"
     assert "two_factor_set_up" in kinds(officer)
 
 
@@ -261,11 +261,11 @@ def test_deactivated_accounts_cannot_sign_in(client, officer):
     ("next_url", "expected"),
     [
         ("/staff/users/?role=manager", "/staff/users/?role=manager"),
-        ("https://evil.example/steal", "/staff/"),
-        ("//evil.example/steal", "/staff/"),
-        ("/\\evil.example/steal", "/staff/"),
-        ("javascript:alert(1)", "/staff/"),
-        ("/staff/sign-out/", "/staff/"),
+        ("https://evil.example/steal", "/staff/start/"),
+        ("//evil.example/steal", "/staff/start/"),
+        ("/\\evil.example/steal", "/staff/start/"),
+        ("javascript:alert(1)", "/staff/start/"),
+        ("/staff/sign-out/", "/staff/start/"),
     ],
 )
 def test_only_safe_next_addresses_are_followed(client, officer, next_url, expected):

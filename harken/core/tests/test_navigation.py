@@ -24,8 +24,9 @@ def test_every_link_shown_opens_and_every_section_hidden_is_refused(client, sign
         response = signed_in.get(url)
         if url in shown:
             assert response.status_code == 200, (role, url, response.status_code)
-        elif url == "/staff/":
-            # The caseload: those with no case records are sent on to what they can see.
+        elif url in ("/staff/", "/staff/start/"):
+            # The caseload and the start page (where signing in lands): those without one
+            # are sent on to what they can see.
             assert response.status_code == 302, (role, url)
         else:
             assert response.status_code in {403, 404}, (role, url, response.status_code)
