@@ -6,6 +6,8 @@ RUN := $(UV) run --frozen
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # Byte-compile on install: servers and commands start without compiling every module first.
 export UV_COMPILE_BYTECODE ?= 1
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 
 .PHONY: run install test lint lint-deploy typecheck pytest test-postgres demo clean bench assets \
 	container-check
@@ -20,7 +22,7 @@ install: $(UV)
 run: install
 	$(RUN) harken migrate --noinput
 	$(RUN) harken demo-data --if-empty
-	$(RUN) harken runserver 127.0.0.1:8000
+	$(RUN) harken runserver 127.0.0.1:$(PORT)
 
 test: install lint typecheck pytest
 

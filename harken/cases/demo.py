@@ -14,10 +14,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
@@ -456,6 +458,10 @@ class DemoBuilder:
             with contextlib.suppress(Stop):
                 story(day)
         self.specials()
+        if apps.is_installed("harken.registers"):
+            self.registers()
+        if apps.is_installed("harken.learning"):
+            self.learning()
 
     # --- People -------------------------------------------------------------------------
 
@@ -879,6 +885,350 @@ class DemoBuilder:
         services.stage_acknowledge(
             case=case, on=min(self.today, add_working_days(received, 1)), actor=self.officer
         )
+
+    # --- The registers and the action plan, as seed 004's half-year shows them ----------
+
+    def halves(self) -> list[tuple[dt.date, dt.date]]:
+        """The demo's half-years, oldest first, the last one ending today."""
+        out, start = [], self.start
+        while start <= self.today:
+            end = min(start + relativedelta(months=6) - dt.timedelta(days=1), self.today)
+            out.append((start, end))
+            start = end + dt.timedelta(days=1)
+        return out
+
+    def per_half(self, rate: float) -> int:
+        return max(1, round(rate * self.scale))
+
+    def day_in(self, start: dt.date, end: dt.date) -> dt.date:
+        days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+        return self.choice([d for d in days if is_working_day(d)] or days)
+
+    @staticmethod
+    def closed(case: Case) -> dt.date:
+        if case.closed_on is None:
+            raise ValueError(f"{case} is not closed.")
+        return case.closed_on
+
+    def closed_in(self, start: dt.date, end: dt.date) -> list[Case]:
+        return [
+            c
+            for c in self.complaints
+            if c.status == Status.CLOSED and c.closed_on and start <= c.closed_on <= end
+        ]
+
+    def registers(self) -> None:
+        """Ombudsman cases with remedies and payments, investigation costs, persistent-contact
+        decisions, advocacy referrals and subject access requests in every half-year (seed
+        004: 5 Ombudsman enquiries, £3,224 of costs, £8,920 paid, 3 persistent-contact
+        letters in six months), through the registers' own services."""
+        for number, (start, end) in enumerate(self.halves(), start=1):
+            self.ombudsman_cases(number, start, end)
+            self.payments(start, end)
+            for _ in range(self.per_half(3)):
+                self.restriction(self.day_in(start, end))
+            for _ in range(self.per_half(10)):
+                self.subject_access(self.day_in(start, end))
+        self.costs()
+        self.advocacy()
+
+    def ombudsman_cases(self, half: int, start: dt.date, end: dt.date) -> None:
+        from harken.registers import services as registers
+        from harken.registers.models import OmbudsmanCase, OmbudsmanDecision, RemedyKind
+
+        # Cases that went to the Ombudsman at the end of the procedure, then others.
+        candidates = self.closed_in(start - relativedelta(months=6), start)
+        candidates.sort(key=lambda c: (not c.ombudsman_involved, c.pk))
+        for case in candidates[: self.per_half(5)]:
+            received = self.closed(case) + dt.timedelta(days=self.rng.randint(14, 90))
+            if received > self.today:
+                continue
+            # The Ombudsman's style, unique however often the demo data is added.
+            reference = f"{received:%y} {half:03d} {OmbudsmanCase.objects.count() + 1:03d}"
+            decision: str = OmbudsmanDecision.IN_PROGRESS
+            decided: dt.date | None = None
+            if (self.today - received).days > 60:
+                decision = self.pick(
+                    {
+                        OmbudsmanDecision.UPHELD: 40,
+                        OmbudsmanDecision.NOT_UPHELD: 20,
+                        OmbudsmanDecision.CLOSED_AFTER_INITIAL_ENQUIRIES: 25,
+                        OmbudsmanDecision.REFERRED_BACK: 10,
+                        OmbudsmanDecision.NOT_IN_REMIT: 5,
+                    }
+                )
+                decided = min(self.today, self.wd(received, 20, 60))
+            ombudsman_case = registers.ombudsman_case_create(
+                actor=self.officer,
+                ombudsman_reference=reference,
+                enquiry_received_on=received,
+                case=case,
+                response_due_on=self.wd(received, 20),
+                response_sent_on=min(self.today, self.wd(received, 10, 19)),
+                decision=decision,
+                decision_on=decided,
+                injustice=self.chance(0.7) if decision == OmbudsmanDecision.UPHELD else None,
+            )
+            if decision != OmbudsmanDecision.UPHELD or decided is None:
+                continue
+            apology = min(self.today, decided + dt.timedelta(days=self.rng.randint(3, 10)))
+            registers.ombudsman_remedy_add(
+                ombudsman_case=ombudsman_case,
+                actor=self.officer,
+                kind=RemedyKind.APOLOGY,
+                due_on=decided + dt.timedelta(days=28),
+                complied_on=apology,
+                evidence="Copy of the letter of apology",
+            )
+            amount = Decimal(self.choice((150, 250, 300, 500, 750, 1300)))
+            due = decided + dt.timedelta(days=28)
+            remedy = registers.ombudsman_remedy_add(
+                ombudsman_case=ombudsman_case,
+                actor=self.officer,
+                kind=RemedyKind.PAYMENT,
+                description="For the distress and time and trouble caused",
+                amount=amount,
+                due_on=due,
+            )
+            paid = decided + dt.timedelta(days=self.rng.randint(7, 40))
+            if paid <= self.today:
+                registers.payment_create(
+                    actor=self.officer,
+                    amount=amount,
+                    paid_on=paid,
+                    ombudsman_case=ombudsman_case,
+                    remedy=remedy,
+                    reason="Ombudsman's recommended remedy for distress, time and trouble",
+                )
+            registers.ombudsman_remedy_add(
+                ombudsman_case=ombudsman_case,
+                actor=self.officer,
+                kind=RemedyKind.SERVICE_IMPROVEMENT,
+                description="Remind staff to record decisions and tell families promptly",
+                due_on=decided + dt.timedelta(days=90),
+            )
+
+    def payments(self, start: dt.date, end: dt.date) -> None:
+        """Compensation the council offered itself on upheld complaints."""
+        from harken.registers import services as registers
+        from harken.registers.models import PaymentKind
+
+        upheld = [
+            c
+            for c in self.closed_in(start, end)
+            if c.elements.filter(outcomes__outcome=Outcome.UPHELD).exists()
+        ]
+        for case in self.rng.sample(upheld, k=min(len(upheld), self.per_half(3))):
+            paid = min(self.today, self.closed(case) + dt.timedelta(days=self.rng.randint(5, 30)))
+            registers.payment_create(
+                actor=self.officer,
+                amount=Decimal(self.choice((50, 100, 200, 250, 400, 1500))),
+                paid_on=paid,
+                case=case,
+                kind=self.choice((PaymentKind.COMPENSATION, PaymentKind.FINANCIAL_REMEDY)),
+                reason=self.choice(
+                    (
+                        "Time and trouble in pursuing the complaint",
+                        "Missed contact sessions",
+                        "Transport costs refunded",
+                    )
+                ),
+            )
+
+    def costs(self) -> None:
+        """The fees of every Investigating Officer, Independent Person and review panel."""
+        from harken.registers import services as registers
+        from harken.registers.models import CostRole
+
+        for case in self.complaints:
+            for stage in case.stages.filter(number__gte=2, concluded_on__isnull=False):
+                roles = (
+                    [CostRole.PANEL]
+                    if stage.number == 3
+                    else [CostRole.INVESTIGATING_OFFICER, CostRole.INDEPENDENT_PERSON]
+                )
+                for role in roles:
+                    low, high = (
+                        (800, 2200) if role == CostRole.INVESTIGATING_OFFICER else (300, 900)
+                    )
+                    registers.cost_create(
+                        case=case,
+                        actor=self.officer,
+                        role=role,
+                        amount=Decimal(self.rng.randint(low, high)),
+                        incurred_on=stage.concluded_on,
+                        stage_number=stage.number,
+                        supplier=self.choice(("Independent Investigations Ltd", "A. Consultant")),
+                    )
+
+    def restriction(self, on: dt.date) -> None:
+        from harken.registers import services as registers
+
+        ended = self.chance(0.3) and (self.today - on).days > 120
+        restriction = registers.restriction_create(
+            actor=self.officer,
+            decision_on=on,
+            letter_issued_on=on,
+            reason="Repeated calls and e-mails about matters already answered",
+            restrictions="Contact by e-mail only, answered once a week by the named officer",
+            single_point_of_contact="The complaints manager",
+            review_on=on + dt.timedelta(days=60 if ended else 180),
+            person_details={
+                "first_name": self.fake.first_name(),
+                "last_name": self.fake.last_name(),
+            },
+        )
+        if ended:  # reviewed after two months and lifted
+            registers.restriction_update(
+                restriction=restriction,
+                actor=self.officer,
+                reviewed_on=on + dt.timedelta(days=60),
+                ended_on=on + dt.timedelta(days=60),
+                end_reason="Contact is now reasonable",
+            )
+
+    def advocacy(self) -> None:
+        """Every child complainant offered an advocate (s26A); most referred in-house."""
+        from harken.registers import services as registers
+        from harken.registers.models import AdvocacyOutcome, AdvocacyProvider
+
+        for case in self.complaints:
+            child = case.parties.filter(relationship=Relationship.CHILD).first()
+            if child is None or not self.chance(0.8):
+                continue
+            referred = case.received_on
+            independent = self.chance(0.25)
+            settled = (self.today - referred).days > 20
+            registers.advocacy_referral_create(
+                actor=self.officer,
+                referred_on=referred,
+                provider=AdvocacyProvider.INDEPENDENT if independent else AdvocacyProvider.IN_HOUSE,
+                provider_name="Coram Voice" if independent else "",
+                child=child.person,
+                case=case,
+                outcome=(
+                    self.pick(
+                        {
+                            AdvocacyOutcome.ADVOCATE_PROVIDED: 75,
+                            AdvocacyOutcome.DECLINED: 20,
+                            AdvocacyOutcome.NO_CONTACT: 5,
+                        }
+                    )
+                    if settled
+                    else AdvocacyOutcome.PENDING
+                ),
+                outcome_on=self.wd(referred, 3, 10) if settled else None,
+            )
+
+    def subject_access(self, received: dt.date) -> None:
+        from harken.registers import services as registers
+
+        sar = registers.sar_create(
+            actor=self.officer,
+            received_on=received,
+            identity_verified_on=received,
+            requester_details={
+                "first_name": self.fake.first_name(),
+                "last_name": self.fake.last_name(),
+            },
+            description="Copies of my social care records",
+        )
+        if self.chance(0.2):
+            told = self.wd(received, 10, 15)
+            if told <= min(self.today, sar.due_on):
+                sar = registers.sar_extend(
+                    sar=sar,
+                    actor=self.officer,
+                    reason="Complex: several years of records from three teams",
+                    requester_told_on=told,
+                )
+        due = sar.extended_due_on or sar.due_on
+        days = (due - received).days
+        sent = received + dt.timedelta(
+            days=self.rng.randint(10, days + 10 if self.chance(0.15) else days)
+        )
+        if sent <= self.today and not (self.today - received).days < 25 and self.chance(0.9):
+            registers.sar_update(
+                sar=sar,
+                actor=self.officer,
+                sent_on=sent,
+                pages_disclosed=self.rng.randint(20, 400),
+                redactions_count=self.rng.randint(0, 60),
+            )
+
+    def learning(self) -> None:
+        """Recommendations from stage 2 and 3 findings with actions, some done, some overdue."""
+        from harken.learning import services as learning
+        from harken.learning.models import ActionStatus, Decision, Source
+
+        owners = [self.users["manager"], self.users["manager2"], self.officer]
+        for case in self.complaints:
+            stage = case.stages.filter(number__gte=2, concluded_on__isnull=False).last()
+            if stage is None or stage.concluded_on is None or not self.chance(0.6):
+                continue
+            made = stage.concluded_on
+            accepted = self.chance(0.9)
+            recommendation = learning.recommendation_create(
+                case=case,
+                source=Source.STAGE3 if stage.number == 3 else Source.STAGE2,
+                made_on=made,
+                actor=self.officer,
+                text=self.choice(
+                    (
+                        "Tell families in writing when a visit is cancelled, and why",
+                        "Return calls within two working days",
+                        "Review how plans are shared with parents before meetings",
+                        "Train staff on recording the child's views",
+                    )
+                ),
+                team=case.teams.first(),
+                decision=Decision.ACCEPTED if accepted else Decision.NOT_ACCEPTED,
+                decided_on=made,
+                decision_reason="" if accepted else "Already covered by the new practice standards",
+            )
+            if not accepted:
+                continue
+            for _ in range(self.rng.randint(1, 2)):
+                due = made + dt.timedelta(days=self.rng.randint(30, 120))
+                action = learning.action_create(
+                    recommendation=recommendation,
+                    description=self.choice(
+                        (
+                            "Briefing for the team",
+                            "Update the practice guidance",
+                            "Audit ten cases in three months",
+                        )
+                    ),
+                    owner=self.choice(owners),
+                    due_on=due,
+                    actor=self.officer,
+                )
+                # Most are done by their date; some run late, and some are still overdue.
+                done = due - dt.timedelta(days=self.rng.randint(-20, 25))
+                if done <= self.today and self.chance(0.75):
+                    learning.action_record_progress(
+                        action=action,
+                        status=ActionStatus.COMPLETED,
+                        actor=self.officer,
+                        evidence="Briefing notes and attendance list",
+                        completed_on=max(made, done),
+                    )
+                elif made <= self.today:
+                    learning.action_record_progress(
+                        action=action,
+                        status=ActionStatus.IN_PROGRESS,
+                        actor=self.officer,
+                        progress="Started; waiting for the team meeting",
+                    )
+
+
+def demo_report_period() -> Any:
+    """The demo's last year: the last whole financial year (April to March) before today,
+    which a two-year demo covers completely."""
+    from harken.reports.periods import Period, financial_year_of
+
+    fy = financial_year_of(today()) - 1
+    return Period(dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31))
 
 
 def build_demo(*, seed: int = 1, years: int = 2, scale: float = 1.0) -> DemoSummary:

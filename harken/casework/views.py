@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -440,12 +441,22 @@ def _get_case(request: HttpRequest, reference: str) -> Case:
         raise Http404("No such case") from exc
 
 
+def _stage_letters(case: Case) -> dict[int, list[Any]]:
+    """The letters sent for each stage's steps (one query), where the letters are installed."""
+    if not apps.is_installed("harken.documents"):
+        return {}
+    from harken.documents.selectors import stage_letters
+
+    return stage_letters(case=case)
+
+
 def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
     """Each stage with its milestones, its dates from the stage's clock (each under its own
     name) and its appointments, for display."""
     rows = []
     spec = state.spec
     by_number = {stage.number: stage for stage in state.stages}
+    letters = _stage_letters(state.case)
     for stage in state.stages:
         stage_def = spec.stage(stage.number) if spec and spec.has_stage(stage.number) else None
         milestones = []
@@ -469,6 +480,7 @@ def _stage_rows(state: CaseState) -> list[dict[str, Any]]:
                 "dues": dues,
                 "clock": clock,
                 "next_requested_on": following.received_on if following else None,
+                "letters": letters.get(stage.pk, []),
                 "extensions": sorted(stage.extensions.all(), key=lambda e: e.new_due_on),
                 "appointments": sorted(stage.appointments.all(), key=lambda a: a.appointed_on),
                 "current": stage is state.stage,
@@ -581,6 +593,15 @@ def _matches(case: Case, tag: str, window: queries.DueWindow) -> bool:
     return True
 
 
+def _letter_after(step: str, case: Case, user: User) -> str | None:
+    """The drafted letter for a step that has one, where the letters are installed."""
+    if not apps.is_installed("harken.documents"):
+        return None
+    from harken.documents.steps import letter_url_after
+
+    return letter_url_after(step, case, user)
+
+
 class CaseActionView(StaffRequiredMixin, View):
     """Every workflow action, driven by the table in `actions.py`."""
 
@@ -643,8 +664,11 @@ class CaseActionView(StaffRequiredMixin, View):
             except ApplicationError as exc:
                 add_service_error(form, exc)
             else:
-                messages.success(request, action.done)
                 target = result if isinstance(result, Case) else state.case
+                letter_url = _letter_after(action.name, target, _user(request))
+                if letter_url:  # the letter for the step, drafted, on the next page
+                    return HttpResponseRedirect(letter_url)
+                messages.success(request, action.done)
                 return HttpResponseRedirect(
                     reverse("casework:case", kwargs={"reference": target.reference})
                 )

@@ -209,6 +209,8 @@ class Letter:
     officer_title: str
     template_name: str = ""
     filename_stem: str = ""
+    # Said to whoever drafts it, never printed: e.g. that the findings would be empty.
+    warning: str = ""
 
 
 def compose(*, body: str, context: dict[str, Any], template_name: str, kind_label: str) -> Letter:
@@ -595,6 +597,49 @@ def suggest_kind(case: Case, *, last_letter_at: dt.datetime | None = None) -> st
         if latest is not None and (last_letter_at is None or latest.created_at > last_letter_at):
             return LetterKind.EXTENSION
     return response_kind(stage_def)
+
+
+# Letters that go with a step of a stage: the stage's record links them.
+STAGE_LETTERS = frozenset(
+    {
+        LetterKind.ACKNOWLEDGEMENT,
+        LetterKind.EXTENSION,
+        LetterKind.STAGE_RESPONSE,
+        LetterKind.ADJUDICATION,
+        LetterKind.PANEL_RESPONSE,
+    }
+)
+RESPONSE_LETTERS = frozenset(
+    {LetterKind.STAGE_RESPONSE, LetterKind.ADJUDICATION, LetterKind.PANEL_RESPONSE}
+)
+
+
+def stage_answered(case: Case, kind: str) -> Stage | None:
+    """The stage a letter of `kind` goes with: the case's latest stage, for a stage letter."""
+    if kind not in STAGE_LETTERS or case.kind != Kind.COMPLAINT:
+        return None
+    return case.stages.order_by("-number").first()
+
+
+_OUTCOME_PLACEHOLDER = re.compile(r"\belement\.outcome\b|\belements\b")
+
+
+def findings_warning(*, body: str, kind: str, context: dict[str, Any]) -> str:
+    """A warning when a response letter that shows the outcomes is drafted before they are
+    recorded: its findings would silently be empty."""
+    if kind not in RESPONSE_LETTERS or not _OUTCOME_PLACEHOLDER.search(body):
+        return ""
+    missing = [e for e in context.get("elements", []) if not e.get("outcome")]
+    if not missing:
+        return ""
+    stage = context.get("stage") or {}
+    points = "point" if len(missing) == 1 else "points"
+    numbers = ", ".join(str(e["number"]) for e in missing)
+    return (
+        f"The outcome of {points} of complaint {numbers} at stage {stage.get('number', '')} is "
+        "not recorded yet, so this letter's findings will be empty. Record the response "
+        "(with each point's outcome) first, and the letter will include them."
+    )
 
 
 # --- Formats ----------------------------------------------------------------------------------

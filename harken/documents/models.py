@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from harken.cases.models import Case
+from harken.cases.models import Case, Stage
 
 
 class DocumentKind(models.TextChoices):
@@ -48,6 +48,11 @@ class Document(models.Model):
         related_name="letters",
     )
     letter_template_version = models.PositiveIntegerField(null=True, blank=True)
+    # For a stage's acknowledgement, extension or response letter: the stage it answers, so
+    # the stage's record links the letter sent.
+    stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -22,7 +22,21 @@ from .models import Document, DocumentKind, LetterKind, LetterTemplate
 
 
 def document_list(*, case: Case) -> QuerySet[Document]:
-    return case.documents.select_related("uploaded_by").order_by("-uploaded_at", "filename")
+    return case.documents.select_related("uploaded_by", "stage", "letter_template").order_by(
+        "-uploaded_at", "filename"
+    )
+
+
+def stage_letters(*, case: Case) -> dict[int, list[Document]]:
+    """Each stage's letters (acknowledgement, extension, response), newest first: one query."""
+    found: dict[int, list[Document]] = {}
+    for document in (
+        case.documents.filter(stage__isnull=False, kind=DocumentKind.LETTER)
+        .select_related("letter_template")
+        .order_by("-uploaded_at", "filename")
+    ):
+        found.setdefault(document.stage_id, []).append(document)  # type: ignore[arg-type]
+    return found
 
 
 @dataclass(frozen=True)

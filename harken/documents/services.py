@@ -7,6 +7,7 @@ outer transaction left behind).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -21,7 +22,7 @@ from django.db import transaction
 
 from harken.accounts.models import Role, User
 from harken.cases import services as case_services
-from harken.cases.models import Case
+from harken.cases.models import Case, Stage
 from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
@@ -80,6 +81,7 @@ def _save_documents(
     verb: str,
     event: str,
     template: LetterTemplate | None = None,
+    stage: Stage | None = None,
 ) -> list[Document]:
     """Write the files, then their rows and one timeline event in one transaction; if that
     fails, delete the files again."""
@@ -111,6 +113,7 @@ def _save_documents(
                     scan_status=item.scan_status,
                     letter_template=template,
                     letter_template_version=template.version if template else None,
+                    stage=stage,
                     uploaded_by=actor,
                 )
                 for item, name in zip(files, names, strict=True)
@@ -236,12 +239,14 @@ def letter_build(
     if len(text or "") > 10000:
         raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
-    return letters.compose(
+    letter = letters.compose(
         body=template.body,
         context=context,
         template_name=template.name,
         kind_label=template.get_kind_display(),
     )
+    warning = letters.findings_warning(body=template.body, kind=template.kind, context=context)
+    return dataclasses.replace(letter, warning=warning) if warning else letter
 
 
 # Letters that say what only the stage's responders may record.
@@ -297,6 +302,7 @@ def letter_create(
         event=f"Letter created from the template “{template.name}” (version "
         f"{template.version}): {files[0].filename} and {files[1].filename}",
         template=template,
+        stage=letters.stage_answered(case, template.kind),
     )
 
 

@@ -22,7 +22,7 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
 
-from . import downloads, letters, selectors, services
+from . import downloads, letters, selectors, services, steps
 from .forms import LetterForm, LetterTemplateForm, UploadForm
 from .models import LetterKind, LetterTemplate
 
@@ -147,6 +147,8 @@ class LetterNewView(StaffRequiredMixin, View):
         *,
         suggested: str,
         preview: str = "",
+        warning: str = "",
+        step: str = "",
     ) -> HttpResponse:
         return render(
             request,
@@ -157,6 +159,9 @@ class LetterNewView(StaffRequiredMixin, View):
                 "case_url": case_url(case),
                 "suggested_label": LetterKind(suggested).label,
                 "preview": preview,
+                "warning": warning,
+                "step": step,
+                "step_done": steps.STEPS.get(step, ""),
                 "can_edit_templates": getattr(request.user, "role", None)
                 in services.TEMPLATE_EDITORS,
             },
@@ -165,17 +170,50 @@ class LetterNewView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
         case = self._case(request, reference)
         templates = selectors.letter_templates(active_only=True)
+        step = request.GET.get("step", "")
+        step_template = steps.step_template(step, case) if step in steps.STEPS else None
+        if step_template is not None:
+            # Straight after the step: the letter for it, already drafted for checking.
+            return self._draft(request, case, templates, step_template, step=step)
         suggested = letters.suggest_kind(case, last_letter_at=selectors.last_letter_at(case=case))
         initial = letters.suggest_template(case, templates, suggested)
         form = LetterForm(templates=templates, initial={"template": initial})
         return self._render(request, case, form, suggested=suggested)
+
+    def _draft(
+        self,
+        request: HttpRequest,
+        case: Case,
+        templates: Any,
+        template: LetterTemplate,
+        *,
+        step: str,
+    ) -> HttpResponse:
+        form = LetterForm(templates=templates, initial={"template": template})
+        actor: User = request.user  # type: ignore[assignment]
+        try:
+            letter = services.letter_build(case=case, template=template, actor=actor)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            return self._render(request, case, form, suggested=template.kind, step=step)
+        return self._render(
+            request,
+            case,
+            form,
+            suggested=template.kind,
+            preview=letters.to_html_fragment(letter, heading_offset=2),
+            warning=letter.warning,
+            step=step,
+        )
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         case = self._case(request, reference)
         templates = selectors.letter_templates(active_only=True)
         suggested = letters.suggest_kind(case, last_letter_at=selectors.last_letter_at(case=case))
         form = LetterForm(request.POST, templates=templates)
-        preview = ""
+        preview = warning = ""
+        step = request.POST.get("step", "")
+        step = step if step in steps.STEPS else ""
         if form.is_valid():
             template = form.cleaned_data["template"]
             text = form.cleaned_data["text"]
@@ -192,9 +230,12 @@ class LetterNewView(StaffRequiredMixin, View):
                     return redirect(case_url(case))
                 letter = services.letter_build(case=case, template=template, actor=actor, text=text)
                 preview = letters.to_html_fragment(letter, heading_offset=2)
+                warning = letter.warning
             except ApplicationError as exc:
                 add_service_error(form, exc)
-        return self._render(request, case, form, suggested=suggested, preview=preview)
+        return self._render(
+            request, case, form, suggested=suggested, preview=preview, warning=warning, step=step
+        )
 
 
 # --- Letter templates -------------------------------------------------------------------------

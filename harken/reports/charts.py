@@ -17,6 +17,9 @@ FONT = "Liberation Sans"
 # GOV.UK Design System colours, in an order that keeps neighbours distinguishable.
 PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f", "#912b88"]
 BAR_STEP = 18
+# No label is cut short ("Parent or carer, about a child not looked af…"): the chart grows
+# to fit its longest category or series name instead.
+LABEL_LIMIT = 1000
 
 
 def chart_data(table: Table) -> list[dict[str, Any]]:
@@ -64,7 +67,7 @@ def vega_lite(table: Table) -> dict[str, Any] | None:
         "type": "nominal",
         "sort": categories,
         "title": None,
-        "axis": {"labelLimit": 220},
+        "axis": {"labelLimit": LABEL_LIMIT},
     }
     colour = {
         "field": "series",
@@ -72,7 +75,7 @@ def vega_lite(table: Table) -> dict[str, Any] | None:
         "sort": series,
         "title": None,
         "scale": {"range": PALETTE},
-        "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
+        "legend": {"orient": "bottom", "columns": 2, "labelLimit": LABEL_LIMIT},
     }
     per_category = len(series) if chart.kind == "grouped" else 1
     spec: dict[str, Any] = {

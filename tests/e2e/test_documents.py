@@ -179,3 +179,56 @@ def test_documents_and_letters_journey(page, server, login_as, documents_setup):
     wording.fill("Dear {{ complainant.name }}\n\n{{ letter.text }}")
     page.get_by_role("button", name="Save the template").click()
     expect(page.get_by_text('Letter template "General letter" saved (version 2)')).to_be_visible()
+
+
+def test_a_response_recorded_with_its_letter_in_one_step(page, server, login_as, documents_setup):
+    """Drafted before the outcomes, the response letter warns its findings will be empty; the
+    response recorded, the next page is its letter drafted with the findings; created, the
+    stage lists it. axe on every state."""
+    import re
+
+    from harken.accounts.models import Role
+    from harken.accounts.tests.factories import make_user
+    from harken.cases import services as case_services
+    from harken.cases.tests.factories import complaint
+
+    officer = make_user("olive_officer", Role.FEEDBACK_OFFICER)
+    today = dt.date.today()
+    case = complaint(actor=officer, received_on=today - dt.timedelta(days=7))
+    case_services.stage_acknowledge(case=case, on=today - dt.timedelta(days=6), actor=officer)
+    login_as(officer)
+
+    # Too early: the response letter says its findings would be empty.
+    page.goto(server + reverse("documents:letter_new", kwargs={"reference": case.reference}))
+    page.get_by_label("Stage response", exact=True).check()
+    page.get_by_role("button", name="Preview the letter").click()
+    expect(page.locator(".govuk-warning-text")).to_contain_text("findings will be empty")
+    assert_accessible(page, context="response letter drafted before the outcomes")
+
+    # Record the response: the next page is its letter, drafted, with the findings.
+    page.goto(server + case_page(case.reference))
+    page.get_by_role("button", name="Record the response", exact=True).or_(
+        page.get_by_role("link", name="Record the response", exact=True)
+    ).first.click()
+    expect(page.locator("h1")).to_have_text("Record the response")
+    page.locator("#id_on_0").fill(str(today.day))
+    page.locator("#id_on_1").fill(str(today.month))
+    page.locator("#id_on_2").fill(str(today.year))
+    groups = page.get_by_role("group", name=re.compile(r"^Element \d+:"))
+    for n in range(groups.count()):
+        groups.nth(n).get_by_label("Upheld", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("h1")).to_have_text("Check the letter")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Response recorded. The letter for it is drafted below."
+    )
+    expect(page.locator(".govuk-warning-text")).to_have_count(0)
+    expect(page.get_by_text("Our finding: upheld.").first).to_be_visible()
+    assert_accessible(page, context="response recorded, its letter drafted")
+
+    # Created: back on the case, the stage lists its letter.
+    page.get_by_role("button", name="Create Word and PDF").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Letter created")
+    letters = page.locator("dt", has_text="Letters").locator("xpath=following-sibling::dd")
+    expect(letters.get_by_role("link")).to_have_count(2)
+    assert_panel_accessible(page, context="case page with the stage's letter")

@@ -124,3 +124,19 @@ def test_check_deploy_warns_of_a_cache_each_process_keeps_alone():
         **{**PRODUCTION, "CACHE_URL": "locmem://"},
     )
     assert "harken.W001" in result.stdout + result.stderr
+
+
+def test_development_runs_tasks_at_once_and_prints_mail():
+    """`make run` starts no worker: in development a queued e-mail is sent (to the console)
+    as soon as it is queued, so a newcomer sees confirmations and passed-on compliments."""
+    show = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "from django_tasks import task_backends as t; b = t['default']; "
+        "print(json.dumps([type(b).__name__, s.EMAIL_BACKEND]))"
+    )
+    result = _run([sys.executable, "-c", show], DJANGO_SETTINGS_MODULE="config.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "ImmediateBackend",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
