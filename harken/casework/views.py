@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.views import View
 
 from harken.accounts.current import request_user as _user
-from harken.accounts.models import Role
+from harken.accounts.models import Role, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.services import stage_clock, stage_dates

@@ -169,7 +169,7 @@ def records(officer, manager, admin_user):
     redaction = subject_access.redaction_add(
         bundle=bundle, actor=officer, text="Marlowe Road", reason="TP"
     )
-    person = case.parties.first().person
+    person = case.parties.get(role="complainant").person
     rights = rights_services.rights_request_create(
         actor=officer,
         person=person,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0008_stage_panel_planned_on"),
-        ("documents", "0002_default_letter_templates"),
+        ("documents", "0003_data_protection_letter_templates"),
     ]
 
     operations = [
