@@ -46,9 +46,17 @@ def act(client: Any, case: Case, action: str, **values: Any) -> Any:
     return client.post(f"/staff/cases/{case.reference}/{action}/", form_data(**values))
 
 
-def done(response: Any, case: Case) -> None:
+# The case page's parts an action may land on ("" is its summary).
+CASE_PARTS = ("", "people/", "points/", "stages/", "documents/", "timeline/")
+
+
+def done(response: Any, case: Case, part: str | None = None) -> None:
+    """The action was done and the user is back on the case page (on `part`, if given)."""
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert response["Location"] == f"/staff/cases/{case.reference}/"
+    if part is None:
+        assert response["Location"] in {f"/staff/cases/{case.reference}/{p}" for p in CASE_PARTS}
+    else:
+        assert response["Location"] == f"/staff/cases/{case.reference}/{part}"
 
 
 def stage(case: Case, number: int) -> Stage:
@@ -189,7 +197,7 @@ def test_saving_the_details_unchanged_adds_nothing_to_the_timeline(officer, sign
         "themes": [t.pk for t in case.themes.all()],
     }
     done(act(client, case, "edit", **values), case)
-    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    html = client.get(f"/staff/cases/{case.reference}/timeline/").content.decode()
     assert html.count("Case details changed") == 1  # only the change made above
 
 
