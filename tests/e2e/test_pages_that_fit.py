@@ -151,3 +151,28 @@ def _login(context: Any, server: str, user: Any) -> None:
             }
         ]
     )
+
+
+def test_the_navigation_fits_on_one_line_at_1280px(browser: Any, server: str, fit_setup: Any):
+    """Every top-level item on one line; "More" opens by keyboard and without a script."""
+    from harken.accounts.models import Role
+
+    admin = staff("ada_admin", Role.ADMINISTRATOR)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    _login(context, server, admin)
+    page.goto(server + "/staff/")
+    items = page.locator("#navigation > li")
+    tops = {round(box["y"]) for box in (items.nth(n).bounding_box() for n in range(items.count()))}
+    assert len(tops) == 1, f"the navigation wraps onto {len(tops)} lines"
+    assert_fits(page, "navigation at 1280 px")
+    account = page.locator("#navigation").get_by_role("link", name="Your account")
+    expect(account).to_be_hidden()
+    page.locator(".hk-nav-more__summary").focus()
+    page.keyboard.press("Enter")
+    expect(account).to_be_visible()
+    assert_fits(page, "navigation at 1280 px, More open")
+    account.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/account/")
+    context.close()
