@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import day_views, theme_views, views
 
@@ -26,5 +26,11 @@ urlpatterns = [
         "themes/groups/<int:pk>/", theme_views.ThemeGroupFormView.as_view(), name="theme_group_edit"
     ),
     path("cases/<str:reference>/", views.CaseView.as_view(), name="case"),
+    # The case page's other parts; before the actions, whose names none of them is.
+    re_path(
+        r"^cases/(?P<reference>[^/]+)/(?P<tab>{})/$".format("|".join(views.CASE_TAB_SLUGS[1:])),
+        views.CaseView.as_view(),
+        name="case_tab",
+    ),
     path("cases/<str:reference>/<slug:name>/", views.CaseActionView.as_view(), name="action"),
 ]

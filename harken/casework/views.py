@@ -28,7 +28,7 @@ from harken.core.context_processors import CASEWORK, OFFICE
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.panels import case_panels
+from harken.core.panels import EVERY_TAB, case_panels
 from harken.core.web import StaffRequiredMixin, whole_number
 from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
@@ -509,12 +509,43 @@ def _element_rows(state: CaseState, *, may_change: bool = False) -> list[dict[st
     ]
 
 
+# The parts of the case page, each its own address (MOJ sub navigation, no JavaScript needed):
+# (slug, label). The summary is the case's own address; the others are cases/<ref>/<slug>/.
+CASE_TABS = (
+    ("summary", "Summary and deadlines"),
+    ("people", "People"),
+    ("points", "Points of complaint and outcomes"),
+    ("stages", "Stages"),
+    ("documents", "Documents and letters"),
+    ("timeline", "Notes and timeline"),
+)
+CASE_TAB_SLUGS = tuple(slug for slug, _ in CASE_TABS)
+
+
+def _case_tabs(case: Case, current: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The sub navigation's links, and the one being shown."""
+    tabs = [
+        {
+            "slug": slug,
+            "label": label,
+            "template": f"casework/case_tabs/{slug}.html",
+            "url": reverse("casework:case", kwargs={"reference": case.reference})
+            if slug == "summary"
+            else reverse("casework:case_tab", kwargs={"reference": case.reference, "tab": slug}),
+        }
+        for slug, label in CASE_TABS
+    ]
+    return next(t for t in tabs if t["slug"] == current), tabs
+
+
 class CaseView(StaffRequiredMixin, View):
-    """Everything about one case; each view is logged as a read."""
+    """Everything about one case, in parts; each part's view is logged as a read."""
 
     allowed_roles = CASEWORK
 
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+    def get(self, request: HttpRequest, reference: str, tab: str = "summary") -> HttpResponse:
+        if tab not in CASE_TAB_SLUGS:
+            raise Http404("No such part of a case")
         user = _user(request)
         case = _get_case(request, reference)
         state = CaseState(case)
@@ -529,10 +560,13 @@ class CaseView(StaffRequiredMixin, View):
         points = _element_rows(state, may_change=any(a.name == "change-point" for a in allowed))
         current = next((row for row in stages if row["current"]), None)
         clock = current["clock"] if current and current["stage"].is_open else None
+        shown, tabs = _case_tabs(case, tab)
         return render(
             request,
             "casework/case.html",
             {
+                "tab": shown,
+                "tabs": tabs,
                 "case": case,
                 "state": state,
                 "tag": tag,
@@ -571,9 +605,11 @@ class CaseView(StaffRequiredMixin, View):
                     a for row in state.stages for a in row.appointments.all() if a.ended_on is None
                 ],
                 "former_appointees": former_appointees_with_documents(case=case),
-                "events": list(queries.timeline(case)),
-                "notes": list(queries.case_notes(case)),
-                "case_panels": case_panels(),
+                # Only the timeline part shows them: the other parts do not read them.
+                "events": list(queries.timeline(case)) if tab == "timeline" else [],
+                "notes": list(queries.case_notes(case)) if tab == "timeline" else [],
+                "case_banners": case_panels(EVERY_TAB),
+                "case_panels": case_panels(tab),
                 "reply_target": services.reply_target(case.received_on)
                 if case.due_on and case.is_open and not case.stage_number
                 else None,
@@ -600,6 +636,25 @@ def _letter_after(step: str, case: Case, user: User) -> str | None:
     from harken.documents.steps import letter_url_after
 
     return letter_url_after(step, case, user)
+
+
+# Where a done action lands: the part of the case page that shows what it changed (the
+# summary and deadlines otherwise).
+ACTION_LANDING = {
+    "note": "timeline",
+    "add-person": "people",
+    "edit-person": "people",
+    "add-element": "points",
+    "change-point": "points",
+    "split-point": "points",
+    "merge-points": "points",
+}
+
+
+def _case_part_url(case: Case, tab: str) -> str:
+    if tab == "summary":
+        return reverse("casework:case", kwargs={"reference": case.reference})
+    return reverse("casework:case_tab", kwargs={"reference": case.reference, "tab": tab})
 
 
 class CaseActionView(StaffRequiredMixin, View):
@@ -669,7 +724,9 @@ class CaseActionView(StaffRequiredMixin, View):
                 if letter_url:  # the letter for the step, drafted, on the next page
                     return HttpResponseRedirect(letter_url)
                 messages.success(request, action.done)
+                if target.pk != state.case.pk:
+                    return HttpResponseRedirect(_case_part_url(target, "summary"))
                 return HttpResponseRedirect(
-                    reverse("casework:case", kwargs={"reference": target.reference})
+                    _case_part_url(state.case, ACTION_LANDING.get(action.name, "summary"))
                 )
         return self.render_form(request, action, state, form)

@@ -9,4 +9,4 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from harken.core.panels import register_case_panel
 
-        register_case_panel("documents/case_panel.html", order=30)
+        register_case_panel("documents/case_panel.html", order=30, tab="documents")

@@ -382,14 +382,18 @@ def suggest_template(
     case: Case, templates: Iterable[LetterTemplate], kind: str
 ) -> LetterTemplate | None:
     """The template offered first: a data-protection complaint's own letter of that kind
-    where there is one, else the first template of the kind."""
+    where there is one, else the first template of the kind that is not a data-protection
+    complaint's own."""
     templates = list(templates)
     if is_data_protection(case):
         name = DATA_PROTECTION_TEMPLATES.get(kind)
         own = next((t for t in templates if t.name == name and t.kind == kind), None)
         if own is not None:
             return own
-    return next((t for t in templates if t.kind == kind), None)
+    of_kind = [t for t in templates if t.kind == kind]
+    # Any other complaint: the usual template of the kind, not the data-protection one.
+    usual = [t for t in of_kind if t.name not in DATA_PROTECTION_TEMPLATES.values()]
+    return next(iter(usual or of_kind), None)
 
 
 def letter_context(*, case: Case, actor: User, on: dt.date, text: str = "") -> dict[str, Any]:

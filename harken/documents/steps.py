@@ -50,7 +50,8 @@ def step_template(step: str, case: Case) -> LetterTemplate | None:
     kind = step_kind(step, case)
     if kind is None:
         return None
-    return next((t for t in selectors.letter_templates(active_only=True) if t.kind == kind), None)
+    # The same choice as the letters page: a data-protection complaint's own letter first.
+    return letters.suggest_template(case, selectors.letter_templates(active_only=True), kind)
 
 
 def letter_url_after(step: str, case: Case, user: User) -> str | None:

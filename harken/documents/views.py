@@ -30,9 +30,11 @@ logger = logging.getLogger(__name__)
 
 
 def case_url(case: Case) -> str:
-    """The case page if the case pages are installed, else this app's list of its documents."""
+    """The case page's documents if the case pages are installed, else this app's list."""
     try:
-        return reverse("casework:case", kwargs={"reference": case.reference})
+        return reverse(
+            "casework:case_tab", kwargs={"reference": case.reference, "tab": "documents"}
+        )
     except NoReverseMatch:
         return reverse("documents:case", kwargs={"reference": case.reference})
 

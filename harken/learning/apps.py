@@ -9,4 +9,4 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from harken.core.panels import register_case_panel
 
-        register_case_panel("learning/case_panel.html", order=40)
+        register_case_panel("learning/case_panel.html", order=40, tab="points")

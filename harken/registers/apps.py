@@ -6,7 +6,9 @@ class RegistersConfig(AppConfig):
     label = "registers"
 
     def ready(self) -> None:
-        from harken.core.panels import register_case_panel
+        from harken.core.panels import EVERY_TAB, register_case_panel
 
-        # Early on the case page: the persistent-contact banner belongs near the top.
+        # The persistent-contact banner is at the top of every part of the case page; the
+        # registers' summary card is on its summary.
+        register_case_panel("registers/case_banner.html", order=5, tab=EVERY_TAB)
         register_case_panel("registers/case_panel.html", order=5)

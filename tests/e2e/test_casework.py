@@ -224,6 +224,7 @@ def test_phone_complaint_through_three_stages(
     case.outcomes("Not upheld", "Not upheld")
     case.save("stage 3 is concluded")
     expect(page.locator("table", has_text="review panel steps")).to_contain_text("16 May 2025")
+    page.get_by_role("link", name="Notes and timeline").click()
     timeline = page.locator(".moj-timeline")
     expect(timeline).to_contain_text("Council's response to the panel sent on 16 May 2025")
     expect(timeline).to_contain_text("Stage 2 adjudication sent on 14 March 2025")
@@ -297,6 +298,7 @@ def test_manager_and_io_see_only_their_own_work(
     expect(table).not_to_contain_text(ours.reference)
     assert_accessible(page, context="IO caseload")
     page.get_by_role("link", name=theirs.reference).click()
+    page.get_by_role("link", name="Notes and timeline").click()
     expect(page.get_by_role("button", name="Add note")).to_be_visible()
     # No workflow actions for an IO.
     expect(page.get_by_role("button", name=re.compile(r"^(Record|Extend|Appoint)"))).to_have_count(
@@ -373,6 +375,7 @@ def test_compliments_logged_quickly_and_passed_on(
     page.get_by_label("Worker's e-mail address").fill("sam@council.example")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("passed on")
+    page.get_by_role("link", name="Notes and timeline").click()
     expect(page.locator(".moj-timeline")).to_contain_text("Compliment passed on")
     assert_accessible(page, context="compliment passed on")
     assert sorted(mail.outbox[-1].to) == ["fran@council.example", "sam@council.example"]

@@ -39,7 +39,7 @@ def documents_setup(settings: Any, tmp_path: Any) -> None:
 
 def case_page(reference: str) -> str:
     try:
-        return reverse("casework:case", kwargs={"reference": reference})
+        return reverse("casework:case_tab", kwargs={"reference": reference, "tab": "documents"})
     except NoReverseMatch:
         return reverse("documents:case", kwargs={"reference": reference})
 

@@ -67,7 +67,7 @@ def test_recommendation_to_completed_action(
 
     # The officer adds a recommendation from the case page.
     login_as(officer)
-    page.goto(f"{server}/staff/cases/{case.reference}/")
+    page.goto(f"{server}/staff/cases/{case.reference}/points/")
     expect(page.get_by_role("heading", name="Recommendations and actions")).to_be_visible()
     assert_accessible(page, context="case page with the action-plan section")
     page.get_by_role("link", name="Add a recommendation").click()

@@ -138,7 +138,7 @@ def test_appointed_io_sees_only_their_case(officer, io_user, ip_user, sign_in, m
     assert client.get(f"/staff/cases/{other.reference}/").status_code == 404
     # They may add a note, but no workflow action is offered or accepted.
     page = client.get(f"/staff/cases/{mine.reference}/").content.decode()
-    assert "Add note" in page
+    assert "Add note" in client.get(f"/staff/cases/{mine.reference}/timeline/").content.decode()
     assert "/acknowledge/" not in page
     assert "/respond/" not in page
     response = client.post(f"/staff/cases/{mine.reference}/statement/", _date("on", 2024, 4, 17))

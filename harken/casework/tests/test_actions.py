@@ -46,14 +46,21 @@ def act(client: Any, case: Case, action: str, **values: Any) -> Any:
     return client.post(f"/staff/cases/{case.reference}/{action}/", form_data(**values))
 
 
-def done(response: Any, case: Case) -> None:
-    """Saved: back to the case, or on to the letter for the step (acknowledgement, extension,
-    response), drafted."""
+# The case page's parts an action may land on ("" is its summary).
+CASE_PARTS = ("", "people/", "points/", "stages/", "documents/", "timeline/")
+
+
+def done(response: Any, case: Case, part: str | None = None) -> None:
+    """The action was done and the user is back on the case page (on `part`, if given), or
+    on to the letter for the step (acknowledgement, extension, response), drafted."""
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert response["Location"].split("?")[0] in (
-        f"/staff/cases/{case.reference}/",
-        f"/staff/documents/cases/{case.reference}/letters/new/",
-    )
+    location = response["Location"]
+    if location.split("?")[0] == f"/staff/documents/cases/{case.reference}/letters/new/":
+        return
+    if part is None:
+        assert location in {f"/staff/cases/{case.reference}/{p}" for p in CASE_PARTS}
+    else:
+        assert location == f"/staff/cases/{case.reference}/{part}"
 
 
 def stage(case: Case, number: int) -> Stage:
@@ -194,7 +201,7 @@ def test_saving_the_details_unchanged_adds_nothing_to_the_timeline(officer, sign
         "themes": [t.pk for t in case.themes.all()],
     }
     done(act(client, case, "edit", **values), case)
-    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    html = client.get(f"/staff/cases/{case.reference}/timeline/").content.decode()
     assert html.count("Case details changed") == 1  # only the change made above
 
 

@@ -17,7 +17,7 @@ D = dt.date
 
 
 def page(client, case) -> str:
-    return client.get(f"/staff/cases/{case.reference}/").content.decode()
+    return client.get(f"/staff/cases/{case.reference}/points/").content.decode()
 
 
 def test_a_point_is_changed_from_its_change_link(officer, sign_in, case):

@@ -348,7 +348,7 @@ def test_case_panel_lists_recommendations_for_plan_users_only(
 
 def test_case_page_includes_the_panel(sign_in, case_with_action, officer):
     case, _, _ = case_with_action
-    page = sign_in(officer).get(f"/staff/cases/{case.reference}/").content.decode()
+    page = sign_in(officer).get(f"/staff/cases/{case.reference}/points/").content.decode()
     assert "Recommendations and actions" in page
 
 

@@ -21,5 +21,10 @@ def money(value: Decimal | None) -> str:
 
 @register.simple_tag
 def registers_case_panel(case: Any, user: Any) -> selectors.CasePanel:
-    """What the registers' case panel shows for `case` to `user`."""
-    return selectors.case_panel(case=case, user=user)
+    """What the registers' case panel shows for `case` to `user`, worked out once a page
+    (the banner and the summary card both read it)."""
+    memo: dict[Any, selectors.CasePanel] = case.__dict__.setdefault("_registers_panels", {})
+    key = getattr(user, "pk", None)
+    if key not in memo:
+        memo[key] = selectors.case_panel(case=case, user=user)
+    return memo[key]
