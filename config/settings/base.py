@@ -267,6 +267,11 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "harken.cases.models.Outcome",
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
         "CostRoleEnum": "harken.registers.models.CostRole",
+        # The one outbox's, and the cases' ChannelEnum and StatusEnum under the names they had.
+        "ChannelEnum": "harken.cases.models.Channel",
+        "StatusEnum": "harken.cases.models.Status",
+        "MessageChannelEnum": "harken.notifications.models.Channel",
+        "MessageStatusEnum": "harken.notifications.models.MessageStatus",
     },
 }
 

@@ -22,8 +22,8 @@ REFERENCE_PATTERNS = sorted(p for p in _patterns(get_resolver()) if "<str:refere
 
 def test_every_address_that_takes_a_reference_is_counted():
     """The case page, its actions, documents, letters, recommendations and the API's case,
-    timeline and 29 actions: 37 addresses take a reference."""
-    assert len(REFERENCE_PATTERNS) == 37
+    timeline, messages and 29 actions: 38 addresses take a reference."""
+    assert len(REFERENCE_PATTERNS) == 38
 
 
 @pytest.mark.parametrize("pattern", REFERENCE_PATTERNS)
