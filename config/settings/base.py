@@ -274,6 +274,11 @@ SPECTACULAR_SETTINGS = {
         "RedactionKindEnum": "harken.subjectaccess.models.RedactionKind",
         "RightsKindEnum": "harken.subjectaccess.models.RightsKind",
         "RefusalReasonEnum": "harken.subjectaccess.models.RefusalReason",
+        # The one outbox's, and the cases' ChannelEnum and StatusEnum under the names they had.
+        "ChannelEnum": "harken.cases.models.Channel",
+        "StatusEnum": "harken.cases.models.Status",
+        "MessageChannelEnum": "harken.notifications.models.Channel",
+        "MessageStatusEnum": "harken.notifications.models.MessageStatus",
     },
 }
 
