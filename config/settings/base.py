@@ -260,6 +260,9 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "harken.cases.models.PartyRole",
         "AppointmentRoleEnum": "harken.cases.models.AppointmentRole",
         "CaseKindEnum": "harken.cases.models.Kind",
+        "RetentionKindEnum": "harken.retention.models.RecordKind",
+        "DisposalStatusEnum": "harken.retention.models.RunStatus",
+        "CaseStatusEnum": "harken.cases.models.Status",
         "ProcedureKindEnum": "harken.procedures.definitions.ProcedureKind",
         # Choice sets sharing a field name, each named for what it is.
         "RecommendationDecisionEnum": "harken.learning.models.Decision",

@@ -17,9 +17,9 @@ from harken.documents.models import Document
 from harken.intake import services as intake_services
 from harken.intake.models import Attachment, Submission
 from harken.ops import storage
-from harken.ops.tests.conftest import azurite, fresh_object_env, s3_endpoint  # noqa: F401
+from harken.retention.tests.conftest import dispose_all
 
-from .conftest import dispose_all
+from .conftest import fresh_object_env
 
 pytestmark = pytest.mark.django_db
 
