@@ -161,7 +161,25 @@ def records(officer, manager, admin_user):
     remedy = register_services.ombudsman_remedy_add(
         actor=officer, ombudsman_case=omb, kind="apology", due_on=dt.date(2024, 7, 1)
     )
+    from harken.subjectaccess import rights as sa_rights
+    from harken.subjectaccess import services as sa_services
+
+    the_sar = sar(actor=officer, requester=case.parties.first().person)
+    bundle = sa_services.bundle_start(sar=the_sar, actor=officer)
+    sa_services.redaction_add(bundle=bundle, actor=officer, text="Jordan Pike", reason="TP")
+    rights_request = sa_rights.rights_request_create(
+        actor=officer,
+        person=the_sar.requester,
+        kind="rectification",
+        received_on=dt.date(2024, 6, 3),
+        description="Wrong name",
+    )
     return {
+        "people": the_sar.requester_id,
+        "requests": the_sar.pk,
+        "bundles": bundle.pk,
+        "redaction_pk": bundle.redactions.first().pk,
+        "rights": rights_request.pk,
         "reference": [case.reference, contact.reference, compliment.reference],
         "recommendations": rec.pk,
         "actions": action(officer, rec, manager).pk,
@@ -187,6 +205,8 @@ def _address(path: str, records: dict[str, Any], draw: Any) -> str:
             part = str(draw(st.sampled_from([here, here, here, 2**31 - 1])))
         elif part == "{remedy_pk}":
             part = str(records["remedy_pk"])
+        elif part == "{redaction_pk}":
+            part = str(records["redaction_pk"])
         out.append(part)
     return "/" + "/".join(out) + "/"
 
@@ -218,6 +238,6 @@ def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 29 actions, the POSTed case and person
     searches, procedures, registers, learning (the token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 54
+    assert len(operations) == 64
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations
