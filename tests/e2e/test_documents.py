@@ -147,7 +147,7 @@ def test_documents_and_letters_journey(page, server, login_as, documents_setup):
     # Write a letter: the acknowledgement is suggested; preview, then create.
     panel.write_letter()
     expect(page.get_by_role("heading", name="Write a letter")).to_be_visible()
-    assert page.get_by_label("Acknowledgement").is_checked()
+    assert page.get_by_label("Acknowledgement", exact=True).is_checked()
     assert_accessible(page, context="letter page")
     page.get_by_role("button", name="Preview the letter").click()
     preview = page.locator("section[aria-labelledby='preview-heading']")
