@@ -262,7 +262,7 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "harken.cases.models.Kind",
         "RetentionKindEnum": "harken.retention.models.RecordKind",
         "DisposalStatusEnum": "harken.retention.models.RunStatus",
-        "CaseStatusEnum": "harken.cases.models.Status",
+        "LegalHoldReasonEnum": "harken.retention.models.HoldReason",
         "ProcedureKindEnum": "harken.procedures.definitions.ProcedureKind",
         # Choice sets sharing a field name, each named for what it is.
         "RecommendationDecisionEnum": "harken.learning.models.Decision",
