@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("intake", "0004_confirmation_hand_over_and_in_doubt"),
-        ("notifications", "0003_one_outbox_message"),
+        ("notifications", "0005_one_outbox_tightened"),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ BEFORE = [
     ("intake", "0004_confirmation_hand_over_and_in_doubt"),
 ]
 AFTER = [
-    ("notifications", "0003_one_outbox_message"),
+    ("notifications", "0005_one_outbox_tightened"),
     ("intake", "0005_confirmation_in_the_one_outbox"),
 ]
 SENT_AT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
