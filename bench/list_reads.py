@@ -43,6 +43,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # requests in-process, over http
     populate.ensure_database(url)
     populate.setup_django(url)
     populate.populate(args.cases)
