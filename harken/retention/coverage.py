@@ -164,6 +164,7 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
         {
             "id": X,
             "case": X,
+            "stage": X,
             "kind": S,
             "filename": P,
             "storage_name": X,  # random; the file itself is deleted from storage
@@ -437,6 +438,8 @@ REPLACED: dict[tuple[str, str], str] = {
     ("cases.Case", "summary"): REMOVED_TEXT,
     ("cases.TimelineEvent", "description"): REMOVED_TEXT,
     ("registers.RegisterEvent", "description"): REMOVED_TEXT,
+    # A completed action must show its evidence (a database constraint).
+    ("learning.Action", "evidence"): REMOVED_TEXT,
 }
 
 _CONFIGURATION = "configuration, not a record about a person"
@@ -477,6 +480,10 @@ KEPT_MODELS: dict[str, str] = {
     "subjectaccess.RightsRequest": "a rectification, restriction or erasure request about a "
     "person, not a case: like a subject access request, its own rule is not set yet",
     "subjectaccess.RightsRequestEvent": "the audit trail of a rights request, kept with it",
+    "casework.RememberedFilters": "a member of staff's own caseload filters: "
+    "the staff account's, not a case's",
+    "casework.SavedView": "a member of staff's own named caseload filters: the staff account's, "
+    "not a case's",
     "core.AuditEvent": "changes to configuration (closure days, recomputed deadlines, "
     "procedure versions); names no case or person",
     "notifications.ReminderPreference": _STAFF,

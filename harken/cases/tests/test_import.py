@@ -560,7 +560,7 @@ def test_the_documented_example_imports(tmp_path):
     assert s1.within_timescale is True
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_import_leaves_the_tables_vacuumed_and_analysed(tmp_path):
     """The first user after a large import finds the planner's statistics already true:
     PostgreSQL's VACUUM (ANALYZE), SQLite's ANALYZE, on every table the import wrote."""

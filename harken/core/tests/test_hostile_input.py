@@ -47,7 +47,7 @@ def test_an_unknown_api_address_answers_json(officer):
     api = APIClient()
     api.force_authenticate(officer)
     response = api.get("/api/v1/no-such-thing/")
-    assert response.status_code == 414
+    assert response.status_code == 404
     assert response.json() == {"message": "There is nothing at this address.", "errors": {}}
 
 

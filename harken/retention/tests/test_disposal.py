@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -23,10 +24,14 @@ from harken.retention import services
 from harken.retention.coverage import DISPOSED_WITH_CASE, REPLACED
 from harken.retention.disposal import personal_fields
 from harken.retention.models import DisposedCase, RunStatus
+from harken.retention.selectors import held
 
 from .conftest import FAR, dispose_all
 
 pytestmark = pytest.mark.django_db
+
+
+PAYMENT_REASON = re.compile(r"\.tables\[\d+\]\.rows\[\d+\]\.values\.reason$")
 
 
 def _periods() -> list[Period]:
@@ -70,7 +75,8 @@ def test_report_figures_are_the_same_after_disposal(seed, admin_user, media):
     """Every figure of every report for a past period, before and after disposing of every
     closed case, compared one by one (random demo records, three seeds)."""
     build_demo(seed=seed, years=2, scale=0.25)
-    closed = Case.objects.exclude(status=Status.OPEN).count()
+    # The demo's Ombudsman cases still awaiting a decision hold their cases (not disposed).
+    closed = Case.objects.exclude(status=Status.OPEN).exclude(held()).count()
     periods = _periods()
     before = {str(p): _leaves(_report_json(p)) for p in periods}
 
@@ -83,8 +89,16 @@ def test_report_figures_are_the_same_after_disposal(seed, admin_user, media):
         after = _leaves(_report_json(period))
         expected = before[str(period)]
         assert after.keys() == expected.keys(), period
-        different = {k: (expected[k], after[k]) for k in expected if expected[k] != after[k]}
+        # A payment's reason is the council's free text about the case, so it goes with it
+        # (the internal edition's payments table); its amount, kind and dates stay.
+        reasons = {k for k in expected if PAYMENT_REASON.search(k)}
+        different = {
+            k: (expected[k], after[k])
+            for k in expected
+            if expected[k] != after[k] and k not in reasons
+        }
         assert not different, f"{period}: {different}"
+        assert all(after[k] in ("", expected[k]) for k in reasons), period
 
 
 def _filled(label: str, obj: Any, name: str) -> bool:
