@@ -410,10 +410,11 @@ def send_pending(
     result.due = len(ids)
     if not inline:
         # Claimed with the condition they were found by: of two runs at the same moment
-        # (two nodes), only the one whose update took a row queues it.
+        # (two nodes), only the one whose update took a row queues it, and only while it is
+        # still due (another node's worker may have sent it since, which clears queued_at).
         fresh = Q(queued_at__isnull=True) | Q(queued_at__lt=now - RETRY.requeue_after)
         for pk in ids:
-            if Message.objects.filter(fresh, pk=pk).update(queued_at=now):
+            if Message.objects.filter(fresh, _due(now), pk=pk).update(queued_at=now):
                 message_enqueue(pk)
                 result.queued += 1
         return result

@@ -226,9 +226,13 @@ def test_a_response_recorded_with_its_letter_in_one_step(page, server, login_as,
     expect(page.get_by_text("Our finding: upheld.").first).to_be_visible()
     assert_accessible(page, context="response recorded, its letter drafted")
 
-    # Created: back on the case, the stage lists its letter.
+    # Created: back on the case, whose stages part lists the stage's letter.
     page.get_by_role("button", name="Create Word and PDF").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Letter created")
+    page.get_by_role("link", name="Stages", exact=True).click()
+    expect(page.get_by_role("link", name="Stages", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
     letters = page.locator("dt", has_text="Letters").locator("xpath=following-sibling::dd")
     expect(letters.get_by_role("link")).to_have_count(2)
-    assert_panel_accessible(page, context="case page with the stage's letter")
+    assert_accessible(page, context="case page, stages part, with the stage's letter")
