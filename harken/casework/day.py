@@ -1,7 +1,7 @@
 """Where the day starts: the start page's figures, the caseload's remembered filters and saved
 views, bulk actions on several cases, and the caseload as a spreadsheet.
 
-Reads start from `access.visible_cases(user)` (through `queries.caseload`); writes to cases
+Reads start from `access.visible_cases(user)` (through `selectors.caseload`); writes to cases
 go through the same services as one case at a time (`case_assign`, `case_update`), each case
 in its own transaction, so a refusal of one leaves the others done and every case gets its
 own timeline entry. Who may use what is `may(user, what)`, one small table (ADR 0111).
@@ -30,7 +30,7 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.spreadsheets import csv_cell, set_xlsx_cell
 from harken.learning.models import OPEN_STATUSES, Action
 
-from . import queries
+from . import selectors
 from .models import QUERY_MAX, RememberedFilters, SavedView
 
 # --- Who may use what -------------------------------------------------------------------------
@@ -159,19 +159,19 @@ class StartPage:
     actions_overdue: int = 0
 
 
-def _counts(*, user: User, base: dict[str, str], window: queries.DueWindow) -> list[Count_]:
+def _counts(*, user: User, base: dict[str, str], window: selectors.DueWindow) -> list[Count_]:
     """Overdue, due within 2 working days, due this week and all open, under `base` filters,
     each with the caseload query that lists them."""
-    filters = queries.CaseloadFilters(
+    filters = selectors.CaseloadFilters(
         assigned=base.get("assigned", ""),
         team=int(base["team"]) if base.get("team") else None,
         kind=base.get("kind", ""),
     )
-    tags = queries.caseload_tag_counts(user=user, filters=filters, window=window)
-    week = queries.capped_count(
-        queries.caseload(
+    tags = selectors.caseload_tag_counts(user=user, filters=filters, window=window)
+    week = selectors.capped_count(
+        selectors.caseload(
             user=user,
-            filters=queries.CaseloadFilters(
+            filters=selectors.CaseloadFilters(
                 assigned=filters.assigned, team=filters.team, kind=filters.kind, due_week=True
             ),
             window=window,
@@ -179,12 +179,12 @@ def _counts(*, user: User, base: dict[str, str], window: queries.DueWindow) -> l
     )
     total = sum(tags.values())
     rows = [
-        ("overdue", "Overdue", tags[queries.Tag.OVERDUE], {"tag": queries.Tag.OVERDUE}),
+        ("overdue", "Overdue", tags[selectors.Tag.OVERDUE], {"tag": selectors.Tag.OVERDUE}),
         (
             "due_soon",
             "Due within 2 working days",
-            tags[queries.Tag.DUE_SOON],
-            {"tag": queries.Tag.DUE_SOON},
+            tags[selectors.Tag.DUE_SOON],
+            {"tag": selectors.Tag.DUE_SOON},
         ),
         ("due_week", "Due this week", week, {"due_week": "on"}),
         ("open", "All open", total, {}),
@@ -193,18 +193,18 @@ def _counts(*, user: User, base: dict[str, str], window: queries.DueWindow) -> l
         Count_(
             key=key,
             label=label,
-            count=min(n, queries.COUNT_CAP),
-            capped=n > queries.COUNT_CAP,
+            count=min(n, selectors.COUNT_CAP),
+            capped=n > selectors.COUNT_CAP,
             query=urlencode(sorted({**base, **extra}.items())),
         )
         for key, label, n, extra in rows
     ]
 
 
-def start_page(*, user: User, window: queries.DueWindow | None = None) -> StartPage:
+def start_page(*, user: User, window: selectors.DueWindow | None = None) -> StartPage:
     """What the user's day holds: their own cases by deadline; for those who see every case,
     everyone's; for a manager, their teams' open complaints and the actions they own."""
-    window = window or queries.DueWindow.now()
+    window = window or selectors.DueWindow.now()
     page = StartPage(mine=_counts(user=user, base={"assigned": "me"}, window=window))
     if user.sees_all_cases:
         page.everyone = _counts(user=user, base={}, window=window)
@@ -217,7 +217,7 @@ def start_page(*, user: User, window: queries.DueWindow | None = None) -> StartP
     return page
 
 
-def team_complaints(*, user: User, window: queries.DueWindow) -> list[dict[str, Any]]:
+def team_complaints(*, user: User, window: selectors.DueWindow) -> list[dict[str, Any]]:
     """A manager's teams, each with its open complaints and how many are overdue: one GROUP BY
     over the cases the manager may see."""
     teams = list(Team.objects.filter(members=user).order_by("name"))
@@ -227,7 +227,7 @@ def team_complaints(*, user: User, window: queries.DueWindow) -> list[dict[str, 
     rows: dict[int, Any] = {
         row["teams__id"]: row
         for row in open_complaints.values("teams__id")
-        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=window.q(queries.Tag.OVERDUE)))
+        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=window.q(selectors.Tag.OVERDUE)))
         .order_by()
     }
     return [
@@ -237,7 +237,7 @@ def team_complaints(*, user: User, window: queries.DueWindow) -> list[dict[str, 
             "overdue": rows.get(team.pk, {}).get("n_overdue", 0),
             "query": urlencode({"kind": Kind.COMPLAINT, "team": team.pk}),
             "overdue_query": urlencode(
-                {"kind": Kind.COMPLAINT, "tag": queries.Tag.OVERDUE, "team": team.pk}
+                {"kind": Kind.COMPLAINT, "tag": selectors.Tag.OVERDUE, "team": team.pk}
             ),
         }
         for team in teams
@@ -312,7 +312,7 @@ def cases_add_team(*, actor: User, references: list[str], team: Team) -> BulkOut
 
 # --- The caseload as a file ---------------------------------------------------------------
 
-DOWNLOAD_LIMIT = queries.COUNT_CAP
+DOWNLOAD_LIMIT = selectors.COUNT_CAP
 HEADINGS = (
     "Reference",
     "Kind",
@@ -327,17 +327,21 @@ HEADINGS = (
 )
 
 
-def download_rows(*, user: User, filters: queries.CaseloadFilters) -> tuple[list[list[Any]], bool]:
+def download_rows(
+    *, user: User, filters: selectors.CaseloadFilters
+) -> tuple[list[list[Any]], bool]:
     """The caseload as filtered, at most DOWNLOAD_LIMIT rows, each case's read recorded.
     Returns the rows and whether there were more."""
-    window = queries.DueWindow.now()
-    cases = list(queries.caseload(user=user, filters=filters, window=window)[: DOWNLOAD_LIMIT + 1])
+    window = selectors.DueWindow.now()
+    cases = list(
+        selectors.caseload(user=user, filters=filters, window=window)[: DOWNLOAD_LIMIT + 1]
+    )
     more = len(cases) > DOWNLOAD_LIMIT
     cases = cases[:DOWNLOAD_LIMIT]
     record_reads(cases=cases, user=user, via="caseload download")
     rows: list[list[Any]] = []
     for case in cases:
-        tag = queries.TAGS.get(case.due_tag)  # type: ignore[attr-defined]
+        tag = selectors.TAGS.get(case.due_tag)  # type: ignore[attr-defined]
         rows.append(
             [
                 case.reference,

@@ -19,7 +19,7 @@ from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin, whole_number
 
-from . import day, forms, queries
+from . import day, forms, selectors
 from .forms import STAFF_ROLES
 
 
@@ -178,7 +178,7 @@ class BulkView(StaffRequiredMixin, View):
                 errors.append({"text": "Choose who to assign the cases to", "href": back})
             elif choice != "none":
                 pk = whole_number(choice)
-                person = queries.staff_users(STAFF_ROLES).filter(pk=pk).first() if pk else None
+                person = selectors.staff_users(STAFF_ROLES).filter(pk=pk).first() if pk else None
                 if person is None:
                     errors.append({"text": "Choose someone from the list", "href": back})
             if not errors:

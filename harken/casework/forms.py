@@ -34,8 +34,8 @@ from harken.core.web import whole_number
 from harken.procedures.definitions import Milestone
 from harken.procedures.models import Procedure
 
-from . import queries
-from .queries import ALL_STATUSES, SORTS, TAGS
+from . import selectors
+from .selectors import ALL_STATUSES, SORTS, TAGS
 
 if TYPE_CHECKING:
     from .actions import CaseState
@@ -133,14 +133,14 @@ class CaseloadFilterForm(forms.Form):
         fields["theme"].choices = [("", "Any theme")] + [  # type: ignore[attr-defined]
             (t.pk, t.name) for t in Theme.objects.order_by("name")
         ]
-        people = queries.staff_users(STAFF_ROLES) if user.role in STAFF_ROLES else []
+        people = selectors.staff_users(STAFF_ROLES) if user.role in STAFF_ROLES else []
         fields["assigned"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"),
             ("me", "Me"),
             ("none", "Nobody"),
         ] + [(str(u.pk), str(u)) for u in people if u.pk != user.pk]
 
-    def filters(self) -> queries.CaseloadFilters:
+    def filters(self) -> selectors.CaseloadFilters:
         """The filters chosen; a field that does not validate is left out."""
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
@@ -148,7 +148,7 @@ class CaseloadFilterForm(forms.Form):
         if data["status"] != Status.OPEN:
             # Only open cases have deadlines; other lists come newest first.
             data.setdefault("sort", "-received")
-        return queries.CaseloadFilters(**data)
+        return selectors.CaseloadFilters(**data)
 
 
 # --- Search ---------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ class PersonForm(PersonDetailsForm):
             )
         except ValidationError:
             dob = None
-        self.matches = queries.person_matches(
+        self.matches = selectors.person_matches(
             user=self.user,
             first_name=str(value(self.add_prefix("first_name"), "")),
             last_name=str(value(self.add_prefix("last_name"), "")),
@@ -407,7 +407,7 @@ class NewCaseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = procedure_choices()  # type: ignore[attr-defined]
-        self.fields["assigned_to"].queryset = queries.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["assigned_to"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("received_on", today())
 
@@ -605,7 +605,7 @@ class RespondForm(OutcomesForm):
 
     def setup(self) -> None:
         super().setup()
-        self.fields["responder"].queryset = queries.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["responder"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
 
 
 class EscalateForm(ActionForm):
@@ -630,7 +630,7 @@ class AppointForm(ActionForm):
     on = on_field("Date appointed")
 
     def setup(self) -> None:
-        self.fields["user"].queryset = queries.staff_users(APPOINTEE_ROLES)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = selectors.staff_users(APPOINTEE_ROLES)  # type: ignore[attr-defined]
         spec = self.state.stage_def
         roles = []
         if spec is not None:
@@ -701,7 +701,7 @@ class AssignForm(ActionForm):
     )
 
     def setup(self) -> None:
-        self.fields["user"].queryset = queries.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
         self.initial.setdefault("user", self.state.case.assigned_to_id)
 
 
@@ -849,7 +849,7 @@ class RestrictForm(ActionForm):
     )
 
     def setup(self) -> None:
-        self.fields["people"].queryset = queries.staff_users(frozenset(Role.values))  # type: ignore[attr-defined]
+        self.fields["people"].queryset = selectors.staff_users(frozenset(Role.values))  # type: ignore[attr-defined]
         self.initial.setdefault("restricted", "yes" if self.state.case.restricted else "no")
         self.initial.setdefault("people", [u.pk for u in self.state.case.restricted_to.all()])
         kept = services.restriction_keeps(self.state.case)
@@ -950,7 +950,7 @@ class PassOnForm(ActionForm):
     on = on_field("Date passed on")
 
     def setup(self) -> None:
-        managers = queries.team_managers(self.state.case)
+        managers = selectors.team_managers(self.state.case)
         self.fields["managers"].queryset = managers  # type: ignore[attr-defined]
         self.fields["managers"].label_from_instance = lambda u: f"{u} ({u.email})"  # type: ignore[attr-defined]
         self.initial.setdefault("managers", [u.pk for u in managers])

@@ -35,7 +35,7 @@ def pass_on_compliment(*, case: Case, on: dt.date, recipients: Sequence[str], ac
 def pass_on_to_team(*, case: Case, on: dt.date, worker_email: str, actor: User) -> list[str]:
     """Pass a compliment on as it is logged: to the worker praised (if their address is
     given) and the managers of the teams it is about. Returns who it went to."""
-    from .queries import team_managers
+    from .selectors import team_managers
 
     recipients = [worker_email] if worker_email else []
     recipients += [manager.email for manager in team_managers(case)]

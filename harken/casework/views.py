@@ -19,8 +19,9 @@ from django.views import View
 
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import Role, User
-from harken.cases import selectors, services
+from harken.cases import services
 from harken.cases.models import Case, Kind, Outcome
+from harken.cases.selectors import case_get
 from harken.cases.services import stage_clock, stage_dates
 from harken.core import access
 from harken.core.audit import record_reads
@@ -33,7 +34,7 @@ from harken.core.web import StaffRequiredMixin, whole_number
 from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
 
-from . import day, day_views, forms, queries
+from . import day, day_views, forms, selectors
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
 
@@ -105,12 +106,12 @@ class CaseloadView(StaffRequiredMixin, View):
         if query != last and (asked or "reset" in request.GET):
             day.remember(user, query)
         filters = form.filters()
-        window = queries.DueWindow.now()
-        counts = queries.caseload_tag_counts(user=user, filters=filters, window=window)
-        page = queries.paginate(
-            queries.caseload(user=user, filters=filters, window=window),
+        window = selectors.DueWindow.now()
+        counts = selectors.caseload_tag_counts(user=user, filters=filters, window=window)
+        page = selectors.paginate(
+            selectors.caseload(user=user, filters=filters, window=window),
             number=_page_number(request),
-            total=queries.caseload_total(filters, counts),
+            total=selectors.caseload_total(filters, counts),
         )
         record_reads(cases=page.items, user=user, via="caseload")
         return render(
@@ -126,12 +127,12 @@ class CaseloadView(StaffRequiredMixin, View):
                         "tag": tag,
                         "label": label,
                         "colour": colour,
-                        "count": min(counts[tag], queries.COUNT_CAP),
-                        "capped": counts[tag] > queries.COUNT_CAP,
+                        "count": min(counts[tag], selectors.COUNT_CAP),
+                        "capped": counts[tag] > selectors.COUNT_CAP,
                         "url": _query(request.GET, drop=("tag", "overdue"), tag=tag),
                         "current": filters.tag == tag,
                     }
-                    for tag, (label, colour) in queries.TAGS.items()
+                    for tag, (label, colour) in selectors.TAGS.items()
                 ]
                 if counts
                 else [],
@@ -189,7 +190,7 @@ def _sort_columns(params: QueryDict, current: str) -> list[dict[str, str]]:
     return columns
 
 
-def _page_links(params: QueryDict, page: queries.Page) -> dict[str, Any]:
+def _page_links(params: QueryDict, page: selectors.Page) -> dict[str, Any]:
     """Previous/next and a window of numbered pages (GOV.UK pagination)."""
     last = page.last_number
     numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
@@ -216,7 +217,7 @@ class TeamView(StaffRequiredMixin, View):
     allowed_roles = OFFICE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        workload = queries.team_workload(user=_user(request))
+        workload = selectors.team_workload(user=_user(request))
         return render(request, "casework/team.html", {"workload": workload})
 
 
@@ -236,8 +237,8 @@ class SearchView(StaffRequiredMixin, View):
         form = forms.SearchForm(request.POST)
         result = None
         if form.is_valid():
-            result = queries.search_cases(
-                user=_user(request), words=form.cleaned_data["q"], limit=queries.SEARCH_LIMIT
+            result = selectors.search_cases(
+                user=_user(request), words=form.cleaned_data["q"], limit=selectors.SEARCH_LIMIT
             )
             words = form.cleaned_data["q"].strip().upper()
             if len(result.cases) == 1 and result.cases[0].reference == words:
@@ -251,7 +252,7 @@ class SearchView(StaffRequiredMixin, View):
                 "form": form,
                 "result": result,
                 "header": PLAIN_HEADER,
-                "limit": queries.SEARCH_LIMIT,
+                "limit": selectors.SEARCH_LIMIT,
             },
         )
 
@@ -367,7 +368,7 @@ class ComplimentView(StaffRequiredMixin, View):
         return initial
 
     def render(self, request: HttpRequest, form: forms.ComplimentForm) -> HttpResponse:
-        recent = queries.recent_compliments(user=_user(request))
+        recent = selectors.recent_compliments(user=_user(request))
         return render(request, "casework/compliment.html", {"form": form, "recent": recent})
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -436,7 +437,7 @@ class ComplimentView(StaffRequiredMixin, View):
 
 def _get_case(request: HttpRequest, reference: str) -> Case:
     try:
-        return selectors.case_get(user=_user(request), reference=reference)
+        return case_get(user=_user(request), reference=reference)
     except AccessDenied as exc:
         raise Http404("No such case") from exc
 
@@ -550,12 +551,12 @@ class CaseView(StaffRequiredMixin, View):
         case = _get_case(request, reference)
         state = CaseState(case)
         allowed = available(user, state)
-        window = queries.DueWindow.now()
+        window = selectors.DueWindow.now()
         tag = ""
         if case.status == "open":
-            tag = next((t for t in queries.TAGS if _matches(case, t, window)), "")
+            tag = next((t for t in selectors.TAGS if _matches(case, t, window)), "")
         note_action = ACTIONS_BY_NAME["note"]
-        other_open = list(queries.other_open_cases(user=user, case=case))
+        other_open = list(selectors.other_open_cases(user=user, case=case))
         stages = _stage_rows(state)
         points = _element_rows(state, may_change=any(a.name == "change-point" for a in allowed))
         current = next((row for row in stages if row["current"]), None)
@@ -606,8 +607,8 @@ class CaseView(StaffRequiredMixin, View):
                 ],
                 "former_appointees": former_appointees_with_documents(case=case),
                 # Only the timeline part shows them: the other parts do not read them.
-                "events": list(queries.timeline(case)) if tab == "timeline" else [],
-                "notes": list(queries.case_notes(case)) if tab == "timeline" else [],
+                "events": list(selectors.timeline(case)) if tab == "timeline" else [],
+                "notes": list(selectors.case_notes(case)) if tab == "timeline" else [],
                 "case_banners": case_panels(EVERY_TAB),
                 "case_panels": case_panels(tab),
                 "reply_target": services.reply_target(case.received_on)
@@ -617,14 +618,14 @@ class CaseView(StaffRequiredMixin, View):
         )
 
 
-def _matches(case: Case, tag: str, window: queries.DueWindow) -> bool:
+def _matches(case: Case, tag: str, window: selectors.DueWindow) -> bool:
     """The status tag of one case already in memory (the same rules as DueWindow.q)."""
     due = case.next_due_on
-    if tag == queries.Tag.OVERDUE:
+    if tag == selectors.Tag.OVERDUE:
         return due is not None and due < window.today
-    if tag == queries.Tag.DUE_SOON:
+    if tag == selectors.Tag.DUE_SOON:
         return due is not None and window.today <= due <= window.soon
-    if tag == queries.Tag.PAUSED:
+    if tag == selectors.Tag.PAUSED:
         return case.paused
     return True
 

@@ -147,7 +147,7 @@ def test_list_filters(client_for, officer):
 def test_text_search_finds_what_the_staff_search_page_finds(client_for, officer):
     """`q` matches as the staff search does: words anywhere in the case's text (not only the
     summary), and the start of a person's first or last name."""
-    from harken.casework import queries
+    from harken.casework import selectors
 
     case = complaint(
         actor=officer, received_on=D(2024, 3, 1), details="The taxi to school never came."
@@ -162,7 +162,7 @@ def test_text_search_finds_what_the_staff_search_page_finds(client_for, officer)
         return {c["reference"] for c in response.json()["results"]}
 
     def page_refs(q):
-        return {c.reference for c in queries.search_cases(user=officer, words=q).cases}
+        return {c.reference for c in selectors.search_cases(user=officer, words=q).cases}
 
     for words in ("taxi school", person.first_name[:3], f"{person.first_name} {person.last_name}"):
         assert case.reference in refs(words)

@@ -11,7 +11,7 @@ import time_machine
 from harken.accounts.models import Team
 from harken.cases import services
 from harken.cases.models import Case, Kind, TimelineEvent
-from harken.casework import queries
+from harken.casework import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_the_complaint_carries_the_reference_the_person_was_given(officer):
 def test_either_reference_finds_both(officer, which):
     contact, complaint, given = progressed(officer)
     typed = given if which == "given" else contact.reference
-    found = queries.search_cases(user=officer, words=typed.lower())
+    found = selectors.search_cases(user=officer, words=typed.lower())
     assert {c.reference for c in found.cases} == {complaint.reference, contact.reference}
 
 

@@ -35,13 +35,13 @@ def field_label(name: str) -> str:
 @register.filter
 def tag_label(key: str) -> str:
     """The words of a deadline status tag ("Overdue")."""
-    from harken.casework.queries import TAGS
+    from harken.casework.selectors import TAGS
 
     return TAGS.get(key, ("", ""))[0]
 
 
 @register.filter
 def tag_colour(key: str) -> str:
-    from harken.casework.queries import TAGS
+    from harken.casework.selectors import TAGS
 
     return TAGS.get(key, ("", ""))[1]

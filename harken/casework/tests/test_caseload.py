@@ -11,8 +11,8 @@ import pytest
 from harken.accounts.models import Team
 from harken.cases import services
 from harken.cases.models import Case, Kind, Status, Theme
-from harken.casework import queries
-from harken.casework.queries import CaseloadFilters, DueWindow, Tag
+from harken.casework import selectors
+from harken.casework.selectors import CaseloadFilters, DueWindow, Tag
 
 from .conftest import queries_for
 
@@ -120,14 +120,14 @@ def test_theme_filter_and_selected_filters_can_be_removed(officer, sign_in, spre
 
 
 def test_counts_per_tag(officer, sign_in, spread):
-    counts = queries.caseload_tag_counts(user=officer, filters=CaseloadFilters())
+    counts = selectors.caseload_tag_counts(user=officer, filters=CaseloadFilters())
     assert counts == {"overdue": 1, "due_soon": 1, "paused": 0, "on_track": 2}
     html = sign_in(officer).get("/staff/").content.decode()
     assert "4 cases" in html
 
 
 def test_pagination(officer, sign_in, make_complaint, monkeypatch):
-    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     made = [make_complaint(received_on=D(2024, 6, day)) for day in (3, 4, 5, 6, 7)]
     client = sign_in(officer)
     first = client.get("/staff/").content.decode()
@@ -143,12 +143,12 @@ def test_pagination(officer, sign_in, make_complaint, monkeypatch):
 
 
 def test_count_is_capped(officer, make_complaint, monkeypatch):
-    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     for day in (3, 4, 5):
         make_complaint(received_on=D(2024, 6, day))
-    qs = queries.caseload(user=officer, filters=CaseloadFilters())
-    assert queries.capped_count(qs, cap=2) == 3  # "more than 2"
-    page = queries.paginate(qs, number=1)
+    qs = selectors.caseload(user=officer, filters=CaseloadFilters())
+    assert selectors.capped_count(qs, cap=2) == 3  # "more than 2"
+    page = selectors.paginate(qs, number=1)
     assert page.capped
 
 

@@ -159,7 +159,7 @@ def test_find_button_lists_matches_without_saving(officer, sign_in, make_complai
 
 
 def test_other_open_cases_shown_only_if_the_user_may_see_them(manager, officer, make_complaint):
-    from harken.casework.queries import person_matches
+    from harken.casework.selectors import person_matches
 
     hidden = make_complaint(team="SEND Team")
     person = hidden.parties.get().person
@@ -175,7 +175,7 @@ def test_people_only_on_restricted_cases_are_found_only_by_those_named(
 ):
     """Another officer cannot find someone recorded only on a restricted case."""
     from harken.cases import services
-    from harken.casework.queries import person_matches
+    from harken.casework.selectors import person_matches
 
     secret = make_complaint()
     services.case_restrict(case=secret, restricted=True, people=[admin_user], actor=admin_user)

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from harken.cases import selectors, services
+from harken.cases import services
 from harken.cases.models import PartyRole, Relationship
-from harken.casework import queries
+from harken.cases.selectors import SEARCH_DOCUMENT
+from harken.casework import selectors
 
 from .conftest import queries_for
 
@@ -85,7 +86,7 @@ def test_names_are_never_in_the_address(officer, sign_in):
 def test_results_are_capped(officer, make_complaint, monkeypatch):
     for day in (3, 4, 5):
         make_complaint(received_on=D(2024, 6, day), summary="Taxi late")
-    result = queries.search_cases(user=officer, words="taxi", limit=2)
+    result = selectors.search_cases(user=officer, words="taxi", limit=2)
     assert len(result.cases) == 2
     assert result.more
 
@@ -105,14 +106,14 @@ def test_the_cap_keeps_the_newest_matches(officer, make_complaint, q):
             actor=officer,
         )
         made.append(case)
-    result = queries.search_cases(user=officer, words=q, limit=3)
+    result = selectors.search_cases(user=officer, words=q, limit=3)
     assert [c.reference for c in result.cases] == [c.reference for c in made[:1:-1]]
     assert result.more
 
 
 def test_the_search_page_lists_the_newest(officer, sign_in, make_complaint, monkeypatch):
     """The page's cap is the same rule: the newest cases are the ones shown."""
-    monkeypatch.setattr(queries, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
     old, middle, new = (
         make_complaint(received_on=D(2024, month, 3), summary="Taxi late") for month in (4, 5, 6)
     )
@@ -142,7 +143,7 @@ def test_html_in_a_complaint_is_escaped(officer, sign_in, make_complaint):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 def test_postgresql_full_text_uses_stemming_and_its_index(officer, found):
     """'arrived' finds 'arrive' (English stemming); the plan can use the GIN index."""
-    result = queries.search_cases(user=officer, words="arrived")
+    result = selectors.search_cases(user=officer, words="arrived")
     assert [c.reference for c in result.cases] == [found[0].reference]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -150,7 +151,7 @@ def test_postgresql_full_text_uses_stemming_and_its_index(officer, found):
         )
         assert "to_tsvector" in cursor.fetchone()[0]
         cursor.execute("SET enable_seqscan = off")
-        document = selectors.SEARCH_DOCUMENT.format(t="")  # a fixed expression, no input
+        document = SEARCH_DOCUMENT.format(t="")  # a fixed expression, no input
         sql = f"EXPLAIN SELECT id FROM cases_case WHERE {document} @@ to_tsquery('taxi')"  # noqa: S608
         cursor.execute(sql)
         plan = " ".join(row[0] for row in cursor.fetchall())

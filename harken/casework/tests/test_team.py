@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from harken.cases import services
-from harken.casework.queries import team_workload
+from harken.casework.selectors import team_workload
 
 from .conftest import queries_for
 
