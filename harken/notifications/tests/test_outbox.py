@@ -340,11 +340,11 @@ def test_recomputing_deadlines_is_all_or_nothing(officer, monkeypatch):
             done.append(stage.pk)
             return real(stage)
 
-        monkeypatch.setattr(services, "stage_recompute", killed_after_one)
+        monkeypatch.setattr(services.clocks, "stage_recompute", killed_after_one)
         with pytest.raises(WorkerKilled):
             services.deadlines_recompute()
         assert list(Stage.objects.values_list("due_on", flat=True)) == [None, None, None]
-        monkeypatch.setattr(services, "stage_recompute", real)
+        monkeypatch.setattr(services.clocks, "stage_recompute", real)
         assert services.deadlines_recompute() == 3
     assert None not in Stage.objects.values_list("due_on", flat=True)
 

@@ -1,0 +1,125 @@
+"""Every change to a case goes through here, checked against its procedure and audited.
+
+Each service is keyword-only, atomic, checks the actor may do it, refuses with an
+`ApplicationError` saying why the procedure does not allow it, and records a timeline event
+with every field's old and new value in the same transaction.
+
+The services live in this package's modules by subject (base, clocks, people, records,
+stages, contacts, around); every one is importable from here as `services.<name>`.
+"""
+
+from .around import (
+    case_assign,
+    case_restrict,
+    note_add,
+    ombudsman_flag,
+    restriction_keeps,
+    safeguarding_record,
+    working_days_open,
+)
+from .base import (
+    APPOINTMENT_MILESTONES,
+    MAX_ELEMENTS,
+    MAX_PEOPLE,
+    MILESTONE_FIELDS,
+    PERSON_FIELDS,
+    TEXT_PERSON_FIELDS,
+    ElementInput,
+    PersonInput,
+)
+from .clocks import (
+    case_refresh_next_due,
+    deadlines_recompute,
+    due_label,
+    reply_target,
+    stage_clock,
+    stage_dates,
+    stage_recompute,
+)
+from .contacts import compliment_pass_on, contact_progress, contact_resolve, representation_respond
+from .people import ONE_LINE_PERSON_FIELDS, case_add_person, person_create, person_update
+from .records import (
+    case_create,
+    case_update,
+    element_add,
+    element_merge,
+    element_problem,
+    element_split,
+    element_update,
+)
+from .stages import (
+    appointment_end,
+    appointment_make,
+    case_discontinue,
+    case_reopen,
+    case_withdraw,
+    complaint_escalate,
+    council_response,
+    ensure_may_answer,
+    panel_met,
+    panel_report,
+    panel_schedule,
+    stage_acknowledge,
+    stage_extend,
+    stage_pause,
+    stage_respond,
+    stage_resume,
+    statement_agree,
+)
+
+__all__ = [
+    "APPOINTMENT_MILESTONES",
+    "MAX_ELEMENTS",
+    "MAX_PEOPLE",
+    "MILESTONE_FIELDS",
+    "ONE_LINE_PERSON_FIELDS",
+    "PERSON_FIELDS",
+    "TEXT_PERSON_FIELDS",
+    "ElementInput",
+    "PersonInput",
+    "appointment_end",
+    "appointment_make",
+    "case_add_person",
+    "case_assign",
+    "case_create",
+    "case_discontinue",
+    "case_refresh_next_due",
+    "case_reopen",
+    "case_restrict",
+    "case_update",
+    "case_withdraw",
+    "complaint_escalate",
+    "compliment_pass_on",
+    "contact_progress",
+    "contact_resolve",
+    "council_response",
+    "deadlines_recompute",
+    "due_label",
+    "element_add",
+    "element_merge",
+    "element_problem",
+    "element_split",
+    "element_update",
+    "ensure_may_answer",
+    "note_add",
+    "ombudsman_flag",
+    "panel_met",
+    "panel_report",
+    "panel_schedule",
+    "person_create",
+    "person_update",
+    "reply_target",
+    "representation_respond",
+    "restriction_keeps",
+    "safeguarding_record",
+    "stage_acknowledge",
+    "stage_clock",
+    "stage_dates",
+    "stage_extend",
+    "stage_pause",
+    "stage_recompute",
+    "stage_respond",
+    "stage_resume",
+    "statement_agree",
+    "working_days_open",
+]
