@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.web import staff_required
 

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 from harken.retention import selectors, services

@@ -48,7 +48,7 @@ def _bundle(user: User, pk: int) -> Bundle:
 
 
 def _person(user: User, pk: int) -> Person:
-    from harken.core import access
+    from harken import access
 
     person = access.visible_people(user).filter(pk=pk).first()
     if person is None:
