@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from harken import access
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.core.dates import today
 from harken.core.errors import ApplicationError
@@ -21,10 +22,6 @@ from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin, whole_number
 
 from . import day, forms, selectors
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _allow(request: HttpRequest, what: str) -> User:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from harken import access
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.api.views import ERROR
 from harken.core.audit import record_reads
@@ -37,10 +38,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="Only the feedback team handles subject access"),
     404: OpenApiResponse(ERROR, description="No such record you can see"),
 }
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class FeedbackTeamOnly(BasePermission):

@@ -170,3 +170,20 @@ def test_responders_are_roles():
     assert set(definitions.RESPONDER_NAMES) <= ROLE_VALUES
     assert set(definitions.RESPONDER_NAMES) == access.roles_with(Perm.CASE_RESPOND)
     assert set(definitions.FEEDBACK_TEAM) == access.roles_with(Perm.CASES_ALL)
+
+
+def test_every_step_of_the_workflow_needs_a_permission_of_the_table():
+    from harken.cases.workflow import TRANSITIONS
+
+    assert {Perm(t.permission) for t in TRANSITIONS} <= set(access.PERMISSIONS)
+
+
+def test_who_is_asking_is_worked_out_in_one_place():
+    """`accounts.current` turns a request's or a check's user into a User; no module keeps
+    its own `_user(request)` or `_active(user)` copy of it."""
+    copies = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name in {"_user", "_active"}:
+                copies.append(f"{path.relative_to(HARKEN.parent)}:{node.lineno}")
+    assert copies == []
