@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "harken.core.context_processors.branding",
-                "harken.core.context_processors.staff_navigation",
+                "harken.access.navigation.staff_navigation",
             ],
             "builtins": ["harken.core.templatetags.harken"],
         },

@@ -96,7 +96,9 @@ class User(AbstractUser):
 
     @property
     def sees_all_cases(self) -> bool:
-        return self.role in {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR}
+        from harken.access.permissions import Perm, role_may
+
+        return role_may(self.role, Perm.CASES_ALL)
 
     @property
     def has_two_factor(self) -> bool:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from harken.core import access
+from harken import access
 from harken.core.errors import AccessDenied, ApplicationError
 
 from .models import (
@@ -492,9 +492,6 @@ class UserDetails:
     is_active: bool = True
 
 
-INDEPENDENT_ROLES = frozenset({Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER})
-
-
 def ensure_administrator(actor: User | None) -> None:
     """An administrator, or None: the server's command line (`harken unlock-account`...)."""
     if actor is not None and not access.is_administrator(actor):
@@ -508,12 +505,12 @@ def _validate(details: UserDetails, *, user: User | None, actor: User) -> None:
         errors["username"] = ["Another account already has this username"]
     if details.email and others.filter(email__iexact=details.email).exists():
         errors["email"] = ["Another account already has this e-mail address"]
-    if details.role in INDEPENDENT_ROLES and details.employed_by_council:
+    if details.role in access.INDEPENDENT_ROLES and details.employed_by_council:
         errors["employed_by_council"] = [
             "An independent person or review panel member cannot be employed by the council"
         ]
     if user is not None and user.pk == actor.pk:
-        if details.role != Role.ADMINISTRATOR:
+        if not access.role_may(details.role, access.Perm.ADMINISTER):
             errors["role"] = ["You cannot remove your own administrator role"]
         if not details.is_active:
             errors["is_active"] = ["You cannot deactivate your own account"]

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from harken import access
 from harken.accounts.models import Team, User
 from harken.cases import services
 from harken.cases.models import (
@@ -35,7 +36,6 @@ from harken.cases.models import (
     Theme,
     TimelineEvent,
 )
-from harken.core import access
 from harken.notifications.models import Message
 from harken.procedures.models import Procedure, ProcedureVersion
 

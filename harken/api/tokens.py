@@ -21,9 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
 from harken.accounts import services as accounts
 from harken.accounts.models import ApiToken, User
-from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.web import request_address
 

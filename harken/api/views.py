@@ -25,12 +25,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.cases import selectors, services
 from harken.cases.models import Case, CaseParty, Note, Person, Status, Theme
 from harken.cases.workflow import CaseState
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.procedures import services as procedure_services
@@ -65,8 +65,7 @@ class SeesCaseRecords(BasePermission):
     message = "Your role does not give access to case records."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.role in access.ACTION_ROLES["view"])
+        return access.may(request.user, access.Perm.CASE_VIEW)
 
 
 class SeesAllCases(BasePermission):
@@ -75,8 +74,7 @@ class SeesAllCases(BasePermission):
     message = "Only feedback officers and administrators can search people."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.sees_all_cases)
+        return access.may(request.user, access.Perm.CASES_ALL)
 
 
 class IsAdministrator(BasePermission):

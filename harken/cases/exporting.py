@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from harken import access
 from harken.accounts.models import Role, User
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.spreadsheets import csv_text, set_xlsx_cell
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from harken import access
 from harken.accounts.models import Role, Team, User
-from harken.core import access
 from harken.core import text as core_text
 from harken.core.audit import events_dated
 from harken.core.dates import format_date, today
@@ -1005,7 +1005,7 @@ def resolve_actor(username: str | None) -> tuple[User, bool]:
         user = User.objects.get(username=username)
     except User.DoesNotExist:
         raise ImportFileError(f"There is no user '{username}'.") from None
-    if not user.is_active or user.role not in access.ACTION_ROLES["manage"]:
+    if not access.may(user, access.Perm.CASE_MANAGE):
         raise ImportFileError(
             f"{username} cannot record cases: the importer must be an active feedback officer "
             "or administrator."

@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import record_read
 from harken.core.dates import today
 from harken.core.errors import AccessDenied

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import set_fields
 from harken.core.errors import AccessDenied, ApplicationError
 

@@ -1,8 +1,9 @@
 """The workflow of a case, declared once.
 
-Each `Transition` names a step (the staff page's URL part), the permission it needs (a key
-of `core.access.ACTION_ROLES`), whether the procedure's responders rule applies
-(`stage_answer`), its guards and the service in `cases.services` that carries it out.
+Each `Transition` names a step (the staff page's URL part), the permission it needs (an
+`access.Perm` of the permission table, `harken/access/permissions.py`), whether the
+procedure's responders rule applies (`stage_answer`), its guards and the service in
+`cases.services` that carries it out.
 
 A guard is a small function of the case's state that returns the refusal a user reads, or
 None when the step may be taken. `guards` decide whether the step is offered at all;
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from harken.core import access
+from harken import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.procedures.definitions import Milestone, ProcedureDef, StageDef
 
@@ -557,7 +558,7 @@ def _ended_early(s: CaseState) -> str | None:
 @dataclass(frozen=True)
 class Transition:
     name: str
-    permission: str  # a key of access.ACTION_ROLES
+    permission: str  # an access.Perm: the roles are the permission table's
     service: str  # the function of harken.cases.services (or the module:function) doing it
     guards: tuple[Guard, ...] = ()
     prerequisites: tuple[Guard, ...] = ()
@@ -584,7 +585,7 @@ class Transition:
     def role_allows(self, user: User, state: CaseState) -> bool:
         """Whether `user`'s role may take this step on this case, whatever its state: asked
         before any form is read, so a refusal (403) never waits on the input's checks."""
-        if user.role not in access.ACTION_ROLES[self.permission]:
+        if not access.role_may(user.role, self.permission):
             return False
         if self.stage_answer and state.stage is not None:
             return state.may_answer(user)

@@ -21,10 +21,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
-from harken.accounts.models import Role, Team, User
+from harken import access
+from harken.accounts.models import Team, User
 from harken.cases import services
 from harken.cases.models import Case, Kind, Status
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.spreadsheets import csv_cell, set_xlsx_cell
@@ -35,28 +35,19 @@ from .models import QUERY_MAX, RememberedFilters, SavedView
 
 # --- Who may use what -------------------------------------------------------------------------
 
-# What -> the roles that may use it (to be folded into the one permission table).
-DAY_ROLES: dict[str, frozenset[str]] = {
+# What -> the permission of the table (harken/access/permissions.py) it needs.
+DAY_PERMISSIONS: dict[str, access.Perm] = {
     # The start page: those who work cases every day.
-    "start": frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER}),
+    "start": access.Perm.DAY,
     # Re-assigning or adding cases to a team is recording the case work ("manage").
-    "bulk": access.ACTION_ROLES["manage"],
+    "bulk": access.Perm.CASE_MANAGE,
     # The caseload as a file: whoever sees a caseload of case records.
-    "download": frozenset(
-        {
-            Role.FEEDBACK_OFFICER,
-            Role.ADMINISTRATOR,
-            Role.MANAGER,
-            Role.INVESTIGATING_OFFICER,
-            Role.INDEPENDENT_PERSON,
-            Role.PANEL_MEMBER,
-        }
-    ),
+    "download": access.Perm.CASELOAD_DOWNLOAD,
 }
 
 
 def may(user: User, what: str) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in DAY_ROLES[what])
+    return access.may(user, DAY_PERMISSIONS[what])
 
 
 # --- The filters as a query string ------------------------------------------------------------
@@ -208,7 +199,7 @@ def start_page(*, user: User, window: selectors.DueWindow | None = None) -> Star
     page = StartPage(mine=_counts(user=user, base={"assigned": "me"}, window=window))
     if user.sees_all_cases:
         page.everyone = _counts(user=user, base={}, window=window)
-    if user.role == Role.MANAGER:
+    if access.may(user, access.Perm.CASES_OF_TEAMS):
         page.teams = team_complaints(user=user, window=window)
     owned = Action.objects.filter(owner=user, status__in=OPEN_STATUSES)
     totals = owned.aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=window.today)))

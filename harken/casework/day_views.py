@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from harken import access
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.core.dates import today
 from harken.core.errors import ApplicationError
@@ -20,11 +22,6 @@ from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin, whole_number
 
 from . import day, forms, selectors
-from .forms import STAFF_ROLES
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _allow(request: HttpRequest, what: str) -> User:
@@ -178,7 +175,11 @@ class BulkView(StaffRequiredMixin, View):
                 errors.append({"text": "Choose who to assign the cases to", "href": back})
             elif choice != "none":
                 pk = whole_number(choice)
-                person = selectors.staff_users(STAFF_ROLES).filter(pk=pk).first() if pk else None
+                person = (
+                    selectors.staff_users(access.Perm.BE_ASSIGNED).filter(pk=pk).first()
+                    if pk
+                    else None
+                )
                 if person is None:
                     errors.append({"text": "Choose someone from the list", "href": back})
             if not errors:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from harken.accounts.models import Role, Team, User
+from harken import access
+from harken.accounts.models import Team, User
 from harken.cases import services
 from harken.cases.models import (
     PANEL_ROLES,
@@ -27,7 +28,6 @@ from harken.cases.models import (
     Theme,
 )
 from harken.cases.services import ElementInput, PersonInput
-from harken.core import access
 from harken.core.dates import today
 from harken.core.forms import DateField
 from harken.core.web import whole_number
@@ -41,16 +41,6 @@ if TYPE_CHECKING:
     from .actions import CaseState
 
 YES_NO_UNKNOWN = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
-STAFF_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER})
-APPOINTEE_ROLES = frozenset(
-    {
-        Role.INVESTIGATING_OFFICER,
-        Role.INDEPENDENT_PERSON,
-        Role.PANEL_MEMBER,
-        Role.MANAGER,
-        Role.FEEDBACK_OFFICER,
-    }
-)
 
 
 def _text(label: str, *, max_length: int, required: bool = True, **kwargs: Any) -> forms.CharField:
@@ -127,13 +117,17 @@ class CaseloadFilterForm(forms.Form):
         fields["kind"].choices = [("", "Any kind"), *Kind.choices]  # type: ignore[attr-defined]
         fields["procedure"].choices = [("", "Any procedure"), *procedure_choices()[1:]]  # type: ignore[attr-defined]
         teams = Team.objects.order_by("name")
-        if not user.sees_all_cases and user.role == Role.MANAGER:
+        if not user.sees_all_cases and access.may(user, access.Perm.CASES_OF_TEAMS):
             teams = teams.filter(members=user)
         fields["team"].choices = [("", "Any team")] + [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]
         fields["theme"].choices = [("", "Any theme")] + [  # type: ignore[attr-defined]
             (t.pk, t.name) for t in Theme.objects.order_by("name")
         ]
-        people = selectors.staff_users(STAFF_ROLES) if user.role in STAFF_ROLES else []
+        people = (
+            selectors.staff_users(access.Perm.BE_ASSIGNED)
+            if access.role_may(user.role, access.Perm.BE_ASSIGNED)
+            else []
+        )
         fields["assigned"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"),
             ("me", "Me"),
@@ -407,7 +401,7 @@ class NewCaseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = procedure_choices()  # type: ignore[attr-defined]
-        self.fields["assigned_to"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["assigned_to"].queryset = selectors.staff_users(access.Perm.BE_ASSIGNED)  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("received_on", today())
 
@@ -605,7 +599,7 @@ class RespondForm(OutcomesForm):
 
     def setup(self) -> None:
         super().setup()
-        self.fields["responder"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["responder"].queryset = selectors.staff_users(access.Perm.BE_ASSIGNED)  # type: ignore[attr-defined]
 
 
 class EscalateForm(ActionForm):
@@ -630,7 +624,7 @@ class AppointForm(ActionForm):
     on = on_field("Date appointed")
 
     def setup(self) -> None:
-        self.fields["user"].queryset = selectors.staff_users(APPOINTEE_ROLES)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = selectors.staff_users(access.Perm.BE_APPOINTED)  # type: ignore[attr-defined]
         spec = self.state.stage_def
         roles = []
         if spec is not None:
@@ -701,7 +695,7 @@ class AssignForm(ActionForm):
     )
 
     def setup(self) -> None:
-        self.fields["user"].queryset = selectors.staff_users(STAFF_ROLES)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = selectors.staff_users(access.Perm.BE_ASSIGNED)  # type: ignore[attr-defined]
         self.initial.setdefault("user", self.state.case.assigned_to_id)
 
 
@@ -849,7 +843,7 @@ class RestrictForm(ActionForm):
     )
 
     def setup(self) -> None:
-        self.fields["people"].queryset = selectors.staff_users(frozenset(Role.values))  # type: ignore[attr-defined]
+        self.fields["people"].queryset = selectors.staff_users(access.Perm.STAFF_PAGES)  # type: ignore[attr-defined]
         self.initial.setdefault("restricted", "yes" if self.state.case.restricted else "no")
         self.initial.setdefault("people", [u.pk for u in self.state.case.restricted_to.all()])
         kept = services.restriction_keeps(self.state.case)

@@ -24,7 +24,8 @@ from django.db.models import (
     When,
 )
 
-from harken.accounts.models import Role, Team, User
+from harken import access
+from harken.accounts.models import Team, User
 from harken.cases.models import Case, CaseParty, Kind, Person, Status, TimelineEvent
 from harken.cases.selectors import (
     CASE_FILTER_LOOKUPS,
@@ -33,7 +34,6 @@ from harken.cases.selectors import (
     referenced_cases,
     words_q,
 )
-from harken.core import access
 from harken.core.dates import today
 from harken.core.web import whole_number
 from harken.workdays.rules import add_working_days
@@ -486,15 +486,20 @@ def timeline(case: Case) -> QuerySet[TimelineEvent]:
 def team_managers(case: Case) -> QuerySet[User]:
     """The managers of the teams a case is about, who have an e-mail address."""
     return (
-        User.objects.filter(role=Role.MANAGER, is_active=True, teams__in=case.teams.values("pk"))
+        User.objects.filter(
+            role__in=access.roles_with(access.Perm.CASES_OF_TEAMS),
+            is_active=True,
+            teams__in=case.teams.values("pk"),
+        )
         .exclude(email="")
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
 
 
-def staff_users(roles: frozenset[str] | set[str] | tuple[str, ...]) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=roles).order_by(
+def staff_users(perm: access.Perm) -> QuerySet[User]:
+    """The active people whose role the permission table lets be chosen for `perm`."""
+    return User.objects.filter(is_active=True, role__in=access.roles_with(perm)).order_by(
         "last_name", "first_name", "username"
     )
 

@@ -11,14 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from harken.accounts.models import Role, User
+from harken import access
+from harken.accounts.models import User
 from harken.cases import themes
 from harken.cases.models import Theme, ThemeGroup
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
-
-ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 
 class ThemeForm(forms.Form):
@@ -41,7 +40,7 @@ class ThemeGroupForm(forms.Form):
 
 
 class _AdminView(StaffRequiredMixin, View):
-    allowed_roles = ADMINISTRATORS
+    allowed_roles = access.roles_with(access.Perm.ADMINISTER)
 
     @property
     def actor(self) -> User:

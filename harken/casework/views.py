@@ -17,15 +17,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.views import View
 
+from harken import access
 from harken.accounts.current import request_user as _user
-from harken.accounts.models import Role, User
+from harken.accounts.models import User
 from harken.cases import services
 from harken.cases.models import Case, Kind, Outcome
 from harken.cases.selectors import case_get
 from harken.cases.services import stage_clock, stage_dates
-from harken.core import access
 from harken.core.audit import record_reads
-from harken.core.context_processors import CASEWORK, OFFICE
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
@@ -38,10 +37,8 @@ from . import day, day_views, forms, selectors
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
 
-RECORDERS = frozenset(access.ACTION_ROLES["manage"])
-APPOINTEE_ROLES = frozenset(
-    {Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER}
-)
+RECORDERS = access.roles_with(access.Perm.CASE_MANAGE)
+CASEWORK = access.roles_with(access.Perm.CASE_VIEW)
 
 
 def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str:
@@ -90,7 +87,7 @@ class CaseloadView(StaffRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
-        if user.role not in CASEWORK:
+        if not access.may(user, access.Perm.CASE_VIEW):
             try:
                 return redirect("reports:index")
             except NoReverseMatch:
@@ -139,8 +136,8 @@ class CaseloadView(StaffRequiredMixin, View):
                 "selected": _selected_filters(form, request.GET),
                 "header": _sort_columns(request.GET, filters.sort),
                 "pages": _page_links(request.GET, page),
-                "can_record": user.role in RECORDERS,
-                "is_appointee": user.role in APPOINTEE_ROLES,
+                "can_record": access.may(user, access.Perm.CASE_MANAGE),
+                "is_appointee": access.may(user, access.Perm.CASES_APPOINTED),
                 "query": query,
                 "saved_views": [
                     {"name": v.name, "url": day_views.caseload_url(v.query)}
@@ -214,7 +211,7 @@ def _page_links(params: QueryDict, page: selectors.Page) -> dict[str, Any]:
 class TeamView(StaffRequiredMixin, View):
     """Open work per person and per team, and what is overdue: to balance allocation."""
 
-    allowed_roles = OFFICE
+    allowed_roles = access.roles_with(access.Perm.DAY)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         workload = selectors.team_workload(user=_user(request))

@@ -1,4 +1,8 @@
-"""The audit trail: a write and its audit row are one transaction."""
+"""The audit trail: a write and its audit row are one transaction.
+
+A case's events and reads go in the tables of the cases app (`TimelineEvent`, `CaseRead`),
+which registers them here when it is ready (`CasesConfig.ready`): the ground floor names no
+app above it (docs/adr/0045-one-permission-table-in-harken-access.md)."""
 
 from __future__ import annotations
 
@@ -15,8 +19,27 @@ from .dates import LONDON
 from .models import AuditEvent, EventType
 
 if TYPE_CHECKING:
-    from harken.accounts.models import User
-    from harken.cases.models import Case, TimelineEvent
+    # Whoever acted: an accounts.User (settings.AUTH_USER_MODEL); a case: a cases.Case. Named
+    # here, not imported: the ground floor does not know the apps above it.
+    User = Any
+    Case = Any
+
+
+class _CaseTables:
+    """The models a case's audit rows are written to, set once by the cases app."""
+
+    timeline: Any = None  # cases.TimelineEvent
+    reads: Any = None  # cases.CaseRead
+
+
+_case_tables = _CaseTables()
+
+
+def register_case_tables(*, timeline: type[models.Model], reads: type[models.Model]) -> None:
+    """Called by the cases app when it is ready: where `record_event` and `record_read(s)`
+    write."""
+    _case_tables.timeline = timeline
+    _case_tables.reads = reads
 
 
 def _as_text(value: Any) -> str | None:
@@ -61,8 +84,10 @@ def record_event(
     verb: str,
     description: str,
     changes: dict[str, list[str | None]] | None = None,
-) -> TimelineEvent:
-    from harken.cases.models import TimelineEvent
+) -> Any:
+    """Record what happened on a case (its timeline), in the caller's transaction; returns
+    the `cases.TimelineEvent`."""
+    TimelineEvent = _case_tables.timeline  # the model, by its name
 
     event = TimelineEvent.objects.create(
         case=case, actor=actor, verb=verb, description=description[:500], changes=changes or {}
@@ -90,7 +115,7 @@ def record_audit(
 
 def record_read(*, case: Case, user: User, via: str) -> None:
     """Log that `user` looked at `case` (who looked at which child's case, and when)."""
-    from harken.cases.models import CaseRead
+    CaseRead = _case_tables.reads  # the model, by its name
 
     CaseRead.objects.create(case=case, user=user, via=via)
 
@@ -98,7 +123,7 @@ def record_read(*, case: Case, user: User, via: str) -> None:
 def record_reads(*, cases: Iterable[Case | int], user: User, via: str) -> int:
     """Log that `user` was shown these cases in a list (a caseload page, search results, an
     export): one row per case, in one INSERT, however many. Returns how many."""
-    from harken.cases.models import CaseRead
+    CaseRead = _case_tables.reads  # the model, by its name
 
     ids = list(dict.fromkeys(c if isinstance(c, int) else c.pk for c in cases))
     if not ids or not getattr(user, "pk", None):

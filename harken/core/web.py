@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -27,12 +28,24 @@ def whole_number(value: object, *, below: int = 2_147_483_648) -> int | None:
     return number if 0 < number < below else None
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's IP: the socket's, or the one the trusted proxies say they were sent by."""
+    proxies = settings.HARKEN_INTAKE_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def request_address(request: HttpRequest) -> str | None:
     """The client's address as Harken counts it (trusted proxies as the public forms' rate
     limits count them), if it is an IP address; None otherwise."""
     import ipaddress
-
-    from harken.intake.ratelimit import client_address
 
     try:
         return str(ipaddress.ip_address(client_address(request)))

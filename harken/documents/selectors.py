@@ -11,9 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Max, Q, QuerySet
 
+from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Appointment, Case
-from harken.core import access
 from harken.core.audit import record_read
 from harken.core.dates import today
 from harken.core.errors import AccessDenied
@@ -50,11 +50,10 @@ def case_panel(*, case: Case, user: User | AnonymousUser) -> CasePanel:
     """What the case page's documents section shows: two queries however many documents."""
     if not access.can_view_case(user, case):
         return CasePanel(documents=[], can_upload=False, can_write_letters=False)
-    role = getattr(user, "role", None)
     return CasePanel(
         documents=list(document_list(case=case)),
-        can_upload=role in access.ACTION_ROLES["note"],
-        can_write_letters=role in access.ACTION_ROLES["respond"],
+        can_upload=access.may(user, access.Perm.CASE_NOTE),
+        can_write_letters=access.may(user, access.Perm.CASE_RESPOND),
     )
 
 

@@ -20,10 +20,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from harken.accounts.models import Role, User
+from harken import access
+from harken.accounts.models import User
 from harken.cases import services as case_services
 from harken.cases.models import Case, Stage
-from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -42,7 +42,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 STORAGE_PREFIX = "documents/"
-TEMPLATE_EDITORS = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+TEMPLATE_EDITORS = access.roles_with(access.Perm.LETTER_TEMPLATES_EDIT)
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def letter_create(
 
 
 def _ensure_editor(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_active and actor.role in TEMPLATE_EDITORS):
+    if not access.may(actor, access.Perm.LETTER_TEMPLATES_EDIT):
         raise AccessDenied("Only feedback officers and administrators can change letter templates.")
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Case, Kind
-from harken.core import access
 
 from . import letters, selectors
 from .models import LetterKind, LetterTemplate
@@ -26,8 +26,8 @@ STEPS: dict[str, str] = {
 
 def may_write_step_letter(user: User, case: Case) -> bool:
     """Who is offered the letter after a step: whoever may write letters on the case (the
-    one role check of this module, for the permission table)."""
-    return access.can_act(user, case, "respond")
+    permission table's `Perm.CASE_RESPOND` on this case)."""
+    return access.can_act(user, case, access.Perm.CASE_RESPOND)
 
 
 def step_kind(step: str, case: Case) -> str | None:

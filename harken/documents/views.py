@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views import View
 
+from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Case
 from harken.cases.selectors import case_get
-from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
@@ -164,8 +164,7 @@ class LetterNewView(StaffRequiredMixin, View):
                 "warning": warning,
                 "step": step,
                 "step_done": steps.STEPS.get(step, ""),
-                "can_edit_templates": getattr(request.user, "role", None)
-                in services.TEMPLATE_EDITORS,
+                "can_edit_templates": access.may(request.user, access.Perm.LETTER_TEMPLATES_EDIT),
             },
         )
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from harken.core.web import client_address
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -35,20 +37,6 @@ def submissions_limit() -> Limit:
 def upload_bytes_limit() -> Limit:
     """Bytes of files sent from one address in an hour, whatever sessions they come from."""
     return Limit("upload-bytes", settings.HARKEN_INTAKE_UPLOAD_MB_PER_HOUR * 1024 * 1024, 3600)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's IP: the socket's, or the one the trusted proxies say they were sent by."""
-    proxies = settings.HARKEN_INTAKE_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def hit(request: HttpRequest, limit: Limit, amount: int = 1) -> int | None:

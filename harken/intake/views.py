@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from harken.core import access
+from harken import access
 from harken.core.audit import record_read
 from harken.core.dates import idle_words
 from harken.core.errors import ApplicationError

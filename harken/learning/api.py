@@ -22,10 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import ServiceArea, Team, User
 from harken.api.serializers import UserRefSerializer
-from harken.core import access
 from harken.core.audit import record_read
 from harken.core.errors import AccessDenied
 from harken.registers.models import OmbudsmanCase

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
+from harken import access
+from harken.access import Perm
 from harken.accounts.current import active_user as _active
-from harken.accounts.models import Role
-from harken.core import access
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,16 +27,15 @@ if TYPE_CHECKING:
 
     from .models import Action, Recommendation
 
+# The roles of the permission table (harken/access/permissions.py), for the pages.
 # Record and change recommendations and actions.
-CHANGE_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+CHANGE_ROLES = access.roles_with(Perm.PLAN_EDIT)
 # See the action plan (the recommendations and actions themselves).
-PLAN_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER})
+PLAN_ROLES = access.roles_with(Perm.PLAN_VIEW)
 # May be given an action to own: council staff who can sign in to record its progress.
-OWNER_ROLES = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER})
+OWNER_ROLES = access.roles_with(Perm.OWN_ACTIONS)
 # See the overview figures (counts only).
-OVERVIEW_ROLES = frozenset(
-    {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
-)
+OVERVIEW_ROLES = access.roles_with(Perm.PLAN_OVERVIEW)
 
 
 def recommendation_visibility(user: User) -> Q:
@@ -47,7 +46,7 @@ def recommendation_visibility(user: User) -> Q:
 
     if user.sees_all_cases:
         return Q(case__in=access.visible_cases(user))
-    if user.role == Role.MANAGER:
+    if access.role_may(user.role, Perm.CASES_OF_TEAMS):
         owns = Exists(Action.objects.filter(recommendation=OuterRef("pk"), owner=user))
         # A restricted case stays hidden from a team's manager unless they are named on it.
         named = Exists(
@@ -59,13 +58,11 @@ def recommendation_visibility(user: User) -> Q:
 
 
 def may_see_plan(user: User | AnonymousUser | None) -> bool:
-    active = _active(user)
-    return active is not None and active.role in PLAN_ROLES
+    return access.may(user, Perm.PLAN_VIEW)
 
 
 def may_see_overview(user: User | AnonymousUser | None) -> bool:
-    active = _active(user)
-    return active is not None and active.role in OVERVIEW_ROLES
+    return access.may(user, Perm.PLAN_OVERVIEW)
 
 
 def may_change(user: User | AnonymousUser | None, recommendation: Recommendation) -> bool:
@@ -73,7 +70,7 @@ def may_change(user: User | AnonymousUser | None, recommendation: Recommendation
     active = _active(user)
     return (
         active is not None
-        and active.role in CHANGE_ROLES
+        and access.may(active, Perm.PLAN_EDIT)
         and access.can_view_case(active, recommendation.case)
     )
 
@@ -98,12 +95,12 @@ def takes_progress(action: Action) -> bool:
 def may_record_progress(user: User | AnonymousUser | None, action: Action) -> bool:
     """Record progress and evidence on the action: its owner, the team's manager, an officer."""
     active = _active(user)
-    if active is None or active.role not in PLAN_ROLES:
+    if active is None or not access.may(active, Perm.PLAN_VIEW):
         return False
     if action.owner_id == active.pk:
         return True
     recommendation = action.recommendation
-    if active.role == Role.MANAGER:
+    if access.may(active, Perm.CASES_OF_TEAMS):
         return (
             recommendation.team_id is not None
             and active.teams.filter(pk=recommendation.team_id).exists()

@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from harken import access
 from harken.accounts.models import ServiceArea, Team, User
 from harken.cases.models import Case, Stage
-from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from harken import access
 from harken.accounts.current import request_user as _user
-from harken.core import access
 from harken.core.audit import record_read
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error

@@ -1,6 +1,6 @@
 """What each reminder says, worked out from current data, as plain data.
 
-Everything starts from what the person may see (`harken.core.access.visible_cases`, the
+Everything starts from what the person may see (`harken.access.visible_cases`, the
 action plan's own rules), so nobody is told about a case they could not open. E-mails carry
 references, what is due and when, and links: never the name of a complainant or a child, nor
 free text that could hold one (summaries, descriptions).
@@ -19,9 +19,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from harken.accounts.models import Role, User
+from harken import access
+from harken.accounts.models import User
 from harken.cases.models import Stage, Status
-from harken.core import access
 from harken.learning import rules as learning_rules
 from harken.learning.metrics import action_overview
 from harken.learning.models import OPEN_STATUSES, Action
@@ -31,9 +31,6 @@ from harken.workdays.rules import add_working_days
 from . import conf
 
 SOON_WORKING_DAYS = 2
-APPOINTEE_ROLES = frozenset(
-    {Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER}
-)
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def appointment_section(user: User, window: Window) -> Section:
 def _digest_actions(user: User) -> QuerySet[Action]:
     """Feedback officers and administrators: every action; managers: theirs and their teams'."""
     actions = visible_actions(user)
-    if user.role == Role.MANAGER:
+    if access.role_may(user.role, access.Perm.CASES_OF_TEAMS):
         actions = actions.filter(Q(owner=user) | Q(recommendation__team__in=user.teams.all()))
     return actions
 
@@ -255,10 +252,10 @@ def digest(user: User, day: dt.date) -> Content:
     """The daily digest: what is overdue and what is due in the next 2 working days."""
     window = Window.on(day)
     content = Content(day=day)
-    if user.role in APPOINTEE_ROLES:
+    if access.role_may(user.role, access.Perm.CASES_APPOINTED):
         content.sections.append(appointment_section(user, window))
         return content
-    if user.role not in learning_rules.PLAN_ROLES:
+    if not access.role_may(user.role, access.Perm.PLAN_VIEW):
         return content
     content.sections.append(case_section(user, window))
     content.sections.append(action_section(user, window))
@@ -269,7 +266,7 @@ def digest(user: User, day: dt.date) -> Content:
 def monthly_actions(user: User, day: dt.date) -> Content:
     """The monthly reminder to an action owner: every action of theirs still open."""
     content = Content(day=day)
-    if user.role not in learning_rules.OWNER_ROLES:
+    if not access.role_may(user.role, access.Perm.OWN_ACTIONS):
         return content
     actions = visible_actions(user).filter(owner=user, status__in=OPEN_STATUSES)
     counts = actions.aggregate(

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from harken.accounts.models import Role, User
-from harken.learning.rules import OWNER_ROLES
+from harken import access
+from harken.accounts.models import User
 
 from .models import ReminderPreference
 from .services import senior_manager_candidates
@@ -33,9 +33,9 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, senior_manager: bool, role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Offer only the reminders this person could get.
-        if role == Role.REPORT_VIEWER:
+        if not access.role_may(role, access.Perm.DAILY_DIGEST):
             del self.fields["daily_digest"]
-        if role not in OWNER_ROLES:
+        if not access.role_may(role, access.Perm.OWN_ACTIONS):
             del self.fields["monthly_actions"]
         if not senior_manager:
             # Only senior managers get it: offering the choice to others would mislead.

@@ -431,13 +431,9 @@ def send_pending(
 
 def may_retry(user: Any) -> bool:
     """The feedback team and administrators look after the messages not sent."""
-    from harken.accounts.models import Role
+    from harken import access
 
-    return bool(
-        user is not None
-        and getattr(user, "is_active", False)
-        and getattr(user, "role", None) in (Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR)
-    )
+    return access.may(user, access.Perm.OUTBOX_RETRY)
 
 
 def messages_for_case(case: Any) -> QuerySet[Message]:
@@ -449,7 +445,7 @@ def messages_for_case(case: Any) -> QuerySet[Message]:
 def messages_not_sent(user: Any) -> QuerySet[Message]:
     """Messages that need a person (failed, or in doubt), oldest first, about cases the user
     may see (or about no case)."""
-    from harken.core import access
+    from harken import access
 
     return (
         Message.objects.filter(status__in=NEEDS_LOOKING_AT)
@@ -467,7 +463,7 @@ def message_retry(*, message: Message, actor: Any) -> Message:
 
     if not may_retry(actor):
         raise AccessDenied("Only the feedback team and administrators can send messages again.")
-    from harken.core import access
+    from harken import access
 
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.case is not None and not access.can_view_case(actor, locked.case):

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.web import staff_required
 
@@ -20,7 +20,8 @@ from .models import Message, MessageStatus
 LISTED = 200
 
 
-def _user(request: HttpRequest) -> User:
+def _retrier(request: HttpRequest) -> User:
+    """The signed-in user, if they look after the messages not sent (else 403)."""
     user = request.user
     if not isinstance(user, User) or not outbox.may_retry(user):
         raise PermissionDenied
@@ -30,7 +31,7 @@ def _user(request: HttpRequest) -> User:
 @staff_required()
 @require_GET
 def not_sent(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = _retrier(request)
     waiting = outbox.messages_not_sent(user)
     return render(
         request,
@@ -47,7 +48,7 @@ def not_sent(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @require_POST
 def send_again(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = _retrier(request)
     message = Message.objects.select_related("case").filter(pk=pk).first()
     if message is None or (
         message.case is not None and not access.can_view_case(user, message.case)

@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
-from harken.accounts.models import Role, User
-from harken.core import access
+from harken import access
+from harken.accounts.models import User
 from harken.core.dates import LONDON, format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.learning.models import OPEN_STATUSES, Action
@@ -100,11 +100,9 @@ def preferences_update(
 def senior_manager_candidates() -> QuerySet[User]:
     """Who may get the overdue-actions summary: active council staff (not IOs, IPs or panel
     members, who are often from outside the council)."""
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(role__in=[Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER])
-        .order_by("last_name", "first_name", "username")
-    )
+    return User.objects.filter(
+        is_active=True, role__in=access.roles_with(access.Perm.OVERDUE_SUMMARY)
+    ).order_by("last_name", "first_name", "username")
 
 
 @transaction.atomic
@@ -144,7 +142,7 @@ def recipients(kind: str) -> QuerySet[User]:
     """The people who may get a reminder of this kind (each is sent only if it has content)."""
     users = _reachable()
     if kind == ReminderKind.DIGEST:
-        return users.exclude(role=Role.REPORT_VIEWER).exclude(
+        return users.filter(role__in=access.roles_with(access.Perm.DAILY_DIGEST)).exclude(
             reminder_preference__daily_digest=False
         )
     if kind == ReminderKind.ACTIONS:

@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from harken import access
 from harken.accounts.current import request_user as _user
-from harken.accounts.models import Role
-from harken.core import access
 from harken.core.web import staff_required
 
 from . import outbox, services
@@ -63,7 +62,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(*access.roles_with(access.Perm.ADMINISTER))
 @require_http_methods(["GET", "POST"])
 def senior_managers(request: HttpRequest) -> HttpResponse:
     user = _user(request)

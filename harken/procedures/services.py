@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import record_audit
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.models import EventType

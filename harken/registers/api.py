@@ -21,11 +21,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
 from harken.accounts.current import request_user as _user
 from harken.api.serializers import VisiblePersonField
 from harken.api.views import ERROR
 from harken.cases.models import Case
-from harken.core import access
 from harken.core.errors import AccessDenied
 
 from . import permissions, selectors, services

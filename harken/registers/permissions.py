@@ -1,4 +1,5 @@
-"""Who may see and change register records. Built on harken.core.access: a record linked to a
+"""Who may see and change register records. Built on harken.access (the permission table
+and the case-level rules): a record linked to a
 case is visible only to someone who can see the case.
 
 - Feedback officers and administrators see and change every register record (of cases they
@@ -16,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from harken import access
+from harken.access import Perm
 from harken.accounts.current import active_user as _active
-from harken.accounts.models import Role
-from harken.core import access
 from harken.core.errors import AccessDenied
 
 if TYPE_CHECKING:
@@ -27,18 +28,17 @@ if TYPE_CHECKING:
     from harken.accounts.models import User
     from harken.cases.models import Case
 
-EDITORS: frozenset[str] = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
-READERS: frozenset[str] = EDITORS | {Role.MANAGER}
+# The roles of the permission table, for the pages' `allowed_roles`.
+EDITORS: frozenset[str] = access.roles_with(Perm.REGISTERS_EDIT)
+READERS: frozenset[str] = access.roles_with(Perm.REGISTERS_VIEW)
 
 
 def can_read_registers(user: User | AnonymousUser | None) -> bool:
-    active = _active(user)
-    return active is not None and active.role in READERS
+    return access.may(user, Perm.REGISTERS_VIEW)
 
 
 def can_change_registers(user: User | AnonymousUser | None) -> bool:
-    active = _active(user)
-    return active is not None and active.role in EDITORS
+    return access.may(user, Perm.REGISTERS_EDIT)
 
 
 def people_visible(user: User, person_fields: tuple[str, ...]) -> Q:
@@ -61,10 +61,10 @@ def visible(
     is for editors, and only if they may see everyone it names (the one visibility rule,
     restriction included)."""
     active = _active(user)
-    if active is None or active.role not in READERS:
+    if active is None or not access.may(active, Perm.REGISTERS_VIEW):
         return Q(pk__in=[])
     linked = Q(**{f"{case_field}__in": access.visible_cases(active).values("pk")})
-    if active.role in EDITORS:
+    if access.may(active, Perm.REGISTERS_EDIT):
         standalone = Q(**{f"{case_field}__isnull": True})
         return linked | (standalone & people_visible(active, person_fields))
     return linked
@@ -75,4 +75,4 @@ def ensure_can_change(user: User | AnonymousUser | None, case: Case | None = Non
     if not can_change_registers(user):
         raise AccessDenied("Only feedback officers and administrators can change the registers.")
     if case is not None:
-        access.ensure_can_act(user, case, "manage")
+        access.ensure_can_act(user, case, Perm.CASE_MANAGE)

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from harken import access
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases.models import Case
-from harken.core import access
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.web import StaffRequiredMixin, whole_number

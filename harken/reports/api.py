@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from harken.core import access
+from harken import access
 from harken.core.errors import ApplicationError
 
 from . import dp_counts, selectors

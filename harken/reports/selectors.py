@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Case
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 

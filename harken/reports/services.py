@@ -7,9 +7,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from harken.accounts.models import Role, User
+from harken import access
+from harken.accounts.models import User
 from harken.cases.models import Case
-from harken.core import access
 from harken.core.audit import record_event
 from harken.core.errors import ApplicationError
 
@@ -17,11 +17,11 @@ from .definitions import SECTION_TITLES
 from .models import ReportEdition, ReportExample
 from .periods import Period, PeriodError
 
-EDITORS = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+EDITORS = access.roles_with(access.Perm.REPORTS_EDIT)
 
 
 def can_edit(user: User | None) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.role in EDITORS)
+    return access.may(user, access.Perm.REPORTS_EDIT)
 
 
 def _ensure_editor(actor: User) -> None:

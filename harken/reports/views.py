@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from harken import access
 from harken.accounts.current import request_user as _user
-from harken.accounts.models import Role
-from harken.core import access
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
@@ -30,9 +29,7 @@ from .renderers import FORMATS, file_name
 from .renderers import render as render_report
 from .structures import Report
 
-REPORT_ROLES = frozenset(
-    {Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER, Role.REPORT_VIEWER}
-)
+REPORT_ROLES = access.roles_with(access.Perm.REPORTS_VIEW)
 EDITOR_ROLES = services.EDITORS
 
 

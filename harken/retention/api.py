@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from harken.accounts.models import User
-from harken.core import access
+from harken import access
+from harken.accounts.current import request_user as _user
 from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 from harken.retention import selectors, services
@@ -52,12 +52,6 @@ class ManagesRetention(BasePermission):
 
 
 PERMISSIONS = [IsAuthenticated, ManagesRetention]
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # IsAuthenticated has run
-    return user
 
 
 # --- Serializers ----------------------------------------------------------------------------

@@ -1,20 +1,15 @@
-"""Who may use the retention pages, API and commands: administrators only. One function, so
-it can be folded into the permission table (harken/core/permissions.py) when that lands."""
+"""Who may use the retention pages, API and commands: administrators only (`Perm.RETENTION`
+of the permission table, harken/access/permissions.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from harken.accounts.models import Role
+from harken import access
 
-RETENTION_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR})
+RETENTION_ROLES: frozenset[str] = access.roles_with(access.Perm.RETENTION)
 
 
 def may_manage_retention(user: Any) -> bool:
     """The schedule, the holds and the disposals are administrators' (read and change)."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role in RETENTION_ROLES
-    )
+    return access.may(user, access.Perm.RETENTION)

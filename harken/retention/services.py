@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
+from harken import access
 from harken.cases.models import Case, TimelineEvent
-from harken.core import access, text
+from harken.core import text
 from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError

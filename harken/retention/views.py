@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from harken.accounts.models import User
-from harken.core import access
+from harken import access
+from harken.accounts.current import request_user as _user
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
@@ -22,12 +22,6 @@ from harken.core.web import staff_required
 from . import forms, selectors, services
 from .models import LegalHold, RecordKind, RunStatus
 from .permissions import RETENTION_ROLES
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # staff_required has run
-    return user
 
 
 def _posted(request: HttpRequest) -> Any:

@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harken import access
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.api.views import ERROR
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 
@@ -37,10 +38,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="Only the feedback team handles subject access"),
     404: OpenApiResponse(ERROR, description="No such record you can see"),
 }
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class FeedbackTeamOnly(BasePermission):

@@ -1,12 +1,12 @@
 """Who may use subject access: the feedback team (feedback officers and administrators), the
-only people who handle subject access requests. One function, so it can be folded into the
-permission table in harken.core.permissions."""
+only people who handle subject access requests (`Perm.SUBJECT_ACCESS` of the permission
+table, harken/access/permissions.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harken.accounts.models import Role
+from harken import access
 from harken.core.errors import AccessDenied
 
 if TYPE_CHECKING:
@@ -14,17 +14,12 @@ if TYPE_CHECKING:
 
     from harken.accounts.models import User
 
-SUBJECT_ACCESS_ROLES: frozenset[str] = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
+SUBJECT_ACCESS_ROLES: frozenset[str] = access.roles_with(access.Perm.SUBJECT_ACCESS)
 
 
 def can_use_subject_access(user: User | AnonymousUser | None) -> bool:
     """Search a person's data, build, review and release bundles, and record rights requests."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and getattr(user, "role", None) in SUBJECT_ACCESS_ROLES
-    )
+    return access.may(user, access.Perm.SUBJECT_ACCESS)
 
 
 def ensure_can_use_subject_access(user: User | AnonymousUser | None) -> None:

@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from harken import access
 from harken.accounts.models import User
 from harken.cases.models import (
     Case,
@@ -30,7 +31,6 @@ from harken.cases.models import (
     Person,
     SafeguardingConcern,
 )
-from harken.core import access
 from harken.core.errors import AccessDenied
 from harken.registers.models import (
     AdvocacyReferral,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases.models import Person
 from harken.core.audit import record_reads
@@ -23,10 +24,6 @@ from harken.core.web import StaffRequiredMixin
 
 from . import forms, permissions, rights, selectors, services
 from .models import Bundle, BundleStatus, RedactionDecision, RightsRequest
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class TeamView(StaffRequiredMixin, View):
@@ -48,7 +45,7 @@ def _bundle(user: User, pk: int) -> Bundle:
 
 
 def _person(user: User, pk: int) -> Person:
-    from harken.core import access
+    from harken import access
 
     person = access.visible_people(user).filter(pk=pk).first()
     if person is None:

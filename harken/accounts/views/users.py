@@ -11,15 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
+from harken import access
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin, whole_number
 
 from .. import services
 from ..forms import ServiceAreaForm, TeamForm, UserForm, UserSearchForm
-from ..models import ApiToken, Role, ServiceArea, SignInEvent, SignInLock, Team, User
+from ..models import ApiToken, ServiceArea, SignInEvent, SignInLock, Team, User
 
-ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+ADMINISTRATORS = access.roles_with(access.Perm.ADMINISTER)
 RECENT_EVENTS = 20
 
 

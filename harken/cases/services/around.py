@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError

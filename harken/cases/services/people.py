@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access, text
+from harken.core import text
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -80,11 +81,13 @@ def person_create(*, actor: User | None, **details: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, actor: User, **details: Any) -> Person:
-    if (
-        actor.role
-        not in access.ACTION_ROLES[workflow.TRANSITIONS_BY_NAME["edit-person"].permission]
-    ):
+    if not access.role_may(actor.role, workflow.TRANSITIONS_BY_NAME["edit-person"].permission):
         raise AccessDenied("You are not allowed to change people's details.")
+    # Someone on a case is changed only by a person who may see one of their cases (someone
+    # on restricted cases only, by the people named on them); someone on no case yet, by
+    # whoever may record people.
+    if not access.visible_people(actor).filter(pk=person.pk).exists():
+        raise AccessDenied("You do not have access to this person's cases.")
     values = _clean_person_details({**{f: getattr(person, f) for f in PERSON_FIELDS}, **details})
     values = _changed_text(person, values, TEXT_PERSON_FIELDS)
     changes = set_fields(person, values)

@@ -11,8 +11,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
 
+from harken import access
 from harken.accounts.models import Team, User
-from harken.core import access
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
@@ -138,7 +138,7 @@ def case_create(
     progressed_from: Case | None = None,
 ) -> Case:
     """Record a contact, complaint, compliment or representation; a complaint opens stage 1."""
-    if actor is not None and actor.role not in access.ACTION_ROLES["manage"]:
+    if actor is not None and not access.role_may(actor.role, access.Perm.CASE_MANAGE):
         raise AccessDenied("You are not allowed to record new cases.")
     _check_new_case(kind=kind, channel=channel, received_on=received_on, summary=summary)
     _check_counts(people=people, elements=elements)

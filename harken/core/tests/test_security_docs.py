@@ -56,9 +56,9 @@ def test_every_path_and_test_the_security_documents_cite_exists():
 
 
 def test_the_check_finds_a_stale_pointer():
-    text = "| x | `harken/core/access.py` | `harken/core/tests/test_access.py::test_no_such_test` |"
+    text = "| x | `harken/access/cases.py` | `harken/access/tests/test_cases.py::test_nothing` |"
     [(path, name, _), (test_path, test, _)] = citations(text)
-    assert (path, name) == ("harken/core/access.py", None)
+    assert (path, name) == ("harken/access/cases.py", None)
     assert not _defined(ROOT / test_path, str(test))
     # "::test_x" before any path belongs to none, and is left out.
     assert citations("`::test_x` and `harken/a.py::test_y`, `::test_z`") == [

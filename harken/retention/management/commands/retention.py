@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from harken.access import reference_as_typed
 from harken.cases.models import Case
-from harken.core.access import reference_as_typed
 from harken.core.dates import format_datetime
 from harken.core.errors import ApplicationError
 from harken.retention import selectors, services

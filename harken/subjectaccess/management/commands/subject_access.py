@@ -24,8 +24,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from harken import access
 from harken.accounts.models import User
-from harken.core import access
 from harken.core.audit import record_reads
 from harken.core.errors import ApplicationError
 from harken.registers import services as register_services

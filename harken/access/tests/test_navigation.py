@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from harken.access.navigation import NAVIGATION
 from harken.accounts.models import Role
 from harken.accounts.tests.factories import make_user
-from harken.core.context_processors import NAVIGATION
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Who may see and change which case. Every view, API endpoint, service and query uses these.
+"""Who may see and change which case: the case-level rules beside the permission table
+(`permissions.py`). Every view, API endpoint, service and query uses these.
 
 - Feedback officers and administrators see every case.
 - Managers see the cases of their own teams.
@@ -15,9 +16,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from harken.accounts.current import active_user as _active
-from harken.accounts.models import Role
+from harken.core.errors import AccessDenied
 
-from .errors import AccessDenied
+from .permissions import Perm, may, role_may
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -25,53 +26,15 @@ if TYPE_CHECKING:
     from harken.accounts.models import User
     from harken.cases.models import Case, Person
 
-# What each role may do to a case it can see. Rules are data: one place to read and test.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "view": frozenset(
-        {
-            Role.FEEDBACK_OFFICER,
-            Role.ADMINISTRATOR,
-            Role.MANAGER,
-            Role.INVESTIGATING_OFFICER,
-            Role.INDEPENDENT_PERSON,
-            Role.PANEL_MEMBER,
-        }
-    ),
-    # Recording the case work itself.
-    "manage": frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR}),
-    # Managers answer stage 1 complaints about their teams and keep notes.
-    "respond": frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR, Role.MANAGER}),
-    "note": frozenset(
-        {
-            Role.FEEDBACK_OFFICER,
-            Role.ADMINISTRATOR,
-            Role.MANAGER,
-            Role.INVESTIGATING_OFFICER,
-            Role.INDEPENDENT_PERSON,
-            Role.PANEL_MEMBER,
-        }
-    ),
-    "safeguarding": frozenset(
-        {
-            Role.FEEDBACK_OFFICER,
-            Role.ADMINISTRATOR,
-            Role.MANAGER,
-            Role.INVESTIGATING_OFFICER,
-            Role.INDEPENDENT_PERSON,
-            Role.PANEL_MEMBER,
-        }
-    ),
-}
-
 
 def case_visibility(user: User) -> Q:
     """A filter on Case for the cases `user` may see."""
     from harken.cases.models import Appointment, Case
 
     named = Q(pk__in=Case.restricted_to.through.objects.filter(user_id=user.pk).values("case_id"))
-    if user.sees_all_cases:
+    if role_may(user.role, Perm.CASES_ALL):
         base = Q()
-    elif user.role == Role.MANAGER:
+    elif role_may(user.role, Perm.CASES_OF_TEAMS):
         # Uncorrelated IN subqueries, not EXISTS: PostgreSQL hashes each once ("hashed
         # SubPlan") and can still walk the caseload's index in deadline order, where an OR of
         # correlated EXISTS probes the links of every candidate case (seconds at a million).
@@ -82,7 +45,7 @@ def case_visibility(user: User) -> Q:
             "stage__case_id"
         )
         base = Q(pk__in=team_cases) | Q(pk__in=appointed_cases) | Q(assigned_to=user)
-    elif user.role in (Role.INVESTIGATING_OFFICER, Role.INDEPENDENT_PERSON, Role.PANEL_MEMBER):
+    elif role_may(user.role, Perm.CASES_APPOINTED):
         base = Q(
             Exists(
                 Appointment.objects.filter(
@@ -155,17 +118,17 @@ def may_answer_stage(
     services, the pages and the letters all read. Without it, the older rule: managers
     answer stage 1 only."""
     active = _active(user)
-    if active is None or active.role not in ACTION_ROLES["respond"]:
+    if active is None or not may(active, Perm.CASE_RESPOND):
         return False
     if responders is not None:
         return active.role in set(responders)
-    return active.role != Role.MANAGER or stage_number == 1
+    return stage_number == 1 or may(active, Perm.STAGES_AFTER_FIRST)
 
 
 def can_act(user: User | AnonymousUser | None, case: Case, action: str) -> bool:
     """May `user` take `action` on `case`? Appointees may add notes and raise safeguarding."""
     active = _active(user)
-    if active is None or active.role not in ACTION_ROLES[action]:
+    if active is None or not role_may(active.role, action):
         return False
     return can_view_case(active, case)
 
@@ -178,19 +141,3 @@ def ensure_can_view(user: User | AnonymousUser | None, case: Case) -> None:
 def ensure_can_act(user: User | AnonymousUser | None, case: Case, action: str) -> None:
     if not can_act(user, case, action):
         raise AccessDenied("You are not allowed to do this on this case.")
-
-
-def is_administrator(user: User | AnonymousUser | None) -> bool:
-    """An active administrator (or superuser): manages accounts, procedures and settings."""
-    active = _active(user)
-    return active is not None and (active.role == Role.ADMINISTRATOR or active.is_superuser)
-
-
-def can_see_reports(user: User | AnonymousUser | None) -> bool:
-    active = _active(user)
-    return active is not None and active.role in {
-        Role.FEEDBACK_OFFICER,
-        Role.ADMINISTRATOR,
-        Role.MANAGER,
-        Role.REPORT_VIEWER,
-    }

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 
+from harken import access
 from harken.accounts.models import Role
 from harken.accounts.tests.factories import make_user
 from harken.cases import selectors, services
 from harken.cases.models import AppointmentRole, CaseRead
 from harken.cases.tests.factories import complaint, respond_all
-from harken.core import access
 from harken.core.errors import AccessDenied
 
 pytestmark = pytest.mark.django_db
