@@ -263,6 +263,8 @@ class Case(BaseModel):
         indexes = [
             models.Index(fields=["status", "next_due_on"], name="case_open_due_idx"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received_idx"),
+            # The case list's order, so the API's cursor pages read a range (ADR 0130).
+            models.Index(fields=["next_due_on", "received_on", "id"], name="case_list_order_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
