@@ -13,11 +13,14 @@ Each page is requested `--runs` times after two warm-up requests; where a page t
 varying argument (a case reference, search words, a page number) each run uses the next one.
 Prints the median and 95th percentile per page, and the queries a request made, and checks
 every answer was 200 with the content expected. Target: p95 under 300 ms for each page.
+Also the API case list (25 a page: numbered, and by cursor for each role). `--json FILE`
+writes the figures for bench/scale.py, which runs this over 10k, 100k and 1M cases.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -150,6 +153,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--json", help="also write the figures to this file (bench/scale.py)")
+    parser.add_argument("--only", nargs="*", help="only the pages whose label has one of these")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
@@ -230,9 +235,18 @@ def main() -> None:
             "case page, officer",
             officer,
             lambda i: f"/staff/cases/{refs[i % len(refs)]}/",
-            "Timeline",
+            "Summary and deadlines",
         ),
     ]
+    api = "/api/v1/cases/?page_size=25"
+    pages += [
+        ("API case list, 25, numbered (page 1)", officer, lambda i: api, '"count"'),
+        ("API case list, 25, cursor", officer, lambda i: f"{api}&cursor=", '"results"'),
+        ("API case list, 25, cursor, manager", manager, lambda i: f"{api}&cursor=", '"results"'),
+        ("API case list, 25, cursor, IO", io, lambda i: f"{api}&cursor=", '"results"'),
+    ]
+    if args.only:
+        pages = [p for p in pages if any(word in p[0] for word in args.only)]
     rows = []
     for label, client, urls, expect in pages:
         row = measure(label, client, urls, args.runs, expect)
@@ -241,6 +255,10 @@ def main() -> None:
         print(
             f"{label:<40} median {row['median']:7.1f} ms   p95 {row['p95']:7.1f} ms   "
             f"{row['queries']:3d} queries   {verdict}"
+        )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"cases": total, "open": open_count, "load": os.getloadavg(), "rows": rows})
         )
     over = [r["page"] for r in rows if r["p95"] >= TARGET_MS]
     print(f"vendor {connection.vendor}; target p95 < {TARGET_MS:.0f} ms")

@@ -27,9 +27,18 @@ if TYPE_CHECKING:
     from harken.cases.models import Case, Person
 
 
-def case_visibility(user: User) -> Q:
-    """A filter on Case for the cases `user` may see."""
-    from harken.cases.models import Appointment, Case
+def case_visibility(user: User, *, open_only: bool = False) -> Q:
+    """A filter on Case for the cases `user` may see; with `open_only`, the open ones only
+    (the same rule, written so that its cost follows the open cases, not the history)."""
+    from harken.cases.models import Status
+
+    if open_only:
+        return Q(status=Status.OPEN) & _visibility(user, open_only=True)
+    return _visibility(user, open_only=False)
+
+
+def _visibility(user: User, *, open_only: bool) -> Q:
+    from harken.cases.models import Appointment, Case, Status
 
     named = Q(pk__in=Case.restricted_to.through.objects.filter(user_id=user.pk).values("case_id"))
     if role_may(user.role, Perm.CASES_ALL):
@@ -38,9 +47,16 @@ def case_visibility(user: User) -> Q:
         # Uncorrelated IN subqueries, not EXISTS: PostgreSQL hashes each once ("hashed
         # SubPlan") and can still walk the caseload's index in deadline order, where an OR of
         # correlated EXISTS probes the links of every candidate case (seconds at a million).
-        team_cases = Case.teams.through.objects.filter(team_id__in=user.teams.values("pk")).values(
-            "case_id"
-        )
+        links = Case.teams.through.objects.filter(team_id__in=user.teams.values("pk"))
+        if open_only:
+            # Only the open cases' links (ADR 0131), the teams named as values so that
+            # PostgreSQL starts from the open cases (a range of case_open_due_idx) and looks
+            # up each one's links, instead of hashing every link the teams ever had (117,646
+            # at a million cases).
+            links = Case.teams.through.objects.filter(
+                team_id__in=manager_team_ids(user), case__status=Status.OPEN
+            )
+        team_cases = links.values("case_id")
         appointed_cases = Appointment.objects.filter(user=user, ended_on__isnull=True).values(
             "stage__case_id"
         )
@@ -58,6 +74,14 @@ def case_visibility(user: User) -> Q:
     return base & (Q(restricted=False) | named)
 
 
+def manager_team_ids(user: User) -> list[int]:
+    """The ids of the user's teams, read once a request (kept on the user object)."""
+    memo: dict[str, list[int]] = user.__dict__.setdefault("_access_memo", {})
+    if "team_ids" not in memo:
+        memo["team_ids"] = sorted(user.teams.values_list("pk", flat=True))
+    return memo["team_ids"]
+
+
 def visible_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
     from harken.cases.models import Case
 
@@ -65,6 +89,16 @@ def visible_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
     if active is None:
         return Case.objects.none()
     return Case.objects.filter(case_visibility(active))
+
+
+def visible_open_cases(user: User | AnonymousUser | None) -> QuerySet[Case]:
+    """The open cases `user` may see: `visible_cases(user).filter(status=open)`, cheaper."""
+    from harken.cases.models import Case
+
+    active = _active(user)
+    if active is None:
+        return Case.objects.none()
+    return Case.objects.filter(case_visibility(active, open_only=True))
 
 
 def reference_as_typed(reference: str | None) -> str | None:

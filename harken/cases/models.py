@@ -263,6 +263,11 @@ class Case(BaseModel):
         indexes = [
             models.Index(fields=["status", "next_due_on"], name="case_open_due_idx"),
             models.Index(fields=["kind", "received_on"], name="case_kind_received_idx"),
+            # The case list's order, so the API's cursor pages read a range (ADR 0130).
+            models.Index(fields=["next_due_on", "received_on", "id"], name="case_list_order_idx"),
+            # The open cases' ids, read without the table: where a manager's visibility
+            # starts from (ADR 0131).
+            models.Index(fields=["id"], condition=Q(status="open"), name="case_open_id_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

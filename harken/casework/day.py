@@ -212,9 +212,7 @@ def team_complaints(*, user: User, window: selectors.DueWindow) -> list[dict[str
     """A manager's teams, each with its open complaints and how many are overdue: one GROUP BY
     over the cases the manager may see."""
     teams = list(Team.objects.filter(members=user).order_by("name"))
-    open_complaints = access.visible_cases(user).filter(
-        status=Status.OPEN, kind=Kind.COMPLAINT, teams__in=teams
-    )
+    open_complaints = access.visible_open_cases(user).filter(kind=Kind.COMPLAINT, teams__in=teams)
     rows: dict[int, Any] = {
         row["teams__id"]: row
         for row in open_complaints.values("teams__id")

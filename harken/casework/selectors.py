@@ -182,13 +182,20 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     return q
 
 
+def _visible(user: User, filters: CaseloadFilters) -> QuerySet[Case]:
+    """The cases the list starts from: only the open ones when it shows only open cases."""
+    if filters.status != ALL_STATUSES and (filters.status or Status.OPEN) == Status.OPEN:
+        return access.visible_open_cases(user)
+    return access.visible_cases(user)
+
+
 def caseload(
     *, user: User, filters: CaseloadFilters, window: DueWindow | None = None
 ) -> QuerySet[Case]:
     """The cases `user` may see that match `filters`, most urgent first, ready to display."""
     window = window or DueWindow.now()
     return (
-        access.visible_cases(user)
+        _visible(user, filters)
         .filter(_filters_q(filters, user=user, window=window, with_tag=True))
         .select_related("assigned_to")
         .prefetch_related("teams")
@@ -214,7 +221,7 @@ def caseload_tag_counts(
     window = window or DueWindow.now()
     if filters.status not in (Status.OPEN, ""):
         return {}
-    base = access.visible_cases(user).filter(
+    base = access.visible_open_cases(user).filter(
         _filters_q(filters, user=user, window=window, with_tag=False)
     )
     if not user.sees_all_cases or filters.team or filters.theme:
@@ -314,14 +321,15 @@ def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
     Feedback officers and administrators see everyone's; managers their own teams'.
     """
     window = window or DueWindow.now()
-    open_cases = access.visible_cases(user).filter(status=Status.OPEN)
+    open_cases = access.visible_open_cases(user)
     teams = Team.objects.all()
     if not user.sees_all_cases:
         teams = Team.objects.filter(members=user)
+        # Only the open cases' links, as in the visibility filter (ADR 0131).
         open_cases = open_cases.filter(
-            pk__in=Case.teams.through.objects.filter(team_id__in=user.teams.values("pk")).values(
-                "case_id"
-            )
+            pk__in=Case.teams.through.objects.filter(
+                team_id__in=access.manager_team_ids(user), case__status=Status.OPEN
+            ).values("case_id")
         )
     counts = _workload_counts(window)
     people = cast(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum
 
 from harken.core.audit import record_reads
 from harken.core.dates import today
@@ -449,6 +449,37 @@ class CasePanel:
     costs_total: Any
 
 
+def _registers_held(case: Case, *, with_registers: bool) -> dict[str, bool]:
+    """Which registers hold a record of `case` (and whether a party has a restriction in
+    force today), as one statement of EXISTS tests; the registers only `with_registers`."""
+    from harken.cases.models import Case as CaseModel
+
+    tests: dict[str, Any] = {
+        "restrictions": Exists(
+            ContactRestriction.objects.filter(
+                restrictions_in_force(today()), person__parties__case=OuterRef("pk")
+            )
+        )
+    }
+    if with_registers:
+        tests |= {
+            "ombudsman": Exists(OmbudsmanCase.objects.filter(case=OuterRef("pk"))),
+            "payments": Exists(Payment.objects.filter(case=OuterRef("pk"))),
+            "costs": Exists(InvestigationCost.objects.filter(case=OuterRef("pk"))),
+            "advocacy": Exists(AdvocacyReferral.objects.filter(case=OuterRef("pk"))),
+        }
+    # Prefixed: the case has relations called `payments` and the like.
+    found = (
+        CaseModel.objects.filter(pk=case.pk)
+        .values(**{f"held_{name}": test for name, test in tests.items()})
+        .first()
+    ) or {}
+    return {
+        name: bool(found.get(f"held_{name}"))
+        for name in ("restrictions", "ombudsman", "payments", "costs", "advocacy")
+    }
+
+
 def case_panel(*, case: Case, user: User) -> CasePanel:
     """What the case page's registers panel shows: the restriction banner to anyone who can
     see the case, and the case's register records to those who read registers."""
@@ -457,7 +488,10 @@ def case_panel(*, case: Case, user: User) -> CasePanel:
     payments: list[Payment] = []
     costs: list[InvestigationCost] = []
     referrals: list[AdvocacyReferral] = []
-    if show:
+    # One statement says which of the case's registers hold anything (most cases have none):
+    # only those are read (issue 17: five look-ups a page, usually empty, became one).
+    held = _registers_held(case, with_registers=show)
+    if held["ombudsman"]:
         ombudsman_cases = list(
             OmbudsmanCase.objects.filter(case=case)
             .annotate(
@@ -465,15 +499,18 @@ def case_panel(*, case: Case, user: User) -> CasePanel:
             )
             .order_by("-enquiry_received_on", "-id")
         )
+    if held["payments"]:
         payments = list(Payment.objects.filter(case=case).order_by("-paid_on", "-id"))
+    if held["costs"]:
         costs = list(InvestigationCost.objects.filter(case=case).order_by("-incurred_on", "-id"))
+    if held["advocacy"]:
         referrals = list(
             AdvocacyReferral.objects.filter(case=case)
             .select_related("child")
             .order_by("-referred_on")
         )
     return CasePanel(
-        restrictions=restrictions_for_case(case),
+        restrictions=restrictions_for_case(case) if held["restrictions"] else [],
         show_registers=show,
         can_change=permissions.can_change_registers(user),
         ombudsman_cases=ombudsman_cases,

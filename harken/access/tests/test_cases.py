@@ -150,3 +150,38 @@ def test_one_rule_says_who_is_an_administrator(admin_user, officer, manager):
     assert not access.is_administrator(admin_user)
     with pytest.raises(AccessDenied):
         procedure_version_create(definition={}, actor=officer)
+
+
+def test_open_cases_visible_are_the_visible_cases_that_are_open(
+    officer, manager, other_manager, io_user, cases
+):
+    """`visible_open_cases` (the caseload's and team view's cheaper form, ADR 0131) gives
+    each role exactly the open cases `visible_cases` gives: a manager's closed team case, a
+    team case assigned to the manager, an appointment and a restricted team case the manager
+    is not named on all decide alike."""
+    from harken.cases.models import Status
+
+    closed = complaint(actor=officer, received_on=D(2024, 2, 1))
+    services.case_withdraw(case=closed, on=D(2024, 2, 5), reason="No longer needed", actor=officer)
+    assigned = complaint(actor=officer, received_on=D(2024, 3, 2))
+    services.case_assign(case=assigned, user=manager, actor=officer)
+    hidden = complaint(actor=officer, received_on=D(2024, 3, 3))
+    services.case_restrict(case=hidden, restricted=True, people=[officer], actor=officer)
+    case = cases["assessment"]
+    respond_all(case, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=case, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=case,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    for user in (officer, manager, other_manager, io_user):
+        full = set(
+            access.visible_cases(user).filter(status=Status.OPEN).values_list("pk", flat=True)
+        )
+        assert set(access.visible_open_cases(user).values_list("pk", flat=True)) == full
+    mine = set(access.visible_open_cases(manager).values_list("pk", flat=True))
+    assert mine == {cases["assessment"].pk, assigned.pk}
+    assert closed.pk in set(access.visible_cases(manager).values_list("pk", flat=True))

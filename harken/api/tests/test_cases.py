@@ -439,3 +439,93 @@ def test_a_panel_meeting_is_planned_through_the_api(client_for, officer, io_user
     response = api.post(url, {"on": "2024-07-10"}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["stages"][2]["panel_planned_on"] == "2024-07-10"
+
+
+def _walk(client, params):
+    """Every page of the case list by cursor: the references in order, and each answer."""
+    answers, refs = [], []
+    response = client.get(CASES, {**params, "cursor": ""})
+    while True:
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        answers.append(body)
+        refs += [row["reference"] for row in body["results"]]
+        if body["next"] is None:
+            return refs, answers
+        response = client.get(body["next"])
+
+
+def test_cursor_pages_show_every_case_once_in_the_list_order(client_for, officer):
+    """Following `next` from `cursor=` shows each case once, in the numbered pages' order,
+    cases without a deadline last, and the cases shown are logged as read."""
+    from harken.cases.models import Case
+
+    for day in range(1, 8):
+        complaint(actor=officer, received_on=D(2024, 3, day), elements=1)
+    # Two without a next deadline, as closed cases have none.
+    Case.objects.filter(received_on__in=[D(2024, 3, 2), D(2024, 3, 5)]).update(next_due_on=None)
+    client = client_for(officer)
+    refs, answers = _walk(client, {"page_size": 3})
+    assert [len(a["results"]) for a in answers] == [3, 3, 1]
+    numbered = client.get(CASES, {"page_size": 50}).json()["results"]
+    undated = {r["reference"] for r in numbered if r["next_due_on"] is None}
+    assert sorted(refs) == sorted(r["reference"] for r in numbered)
+    assert len(set(refs)) == 7
+    assert set(refs[-2:]) == undated
+    dated = [r for r in numbered if r["next_due_on"] is not None]
+    assert refs[:5] == [r["reference"] for r in dated]
+    assert all(a["count"] == 7 and a["count_capped"] is False for a in answers)
+    assert all(a["previous"] is None for a in answers)
+    assert "page=" not in answers[0]["next"]
+    assert CaseRead.objects.filter(user=officer, via="api-list").count() >= 7
+
+
+def test_cursor_count_stops_at_the_cap(client_for, officer, monkeypatch):
+    """More cases than the cap: `count` is the cap and `count_capped` says there are more;
+    numbered pages still count them all."""
+    from harken.api import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    for day in range(1, 6):
+        complaint(actor=officer, received_on=D(2024, 3, day), elements=1)
+    client = client_for(officer)
+    body = client.get(CASES, {"cursor": "", "page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert client.get(CASES, {"page": 1, "page_size": 2}).json()["count"] == 5
+
+
+def test_cursor_pages_with_filters_and_search(client_for, officer):
+    """The filters apply on every cursor page, by GET and by the search's POST."""
+    for day in range(1, 5):
+        complaint(actor=officer, received_on=D(2024, 3, day), elements=1)
+    complaint(actor=officer, received_on=D(2024, 5, 1), elements=1)
+    client = client_for(officer)
+    refs, _ = _walk(client, {"page_size": 1, "received_to": "2024-03-31"})
+    assert len(refs) == 4
+    body = client.post(
+        f"{CASES}search/?cursor=&page_size=2", {"received_from": "2024-04-01"}, format="json"
+    ).json()
+    assert body["count"] == 1
+    assert body["next"] is None
+
+
+@pytest.mark.parametrize(
+    "cursor", ["not-a-cursor", "WzEsMiwzXQ", "bnVsbA", "W251bGwsIjIwMjQtMDEtMDEiLC0xXQ"]
+)
+def test_a_cursor_the_api_did_not_give_is_a_400(client_for, officer, cursor):
+    """A made-up or damaged cursor answers 400 naming the field, never 500."""
+    response = client_for(officer).get(CASES, {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
+
+
+def test_cursor_pages_show_a_manager_only_their_teams_cases(client_for, officer, manager):
+    """The cursor changes how pages are cut, not who sees what."""
+    from harken.cases.models import Case
+
+    theirs = complaint(actor=officer, received_on=D(2024, 3, 1), elements=1)
+    other = complaint(actor=officer, received_on=D(2024, 3, 2), elements=1, team="SEND Team")
+    refs, _ = _walk(client_for(manager), {"page_size": 1})
+    assert theirs.reference in refs
+    assert other.reference not in refs
+    assert Case.objects.count() == 2

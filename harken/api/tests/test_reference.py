@@ -30,7 +30,11 @@ def test_schema_is_valid_openapi_with_every_action(client_for, officer):
     extend = schema["components"]["schemas"]["ExtendInputRequest"]
     assert set(extend["required"]) == {"new_due_on", "reason", "complainant_told_on"}
     list_params = {p["name"] for p in paths["/api/v1/cases/"]["get"]["parameters"]}
-    assert {"kind", "received_from", "overdue", "q", "page"} <= list_params
+    assert {"kind", "received_from", "overdue", "q", "page", "cursor"} <= list_params
+    # API 1.1 added cursor pages: the list's answer names the capped count's flag.
+    assert schema["info"]["version"] == "1.1.0"
+    page = schema["components"]["schemas"]["PaginatedCaseListList"]["properties"]
+    assert {"count", "count_capped", "next", "previous", "results"} <= set(page)
 
 
 def test_teams_themes_and_procedures(client_for, officer):

@@ -405,6 +405,30 @@ def test_case_panel_lists_the_case_records(sign_in, officer, manager, case):
     assert "?case=" not in page  # managers read only
 
 
+def test_case_page_reads_empty_registers_in_one_statement(sign_in, officer, case):
+    """A case with no register records: one statement finds that out (the panel still says
+    "None" for each); with a payment only, the payment is read and shown, nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(officer)
+    url = reverse("casework:case", args=[case.reference])
+
+    def register_statements():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        return page, [q["sql"] for q in ctx.captured_queries if "registers_" in q["sql"]]
+
+    page, statements = register_statements()
+    assert len(statements) == 1
+    assert "Ombudsman, payments, costs and advocacy" in page
+    assert "Contact restrictions in force" not in page
+    f.payment(actor=officer, case=case)
+    page, statements = register_statements()
+    assert len(statements) == 2
+    assert "£250.00" in page
+
+
 # --- Filters and query counts ---------------------------------------------------------------
 
 
