@@ -12,10 +12,12 @@ from .cases import (
     case_visibility,
     ensure_can_act,
     ensure_can_view,
+    manager_team_ids,
     may_answer_stage,
     reference_as_typed,
     visible_case,
     visible_cases,
+    visible_open_cases,
     visible_people,
 )
 from .permissions import (
@@ -40,6 +42,7 @@ __all__ = [
     "ensure_can_act",
     "ensure_can_view",
     "is_administrator",
+    "manager_team_ids",
     "may",
     "may_answer_stage",
     "reference_as_typed",
@@ -47,5 +50,6 @@ __all__ = [
     "roles_with",
     "visible_case",
     "visible_cases",
+    "visible_open_cases",
     "visible_people",
 ]
