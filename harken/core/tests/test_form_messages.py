@@ -42,9 +42,10 @@ def _form_classes() -> list[type[forms.BaseForm]]:
     for name in _modules():
         importlib.import_module(name)
     found: dict[str, type[forms.BaseForm]] = {}
-    stack: list[type] = [forms.BaseForm]
+    stack: list[type[Any]] = [forms.BaseForm]
     while stack:
         klass = stack.pop()
+        sub: type[Any]
         for sub in klass.__subclasses__():
             stack.append(sub)
             if sub.__module__.startswith("harken.") and ".tests" not in sub.__module__:
@@ -116,7 +117,8 @@ def _build(klass: type[forms.BaseForm], data: Any, kwargs: dict[str, Any]) -> fo
                     assert param.name in kwargs, f"{klass.__qualname__}: add {param.name!r}"
                 if param.name in kwargs:
                     wanted[param.name] = kwargs[param.name]
-    return klass(*positional, data=data, **wanted)
+    build: Any = klass  # each form's own __init__ takes its own arguments
+    return build(*positional, data=data, **wanted)  # type: ignore[no-any-return]
 
 
 def _nonsense(form: forms.BaseForm) -> dict[str, Any]:
