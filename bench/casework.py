@@ -190,6 +190,10 @@ def main() -> None:
     refs = staff["refs"]
     names = ["Patel", "Amelia Smith", "khan", "Hughes", "Roberts"]
     words = ["transport", "family time cancelled", "allowance", "report errors", "EHCP"]
+
+    def part_url(tab: str) -> Callable[[int], str]:
+        return lambda i: f"/staff/cases/{refs[(i + 7) % len(refs)]}/{tab}/"
+
     pages: list[tuple[str, Any, Callable[[int], str], str]] = [
         ("caseload, officer (all open work)", officer, lambda i: "/staff/", "Caseload"),
         ("caseload, officer, page n", officer, lambda i: f"/staff/?page={2 + i % 40}", "Caseload"),
@@ -232,10 +236,26 @@ def main() -> None:
             "Cases found",
         ),
         (
-            "case page, officer",
+            "case page, officer (summary)",
             officer,
             lambda i: f"/staff/cases/{refs[i % len(refs)]}/",
-            "Summary and deadlines",
+            ">Summary</h2>",
+        ),
+        # The case page's other parts (ADR 0116), each its own address.
+        *(
+            (
+                f"case page, officer ({tab})",
+                officer,
+                part_url(tab),
+                text,
+            )
+            for tab, text in (
+                ("people", ">People"),
+                ("points", ">Points of complaint"),
+                ("stages", ">Stages"),
+                ("documents", 'id="documents-heading"'),
+                ("timeline", 'id="timeline">Timeline'),
+            )
         ),
     ]
     api = "/api/v1/cases/?page_size=25"

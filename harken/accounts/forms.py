@@ -8,13 +8,14 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from harken.core.forms import GovukForm, GovukFormMixin
 from harken.procedures.models import Procedure
 
 from .models import Role, ServiceArea, Team, User
 from .services import RECOVERY_CODE_LENGTH, UserDetails, normalise_code
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     username = forms.CharField(
         label="Username or e-mail address",
         max_length=254,
@@ -30,7 +31,7 @@ class SignInForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The app shows a new 6-digit code every 30 seconds.",
@@ -46,7 +47,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(GovukForm):
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the codes you saved when you set up two-factor authentication, "
@@ -65,7 +66,7 @@ class RecoveryCodeForm(forms.Form):
         return code
 
 
-class SetPasswordForm(DjangoSetPasswordForm):
+class SetPasswordForm(GovukFormMixin, DjangoSetPasswordForm):
     """Set a password from an e-mailed link."""
 
     error_messages = {"password_mismatch": "The passwords do not match"}
@@ -103,7 +104,7 @@ class PasswordChangeForm(SetPasswordForm):
         return old
 
 
-class ForgottenPasswordForm(forms.Form):
+class ForgottenPasswordForm(GovukForm):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
@@ -120,7 +121,7 @@ class TeamChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.service_area.name})"
 
 
-class UserForm(forms.Form):
+class UserForm(GovukForm):
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter a first name"}
     )
@@ -209,7 +210,7 @@ class UserForm(forms.Form):
         )
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(GovukForm):
     q = forms.CharField(label="Name, username or e-mail address", required=False, max_length=100)
     role = forms.ChoiceField(
         label="Role", choices=[("", "All roles"), *Role.choices], required=False
@@ -220,7 +221,7 @@ def _procedure_choices() -> list[tuple[str, str]]:
     return [("", "None"), *Procedure.objects.filter(active=True).values_list("code", "name")]
 
 
-class TeamForm(forms.Form):
+class TeamForm(GovukForm):
     name = forms.CharField(
         label="Team name", max_length=120, error_messages={"required": "Enter a team name"}
     )
@@ -248,7 +249,7 @@ class TeamForm(forms.Form):
     )
 
 
-class ServiceAreaForm(forms.Form):
+class ServiceAreaForm(GovukForm):
     name = forms.CharField(
         label="Service area name",
         max_length=120,
@@ -256,7 +257,7 @@ class ServiceAreaForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(GovukForm):
     name = forms.CharField(
         label="What the token is for",
         help_text="For example, the name of the program that will use it.",

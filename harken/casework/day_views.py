@@ -18,7 +18,7 @@ from harken.accounts.current import request_user as _user
 from harken.accounts.models import Team, User
 from harken.core.dates import today
 from harken.core.errors import ApplicationError
-from harken.core.forms import add_service_error
+from harken.core.forms import GovukForm, add_service_error
 from harken.core.web import StaffRequiredMixin, whole_number
 
 from . import day, forms, selectors
@@ -64,7 +64,7 @@ class StartView(StaffRequiredMixin, View):
 # --- Saved views --------------------------------------------------------------------------
 
 
-class SavedViewForm(django_forms.Form):
+class SavedViewForm(GovukForm):
     name = django_forms.CharField(
         label="Name of the view",
         max_length=200,

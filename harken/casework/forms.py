@@ -28,8 +28,7 @@ from harken.cases.models import (
     Theme,
 )
 from harken.cases.services import ElementInput, PersonInput
-from harken.core.dates import today
-from harken.core.forms import DateField
+from harken.core.forms import DateField, GovukForm
 from harken.core.web import whole_number
 from harken.procedures.definitions import Milestone
 from harken.procedures.models import Procedure
@@ -76,7 +75,7 @@ def procedure_choices() -> list[tuple[str, str]]:
 # --- Caseload filters -----------------------------------------------------------------------
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(GovukForm):
     """The caseload's filters (GET). Unknown or bad values are ignored, never a 500."""
 
     kind = forms.ChoiceField(label="Kind", required=False)
@@ -148,7 +147,7 @@ class CaseloadFilterForm(forms.Form):
 # --- Search ---------------------------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
+class SearchForm(GovukForm):
     q = _text(
         "Reference, name or words",
         max_length=200,
@@ -160,7 +159,7 @@ class SearchForm(forms.Form):
 # --- People ---------------------------------------------------------------------------------
 
 
-class PersonDetailsForm(forms.Form):
+class PersonDetailsForm(GovukForm):
     """A person's details: the same fields when a person is recorded and when changed."""
 
     first_name = _text("First name", max_length=100, required=False)
@@ -341,16 +340,24 @@ def _lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
 
 
-class NewCaseForm(forms.Form):
+class NewCaseForm(GovukForm):
     kind = forms.ChoiceField(
-        label="What kind of record is it?", choices=Kind.choices, widget=forms.RadioSelect
+        label="What kind of record is it?",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of record it is"},
     )
     channel = forms.ChoiceField(
         label="How was it received?",
         choices=[c for c in Channel.choices if c[0] != Channel.WEB],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how it was received"},
     )
-    received_on = DateField(label="Date received", help_text="For example, 27 3 2026")
+    received_on = DateField(
+        label="Date received",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it was received"},
+    )
     summary = _text(
         "Summary", max_length=200, help_text="One line that says what it is about, for lists"
     )
@@ -402,8 +409,6 @@ class NewCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = procedure_choices()  # type: ignore[attr-defined]
         self.fields["assigned_to"].queryset = selectors.staff_users(access.Perm.BE_ASSIGNED)  # type: ignore[attr-defined]
-        if not self.is_bound:
-            self.initial.setdefault("received_on", today())
 
     def element_inputs(self) -> list[ElementInput]:
         data = self.cleaned_data
@@ -418,7 +423,7 @@ class NewCaseForm(forms.Form):
         ]
 
 
-class ComplimentForm(forms.Form):
+class ComplimentForm(GovukForm):
     """The quick log: a compliment in a few seconds, passed on at the same time if wanted."""
 
     text = _area("What they said", max_length=20000)
@@ -471,7 +476,7 @@ class ComplimentForm(forms.Form):
 # --- Actions on a case ----------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     """A form for one action on a case; `state` is the case as the page shows it."""
 
     def __init__(
@@ -492,8 +497,10 @@ class ActionForm(forms.Form):
         """Set choices that depend on the case."""
 
 
-def on_field(label: str) -> DateField:
-    return DateField(label=label)
+def on_field(label: str, *, today: bool = True) -> DateField:
+    """The date an action happened: most are recorded the day they happen, so an empty form
+    shows today (ADR 0125 lists the dates that do not)."""
+    return DateField(label=label, today=today)
 
 
 class AcknowledgeForm(ActionForm):
@@ -603,7 +610,9 @@ class RespondForm(OutcomesForm):
 
 
 class EscalateForm(ActionForm):
-    requested_on = on_field("Date the complainant asked")
+    # The request usually came by letter or e-mail days before, and its date starts the
+    # next stage's clock: the officer types it.
+    requested_on = on_field("Date the complainant asked", today=False)
     late_reason = _area(
         "If the request is late, why it is accepted", max_length=2000, required=False
     )
@@ -834,6 +843,7 @@ class RestrictForm(ActionForm):
             ("no", "Everyone whose role lets them see it"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select who can see this case"},
     )
     people = UserMultipleChoiceField(
         label="People named",
@@ -859,6 +869,7 @@ class OmbudsmanForm(ActionForm):
         label="Is the Ombudsman involved?",
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the Ombudsman is involved"},
     )
 
     def setup(self) -> None:
@@ -948,7 +959,6 @@ class PassOnForm(ActionForm):
         self.fields["managers"].queryset = managers  # type: ignore[attr-defined]
         self.fields["managers"].label_from_instance = lambda u: f"{u} ({u.email})"  # type: ignore[attr-defined]
         self.initial.setdefault("managers", [u.pk for u in managers])
-        self.initial.setdefault("on", today())
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -16,11 +16,11 @@ from harken.accounts.models import User
 from harken.cases import themes
 from harken.cases.models import Theme, ThemeGroup
 from harken.core.errors import ApplicationError
-from harken.core.forms import add_service_error
+from harken.core.forms import GovukForm, add_service_error
 from harken.core.web import StaffRequiredMixin
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(GovukForm):
     name = forms.CharField(label="Name", max_length=themes.NAME_MAX_LENGTH)
     group = forms.ModelChoiceField(
         label="Group",
@@ -35,7 +35,7 @@ class ThemeForm(forms.Form):
     )
 
 
-class ThemeGroupForm(forms.Form):
+class ThemeGroupForm(GovukForm):
     name = forms.CharField(label="Name of the group", max_length=themes.NAME_MAX_LENGTH)
 
 

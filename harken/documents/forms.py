@@ -6,12 +6,14 @@ from typing import Any, cast
 
 from django import forms
 
+from harken.core.forms import GovukForm
+
 from . import conf
 from .filetypes import ACCEPTED_TEXT
 from .models import LetterKind, LetterTemplate
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a file",
         error_messages={
@@ -37,7 +39,7 @@ class UploadForm(forms.Form):
         ].help_text = f"It must be {ACCEPTED_TEXT}, smaller than {conf.max_upload_mb()}."
 
 
-class LetterForm(forms.Form):
+class LetterForm(GovukForm):
     template = forms.ModelChoiceField(
         label="Which letter do you want to write?",
         queryset=LetterTemplate.objects.none(),
@@ -65,7 +67,7 @@ class LetterForm(forms.Form):
         field.queryset = templates if templates is not None else LetterTemplate.objects.none()
 
 
-class LetterTemplateForm(forms.Form):
+class LetterTemplateForm(GovukForm):
     name = forms.CharField(
         label="Name",
         max_length=120,

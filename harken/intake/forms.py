@@ -17,7 +17,7 @@ from django.core.validators import EmailValidator
 from harken.accounts.models import Team
 from harken.core import text
 from harken.core.dates import format_date
-from harken.core.forms import DateField
+from harken.core.forms import DateField, GovukForm
 from harken.core.text import Problem
 
 HONEYPOT = "website"
@@ -111,7 +111,7 @@ class NamedDateField(DateField):
         return self.message_name
 
 
-class StepForm(forms.Form):
+class StepForm(GovukForm):
     """One page of questions. `texts` changes labels and hints for a journey's own words."""
 
     website = forms.CharField(required=False, max_length=500, label="Leave this field empty")

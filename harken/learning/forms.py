@@ -9,7 +9,7 @@ from django import forms
 
 from harken.accounts.models import ServiceArea, Team, User
 from harken.cases.models import Case
-from harken.core.forms import DateField
+from harken.core.forms import DateField, GovukForm
 from harken.registers.models import OmbudsmanCase
 
 from . import rules
@@ -28,7 +28,7 @@ def owners() -> Any:
     )
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(GovukForm):
     source = forms.ChoiceField(
         label="Where did the recommendation come from?",
         choices=Source.choices,
@@ -106,7 +106,7 @@ class RecommendationForm(forms.Form):
         return data
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     description = forms.CharField(
         label="What will be done",
         max_length=2000,
@@ -127,7 +127,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = owners()  # type: ignore[attr-defined]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(GovukForm):
     status = forms.ChoiceField(
         label="How is the action going?",
         choices=[
@@ -155,7 +155,7 @@ class ProgressForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(GovukForm):
     cancel_reason = forms.CharField(
         label="Why is the action no longer needed?",
         max_length=2000,
@@ -171,7 +171,7 @@ STATUS_FILTER_CHOICES = [
 ]
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(GovukForm):
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTER_CHOICES, required=False)
     service_area = forms.ModelChoiceField(
         label="Service area",

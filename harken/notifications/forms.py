@@ -8,12 +8,13 @@ from django import forms
 
 from harken import access
 from harken.accounts.models import User
+from harken.core.forms import GovukForm
 
 from .models import ReminderPreference
 from .services import senior_manager_candidates
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GovukForm):
     daily_digest = forms.BooleanField(
         label=ReminderPreference._meta.get_field("daily_digest").verbose_name,
         help_text="Each working day: what is overdue and what is due in the next 2 working days.",
@@ -47,7 +48,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.get_role_display()})"
 
 
-class SeniorManagersForm(forms.Form):
+class SeniorManagersForm(GovukForm):
     users = StaffChoiceField(
         label="Who gets the monthly overdue-actions summary?",
         help_text="Senior managers: each can still turn it off on their own reminders page.",

@@ -13,7 +13,7 @@ from django.forms.renderers import TemplatesSetting
 from harken.cases.models import Case, CaseParty, Person
 from harken.core.errors import ApplicationError
 from harken.core.forms import DateField as CoreDateField
-from harken.core.forms import add_service_error
+from harken.core.forms import GovukForm, add_service_error
 
 from .models import (
     AdvocacyOutcome,
@@ -29,7 +29,7 @@ from .models import (
 )
 
 
-class Form(forms.Form):
+class Form(GovukForm):
     """A form whose widgets render with the project's templates (the GOV.UK date input).
 
     `fieldsets` groups fields under a legend: (legend, (field names...)).
@@ -106,13 +106,9 @@ class DateField(CoreDateField):
     """The GOV.UK date input, with the message for a missing date given (`message`)."""
 
     def __init__(self, *, message: str | None = None, **kwargs: Any) -> None:
-        self.missing_message = message
+        if message:
+            kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "required": message}
         super().__init__(**kwargs)
-
-    def validate(self, value: Any) -> None:
-        if value is None and self.required and self.missing_message:
-            raise ValidationError(self.missing_message)
-        super().validate(value)
 
 
 class MoneyField(forms.CharField):
@@ -182,7 +178,7 @@ PERSON_ALIASES = {
 }
 
 
-class PersonPickerMixin(forms.Form):
+class PersonPickerMixin(GovukForm):
     """Who the record is about: someone on the case (`person`), or a new person by name.
 
     Without a case only the name boxes show. `person_role` limits the case's people, e.g. to
@@ -546,7 +542,7 @@ class PaymentForm(Form):
         message="Select the kind of payment",
     )
     amount = MoneyField(label="Amount paid", message="Enter the amount paid")
-    paid_on = DateField(label="Date paid", message="Enter the date it was paid")
+    paid_on = DateField(label="Date paid", message="Enter the date it was paid", today=True)
     reason = _area(
         "Reason",
         max_length=2000,
@@ -660,7 +656,9 @@ class CostForm(Form):
 class RestrictionForm(PersonPickerMixin, Form):
     person_label = "Whose contact is restricted?"
 
-    decision_on = DateField(label="Date of the decision", message="Enter the date of the decision")
+    decision_on = DateField(
+        label="Date of the decision", message="Enter the date of the decision", today=True
+    )
     reason = _area(
         "Reason for the decision", max_length=5000, message="Enter the reason for the decision"
     )
@@ -724,6 +722,7 @@ class RestrictionEndForm(Form):
         label="Date the restrictions end",
         message="Enter the date the restrictions end",
         not_future=False,
+        today=True,
         help_text="They no longer apply from this day",
     )
     end_reason = _area("Why they end", max_length=2000, message="Enter why the restrictions end")
@@ -739,7 +738,9 @@ class AdvocacyForm(PersonPickerMixin, Form):
     person_label = "Which child?"
     person_children_only = True
 
-    referred_on = DateField(label="Date referred", message="Enter the date of the referral")
+    referred_on = DateField(
+        label="Date referred", message="Enter the date of the referral", today=True
+    )
     provider = _radios(
         "Advocacy provider",
         AdvocacyProvider.choices,
@@ -901,6 +902,7 @@ class SarExtendForm(Form):
     requester_told_on = DateField(
         label="Date the requester was told of the extension",
         message="Enter the date the requester was told of the extension",
+        today=True,
     )
 
     def values(self) -> dict[str, Any]:
@@ -916,6 +918,7 @@ class SarPauseForm(Form):
     started_on = DateField(
         label="Date the requester was asked",
         message="Enter the date the requester was asked",
+        today=True,
         help_text="The clock stops on this day and restarts when their reply arrives.",
     )
     note = _area("What was asked (optional)", max_length=2000, required=False)
@@ -928,6 +931,7 @@ class SarResumeForm(Form):
     ended_on = DateField(
         label="Date the requester's reply arrived",
         message="Enter the date the requester's reply arrived",
+        today=True,
     )
 
     def values(self) -> dict[str, Any]:

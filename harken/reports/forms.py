@@ -8,6 +8,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from harken.core.forms import DateField
+from harken.core.forms import GovukForm as CoreGovukForm
 
 from .definitions import SECTIONS
 from .periods import Period, PeriodError, preset, recent_presets
@@ -15,7 +16,7 @@ from .periods import Period, PeriodError, preset, recent_presets
 CUSTOM = "custom"
 
 
-class GovukForm(forms.Form):
+class GovukForm(CoreGovukForm):
     """Widgets render from the project's templates (the GOV.UK date input)."""
 
     default_renderer = TemplatesSetting
@@ -147,7 +148,7 @@ class ExampleForm(GovukForm):
         return value
 
 
-class NewEditionForm(forms.Form):
+class NewEditionForm(CoreGovukForm):
     start = forms.DateField(widget=forms.HiddenInput)
     end = forms.DateField(widget=forms.HiddenInput)
     title = forms.CharField(label="Title", max_length=200, required=False)

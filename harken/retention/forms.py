@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from harken.core.forms import DateField
+from harken.core.forms import DateField, GovukForm
 
 from .models import Basis, HoldReason
 
 
-class RuleForm(forms.Form):
+class RuleForm(GovukForm):
     basis = forms.ChoiceField(
         label="Counted from", choices=Basis.choices, widget=forms.RadioSelect, required=False
     )
@@ -35,7 +35,7 @@ class RuleForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(GovukForm):
     case = forms.CharField(
         label="Case reference",
         max_length=60,
@@ -57,13 +57,13 @@ class HoldForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(GovukForm):
     release_reason = forms.CharField(
         label="Why is the hold released?", max_length=2000, required=False, widget=forms.Textarea
     )
 
 
-class PreviewForm(forms.Form):
+class PreviewForm(GovukForm):
     due_on = DateField(
         label="What is due on",
         required=False,

@@ -60,7 +60,7 @@ class RedactionAddForm(Form):
 
 class ReleaseForm(Form):
     released_on = DateField(
-        label="Date the bundle was sent", message="Enter the date the bundle was sent"
+        label="Date the bundle was sent", message="Enter the date the bundle was sent", today=True
     )
     method = _text(
         "How it was sent",
@@ -92,7 +92,7 @@ class RightsRequestForm(Form):
 
 class RightsCarryOutForm(Form):
     done_on = DateField(
-        label="Date it was carried out", message="Enter the date it was carried out"
+        label="Date it was carried out", message="Enter the date it was carried out", today=True
     )
     outcome = forms.CharField(
         label="What was done",
@@ -115,7 +115,9 @@ class RightsCarryOutForm(Form):
 
 
 class RightsRefuseForm(Form):
-    decided_on = DateField(label="Date it was refused", message="Enter the date it was refused")
+    decided_on = DateField(
+        label="Date it was refused", message="Enter the date it was refused", today=True
+    )
     reason = _radios(
         "Reason the law allows refusal",
         RefusalReason.choices,

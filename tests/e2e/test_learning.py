@@ -92,7 +92,7 @@ def test_recommendation_to_completed_action(
     page.get_by_label("What will be done").fill("Add a plan-sharing step to the guidance.")
     page.get_by_label("Owner").select_option(label="Mo Tester (Manager)")
     page.get_by_role("button", name="Add action").click()
-    forms.refused("Enter due date", "action form refused")
+    forms.refused("Enter the due date", "action form refused")
     forms.date("due_on", D(2024, 9, 30))
     page.get_by_role("button", name="Add action").click()
     forms.success(f"Action {case.reference} R1.1 added")

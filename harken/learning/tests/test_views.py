@@ -244,7 +244,7 @@ def test_add_and_edit_action_through_the_pages(sign_in, officer, manager, other_
     client = sign_in(officer)
     url = f"/staff/learning/recommendations/{rec.pk}/actions/new/"
     response = client.post(url, {"description": "Do it", "owner": manager.pk})
-    assert "Enter due date" in response.content.decode()
+    assert "Enter the due date" in response.content.decode()
     response = client.post(
         url,
         {
