@@ -17,6 +17,7 @@ from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.procedures.definitions import ProcedureDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
@@ -410,13 +411,28 @@ def element_merge(
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor: User, **values: Any) -> Case:
-    """Change the summary, details, teams, themes or people-facing facts of a case."""
+def case_update(
+    *,
+    case: Case,
+    actor: User,
+    summary: str | NotGiven = NOT_GIVEN,
+    details: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
+    praised_worker: str | NotGiven = NOT_GIVEN,
+    teams: Iterable[Team] | NotGiven = NOT_GIVEN,
+    themes: Iterable[Theme] | NotGiven = NOT_GIVEN,
+) -> Case:
+    """Change the summary, details, teams, themes or people-facing facts of a case; what is
+    not given stays as it is."""
     workflow.require("edit", case=case, actor=actor)
-    allowed = {"summary", "details", "channel", "praised_worker", "teams", "themes"}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    values = given(
+        summary=summary,
+        details=details,
+        channel=channel,
+        praised_worker=praised_worker,
+        teams=teams,
+        themes=themes,
+    )
     if "summary" in values:
         values["summary"] = checks.required_text("summary", values["summary"], "Enter a summary.")
     if "channel" in values and values["channel"] not in Channel.values:
