@@ -20,6 +20,7 @@ from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.registers.models import OmbudsmanCase
 
 from . import rules
@@ -196,18 +197,37 @@ RECOMMENDATION_FIELDS = frozenset(
 
 @transaction.atomic
 def recommendation_update(
-    *, recommendation: Recommendation, actor: User, **values: Any
+    *,
+    recommendation: Recommendation,
+    actor: User,
+    source: str | NotGiven = NOT_GIVEN,
+    made_on: dt.date | NotGiven = NOT_GIVEN,
+    text: str | NotGiven = NOT_GIVEN,
+    service_area: ServiceArea | NotGiven | None = NOT_GIVEN,
+    team: Team | NotGiven | None = NOT_GIVEN,
+    ombudsman_case: OmbudsmanCase | NotGiven | None = NOT_GIVEN,
+    decision: str | NotGiven = NOT_GIVEN,
+    decided_on: dt.date | NotGiven | None = NOT_GIVEN,
+    decision_reason: str | NotGiven = NOT_GIVEN,
 ) -> Recommendation:
-    """Correct a recommendation or record the decision on it."""
-    unknown = set(values) - RECOMMENDATION_FIELDS
-    if unknown:
-        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    """Correct a recommendation or record the decision on it; what is not given stays."""
+    values = given(
+        source=source,
+        made_on=made_on,
+        text=text,
+        service_area=service_area,
+        team=team,
+        ombudsman_case=ombudsman_case,
+        decision=decision,
+        decided_on=decided_on,
+        decision_reason=decision_reason,
+    )
     case = recommendation.case
     _ensure_change(actor, case)
     new = {name: values.get(name, getattr(recommendation, name)) for name in RECOMMENDATION_FIELDS}
     stage = _stage_for(case, new["source"])
     made_on = _check_made_on(case, stage, new["made_on"])
-    text = checks.required_text("text", new["text"], "Enter the recommendation.")
+    checked_text = checks.required_text("text", new["text"], "Enter the recommendation.")
     # Changing the team alone moves the recommendation to that team's service area.
     area = None if "team" in values and "service_area" not in values else new["service_area"]
     area, team = _area_and_team(area, new["team"])
@@ -235,7 +255,7 @@ def recommendation_update(
             "source": new["source"],
             "stage": stage,
             "made_on": made_on,
-            "text": text,
+            "text": checked_text,
             "service_area": area,
             "team": team,
             "ombudsman_case": ombudsman_case,
@@ -330,11 +350,16 @@ ACTION_FIELDS = frozenset({"description", "owner", "due_on"})
 
 
 @transaction.atomic
-def action_update(*, action: Action, actor: User, **values: Any) -> Action:
-    """Change an open action's description, owner or due date."""
-    unknown = set(values) - ACTION_FIELDS
-    if unknown:
-        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+def action_update(
+    *,
+    action: Action,
+    actor: User,
+    description: str | NotGiven = NOT_GIVEN,
+    owner: User | NotGiven = NOT_GIVEN,
+    due_on: dt.date | NotGiven = NOT_GIVEN,
+) -> Action:
+    """Change an open action's description, owner or due date; what is not given stays."""
+    values = given(description=description, owner=owner, due_on=due_on)
     recommendation = action.recommendation
     _ensure_change(actor, recommendation.case)
     if not action.is_open:
