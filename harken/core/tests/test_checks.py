@@ -77,17 +77,17 @@ def test_a_date_before_the_earliest_is_refused_naming_it(gap):
 
 def test_a_date_before_received_names_what_happened_then():
     received = dt.date(2024, 3, 1)
-    field, message = _refusal(
+    assert _refusal(
         checks.date,
         "made_on",
         dt.date(2024, 2, 29),
         label="the recommendation was made",
         not_before=received,
         before_label="the case was received (1 March 2024)",
-    )
-    assert message == (
+    ) == (
+        "made_on",
         "The date the recommendation was made must be on or after the case was received "
-        "(1 March 2024)."
+        "(1 March 2024).",
     )
 
 
