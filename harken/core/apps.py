@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  # registers the deploy checks
+        from . import deploy  # noqa: F401  # registers the deploy checks

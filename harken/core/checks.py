@@ -1,30 +1,126 @@
-"""`harken check --deploy`: what production settings must have beyond Django's own checks."""
+"""The checks every service makes of dates, text and money, written once.
+
+The cases, registers and learning services (and any service after them) ask these functions,
+so the same mistake gets the same words wherever it is made: "The date of the decision must
+be today or in the past." Each message is built from the field's label, which reads after
+"the date" ("of the decision", "the request was received") or after "the" ("amount paid").
+
+What counts as text (control characters, text with nothing visible) is `harken.core.text`'s
+rule (ADR 0030); this module only turns its answers into the refusal a user reads. Each
+check raises `ApplicationError.for_field`, so a form shows the message beside its field and
+the API returns it under the field's name.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from decimal import Decimal
+from typing import Literal, overload
 
-from django.conf import settings
-from django.core.checks import Warning, register
+from . import text
+from .dates import format_date, today
+from .errors import ApplicationError
 
-PER_PROCESS = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
+# Pence of a larger amount cannot be worked out in a Decimal of the money columns.
+MONEY_LIMIT = Decimal("100000000")
+PENCE = Decimal("0.01")
 
 
-@register(deploy=True)
-def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
-    """The public forms' rate limits count in the cache: one per process counts alone."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    if backend in PER_PROCESS and settings.HARKEN_INTAKE_RATE_LIMITS:
-        return [
-            Warning(
-                "The cache is not shared between processes, so the public forms' rate limits "
-                "are counted by each process alone.",
-                hint="Set CACHE_URL to redis://host:6379/0 or db://harken_cache "
-                "(then run `harken createcachetable`).",
-                id="harken.W001",
-            )
-        ]
-    return []
+@overload
+def date(
+    name: str,
+    value: dt.date | None,
+    *,
+    label: str,
+    required: Literal[True] = ...,
+    future: bool = ...,
+    not_before: dt.date | None = ...,
+    before_label: str = ...,
+) -> dt.date: ...
+
+
+@overload
+def date(
+    name: str,
+    value: dt.date | None,
+    *,
+    label: str,
+    required: bool,
+    future: bool = ...,
+    not_before: dt.date | None = ...,
+    before_label: str = ...,
+) -> dt.date | None: ...
+
+
+def date(
+    name: str,
+    value: dt.date | None,
+    *,
+    label: str,
+    required: bool = True,
+    future: bool = False,
+    not_before: dt.date | None = None,
+    before_label: str = "",
+) -> dt.date | None:
+    """A date: given (unless not `required`), today or in the past (unless `future` is
+    allowed), and not before `not_before`, named in the message by `before_label` ("the
+    complaint was received") or else as the date itself ("4 January 2024").
+
+    `label` completes "the date ...": "of the decision", "the request was received"."""
+    if value is None:
+        if required:
+            raise ApplicationError.for_field(name, f"Enter the date {label}.")
+        return None
+    if not future and value > today():
+        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
+    if not_before is not None and value < not_before:
+        raise ApplicationError.for_field(
+            name,
+            f"The date {label} must be on or after {before_label or format_date(not_before)}.",
+        )
+    return value
+
+
+def required_text(name: str, value: str | None, message: str) -> str:
+    """The text, trimmed; refused with `message` if it shows nothing (empty, only spaces or
+    zero-width characters), and with text's own words if it holds a control character."""
+    value = (value or "").strip()
+    if not text.has_visible(value):
+        raise ApplicationError.for_field(name, message)
+    found = text.problem(value)
+    if found:
+        raise ApplicationError.for_field(name, text.message(name.replace("_", " "), found))
+    return value
+
+
+def normal_text(value: str) -> str:
+    """Text as compared and kept: one kind of line ending, no trailing blank space (a browser
+    sends CRLF, a form trims, an e-mail or import may do neither)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def money(name: str, value: Decimal | int | str | None, *, what: str) -> Decimal:
+    """An amount of money: more than £0, less than £100,000,000, in pounds and pence.
+    `what` completes "the ...": "amount paid"."""
+    if value is None or value == "":
+        raise ApplicationError.for_field(name, f"Enter the {what}.")
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.") from exc
+    if not amount.is_finite():
+        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.")
+    if amount <= 0:
+        raise ApplicationError.for_field(name, f"The {what} must be more than £0.")
+    if amount >= MONEY_LIMIT:  # first: pence of a huge number cannot be worked out
+        raise ApplicationError.for_field(name, f"The {what} must be less than £100,000,000.")
+    if amount != amount.quantize(PENCE):
+        raise ApplicationError.for_field(name, f"The {what} must be in pounds and pence.")
+    return amount
+
+
+def count(name: str, value: int | None, *, what: str) -> int | None:
+    """A number of things, if given: not negative. `what` completes "the number of ..."."""
+    if value is not None and value < 0:
+        raise ApplicationError.for_field(name, f"The number of {what} cannot be negative.")
+    return value

@@ -14,7 +14,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from harken.core.dates import today
+from harken.accounts.models import Team
+from harken.core.dates import quantity, today
+from harken.core.web import whole_number
 
 from . import forms as f
 from .models import FormKind
@@ -26,12 +28,56 @@ def always(answers: Answers) -> bool:
     return True
 
 
-def more_than_a_year_ago(answers: Answers) -> bool:
-    """The gentle note on late complaints: over 12 months (every shipped procedure's limit)."""
+# The procedure a complaint from the public forms is handled under when its team has none of
+# its own (or none is chosen yet).
+DEFAULT_PROCEDURE = "children-statutory"
+
+
+def procedure_code(team: Team | None) -> str:
+    """The procedure a complaint about `team` is handled under: the team's own, or the
+    default."""
+    if team is not None and team.default_procedure_code:
+        return team.default_procedure_code
+    return DEFAULT_PROCEDURE
+
+
+def time_limit_months(answers: Answers) -> int | None:
+    """The time limit to complain, in months, of the procedure this complaint would be
+    handled under (the team's, once one is chosen): the procedure's own `time_limit_months`,
+    the rule the services check when the case is made. None: the procedure has no limit."""
+    from harken.procedures.services import current_version
+
+    pk = whole_number(answers.get("team"))
+    team = Team.objects.filter(pk=pk, active=True).first() if pk is not None else None
+    return current_version(procedure_code(team)).spec.time_limit_months
+
+
+def limit_words(months: int) -> str:
+    """12 -> "a year", 24 -> "2 years", 6 -> "6 months"."""
+    if months == 12:
+        return "a year"
+    if months % 12 == 0:
+        return quantity(months // 12, "year")
+    return "a month" if months == 1 else quantity(months, "month")
+
+
+def past_the_time_limit(answers: Answers) -> bool:
+    """The gentle note on late complaints: what happened is older than the procedure's time
+    limit (no note when it has none)."""
     value = answers.get("happened_on")
     if not value:
         return False
-    return dt.date.fromisoformat(value) < today() - relativedelta(years=1)
+    months = time_limit_months(answers)
+    if months is None:
+        return False
+    return dt.date.fromisoformat(value) < today() - relativedelta(months=months)
+
+
+def late_context(answers: Answers) -> dict[str, Any]:
+    """The late page's heading and note, in the procedure's time limit."""
+    months = time_limit_months(answers)
+    words = limit_words(months) if months is not None else ""
+    return {"title": f"It happened more than {words} ago", "time_limit": words}
 
 
 def not_the_child(answers: Answers) -> bool:
@@ -56,6 +102,12 @@ class Step:
     template: str = "intake/step.html"
     # Shown on the check-your-answers page (a page of help only is not).
     summary: bool = True
+    # More for the page's template, worked out from the answers so far (the late page's
+    # heading says the procedure's time limit). A "title" given here replaces `title`.
+    context: Callable[[Answers], dict[str, Any]] | None = None
+
+    def context_for(self, answers: Answers) -> dict[str, Any]:
+        return self.context(answers) if self.context else {}
 
 
 @dataclass(frozen=True)
@@ -93,7 +145,8 @@ LATE = Step(
     "more-than-a-year-ago",
     f.LateForm,
     "It happened more than a year ago",
-    applies=more_than_a_year_ago,
+    applies=past_the_time_limit,
+    context=late_context,
     template="intake/late.html",
 )
 SERVICE = Step("which-service", f.ServiceForm, "Which service or team is it about?")
@@ -204,7 +257,8 @@ YOUNG_PERSON = Journey(
             "more-than-a-year-ago",
             f.LateForm,
             "It happened more than a year ago",
-            applies=more_than_a_year_ago,
+            applies=past_the_time_limit,
+            context=late_context,
             template="intake/late.html",
             texts={
                 "late_reason": {

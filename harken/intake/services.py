@@ -42,12 +42,11 @@ from harken.procedures.definitions import ClockStart, ProcedureDef, StageDef
 from harken.procedures.services import current_version
 
 from .forms import DATA_TOPIC_WORDS
-from .journeys import BY_FORM, Journey, flatten
+from .journeys import BY_FORM, Journey, flatten, procedure_code
 from .models import Attachment, FormKind, Submission
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PROCEDURE = "children-statutory"
 # A data-protection complaint (s164A DPA 2018) always follows this procedure, whatever the team.
 DATA_PROTECTION_PROCEDURE = "data-protection"
 LATE_REASON = "Submitted online; to be considered."
@@ -193,12 +192,6 @@ def _team(answers: dict[str, Any]) -> Team | None:
     return team
 
 
-def _procedure_code(team: Team | None) -> str:
-    if team is not None and team.default_procedure_code:
-        return team.default_procedure_code
-    return DEFAULT_PROCEDURE
-
-
 def triage(form: str, answers: dict[str, Any], team: Team | None) -> Triage:
     """What the form becomes: the council's setting decides how complaints arrive, except a
     data-protection complaint, which is one from receipt (its 30 days run from then)."""
@@ -206,7 +199,7 @@ def triage(form: str, answers: dict[str, Any], team: Team | None) -> Triage:
         spec = current_version(DATA_PROTECTION_PROCEDURE).spec
         return Triage(Kind.COMPLAINT, DATA_PROTECTION_PROCEDURE, spec)
     if form in (FormKind.COMPLAINT, FormKind.YOUNG_PERSON):
-        code = _procedure_code(team)
+        code = procedure_code(team)
         spec = current_version(code).spec
         if settings.HARKEN_WEB_TRIAGE == "complaint":
             return Triage(Kind.COMPLAINT, code, spec)
@@ -507,7 +500,7 @@ def next_steps(submission: Submission, *, spec: ProcedureDef | None = None) -> l
         spec = case.procedure_version.spec
     if spec is None:
         team = case.teams.first()
-        spec = current_version(_procedure_code(team)).spec
+        spec = current_version(procedure_code(team)).spec
     if submission.form == FormKind.DATA_PROTECTION and case.kind == Kind.COMPLAINT:
         return _data_protection_steps(case, spec)
     steps = []

@@ -356,6 +356,7 @@ def _step_page(
             "back_url": _back_url(journey, page, saved, change),
             "action": request.get_full_path(),
             "reply_days": settings.HARKEN_CONTACT_RESPONSE_DAYS,
+            **page.context_for(flatten(journey, saved)),
             **extra,
         },
         status=status,

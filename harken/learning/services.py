@@ -16,9 +16,11 @@ from django.db.models import Max
 from harken import access
 from harken.accounts.models import ServiceArea, Team, User
 from harken.cases.models import Case, Stage
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.registers.models import OmbudsmanCase
 
 from . import rules
@@ -33,21 +35,6 @@ from .models import (
 )
 
 # --- Checks ---------------------------------------------------------------------------------
-
-
-def _past_date(name: str, value: dt.date | None, label: str) -> dt.date:
-    if value is None:
-        raise ApplicationError.for_field(name, f"Enter the date {label}.")
-    if value > today():
-        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
-    return value
-
-
-def _text(name: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError.for_field(name, message)
-    return value
 
 
 def _ensure_change(actor: User, case: Case) -> None:
@@ -110,7 +97,7 @@ def _check_decision(
     reason = (reason or "").strip()
     if decision == Decision.PENDING:
         return None, reason
-    decided_on = _past_date("decided_on", decided_on, "of the decision")
+    decided_on = checks.date("decided_on", decided_on, label="of the decision")
     if decided_on < made_on:
         raise ApplicationError.for_field(
             "decided_on",
@@ -125,7 +112,7 @@ def _check_decision(
 
 
 def _check_made_on(case: Case, stage: Stage | None, made_on: dt.date | None) -> dt.date:
-    made_on = _past_date("made_on", made_on, "the recommendation was made")
+    made_on = checks.date("made_on", made_on, label="the recommendation was made")
     earliest, what = case.received_on, f"the case was received ({format_date(case.received_on)})"
     if stage is not None and stage.received_on > earliest:
         earliest = stage.received_on
@@ -161,7 +148,7 @@ def recommendation_create(
     case = Case.objects.select_for_update().get(pk=case.pk)
     stage = _stage_for(case, source)
     made_on = _check_made_on(case, stage, made_on)
-    text = _text("text", text, "Enter the recommendation.")
+    text = checks.required_text("text", text, "Enter the recommendation.")
     area, team = _area_and_team(service_area, team)
     ombudsman_case = _check_ombudsman_case(case, source, ombudsman_case)
     decided_on, decision_reason = _check_decision(decision, decided_on, decision_reason, made_on)
@@ -210,18 +197,37 @@ RECOMMENDATION_FIELDS = frozenset(
 
 @transaction.atomic
 def recommendation_update(
-    *, recommendation: Recommendation, actor: User, **values: Any
+    *,
+    recommendation: Recommendation,
+    actor: User,
+    source: str | NotGiven = NOT_GIVEN,
+    made_on: dt.date | NotGiven = NOT_GIVEN,
+    text: str | NotGiven = NOT_GIVEN,
+    service_area: ServiceArea | NotGiven | None = NOT_GIVEN,
+    team: Team | NotGiven | None = NOT_GIVEN,
+    ombudsman_case: OmbudsmanCase | NotGiven | None = NOT_GIVEN,
+    decision: str | NotGiven = NOT_GIVEN,
+    decided_on: dt.date | NotGiven | None = NOT_GIVEN,
+    decision_reason: str | NotGiven = NOT_GIVEN,
 ) -> Recommendation:
-    """Correct a recommendation or record the decision on it."""
-    unknown = set(values) - RECOMMENDATION_FIELDS
-    if unknown:
-        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+    """Correct a recommendation or record the decision on it; what is not given stays."""
+    values = given(
+        source=source,
+        made_on=made_on,
+        text=text,
+        service_area=service_area,
+        team=team,
+        ombudsman_case=ombudsman_case,
+        decision=decision,
+        decided_on=decided_on,
+        decision_reason=decision_reason,
+    )
     case = recommendation.case
     _ensure_change(actor, case)
     new = {name: values.get(name, getattr(recommendation, name)) for name in RECOMMENDATION_FIELDS}
     stage = _stage_for(case, new["source"])
     made_on = _check_made_on(case, stage, new["made_on"])
-    text = _text("text", new["text"], "Enter the recommendation.")
+    checked_text = checks.required_text("text", new["text"], "Enter the recommendation.")
     # Changing the team alone moves the recommendation to that team's service area.
     area = None if "team" in values and "service_area" not in values else new["service_area"]
     area, team = _area_and_team(area, new["team"])
@@ -249,7 +255,7 @@ def recommendation_update(
             "source": new["source"],
             "stage": stage,
             "made_on": made_on,
-            "text": text,
+            "text": checked_text,
             "service_area": area,
             "team": team,
             "ombudsman_case": ombudsman_case,
@@ -317,7 +323,7 @@ def action_create(
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if not rules.takes_actions(recommendation):
         raise ApplicationError("The recommendation was not accepted, so it has no actions.")
-    description = _text("description", description, "Describe the action.")
+    description = checks.required_text("description", description, "Describe the action.")
     owner = _check_owner(owner)
     due_on = _check_due(recommendation, due_on)
     number = (recommendation.actions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -344,18 +350,23 @@ ACTION_FIELDS = frozenset({"description", "owner", "due_on"})
 
 
 @transaction.atomic
-def action_update(*, action: Action, actor: User, **values: Any) -> Action:
-    """Change an open action's description, owner or due date."""
-    unknown = set(values) - ACTION_FIELDS
-    if unknown:
-        raise ApplicationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+def action_update(
+    *,
+    action: Action,
+    actor: User,
+    description: str | NotGiven = NOT_GIVEN,
+    owner: User | NotGiven = NOT_GIVEN,
+    due_on: dt.date | NotGiven = NOT_GIVEN,
+) -> Action:
+    """Change an open action's description, owner or due date; what is not given stays."""
+    values = given(description=description, owner=owner, due_on=due_on)
     recommendation = action.recommendation
     _ensure_change(actor, recommendation.case)
     if not action.is_open:
         raise ApplicationError(
             f"The action is {action.get_status_display().lower()}: reopen it to change it."
         )
-    description = _text(
+    description = checks.required_text(
         "description", values.get("description", action.description), "Describe the action."
     )
     owner = _check_owner(values.get("owner", action.owner))
@@ -402,7 +413,7 @@ def action_record_progress(
     values: dict[str, Any] = {"status": status, "progress": progress, "evidence": evidence}
     if status == ActionStatus.COMPLETED:
         made_on = action.recommendation.made_on
-        completed_on = _past_date("completed_on", completed_on, "the action was completed")
+        completed_on = checks.date("completed_on", completed_on, label="the action was completed")
         if completed_on < made_on:
             raise ApplicationError.for_field(
                 "completed_on",
@@ -444,7 +455,9 @@ def action_cancel(*, action: Action, reason: str, actor: User) -> Action:
     _ensure_change(actor, action.recommendation.case)
     if not action.is_open:
         raise ApplicationError(f"The action is already {action.get_status_display().lower()}.")
-    reason = _text("cancel_reason", reason, "Give the reason the action is cancelled.")
+    reason = checks.required_text(
+        "cancel_reason", reason, "Give the reason the action is cancelled."
+    )
     changes = set_fields(
         action,
         {"status": ActionStatus.CANCELLED, "cancelled_on": today(), "cancel_reason": reason},

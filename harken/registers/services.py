@@ -21,8 +21,9 @@ from django.db.models import F, Model
 from harken.accounts.models import User
 from harken.cases import services as case_services
 from harken.cases.models import Case, Person
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
-from harken.core.dates import format_date, today
+from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
 from harken.workdays.rules import (
     Deadline,
@@ -59,65 +60,9 @@ Changes = dict[str, list[str | None]]
 # --- Shared checks --------------------------------------------------------------------------
 
 
-def _date(
-    name: str,
-    value: dt.date | None,
-    *,
-    label: str,
-    required: bool = True,
-    future: bool = False,
-    not_before: dt.date | None = None,
-    before_label: str = "",
-) -> dt.date | None:
-    """Check a date: present if required, not in the future unless allowed, not too early."""
-    if value is None:
-        if required:
-            raise ApplicationError.for_field(name, f"Enter the date {label}.")
-        return None
-    if not future and value > today():
-        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
-    if not_before is not None and value < not_before:
-        raise ApplicationError.for_field(
-            name,
-            f"The date {label} must be on or after {before_label or format_date(not_before)}.",
-        )
-    return value
-
-
-def _text(name: str, value: str | None, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError.for_field(name, message)
-    return value
-
-
 def _choice(name: str, value: str, choices: list[str], message: str) -> str:
     if value not in choices:
         raise ApplicationError.for_field(name, message)
-    return value
-
-
-def _money(name: str, value: Decimal | int | str | None, *, what: str) -> Decimal:
-    if value is None or value == "":
-        raise ApplicationError.for_field(name, f"Enter the {what}.")
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError as exc:
-        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.") from exc
-    if not amount.is_finite():
-        raise ApplicationError.for_field(name, f"The {what} must be an amount of money.")
-    if amount <= 0:
-        raise ApplicationError.for_field(name, f"The {what} must be more than £0.")
-    if amount >= Decimal("100000000"):  # first: pence of a huge number cannot be worked out
-        raise ApplicationError.for_field(name, f"The {what} must be less than £100,000,000.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ApplicationError.for_field(name, f"The {what} must be in pounds and pence.")
-    return amount
-
-
-def _count(name: str, value: int | None, *, what: str) -> int | None:
-    if value is not None and value < 0:
-        raise ApplicationError.for_field(name, f"The number of {what} cannot be negative.")
     return value
 
 
@@ -253,7 +198,7 @@ OMBUDSMAN_FIELDS = [
 
 
 def _check_ombudsman(values: dict[str, Any], *, pk: int | None) -> dict[str, Any]:
-    values["ombudsman_reference"] = _text(
+    values["ombudsman_reference"] = checks.required_text(
         "ombudsman_reference", values["ombudsman_reference"], "Enter the Ombudsman's reference."
     )
     clash = OmbudsmanCase.objects.filter(ombudsman_reference__iexact=values["ombudsman_reference"])
@@ -270,30 +215,30 @@ def _check_ombudsman(values: dict[str, Any], *, pk: int | None) -> dict[str, Any
             raise ApplicationError.for_field(
                 "person", "Choose who went to the Ombudsman or enter their name."
             )
-        values["summary"] = _text(
+        values["summary"] = checks.required_text(
             "summary", values["summary"], "Enter a summary of what the complaint is about."
         )
-    received = _date(
+    received = checks.date(
         "enquiry_received_on",
         values["enquiry_received_on"],
         label="the Ombudsman's enquiry was received",
     )
     assert received is not None  # noqa: S101
     after_received = {"not_before": received, "before_label": "the enquiry was received"}
-    _date(
+    checks.date(
         "response_due_on",
         values["response_due_on"],
         label="our response is due",
         required=False,
         future=True,
-        **after_received,  # type: ignore[arg-type]
+        **after_received,  # type: ignore[call-overload]
     )
-    _date(
+    checks.date(
         "response_sent_on",
         values["response_sent_on"],
         label="our response was sent",
         required=False,
-        **after_received,  # type: ignore[arg-type]
+        **after_received,  # type: ignore[call-overload]
     )
     decision = _choice(
         "decision", values["decision"], OmbudsmanDecision.values, "Choose the decision."
@@ -304,11 +249,11 @@ def _check_ombudsman(values: dict[str, Any], *, pk: int | None) -> dict[str, Any
                 "decision_on", "Choose the decision, or leave the decision date empty."
             )
     else:
-        _date(
+        checks.date(
             "decision_on",
             values["decision_on"],
             label="of the Ombudsman's decision",
-            **after_received,  # type: ignore[arg-type]
+            **after_received,  # type: ignore[call-overload]
         )
     if decision == OmbudsmanDecision.UPHELD:
         if values["injustice"] is None:
@@ -458,14 +403,14 @@ def _check_remedy(ombudsman_case: OmbudsmanCase, values: dict[str, Any]) -> dict
     values["description"] = (values.get("description") or "").strip()
     values["evidence"] = (values.get("evidence") or "").strip()
     if kind == RemedyKind.PAYMENT:
-        values["amount"] = _money("amount", values["amount"], what="amount to pay")
+        values["amount"] = checks.money("amount", values["amount"], what="amount to pay")
     elif values["amount"] not in (None, ""):
         raise ApplicationError.for_field("amount", "Only a payment has an amount.")
     else:
         values["amount"] = None
     if kind in (RemedyKind.SERVICE_IMPROVEMENT, RemedyKind.OTHER) and not values["description"]:
         raise ApplicationError.for_field("description", "Describe what was agreed.")
-    _date(
+    checks.date(
         "due_on",
         values["due_on"],
         label="the remedy is due",
@@ -479,14 +424,14 @@ def _check_remedy(ombudsman_case: OmbudsmanCase, values: dict[str, Any]) -> dict
             start, start_label = ombudsman_case.decision_on, "the Ombudsman's decision"
         else:
             start, start_label = ombudsman_case.enquiry_received_on, "the enquiry was received"
-        _date(
+        checks.date(
             "complied_on",
             values["complied_on"],
             label="we complied",
             not_before=start,
             before_label=f"{start_label} ({format_date(start)})",
         )
-        values["evidence"] = _text(
+        values["evidence"] = checks.required_text(
             "evidence", values["evidence"], "Describe the evidence that we complied."
         )
     return values
@@ -625,16 +570,18 @@ def _check_payment(values: dict[str, Any]) -> dict[str, Any]:
             "case", "Say which case or Ombudsman case the payment is for."
         )
     _choice("kind", values["kind"], PaymentKind.values, "Choose the kind of payment.")
-    values["amount"] = _money("amount", values["amount"], what="amount paid")
+    values["amount"] = checks.money("amount", values["amount"], what="amount paid")
     start = case.received_on if case is not None else None
-    _date(
+    checks.date(
         "paid_on",
         values["paid_on"],
         label="of the payment",
         not_before=start,
         before_label=f"the case was received ({format_date(start)})" if start else "",
     )
-    values["reason"] = _text("reason", values["reason"], "Enter the reason for the payment.")
+    values["reason"] = checks.required_text(
+        "reason", values["reason"], "Enter the reason for the payment."
+    )
     values["recommended_by_ombudsman"] = bool(values["recommended_by_ombudsman"])
     return values
 
@@ -773,8 +720,8 @@ COST_FIELDS = [
 
 def _check_cost(case: Case, values: dict[str, Any]) -> dict[str, Any]:
     _choice("role", values["role"], CostRole.values, "Choose what the cost was for.")
-    values["amount"] = _money("amount", values["amount"], what="amount")
-    _date("incurred_on", values["incurred_on"], label="of the cost")
+    values["amount"] = checks.money("amount", values["amount"], what="amount")
+    checks.date("incurred_on", values["incurred_on"], label="of the cost")
     stage_number = values["stage_number"]
     if stage_number is not None and not case.stages.filter(number=stage_number).exists():
         raise ApplicationError.for_field(
@@ -859,41 +806,43 @@ RESTRICTION_FIELDS = [
 
 
 def _check_restriction(values: dict[str, Any]) -> dict[str, Any]:
-    decided = _date("decision_on", values["decision_on"], label="of the decision")
+    decided = checks.date("decision_on", values["decision_on"], label="of the decision")
     assert decided is not None  # noqa: S101
     after = {"not_before": decided, "before_label": "the decision"}
-    values["reason"] = _text("reason", values["reason"], "Enter the reason for the decision.")
-    values["restrictions"] = _text(
+    values["reason"] = checks.required_text(
+        "reason", values["reason"], "Enter the reason for the decision."
+    )
+    values["restrictions"] = checks.required_text(
         "restrictions", values["restrictions"], "Describe the restrictions on contact."
     )
     values["single_point_of_contact"] = (values.get("single_point_of_contact") or "").strip()
     values["end_reason"] = (values.get("end_reason") or "").strip()
-    _date(
+    checks.date(
         "letter_issued_on",
         values["letter_issued_on"],
         label="the letter was issued",
         required=False,
-        **after,  # type: ignore[arg-type]
+        **after,  # type: ignore[call-overload]
     )
     review_on = values["review_on"]
     if review_on is not None and review_on <= decided:
         raise ApplicationError.for_field("review_on", "The review date must be after the decision.")
-    _date(
+    checks.date(
         "reviewed_on",
         values["reviewed_on"],
         label="of the review",
         required=False,
-        **after,  # type: ignore[arg-type]
+        **after,  # type: ignore[call-overload]
     )
     if values["ended_on"] is not None:
-        _date(
+        checks.date(
             "ended_on",
             values["ended_on"],
             label="the restrictions ended",
             future=True,
-            **after,  # type: ignore[arg-type]
+            **after,  # type: ignore[call-overload]
         )
-        values["end_reason"] = _text(
+        values["end_reason"] = checks.required_text(
             "end_reason", values["end_reason"], "Enter why the restrictions ended."
         )
     return values
@@ -989,7 +938,7 @@ ADVOCACY_FIELDS = [
 
 
 def _check_advocacy(values: dict[str, Any]) -> dict[str, Any]:
-    referred = _date("referred_on", values["referred_on"], label="of the referral")
+    referred = checks.date("referred_on", values["referred_on"], label="of the referral")
     _choice(
         "provider",
         values["provider"],
@@ -1005,7 +954,7 @@ def _check_advocacy(values: dict[str, Any]) -> dict[str, Any]:
                 "outcome_on", "Choose the outcome, or leave the outcome date empty."
             )
     else:
-        _date(
+        checks.date(
             "outcome_on",
             values["outcome_on"],
             label="of the outcome",
@@ -1215,30 +1164,30 @@ SAR_AUDIT_FIELDS = [
 
 
 def _check_sar(values: dict[str, Any], pauses: Iterable[SarPause] = ()) -> dict[str, Any]:
-    received = _date("received_on", values["received_on"], label="the request was received")
+    received = checks.date("received_on", values["received_on"], label="the request was received")
     assert received is not None  # noqa: S101
     after = {"not_before": received, "before_label": "the request was received"}
-    _date(
+    checks.date(
         "identity_verified_on",
         values["identity_verified_on"],
         label="identity was verified",
         required=False,
-        **after,  # type: ignore[arg-type]
+        **after,  # type: ignore[call-overload]
     )
-    _date(
+    checks.date(
         "sent_on",
         values["sent_on"],
         label="the response was sent",
         required=False,
-        **after,  # type: ignore[arg-type]
+        **after,  # type: ignore[call-overload]
     )
     if values["sent_on"] is not None and values["identity_verified_on"] is None:
         raise ApplicationError.for_field(
             "identity_verified_on",
             "Enter the date the requester's identity was verified before recording the response.",
         )
-    _count("pages_disclosed", values["pages_disclosed"], what="pages")
-    _count("redactions_count", values["redactions_count"], what="redactions")
+    checks.count("pages_disclosed", values["pages_disclosed"], what="pages")
+    checks.count("redactions_count", values["redactions_count"], what="redactions")
     values["description"] = (values.get("description") or "").strip()
     values["redactions"] = (values.get("redactions") or "").strip()
     pauses = list(pauses)
@@ -1363,8 +1312,10 @@ def sar_extend(
         raise ApplicationError("This request has already been extended.")
     if sar.sent_on is not None:
         raise ApplicationError("The response has been sent: the request cannot be extended.")
-    reason = _text("reason", reason, "Enter why the request is complex enough to extend.")
-    told = _date(
+    reason = checks.required_text(
+        "reason", reason, "Enter why the request is complex enough to extend."
+    )
+    told = checks.date(
         "requester_told_on",
         requester_told_on,
         label="the requester was told",
@@ -1445,7 +1396,7 @@ def sar_pause(
         list(SarPauseReason.values),
         "Select why the clock is paused: identity or clarification.",
     )
-    started = _date(
+    started = checks.date(
         "started_on",
         started_on,
         label="the requester was asked",
@@ -1495,7 +1446,7 @@ def sar_resume(
     pause = sar.pauses.filter(ended_on__isnull=True).first()
     if pause is None:
         raise ApplicationError("The clock is not paused.")
-    ended = _date(
+    ended = checks.date(
         "ended_on",
         ended_on,
         label="the reply arrived",

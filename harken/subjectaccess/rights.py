@@ -13,7 +13,8 @@ from django.db import transaction
 from harken.accounts.models import User
 from harken.cases import services as case_services
 from harken.cases.models import Person
-from harken.core.dates import format_date, today
+from harken.core import checks
+from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
 from harken.registers.services import sar_deadline
 
@@ -39,20 +40,6 @@ def _event(request: RightsRequest, actor: User, verb: str, text: str, changes: A
     )
 
 
-def _day(
-    name: str, value: dt.date | None, label: str, *, not_before: dt.date | None = None
-) -> dt.date:
-    if value is None:
-        raise ApplicationError.for_field(name, f"Enter the date {label}.")
-    if value > today():
-        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
-    if not_before is not None and value < not_before:
-        raise ApplicationError.for_field(
-            name, f"The date {label} must be on or after {format_date(not_before)}."
-        )
-    return value
-
-
 @transaction.atomic
 def rights_request_create(
     *, actor: User, person: Person, kind: str, received_on: dt.date | None, description: str
@@ -60,7 +47,7 @@ def rights_request_create(
     permissions.ensure_can_use_subject_access(actor)
     if kind not in RightsKind.values:
         raise ApplicationError.for_field("kind", "Select what the person asked for.")
-    received = _day("received_on", received_on, "the request was received")
+    received = checks.date("received_on", received_on, label="the request was received")
     description = (description or "").strip()
     if not description:
         raise ApplicationError.for_field("description", "Enter what the person asked for.")
@@ -105,7 +92,9 @@ def rights_request_carry_out(
     permissions.ensure_can_use_subject_access(actor)
     request = RightsRequest.objects.select_for_update().get(pk=request.pk)
     _open(request)
-    done = _day("done_on", done_on, "it was carried out", not_before=request.received_on)
+    done = checks.date(
+        "done_on", done_on, label="it was carried out", not_before=request.received_on
+    )
     outcome = (outcome or "").strip()
     if not outcome:
         raise ApplicationError.for_field("outcome", "Enter what was done.")
@@ -145,7 +134,9 @@ def rights_request_refuse(
     permissions.ensure_can_use_subject_access(actor)
     request = RightsRequest.objects.select_for_update().get(pk=request.pk)
     _open(request)
-    decided = _day("decided_on", decided_on, "it was refused", not_before=request.received_on)
+    decided = checks.date(
+        "decided_on", decided_on, label="it was refused", not_before=request.received_on
+    )
     if reason not in RefusalReason.values:
         raise ApplicationError.for_field("reason", "Select the reason the law allows refusal.")
     if reason == RefusalReason.ACCURATE and request.kind != RightsKind.RECTIFICATION:

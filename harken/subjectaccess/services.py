@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from harken.accounts.models import User
 from harken.cases.models import Case, CaseParty, Person
+from harken.core import checks
 from harken.core.audit import record_event, record_reads
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
@@ -482,12 +483,7 @@ def bundle_release(
         raise ApplicationError.for_field(
             "method", "How it was sent must be 200 characters or fewer."
         )
-    if released_on is None:
-        raise ApplicationError.for_field("released_on", "Enter the date the bundle was sent.")
-    if released_on > today():
-        raise ApplicationError.for_field(
-            "released_on", "The date the bundle was sent must be today or in the past."
-        )
+    released_on = checks.date("released_on", released_on, label="the bundle was sent")
     sar = bundle.sar
     accepted = bundle.redactions.filter(decision=RedactionDecision.ACCEPTED)
     try:

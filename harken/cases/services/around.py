@@ -9,6 +9,7 @@ from django.db import transaction
 
 from harken import access
 from harken.accounts.models import User
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
@@ -21,7 +22,7 @@ from ..models import (
     Referral,
     SafeguardingConcern,
 )
-from .base import _check_date, _require_text, _touch
+from .base import _touch
 
 # --- Around the case ------------------------------------------------------------------------
 
@@ -132,11 +133,11 @@ def safeguarding_record(
 ) -> SafeguardingConcern:
     """A safeguarding concern and the referral made; it shows before anything else."""
     workflow.require("safeguarding", case=case, actor=actor)
-    description = _require_text("description", description, "Describe the concern.")
+    description = checks.required_text("description", description, "Describe the concern.")
     if referred_to not in Referral.values:
         raise ApplicationError.for_field("referred_to", "Choose where it was referred.")
     # Raised while the case is with the council: not before it was received.
-    _check_date(
+    checks.date(
         "raised_on",
         raised_on,
         label="the concern was raised",
@@ -144,7 +145,7 @@ def safeguarding_record(
         before_label=f"the date the case was received ({format_date(case.received_on)})",
     )
     if referred_to != Referral.NONE:
-        _check_date("referred_on", referred_on, label="of the referral", not_before=raised_on)
+        checks.date("referred_on", referred_on, label="of the referral", not_before=raised_on)
     concern = SafeguardingConcern.objects.create(
         case=case,
         raised_on=raised_on,
@@ -168,7 +169,7 @@ def safeguarding_record(
 @transaction.atomic
 def note_add(*, case: Case, text: str, actor: User) -> Note:
     workflow.require("note", case=case, actor=actor)
-    text = _require_text("text", text, "Enter the note.")
+    text = checks.required_text("text", text, "Enter the note.")
     note = Note.objects.create(case=case, text=text, created_by=actor, modified_by=actor)
     record_event(case=case, actor=actor, verb="note", description="Note added")
     return note

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from harken.accounts.models import Team, User
-from harken.core import text
-from harken.core.dates import format_date, today
+from harken.core import checks
 from harken.core.errors import ApplicationError
 from harken.procedures.definitions import Milestone, ProcedureDef
 
@@ -101,43 +99,6 @@ TEXT_PERSON_FIELDS = (
 # --- Checks shared by the services ---------------------------------------------------------
 
 
-def _check_date(
-    name: str,
-    value: dt.date | None,
-    *,
-    label: str,
-    not_before: dt.date | None = None,
-    before_label: str = "",
-) -> dt.date:
-    if value is None:
-        raise ApplicationError.for_field(name, f"Enter the date {label}.")
-    if value > today():
-        raise ApplicationError.for_field(name, f"The date {label} must be today or in the past.")
-    if not_before is not None and value < not_before:
-        raise ApplicationError.for_field(
-            name, f"The date {label} must be on or after {before_label or format_date(not_before)}."
-        )
-    return value
-
-
-def _require_text(name: str, value: str, message: str) -> str:
-    """The text, trimmed; refused if it shows nothing (only spaces or zero-width characters)
-    or holds a control character."""
-    value = (value or "").strip()
-    if not text.has_visible(value):
-        raise ApplicationError.for_field(name, message)
-    found = text.problem(value)
-    if found:
-        raise ApplicationError.for_field(name, text.message(name.replace("_", " "), found))
-    return value
-
-
-def _normal_text(value: str) -> str:
-    """Text as compared and kept: one kind of line ending, no trailing blank space (a browser
-    sends CRLF, a form trims, an e-mail or import may do neither)."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-
-
 def _changed_text(obj: Any, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """`values` with each text field normalised, and left out where it says what `obj` says
     already: saving a form unchanged records no false change."""
@@ -147,10 +108,10 @@ def _changed_text(obj: Any, values: dict[str, Any], names: Iterable[str]) -> dic
         if not isinstance(new, str):
             continue
         old = getattr(obj, name) or ""
-        if _normal_text(old) == _normal_text(new):
+        if checks.normal_text(old) == checks.normal_text(new):
             del kept[name]
         else:
-            kept[name] = _normal_text(new)
+            kept[name] = checks.normal_text(new)
     return kept
 
 

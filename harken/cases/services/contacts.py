@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from harken.accounts.models import User
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 
@@ -17,7 +18,7 @@ from ..models import (
     ContactOutcome,
     Kind,
 )
-from .base import ElementInput, PersonInput, _check_date
+from .base import ElementInput, PersonInput
 from .clocks import case_refresh_next_due
 from .records import _placeholder_reference, case_create
 from .stages import _close_case
@@ -29,7 +30,7 @@ from .stages import _close_case
 def contact_resolve(*, case: Case, on: dt.date, actor: User) -> Case:
     """An initial contact resolved informally."""
     workflow.require("resolve", case=case, actor=actor)
-    _check_date("on", on, label="it was resolved", not_before=case.received_on)
+    checks.date("on", on, label="it was resolved", not_before=case.received_on)
     changes = set_fields(case, {"contact_outcome": ContactOutcome.RESOLVED, "responded_on": on})
     changes.update(_close_case(case, on, actor))
     case_refresh_next_due(case)
@@ -54,7 +55,7 @@ def contact_progress(
 ) -> Case:
     """Progress an initial contact to a stage 1 complaint, keeping the link between them."""
     workflow.require("progress", case=case, actor=actor)
-    _check_date("on", on, label="it was progressed", not_before=case.received_on)
+    checks.date("on", on, label="it was progressed", not_before=case.received_on)
     complaint = case_create(
         actor=actor,
         kind=Kind.COMPLAINT,
@@ -121,7 +122,7 @@ def _pass_reference(contact: Case, complaint: Case) -> dict[str, list[str | None
 def representation_respond(*, case: Case, on: dt.date, actor: User) -> Case:
     """An enquiry, comment or suggestion answered."""
     workflow.require("answer", case=case, actor=actor)
-    _check_date("on", on, label="it was answered", not_before=case.received_on)
+    checks.date("on", on, label="it was answered", not_before=case.received_on)
     changes = set_fields(case, {"responded_on": on})
     changes.update(_close_case(case, on, actor))
     case_refresh_next_due(case)
@@ -139,7 +140,7 @@ def representation_respond(*, case: Case, on: dt.date, actor: User) -> Case:
 def compliment_pass_on(*, case: Case, on: dt.date, actor: User) -> Case:
     """A compliment passed to the worker and their managers."""
     workflow.require("pass-on", case=case, actor=actor)
-    _check_date("on", on, label="it was passed on", not_before=case.received_on)
+    checks.date("on", on, label="it was passed on", not_before=case.received_on)
     changes = set_fields(case, {"passed_on_on": on})
     changes.update(_close_case(case, on, actor))
     case_refresh_next_due(case)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from harken.core import text
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 
 from .. import workflow
 from ..models import (
@@ -80,7 +82,38 @@ def person_create(*, actor: User | None, **details: Any) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: User, **details: Any) -> Person:
+def person_update(
+    *,
+    person: Person,
+    actor: User,
+    first_name: str | NotGiven = NOT_GIVEN,
+    last_name: str | NotGiven = NOT_GIVEN,
+    date_of_birth: dt.date | NotGiven | None = NOT_GIVEN,
+    email: str | NotGiven = NOT_GIVEN,
+    phone: str | NotGiven = NOT_GIVEN,
+    address: str | NotGiven = NOT_GIVEN,
+    postcode: str | NotGiven = NOT_GIVEN,
+    contact_preference: str | NotGiven = NOT_GIVEN,
+    accessibility_needs: str | NotGiven = NOT_GIVEN,
+    language: str | NotGiven = NOT_GIVEN,
+    looked_after: bool | NotGiven = NOT_GIVEN,
+    care_leaver: bool | NotGiven = NOT_GIVEN,
+) -> Person:
+    """Change a person's details; what is not given stays as it is."""
+    details = given(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        phone=phone,
+        address=address,
+        postcode=postcode,
+        contact_preference=contact_preference,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        looked_after=looked_after,
+        care_leaver=care_leaver,
+    )
     if not access.role_may(actor.role, workflow.TRANSITIONS_BY_NAME["edit-person"].permission):
         raise AccessDenied("You are not allowed to change people's details.")
     # Someone on a case is changed only by a person who may see one of their cases (someone

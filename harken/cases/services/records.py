@@ -13,9 +13,11 @@ from django.db import connection, transaction
 
 from harken import access
 from harken.accounts.models import Team, User
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.procedures.definitions import ProcedureDef
 from harken.procedures.models import ProcedureVersion
 from harken.procedures.services import current_version
@@ -37,8 +39,6 @@ from .base import (
     ElementInput,
     PersonInput,
     _changed_text,
-    _check_date,
-    _require_text,
     _touch,
 )
 from .clocks import case_refresh_next_due, reply_target, stage_recompute
@@ -92,8 +92,8 @@ def _check_new_case(*, kind: str, channel: str, received_on: dt.date, summary: s
         raise ApplicationError.for_field("kind", "Choose what kind of record this is.")
     if channel not in Channel.values:
         raise ApplicationError.for_field("channel", "Choose how it was received.")
-    _check_date("received_on", received_on, label="received")
-    _require_text("summary", summary, "Enter a summary.")
+    checks.date("received_on", received_on, label="received")
+    checks.required_text("summary", summary, "Enter a summary.")
 
 
 def _check_time_limit(
@@ -234,7 +234,9 @@ def _element_create(
     defaults: tuple[Theme | None, Team | None] = (None, None),
 ) -> Element:
     """A point of complaint; where the officer chose no theme or team, the case's first."""
-    summary = _require_text("elements", item.summary, "Enter what each point of complaint is.")
+    summary = checks.required_text(
+        "elements", item.summary, "Enter what each point of complaint is."
+    )
     return Element.objects.create(
         case=case,
         number=number,
@@ -298,7 +300,7 @@ def _set_point(
     element: Element, summary: str, theme: Theme | None, team: Team | None, actor: User
 ) -> dict[str, list[str | None]]:
     """Change a point's words, theme and team; the changes keyed "point N …"."""
-    summary = _require_text("summary", summary, "Enter what the point of complaint is.")
+    summary = checks.required_text("summary", summary, "Enter what the point of complaint is.")
     changes = set_fields(element, {"summary": summary[:500], "theme": theme, "team": team})
     if changes:
         _touch(element, actor)
@@ -409,15 +411,30 @@ def element_merge(
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor: User, **values: Any) -> Case:
-    """Change the summary, details, teams, themes or people-facing facts of a case."""
+def case_update(
+    *,
+    case: Case,
+    actor: User,
+    summary: str | NotGiven = NOT_GIVEN,
+    details: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
+    praised_worker: str | NotGiven = NOT_GIVEN,
+    teams: Iterable[Team] | NotGiven = NOT_GIVEN,
+    themes: Iterable[Theme] | NotGiven = NOT_GIVEN,
+) -> Case:
+    """Change the summary, details, teams, themes or people-facing facts of a case; what is
+    not given stays as it is."""
     workflow.require("edit", case=case, actor=actor)
-    allowed = {"summary", "details", "channel", "praised_worker", "teams", "themes"}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    values = given(
+        summary=summary,
+        details=details,
+        channel=channel,
+        praised_worker=praised_worker,
+        teams=teams,
+        themes=themes,
+    )
     if "summary" in values:
-        values["summary"] = _require_text("summary", values["summary"], "Enter a summary.")
+        values["summary"] = checks.required_text("summary", values["summary"], "Enter a summary.")
     if "channel" in values and values["channel"] not in Channel.values:
         raise ApplicationError.for_field("channel", "Choose how it was received.")
     changes: dict[str, list[str | None]] = {}

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from harken.accounts.models import User
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
 from harken.core.errors import ApplicationError
@@ -33,9 +34,7 @@ from ..models import (
 from .base import (
     APPOINTMENT_MILESTONES,
     MILESTONE_FIELDS,
-    _check_date,
     _current_stage,
-    _require_text,
     _spec,
     _touch,
 )
@@ -79,7 +78,7 @@ def _save_stage(
 def stage_acknowledge(*, case: Case, on: dt.date, actor: User) -> Stage:
     """Record that the complainant was told their complaint (or request) was received."""
     stage, _ = _open("acknowledge", case, actor)
-    _check_date(
+    checks.date(
         "acknowledged_on",
         on,
         label="acknowledged",
@@ -100,7 +99,7 @@ def stage_acknowledge(*, case: Case, on: dt.date, actor: User) -> Stage:
 def stage_pause(*, case: Case, reason: str, actor: User) -> Stage:
     """Hold back the stage 1 clock, e.g. while an advocate is arranged for the child."""
     stage, _ = _open("pause", case, actor)
-    reason = _require_text("reason", reason, "Enter why the clock is held back.")
+    reason = checks.required_text("reason", reason, "Enter why the clock is held back.")
     changes = set_fields(stage, {"paused_reason": reason[:300]})
     return _save_stage(stage, actor, "paused", f"Stage 1 clock deferred: {reason}", changes)
 
@@ -109,7 +108,7 @@ def stage_pause(*, case: Case, reason: str, actor: User) -> Stage:
 def stage_resume(*, case: Case, on: dt.date, actor: User) -> Stage:
     """Start a deferred stage 1 clock from `on`."""
     stage, _ = _open("resume", case, actor)
-    _check_date("on", on, label="the clock starts", not_before=stage.received_on)
+    checks.date("on", on, label="the clock starts", not_before=stage.received_on)
     changes = set_fields(stage, {"clock_override_on": on})
     return _save_stage(
         stage, actor, "resumed", f"Stage 1 clock started on {format_date(on)}", changes
@@ -122,8 +121,8 @@ def stage_extend(
 ) -> Extension:
     """Agree a later response date, no later than the procedure's longest extension."""
     stage, spec = _open("extend", case, actor)
-    reason = _require_text("reason", reason, "Enter the reason for the extension.")
-    _check_date(
+    reason = checks.required_text("reason", reason, "Enter the reason for the extension.")
+    checks.date(
         "complainant_told_on",
         complainant_told_on,
         label="the complainant was told",
@@ -194,7 +193,7 @@ def _check_after_extensions(stage: Stage, on: dt.date, label: str) -> None:
 def statement_agree(*, case: Case, on: dt.date, actor: User) -> Stage:
     """Record the agreed written statement of complaint; the stage 2 clock runs from it."""
     stage, _ = _open("statement", case, actor)
-    _check_date("on", on, label="the statement was agreed", not_before=stage.received_on)
+    checks.date("on", on, label="the statement was agreed", not_before=stage.received_on)
     changes = set_fields(stage, {"statement_agreed_on": on})
     return _save_stage(
         stage,
@@ -252,7 +251,7 @@ def appointment_make(*, case: Case, user: User, role: str, on: dt.date, actor: U
     stage, spec = _open("appoint", case, actor)
     if role not in AppointmentRole.values:
         raise ApplicationError.for_field("role", "Choose the role.")
-    _check_date("on", on, label="of the appointment", not_before=stage.received_on)
+    checks.date("on", on, label="of the appointment", not_before=stage.received_on)
     _check_appointee(stage, spec, user, role)
     appointment = Appointment.objects.create(
         stage=stage, user=user, role=role, appointed_on=on, created_by=actor, modified_by=actor
@@ -285,7 +284,7 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
     workflow.require("end-appointment", case=case, actor=actor)
     if appointment.ended_on:
         raise ApplicationError("This appointment has already ended.")
-    _check_date("on", on, label="the appointment ended", not_before=appointment.appointed_on)
+    checks.date("on", on, label="the appointment ended", not_before=appointment.appointed_on)
     appointment.ended_on = on
     appointment.end_reason = AppointmentEnd.BY_HAND
     _touch(appointment, actor)
@@ -375,7 +374,7 @@ def stage_respond(
 ) -> Stage:
     """Record the stage's response (the adjudication at stage 2) with each element's outcome."""
     stage, spec = _open("respond", case, actor)
-    _check_date("on", on, label=f"the {spec.response_label} was sent", not_before=stage.received_on)
+    checks.date("on", on, label=f"the {spec.response_label} was sent", not_before=stage.received_on)
     _check_after_extensions(stage, on, spec.response_label)
     responder = responder or actor
     if spec.different_responder:
@@ -433,7 +432,7 @@ def panel_schedule(*, case: Case, on: dt.date, actor: User) -> Stage:
 @transaction.atomic
 def panel_met(*, case: Case, on: dt.date, actor: User) -> Stage:
     stage, _ = _open("panel-met", case, actor)
-    _check_date("on", on, label="the panel met", not_before=stage.received_on)
+    checks.date("on", on, label="the panel met", not_before=stage.received_on)
     changes = set_fields(stage, {"panel_met_on": on})
     return _save_stage(stage, actor, "panel_met", f"Review panel met on {format_date(on)}", changes)
 
@@ -441,7 +440,7 @@ def panel_met(*, case: Case, on: dt.date, actor: User) -> Stage:
 @transaction.atomic
 def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
     stage, _ = _open("panel-report", case, actor)
-    _check_date("on", on, label="the panel report was sent", not_before=stage.panel_met_on)
+    checks.date("on", on, label="the panel report was sent", not_before=stage.panel_met_on)
     changes = set_fields(stage, {"panel_report_sent_on": on})
     return _save_stage(
         stage, actor, "panel_report", f"Panel report sent on {format_date(on)}", changes
@@ -452,7 +451,7 @@ def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
 def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], actor: User) -> Stage:
     """The council's response to the panel's report concludes stage 3."""
     stage, _ = _open("council-response", case, actor)
-    _check_date(
+    checks.date(
         "on", on, label="the council's response was sent", not_before=stage.panel_report_sent_on
     )
     changes = _record_outcomes(stage, outcomes, actor)
@@ -479,7 +478,7 @@ def complaint_escalate(
     stage = state.stage
     assert stage is not None  # noqa: S101 (the guards)
     assert stage.concluded_on is not None  # noqa: S101
-    _check_date("requested_on", requested_on, label="of the request", not_before=stage.concluded_on)
+    checks.date("requested_on", requested_on, label="of the request", not_before=stage.concluded_on)
     late_reason = (late_reason or "").strip()
     if stage.escalation_due_on and requested_on > stage.escalation_due_on and not late_reason:
         raise ApplicationError.for_field(
@@ -524,8 +523,8 @@ def _end_early(
     date_field: str,
     reason_field: str,
 ) -> Case:
-    _check_date("on", on, label=f"it was {status}", not_before=case.received_on)
-    reason = _require_text("reason", reason, "Enter the reason.")
+    checks.date("on", on, label=f"it was {status}", not_before=case.received_on)
+    reason = checks.required_text("reason", reason, "Enter the reason.")
     if case.kind == Kind.COMPLAINT:
         stage = _current_stage(case)
         if stage.is_open:
@@ -582,7 +581,7 @@ def case_discontinue(*, case: Case, on: dt.date, reason: str, actor: User) -> Ca
 def case_reopen(*, case: Case, reason: str, actor: User) -> Case:
     """Undo a withdrawal, discontinuance or contact resolution that was recorded in error."""
     state = workflow.require("reopen", case=case, actor=actor)
-    reason = _require_text("reason", reason, "Enter why the case is reopened.")
+    reason = checks.required_text("reason", reason, "Enter why the case is reopened.")
     values: dict[str, Any] = {"status": Status.OPEN, "closed_on": None}
     if case.kind == Kind.COMPLAINT:
         stage = state.stage

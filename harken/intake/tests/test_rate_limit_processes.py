@@ -102,7 +102,7 @@ def test_two_processes_share_one_hourly_limit(shared_cache, settings, frozen):
 
 def test_a_shared_cache_is_what_production_asks_for(settings):
     """Without one, each process counts alone: the check that `harken check --deploy` runs."""
-    from harken.core.checks import shared_cache as check
+    from harken.core.deploy import shared_cache as check
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert [w.id for w in check()] == ["harken.W001"]
