@@ -241,7 +241,11 @@ def _cases_of(person: Person | None) -> list[Case]:
 @transaction.atomic
 def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
     _ensure_admin(actor)
-    hold = LegalHold.objects.select_for_update().select_related("case", "person").get(pk=hold.pk)
+    hold = (
+        LegalHold.objects.select_for_update(of=("self",))
+        .select_related("case", "person")
+        .get(pk=hold.pk)
+    )
     if hold.case is not None:
         visible = access.can_view_case(actor, hold.case)
     else:
