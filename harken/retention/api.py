@@ -101,7 +101,9 @@ class RuleChangeSerializer(serializers.Serializer[Any]):
 
 
 class HoldSerializer(serializers.ModelSerializer[LegalHold]):
-    case = serializers.CharField(source="case.reference")
+    case = serializers.CharField(source="case.reference", default=None)
+    # A person-wide hold (docs/adr/0104) names the person by number; `case` is then null.
+    person = serializers.IntegerField(source="person_id", default=None)
     placed_by = serializers.CharField(source="placed_by.username", default=None)
     released_by = serializers.CharField(source="released_by.username", default=None)
 
@@ -110,6 +112,7 @@ class HoldSerializer(serializers.ModelSerializer[LegalHold]):
         fields = [
             "id",
             "case",
+            "person",
             "reason",
             "explanation",
             "placed_at",
@@ -121,7 +124,9 @@ class HoldSerializer(serializers.ModelSerializer[LegalHold]):
 
 
 class HoldCreateSerializer(serializers.Serializer[Any]):
-    case = serializers.CharField(max_length=60)
+    # One of the two: a case reference, or a person's number for a hold on all their records.
+    case = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    person = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     reason = serializers.ChoiceField(choices=HoldReason.choices)
     explanation = serializers.CharField(max_length=2000, allow_blank=True)
 
@@ -227,11 +232,9 @@ class HoldListView(APIView):
         user = _user(request)
         show_all = request.query_params.get("all") in ("1", "true")
         holds = list(
-            selectors.hold_list(active_only=not show_all).filter(
-                case__in=access.visible_cases(user)
-            )[:500]
+            selectors.visible_holds(user, selectors.hold_list(active_only=not show_all))[:500]
         )
-        record_reads(cases=[h.case_id for h in holds], user=user, via="api-retention")
+        record_reads(cases=[h.case_id for h in holds if h.case_id], user=user, via="api-retention")
         return Response(HoldSerializer(holds, many=True).data)
 
     @extend_schema(request=HoldCreateSerializer, responses={201: HoldSerializer, **ERRORS})
@@ -239,11 +242,22 @@ class HoldListView(APIView):
         user = _user(request)
         data = HoldCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = access.visible_case(user, data.validated_data["case"])
-        if case is None:
-            raise ApplicationError.for_field("case", "There is no case with that reference.")
+        reference = data.validated_data.get("case") or ""
+        person_id = data.validated_data.get("person")
+        if bool(reference) == (person_id is not None):
+            raise ApplicationError.for_field("case", "Give either a case reference or a person.")
+        case = person = None
+        if person_id is not None:
+            person = access.visible_people(user).filter(pk=person_id).first()
+            if person is None:
+                raise ApplicationError.for_field("person", "There is no person with that number.")
+        else:
+            case = access.visible_case(user, reference)
+            if case is None:
+                raise ApplicationError.for_field("case", "There is no case with that reference.")
         hold = services.hold_place(
             case=case,
+            person=person,
             reason=data.validated_data["reason"],
             explanation=data.validated_data["explanation"],
             actor=user,
@@ -257,7 +271,7 @@ class HoldReleaseView(APIView):
     @extend_schema(request=ReleaseSerializer, responses={200: HoldSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
-        hold = LegalHold.objects.filter(pk=pk, case__in=access.visible_cases(user)).first()
+        hold = selectors.visible_holds(user, LegalHold.objects.all()).filter(pk=pk).first()
         if hold is None:
             raise NotFound("There is no legal hold with that number.")
         data = ReleaseSerializer(data=request.data)

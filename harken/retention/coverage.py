@@ -415,11 +415,14 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "case": X,
         },
     ),
+    # A hold on a person (case empty) is emptied with the person, once released
+    # (harken/retention/disposal.py `_people`).
     "retention.LegalHold": Covered(
         "case",
         {
             "id": X,
             "case": X,
+            "person": X,
             "reason": S,
             "explanation": P,
             "placed_at": S,

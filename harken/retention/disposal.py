@@ -105,6 +105,11 @@ def _people(case_ids: Sequence[int]) -> None:
             continue  # the person's other names go with them, below
         fk = relation.field.name
         rows = related._default_manager.filter(**{f"{fk}__in": candidates})
+        if related._meta.label == "retention.LegalHold":
+            # A hold on the person in force keeps them (and their cases, which are not due);
+            # a released one is emptied with them, below.
+            blocked.update(rows.filter(released_at__isnull=True).values_list(fk, flat=True))
+            continue
         covered = DISPOSED_WITH_CASE.get(related._meta.label)
         if covered is not None and covered.to_case:
             rows = rows.exclude(**{f"{covered.to_case}__disposal__isnull": False})
@@ -113,8 +118,11 @@ def _people(case_ids: Sequence[int]) -> None:
     if free:
         from harken.subjectaccess.models import PersonAlias
 
+        from .models import LegalHold
+
         _blank("cases.Person", Person.objects.filter(pk__in=free))
         PersonAlias.objects.filter(person_id__in=free).delete()
+        _blank("retention.LegalHold", LegalHold.objects.filter(person_id__in=free))
 
 
 def _register_audit(case_ids: Sequence[int]) -> None:

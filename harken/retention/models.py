@@ -89,9 +89,20 @@ class HoldReason(models.TextChoices):
 
 
 class LegalHold(models.Model):
-    """Stops the disposal of a case (and everything kept with it) until released."""
+    """Stops the disposal of a case (and everything kept with it) until released; or, placed
+    on a person, of every case that person is on (as complainant, child or other party), so
+    none of their records is anonymised while it is in force (docs/adr/0104)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="legal_holds")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="legal_holds"
+    )
+    person = models.ForeignKey(
+        "cases.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
+    )
     reason = models.CharField(max_length=12, choices=HoldReason.choices)
     explanation = models.TextField(max_length=2000)
     placed_at = models.DateTimeField(auto_now_add=True)
@@ -106,10 +117,24 @@ class LegalHold(models.Model):
 
     class Meta:
         ordering = ["-placed_at", "-id"]
-        indexes = [models.Index(fields=["case", "released_at"], name="hold_case_released_idx")]
+        indexes = [
+            models.Index(fields=["case", "released_at"], name="hold_case_released_idx"),
+            models.Index(fields=["person", "released_at"], name="hold_person_released_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, person__isnull=True)
+                | Q(case__isnull=True, person__isnull=False),
+                name="legal_hold_case_or_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Hold {self.pk} ({self.get_reason_display()})"
+
+    @property
+    def on_person(self) -> bool:
+        return self.person_id is not None
 
     @property
     def is_active(self) -> bool:

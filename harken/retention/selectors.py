@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -15,9 +16,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from harken import access
 from harken.cases.models import Case, CaseParty, Kind, Status, TimelineEvent
 from harken.core.dates import LONDON
-from harken.registers.models import OmbudsmanCase
+from harken.registers.models import OmbudsmanCase, SubjectAccessRequest
 
 from .models import (
     Basis,
@@ -52,22 +54,42 @@ def _looked_after() -> Exists:
     return Exists(CaseParty.objects.filter(case=OuterRef("pk"), person__looked_after=True))
 
 
+def open_sars() -> QuerySet[SubjectAccessRequest]:
+    """Subject access requests not yet answered: each holds the records of the person it is
+    about (the subject, or the requester asking for their own)."""
+    return SubjectAccessRequest.objects.filter(sent_on__isnull=True)
+
+
+def held_people() -> Q:
+    """A `person_id` lookup for the people whose every record is held: by a person-wide hold
+    in force, or by a live subject access request about them (docs/adr/0104)."""
+    by_hold = LegalHold.objects.filter(person__isnull=False, released_at__isnull=True)
+    sars = open_sars()
+    return (
+        Q(person_id__in=by_hold.values("person_id"))
+        | Q(person_id__in=sars.filter(subject__isnull=False).values("subject_id"))
+        | Q(person_id__in=sars.filter(subject__isnull=True).values("requester_id"))
+    )
+
+
 def held() -> Q:
-    """Cases a legal hold covers: one placed and not released, or an Ombudsman case linked to
-    it that has no decision yet."""
-    return Q(Exists(LegalHold.objects.filter(case=OuterRef("pk"), released_at__isnull=True))) | Q(
-        Exists(OmbudsmanCase.objects.filter(case=OuterRef("pk"), decision_on__isnull=True))
-    )
+    """Cases a legal hold covers: one placed on the case and not released, one placed on a
+    person on the case, a live subject access request about a person on it, or an Ombudsman
+    case linked to it that has no decision yet."""
+    on_case = LegalHold.objects.filter(case=OuterRef("pk"), released_at__isnull=True)
+    person_held = CaseParty.objects.filter(held_people(), case=OuterRef("pk"))
+    ombudsman = OmbudsmanCase.objects.filter(case=OuterRef("pk"), decision_on__isnull=True)
+    return Q(Exists(on_case)) | Q(Exists(person_held)) | Q(Exists(ombudsman))
 
 
-def due_cases(*, rule: RetentionRule, day: dt.date) -> QuerySet[Case]:
-    """The cases `rule` makes due for disposal on `day`, not held and not yet disposed, each
-    annotated with `counted_from` (the day its years run from)."""
-    cases = (
-        Case.objects.filter(status__in=ENDED)
-        .exclude(Exists(DisposedCase.objects.filter(case=OuterRef("pk"))))
-        .exclude(held())
+def due_cases(*, rule: RetentionRule, day: dt.date, with_held: bool = False) -> QuerySet[Case]:
+    """The cases `rule` makes due for disposal on `day`, not held (unless `with_held`) and not
+    yet disposed, each annotated with `counted_from` (the day its years run from)."""
+    cases = Case.objects.filter(status__in=ENDED).exclude(
+        Exists(DisposedCase.objects.filter(case=OuterRef("pk")))
     )
+    if not with_held:
+        cases = cases.exclude(held())
     if rule.kind == RecordKind.LOOKED_AFTER:
         cases = cases.filter(_looked_after())
     else:
@@ -108,8 +130,57 @@ def rule_get(*, kind: str) -> RetentionRule | None:
     return RetentionRule.objects.filter(kind=kind).select_related("changed_by").first()
 
 
+@dataclass(frozen=True)
+class HeldFromDisposal:
+    """A hold that keeps records out of a disposal: a legal hold, or a live subject access
+    request (held automatically while it is open), and how many records it keeps."""
+
+    hold: LegalHold | None
+    sar: SubjectAccessRequest | None
+    count: int
+
+
+MAX_HOLDS_SHOWN = 200
+
+
+def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
+    """What the holds in force keep out of a preview: each hold (on a case or a person) and
+    each live subject access request that covers a record the schedule would otherwise make
+    due on the run's day. A record two holds cover counts under both."""
+    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule")))
+    rules = rules or list(RetentionRule.objects.all())
+
+    def due_count(**lookup: Any) -> int:
+        return sum(
+            due_cases(rule=rule, day=run.due_on, with_held=True)
+            .filter(**lookup)
+            .values("pk")
+            .distinct()
+            .count()
+            for rule in rules
+        )
+
+    found: list[HeldFromDisposal] = []
+    holds = LegalHold.objects.filter(released_at__isnull=True).select_related(
+        "case", "person", "placed_by"
+    )
+    for hold in holds.order_by("placed_at", "pk")[:MAX_HOLDS_SHOWN]:
+        if hold.person_id is not None:
+            n = due_count(parties__person_id=hold.person_id)
+        else:
+            n = due_count(pk=hold.case_id)
+        if n:
+            found.append(HeldFromDisposal(hold=hold, sar=None, count=n))
+    sars = open_sars().select_related("requester", "subject")
+    for sar in sars.order_by("received_on", "pk")[:MAX_HOLDS_SHOWN]:
+        n = due_count(parties__person_id=sar.subject_id or sar.requester_id)
+        if n:
+            found.append(HeldFromDisposal(hold=None, sar=sar, count=n))
+    return found
+
+
 def hold_list(*, active_only: bool = True) -> QuerySet[LegalHold]:
-    holds = LegalHold.objects.select_related("case", "placed_by", "released_by")
+    holds = LegalHold.objects.select_related("case", "person", "placed_by", "released_by")
     if active_only:
         holds = holds.filter(released_at__isnull=True)
     return holds.order_by("-placed_at", "-id")
@@ -129,3 +200,10 @@ def run_get(*, pk: int) -> DisposalRun | None:
 
 def event_list(*, limit: int = 100) -> QuerySet[RetentionEvent]:
     return RetentionEvent.objects.select_related("actor").order_by("-at", "-id")[:limit]
+
+
+def visible_holds(user: Any, holds: QuerySet[LegalHold]) -> QuerySet[LegalHold]:
+    """The holds a user may see: on a case they can see, or on a person they can see."""
+    return holds.filter(
+        Q(case__in=access.visible_cases(user)) | Q(person__in=access.visible_people(user))
+    )

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from harken import access
-from harken.cases.models import Case, TimelineEvent
+from harken.cases.models import Case, Person, TimelineEvent
 from harken.core import text
 from harken.core.audit import record_event
 from harken.core.dates import format_date
@@ -161,49 +161,96 @@ def rule_update(
 # --- Legal holds ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def hold_place(*, case: Case, reason: str, explanation: str, actor: User) -> LegalHold:
-    """Stop the disposal of a case until the hold is released."""
-    _ensure_admin(actor)
-    if not access.can_view_case(actor, case):
-        raise AccessDenied("There is no case with that reference that you can see.")
-    if DisposedCase.objects.filter(case=case).exists():
-        raise ApplicationError.for_field(
-            "case", "This case was disposed of already: there is nothing left to hold."
-        )
+def _hold_reason(reason: str, explanation: str, *, what: str) -> str:
     if reason not in HoldReason.values:
-        raise ApplicationError.for_field("reason", "Select why the case is held.")
-    explanation = _text(
+        raise ApplicationError.for_field("reason", f"Select why {what} is held.")
+    return _text(
         explanation,
         field="explanation",
         what="the explanation",
         length=2000,
         empty="Enter why disposal must wait.",
     )
-    hold = LegalHold.objects.create(
-        case=case, reason=reason, explanation=explanation, placed_by=actor
-    )
+
+
+def _held_label(hold: LegalHold) -> str:
+    """How the audit trail names what a hold is on, without personal data."""
+    if hold.case_id is not None:
+        return hold.case.reference  # type: ignore[union-attr]
+    return f"person {hold.person_id} (all their records)"
+
+
+@transaction.atomic
+def hold_place(
+    *,
+    reason: str,
+    explanation: str,
+    actor: User,
+    case: Case | None = None,
+    person: Person | None = None,
+) -> LegalHold:
+    """Stop the disposal of a case, or of every record a person is on (docs/adr/0104), until
+    the hold is released."""
+    _ensure_admin(actor)
+    if (case is None) == (person is None):
+        raise ApplicationError.for_field("case", "Enter the case, or choose the person, to hold.")
+    if case is not None:
+        if not access.can_view_case(actor, case):
+            raise AccessDenied("There is no case with that reference that you can see.")
+        if DisposedCase.objects.filter(case=case).exists():
+            raise ApplicationError.for_field(
+                "case", "This case was disposed of already: there is nothing left to hold."
+            )
+        explanation = _hold_reason(reason, explanation, what="the case")
+        hold = LegalHold.objects.create(
+            case=case, reason=reason, explanation=explanation, placed_by=actor
+        )
+    elif person is not None:
+        if not access.visible_people(actor).filter(pk=person.pk).exists():
+            raise AccessDenied("There is no person with that number that you can see.")
+        explanation = _hold_reason(reason, explanation, what="the person")
+        hold = LegalHold.objects.create(
+            person=person, reason=reason, explanation=explanation, placed_by=actor
+        )
     label = hold.get_reason_display()
-    record_event(
-        case=case,
-        actor=actor,
-        verb="legal_hold_placed",
-        description=f"Legal hold placed ({label}): not disposed of until it is released",
-    )
+    cases = [case] if case is not None else _cases_of(person)
+    for held_case in cases:
+        record_event(
+            case=held_case,
+            actor=actor,
+            verb="legal_hold_placed",
+            description=f"Legal hold placed ({label}"
+            + ("" if case is not None else ", on a person on this case")
+            + "): not disposed of until it is released",
+        )
     _event(
         actor=actor,
         verb="hold_placed",
-        description=f"Legal hold {hold.pk} placed on {case.reference} ({label})",
+        description=f"Legal hold {hold.pk} placed on {_held_label(hold)} ({label})",
         hold=hold,
     )
     return hold
 
 
+def _cases_of(person: Person | None) -> list[Case]:
+    if person is None:
+        return []
+    return list(Case.objects.filter(parties__person=person).distinct().order_by("pk"))
+
+
 @transaction.atomic
 def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
     _ensure_admin(actor)
-    hold = LegalHold.objects.select_for_update().select_related("case").get(pk=hold.pk)
-    if not access.can_view_case(actor, hold.case):
+    hold = (
+        LegalHold.objects.select_for_update(of=("self",))
+        .select_related("case", "person")
+        .get(pk=hold.pk)
+    )
+    if hold.case is not None:
+        visible = access.can_view_case(actor, hold.case)
+    else:
+        visible = access.visible_people(actor).filter(pk=hold.person_id or 0).exists()
+    if not visible:
         raise AccessDenied("There is no legal hold with that number that you can see.")
     if hold.released_at is not None:
         raise ApplicationError("This hold was released already.")
@@ -218,16 +265,20 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
     hold.released_by = actor
     hold.release_reason = reason
     hold.save(update_fields=["released_at", "released_by", "release_reason"])
-    record_event(
-        case=hold.case,
-        actor=actor,
-        verb="legal_hold_released",
-        description=f"Legal hold released ({hold.get_reason_display()})",
-    )
+    cases = [hold.case] if hold.case is not None else _cases_of(hold.person)
+    for held_case in cases:
+        record_event(
+            case=held_case,
+            actor=actor,
+            verb="legal_hold_released",
+            description=f"Legal hold released ({hold.get_reason_display()}"
+            + ("" if hold.case is not None else ", on a person on this case")
+            + ")",
+        )
     _event(
         actor=actor,
         verb="hold_released",
-        description=f"Legal hold {hold.pk} on {hold.case.reference} released",
+        description=f"Legal hold {hold.pk} on {_held_label(hold)} released",
         hold=hold,
     )
     return hold

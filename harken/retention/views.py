@@ -87,12 +87,10 @@ def holds(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     show_all = request.GET.get("show") == "all"
     listed = list(
-        selectors.hold_list(active_only=not show_all).filter(case__in=access.visible_cases(user))[
-            :500
-        ]
+        selectors.visible_holds(user, selectors.hold_list(active_only=not show_all))[:500]
     )
     # The list names cases: each shown is a read of it.
-    record_reads(cases=[h.case_id for h in listed], user=user, via="retention")
+    record_reads(cases=[h.case_id for h in listed if h.case_id], user=user, via="retention")
     return render(request, "retention/holds.html", {"holds": listed, "show_all": show_all})
 
 
@@ -100,8 +98,26 @@ def holds(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hold_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    person = _held_person(user, request.GET.get("person") or request.POST.get("person"))
     form = forms.HoldForm(_posted(request) or None, initial={"case": request.GET.get("case")})
-    if request.method == "POST" and form.is_valid():
+    if person is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.hold_place(
+                person=person,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                actor=user,
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Legal hold placed on the person: none of their records is disposed of "
+                "until it is released.",
+            )
+            return redirect("subjectaccess:person", pk=person.pk)
+    elif request.method == "POST" and form.is_valid():
         case = access.visible_case(user, form.cleaned_data["case"])
         if case is None:
             form.add_error("case", "Enter the reference of a case you can see.")
@@ -118,7 +134,20 @@ def hold_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Legal hold placed on {case.reference}.")
                 return redirect("retention:holds")
-    return render(request, "retention/hold_form.html", {"form": form})
+    return render(request, "retention/hold_form.html", {"form": form, "person": person})
+
+
+def _held_person(user: Any, value: str | None) -> Any:
+    """The person a hold is for, when the form came from their page; 404 for one the user
+    may not see (or a malformed number)."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise Http404("There is no person with that number.")
+    person = access.visible_people(user).filter(pk=int(value)).first()
+    if person is None:
+        raise Http404("There is no person with that number.")
+    return person
 
 
 @staff_required(*RETENTION_ROLES)
@@ -126,8 +155,10 @@ def hold_new(request: HttpRequest) -> HttpResponse:
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     hold = (
-        LegalHold.objects.select_related("case", "placed_by")
-        .filter(pk=pk, case__in=access.visible_cases(user))
+        selectors.visible_holds(
+            user, LegalHold.objects.select_related("case", "person", "placed_by")
+        )
+        .filter(pk=pk)
         .first()
     )
     if hold is None:
@@ -141,9 +172,11 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"Legal hold on {hold.case.reference} released.")
+            held = hold.case.reference if hold.case else "the person"
+            messages.success(request, f"Legal hold on {held} released.")
             return redirect("retention:holds")
-    record_reads(cases=[hold.case_id], user=user, via="retention")
+    if hold.case_id:
+        record_reads(cases=[hold.case_id], user=user, via="retention")
     return render(request, "retention/release_form.html", {"form": form, "hold": hold})
 
 
@@ -170,7 +203,10 @@ def preview_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*RETENTION_ROLES)
 def disposal(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "retention/disposal.html", {"run": _run(pk)})
+    run = _run(pk)
+    # While it awaits approval, what the holds in force keep out of it, and who placed them.
+    held = selectors.held_from_run(run) if run.status == RunStatus.PREVIEW else []
+    return render(request, "retention/disposal.html", {"run": run, "held": held})
 
 
 @staff_required(*RETENTION_ROLES)

@@ -57,7 +57,16 @@ def _person_context(user: User, person: Person) -> dict[str, Any]:
     data = selectors.person_data(user=user, person=person)
     record_reads(cases=data.case_ids, user=user, via="person-search")
     requests = RightsRequest.objects.filter(person=person).order_by("-received_on", "-pk")
-    return {"data": data, "person": person, "rights_requests": list(requests)}
+    from harken import access
+
+    holds = person.legal_holds.filter(released_at__isnull=True).select_related("placed_by")
+    return {
+        "data": data,
+        "person": person,
+        "rights_requests": list(requests),
+        "person_holds": list(holds),
+        "may_hold": access.may(user, access.Perm.RETENTION),
+    }
 
 
 class PersonView(TeamView):

@@ -112,3 +112,39 @@ def test_approving_a_disposal_preview(
     assert_accessible(page, context="disposal log")
     assert Case.objects.get(pk=disposed.pk).summary == "Removed under the retention schedule"
     assert Case.objects.get(pk=held.pk).summary != "Removed under the retention schedule"
+
+
+def test_a_hold_on_a_person_is_shown_in_the_preview(
+    page: Page, server: str, login_as: Any, retention_setup: dict[str, Any]
+) -> None:
+    """From the person's page an administrator holds every record of the person; the preview
+    leaves their case out and says which hold keeps it, why and who placed it."""
+    theirs, _other = retention_setup["cases"]
+    person = theirs.parties.get().person
+    login_as(retention_setup["admin"])
+    page.goto(f"{server}/staff/subject-access/people/{person.pk}/")
+    _accessible(page, person.full_name, "person page")
+    page.get_by_role("link", name="Place a legal hold on every record of this person").click()
+    _accessible(page, "Place a legal hold", "person hold form")
+    page.get_by_label("An inquiry").check()
+    page.get_by_role("button", name="Place the hold").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why disposal must wait.")
+    assert_accessible(page, context="person hold form refused")
+    page.get_by_label("Explain the hold").fill("Inquiry into the placement; keep everything.")
+    page.get_by_role("button", name="Place the hold").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "none of their records is disposed of"
+    )
+    expect(page.get_by_text("Inquiry into the placement")).to_be_visible()
+    assert_accessible(page, context="person page with a hold")
+
+    page.goto(f"{server}/staff/retention/disposals/new/")
+    page.get_by_role("button", name="Make the preview").click()
+    _accessible(page, "Disposal", "preview with a person hold")
+    row = page.get_by_role("row", name=re.compile("^Complaints"))
+    expect(row.get_by_role("cell").last).to_have_text("1")
+    held = page.get_by_role("row", name=re.compile(f"^Every record of {person.full_name}"))
+    expect(held).to_contain_text("An inquiry")
+    expect(held).to_contain_text("Inquiry into the placement")
+    expect(held).to_contain_text(str(retention_setup["admin"]))
+    expect(held.get_by_role("cell").last).to_have_text("1")

@@ -124,3 +124,21 @@ def test_run_scheduled_previews_then_carries_out_once_approved(admin_user, close
     assert f"Disposal {run.pk} carried out: 1 record(s) anonymised, 0 left" in out
     run.refresh_from_db()
     assert run.status == RunStatus.COMPLETED
+
+
+def test_hold_every_record_of_a_person(admin_user, closed_case):
+    person = closed_case.parties.get().person
+    common = ["--reason", "litigation", "--explanation", "Claim", "--actor", admin_user.username]
+    with pytest.raises(CommandError, match="not both"):
+        _run("retention", "hold", closed_case.reference, "--person", str(person.pk), *common)
+    with pytest.raises(CommandError, match="no person with that number"):
+        _run("retention", "hold", "--person", "999999", *common)
+    with pytest.raises(CommandError, match="must be a number"):
+        _run("retention", "hold", "--person", "x1", *common)
+    assert not LegalHold.objects.exists()
+    out = _run("retention", "hold", "--person", str(person.pk), *common)
+    hold = LegalHold.objects.get()
+    assert hold.person == person
+    assert hold.case is None
+    assert "every record of person" in out
+    assert f"person {person.pk}" in _run("retention", "holds")

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from harken.access import reference_as_typed
-from harken.cases.models import Case
+from harken.cases.models import Case, Person
 from harken.core.dates import format_datetime
 from harken.core.errors import ApplicationError
 from harken.retention import selectors, services
@@ -33,8 +33,11 @@ class Command(BaseCommand):
         rule.add_argument("--actor", required=True)
         holds = actions.add_parser("holds", help="List the legal holds in force.")
         holds.add_argument("--all", action="store_true", help="Released ones too.")
-        hold = actions.add_parser("hold", help="Place a legal hold on a case.")
-        hold.add_argument("reference")
+        hold = actions.add_parser(
+            "hold", help="Place a legal hold on a case, or with --person on all of a person's."
+        )
+        hold.add_argument("reference", nargs="?")
+        hold.add_argument("--person", help="The person's number: hold every case they are on.")
         hold.add_argument("--reason", required=True, choices=HoldReason.values)
         hold.add_argument("--explanation", required=True, nargs=argparse.ONE_OR_MORE)
         hold.add_argument("--actor", required=True)
@@ -42,6 +45,24 @@ class Command(BaseCommand):
         release.add_argument("hold")
         release.add_argument("--reason", required=True, nargs=argparse.ONE_OR_MORE)
         release.add_argument("--actor", required=True)
+
+    def _hold_person(self, actor: Any, options: dict[str, Any]) -> None:
+        if options["reference"]:
+            raise CommandError("Give a case reference or --person, not both.")
+        person = Person.objects.filter(pk=whole(options["person"], "--person")).first()
+        if person is None:
+            raise CommandError("There is no person with that number.")
+        placed = services.hold_place(
+            person=person,
+            reason=options["reason"],
+            explanation=" ".join(options["explanation"]),
+            actor=actor,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Legal hold {placed.pk} placed on every record of person {person.pk}."
+            )
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -75,13 +96,17 @@ class Command(BaseCommand):
                         if h.released_at
                         else "in force"
                     )
+                    held_on = h.case.reference if h.case else f"person {h.person_id}"
                     self.stdout.write(
-                        f"{h.pk:6} {h.case.reference:15} {h.get_reason_display():45} "
+                        f"{h.pk:6} {held_on:15} {h.get_reason_display():45} "
                         f"placed {format_datetime(h.placed_at)} by {h.placed_by}, {state}"
                     )
             elif action == "hold":
                 actor = administrator(options["actor"])
-                typed = reference_as_typed(options["reference"])
+                if options["person"] is not None:
+                    self._hold_person(actor, options)
+                    return
+                typed = reference_as_typed(options["reference"] or "")
                 case = Case.objects.filter(reference=typed).first() if typed else None
                 if case is None:
                     raise CommandError("There is no case with that reference.")
