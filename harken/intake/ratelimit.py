@@ -13,7 +13,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.http import HttpRequest
 
 from harken.core.web import client_address
@@ -49,12 +51,32 @@ def hit(request: HttpRequest, limit: Limit, amount: int = 1) -> int | None:
     # Addresses are hashed: the cache holds counts, not who sent what.
     client = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
     key = f"harken:intake:{limit.scope}:{client}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(key, amount)
-    except ValueError:  # expired between add and incr
-        cache.set(key, amount, timeout=limit.seconds + 5)
-        count = amount
+    count = _count(key, amount, limit.seconds + 5)
     if count > limit.count:
         return max(1, int(limit.seconds - (now % limit.seconds)))
     return None
+
+
+def _increment(key: str, amount: int, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key, amount)
+    except ValueError:  # expired between add and incr
+        cache.set(key, amount, timeout=timeout)
+        return amount
+
+
+def _count(key: str, amount: int, timeout: int) -> int:
+    """Add `amount` to the key's count and return it. Redis adds atomically; Django's
+    database cache reads and then writes, so two processes could both read the same count
+    and let one form too many through: on PostgreSQL the read and write are made under a
+    transaction-scoped advisory lock on the key, so processes take turns."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        db = router.db_for_write(backend.cache_model_class)
+        if connections[db].vendor == "postgresql":
+            lock = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            with transaction.atomic(using=db), connections[db].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+                return _increment(key, amount, timeout)
+    return _increment(key, amount, timeout)
