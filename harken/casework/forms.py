@@ -183,20 +183,8 @@ class PersonDetailsForm(GovukForm):
     looked_after = forms.BooleanField(label="Looked after by the council", required=False)
     care_leaver = forms.BooleanField(label="Care leaver", required=False)
 
-    DETAIL_FIELDS = (
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "email",
-        "phone",
-        "address",
-        "postcode",
-        "contact_preference",
-        "accessibility_needs",
-        "language",
-        "looked_after",
-        "care_leaver",
-    )
+    # The fields the person services take: one list (harken/cases/services/base.py).
+    DETAIL_FIELDS = services.PERSON_FIELDS
 
 
 class PersonForm(PersonDetailsForm):
