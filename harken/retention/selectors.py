@@ -122,6 +122,18 @@ def due_cases(*, rule: RetentionRule, day: dt.date, with_held: bool = False) -> 
     )
 
 
+def due_for(*, rule: RetentionRule, day: dt.date, with_held: bool = False) -> QuerySet[Any]:
+    """What `rule` makes due on `day`: cases, or the register records of a standalone kind
+    (harken/retention/standalone.py), each annotated with `counted_from`."""
+    from .standalone import STANDALONE, due_records
+
+    if rule.kind in STANDALONE:
+        return due_records(
+            kind=rule.kind, basis=rule.basis, years=rule.years, day=day, with_held=with_held
+        )
+    return due_cases(rule=rule, day=day, with_held=with_held)
+
+
 def rule_list() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.select_related("changed_by").order_by("kind")
 
@@ -153,8 +165,9 @@ def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
     are one subquery (the rules cover disjoint kinds, so a case is due under one rule at
     most), and the held records are found for every person and every held case in one
     statement each."""
-    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule")))
-    rules = rules or list(RetentionRule.objects.all())
+    case_kinds = [*CASE_KINDS, RecordKind.LOOKED_AFTER]
+    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule"), kind__in=case_kinds))
+    rules = rules or list(RetentionRule.objects.filter(kind__in=case_kinds))
     if not rules:
         return []
     due = Q()
