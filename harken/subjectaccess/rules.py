@@ -121,11 +121,6 @@ def restricted_case_ids(case_ids: Iterable[int]) -> set[int]:
     )
 
 
-def restricted_cases_q(prefix: str = "") -> Q:
-    """A filter for cases with a restricted person (for a queryset of cases)."""
-    return Q(**{f"{prefix}parties__person_id__in": restrictions_in_force().values("person_id")})
-
-
 def ensure_case_not_restricted(case: Any, doing: str, *, field: str | None = None) -> None:
     """Refuse, with the reason a user reads, processing of a case whose person is restricted."""
     found = case_restrictions(case)
