@@ -7,8 +7,9 @@ read by those who may see them; the services that send, change, export or act in
 their data ask `processing_restricted` (or, for a case, `case_restrictions`) and refuse.
 What is limited and why is ADR 0150.
 
-Lower layers (cases, documents, notifications, casework) import this module inside their
-functions: it imports only its own models and the ground floor."""
+The lower layers (cases, documents, notifications) import this module inside their
+functions, as access and cases do with each other: it imports only its own models and the
+ground floor at the top."""
 
 from __future__ import annotations
 
