@@ -230,6 +230,47 @@ def test_no_message_is_queued_about_their_case(officer, case, restriction):
     assert not Message.objects.exists()
 
 
+def test_passing_on_a_compliment_from_them_sends_nothing_and_records_nothing(
+    officer, sign_in, assessment_team
+):
+    """The compliment page's e-mail to the worker goes through the one outbox, which refuses
+    a message about their case: the error is on the page and the compliment is not passed on."""
+    from harken.cases.models import Kind, PartyRole, Relationship
+    from harken.cases.tests.factories import person_details
+
+    compliment = case_services.case_create(
+        actor=officer,
+        kind=Kind.COMPLIMENT,
+        channel="email",
+        received_on=D(2024, 6, 27),
+        summary="Thank you to Sam",
+        teams=[assessment_team],
+        praised_worker="Sam Worker",
+        people=[
+            case_services.PersonInput(
+                role=PartyRole.COMPLAINANT,
+                relationship=Relationship.PARENT,
+                details=person_details(),
+            )
+        ],
+    )
+    _restrict(officer, compliment.parties.get().person)
+    response = sign_in(officer).post(
+        f"/staff/cases/{compliment.reference}/pass-on/",
+        {
+            "worker_email": "sam@council.example",
+            "on_0": "28",
+            "on_1": "6",
+            "on_2": "2024",
+        },
+    )
+    assert response.status_code == 200
+    assert "nothing was sent" in response.content.decode()
+    compliment.refresh_from_db()
+    assert compliment.passed_on_on is None
+    assert not Message.objects.exists()
+
+
 def test_after_lifting_letters_and_messages_go_again(
     officer, case, restriction, settings, tmp_path
 ):
