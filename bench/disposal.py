@@ -1,6 +1,6 @@
 """Disposal of 100,000 closed cases on PostgreSQL: the preview, then the anonymisation.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h15r_bench_disposal \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h15_bench_disposal \
         uv run python bench/disposal.py --cases 100000
 
 Fills the database with bench/populate.py (drops and recreates it first, since a disposed
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h15r_bench_disposal"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h15_bench_disposal"
 DAY = dt.date(2100, 1, 1)
 
 
@@ -105,7 +105,7 @@ def main() -> None:
     from harken.reports.periods import Period
     from harken.retention import services
     from harken.retention.coverage import REMOVED_TEXT
-    from harken.retention.models import DisposedCase
+    from harken.retention.models import DisposedCase, DisposedRecord
 
     admin, _ = User.objects.get_or_create(
         username="bench_admin", defaults={"role": Role.ADMINISTRATOR}
@@ -134,6 +134,8 @@ def main() -> None:
     run = services.disposal_carry_out(run=run, batch_size=args.batch_size)
     carry_s = time.perf_counter() - t
     disposed = DisposedCase.objects.count()
+    records = DisposedRecord.objects.count()
+    print(f"register records not linked to a case anonymised: {records:,}")
     print(
         f"carried out: {disposed:,} anonymised, {run.skipped:,} left, in {carry_s:.1f} s "
         f"({disposed / carry_s:,.0f} cases/s, batches of {args.batch_size}); "

@@ -100,7 +100,24 @@ class ProcedureSerializer(serializers.ModelSerializer):
 # --- Output: cases --------------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class ProcessingRestrictedMixin(serializers.Serializer):
+    """Whether a person on the case is under a restriction of processing (UK GDPR art. 18):
+    the case may still be listed, marked, and used only as the restriction allows (ADR 0150).
+    A list passes the page's restricted cases in `context["restricted_ids"]` (one query)."""
+
+    processing_restricted = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_processing_restricted(self, case: Case) -> bool:
+        from harken.subjectaccess import rules
+
+        known = self.context.get("restricted_ids")
+        if known is not None:
+            return case.pk in known
+        return bool(rules.case_restrictions(case))
+
+
+class CaseListSerializer(ProcessingRestrictedMixin, serializers.ModelSerializer):
     """A caseload row. No complainant's or child's name: bulk listings carry no personal data."""
 
     procedure = serializers.CharField(
@@ -131,6 +148,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "teams",
             "themes",
             "assigned_to",
+            "processing_restricted",
         ]
 
 
@@ -261,7 +279,7 @@ class ProcedureRefSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="number", read_only=True)
 
 
-class CaseDetailSerializer(serializers.ModelSerializer):
+class CaseDetailSerializer(ProcessingRestrictedMixin, serializers.ModelSerializer):
     """Everything about one case; safeguarding concerns come first so no client can miss them."""
 
     safeguarding = SafeguardingSerializer(many=True, read_only=True)
@@ -325,6 +343,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "elements",
             "stages",
             "notes",
+            "processing_restricted",
         ]
 
 

@@ -35,6 +35,7 @@ from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.procedures import services as procedure_services
 from harken.procedures.models import Procedure, ProcedureVersion
+from harken.subjectaccess import rules
 
 from . import serializers as s
 from .actions import Action, Returns
@@ -150,7 +151,10 @@ def case_page(view: generics.GenericAPIView[Case], request: Request, params: Any
     cases = selectors.case_list(user=user, filters=selectors.CaseFilters(**filters.validated_data))
     page = view.paginate_queryset(cases) or []
     record_reads(cases=page, user=user, via="api-list")
-    return view.get_paginated_response(s.CaseListSerializer(page, many=True).data)
+    restricted = rules.restricted_case_ids(c.pk for c in page)
+    return view.get_paginated_response(
+        s.CaseListSerializer(page, many=True, context={"restricted_ids": restricted}).data
+    )
 
 
 class CaseSearchView(generics.GenericAPIView[Case]):

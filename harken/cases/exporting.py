@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -285,10 +285,18 @@ def export_table(
         )
     progressed = {c.progressed_from_id: c for c in became}
     complaints = {c.pk: c for c in _complaint_queryset().filter(pk__in=complaint_ids)}
+    from harken.subjectaccess import rules
+
+    restricted = rules.restricted_case_ids(
+        [c.pk for c in cases] + [c.pk for c in progressed.values()]
+    )
     built = []
     for case in cases:
         complaint = complaints.get(case.pk) or progressed.get(case.pk)
-        built.append(case_row(case, complaint))
+        values, elements = case_row(case, complaint)
+        if case.pk in restricted or (complaint is not None and complaint.pk in restricted):
+            values["processing_restricted"] = "yes"
+        built.append((values, elements))
     if user is not None:
         written = [c.pk for c in cases] + [c.pk for c in progressed.values()]
         record_reads(cases=written, user=user, via="export")
@@ -352,6 +360,11 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
     book.save(path)
 
 
+class Exported(NamedTuple):
+    rows: int
+    processing_restricted: int  # rows marked: a person on the case is under restriction
+
+
 def export_cases(
     path: Path,
     *,
@@ -359,11 +372,13 @@ def export_cases(
     date_to: dt.date | None = None,
     user: User | None = None,
     include_restricted: bool = False,
-) -> int:
+) -> Exported:
     """Write the cases received in the period that `user` may see to `path` (.csv or .xlsx);
-    returns the rows. The reads are logged in the same transaction as the file is made."""
+    returns the rows, and how many are marked `processing_restricted`. The reads are logged
+    in the same transaction as the file is made."""
     header, rows = export_table(
         date_from=date_from, date_to=date_to, user=user, include_restricted=include_restricted
     )
     write_table(path, header, rows)
-    return len(rows)
+    column = header.index("processing_restricted")
+    return Exported(len(rows), sum(1 for row in rows if row[column] == "yes"))

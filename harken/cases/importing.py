@@ -107,6 +107,9 @@ CASE_COLUMNS: tuple[str, ...] = (
     "withdrawal_reason",
     "discontinued_on",
     "discontinuance_reason",
+    # Written by the export (a person on the case is under a restriction of processing, UK
+    # GDPR art. 18: ADR 0150); read by no one on import.
+    "processing_restricted",
 )
 REQUIRED_COLUMNS = ("legacy_reference", "kind", "channel", "received_on", "summary")
 ELEMENT_FIELDS = ("summary", "theme", "team", "stage1_outcome", "stage2_outcome", "stage3_outcome")

@@ -29,6 +29,7 @@ from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.spreadsheets import csv_cell, set_xlsx_cell
 from harken.learning.models import OPEN_STATUSES, Action
+from harken.subjectaccess import rules
 
 from . import selectors
 from .models import QUERY_MAX, RememberedFilters, SavedView
@@ -262,6 +263,8 @@ def _one_by_one(
             continue
         try:
             with transaction.atomic():
+                # A bulk action is processing of everyone on the case (ADR 0150).
+                rules.ensure_case_not_restricted(case, "this case was left as it was")
                 changed = change(case)
         except (ApplicationError, AccessDenied) as error:
             outcome.refused.append((case.reference, _message(error)))
@@ -313,6 +316,11 @@ HEADINGS = (
     "Assigned to",
     "Teams",
     "Received",
+    "Processing restricted",
+)
+RESTRICTED_NOTE = (
+    "{n} case(s) concern a person whose processing is restricted (UK GDPR art. 18), marked "
+    "in the column 'Processing restricted': use them only as the restriction allows."
 )
 
 
@@ -328,6 +336,7 @@ def download_rows(
     more = len(cases) > DOWNLOAD_LIMIT
     cases = cases[:DOWNLOAD_LIMIT]
     record_reads(cases=cases, user=user, via="caseload download")
+    restricted = rules.restricted_case_ids(c.pk for c in cases)
     rows: list[list[Any]] = []
     for case in cases:
         tag = selectors.TAGS.get(case.due_tag)  # type: ignore[attr-defined]
@@ -343,9 +352,15 @@ def download_rows(
                 str(case.assigned_to) if case.assigned_to else "",
                 "; ".join(sorted(str(t) for t in case.teams.all())),
                 case.received_on,
+                "Yes" if case.pk in restricted else "",
             ]
         )
     return rows, more
+
+
+def restricted_count(rows: list[list[Any]]) -> int:
+    """How many rows of a download are marked "Processing restricted"."""
+    return sum(1 for row in rows if row[-1] == "Yes")
 
 
 def as_csv(rows: list[list[Any]]) -> Iterator[str]:
@@ -380,12 +395,17 @@ def as_xlsx(rows: list[list[Any]], *, more: bool) -> bytes:
             set_xlsx_cell(cell, value)
             if isinstance(value, dt.date):
                 cell.number_format = "d mmmm yyyy"
+    note_row = len(rows) + 3
     if more:
         sheet.cell(
-            row=len(rows) + 3, column=1
+            row=note_row, column=1
         ).value = (
             f"Only the first {DOWNLOAD_LIMIT:,} cases: filter the caseload to download the rest."
         )
+        note_row += 1
+    marked = restricted_count(rows)
+    if marked:
+        sheet.cell(row=note_row, column=1).value = RESTRICTED_NOTE.format(n=marked)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -254,4 +254,8 @@ class DownloadView(StaffRequiredMixin, View):
         response["Cache-Control"] = "no-store"
         if more:
             response["X-Harken-Rows-Left-Out"] = "yes"
+        marked = day.restricted_count(rows)
+        if marked:
+            # The file marks them; the header says how many (ADR 0150).
+            response["X-Harken-Processing-Restricted"] = str(marked)
         return response

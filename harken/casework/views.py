@@ -32,6 +32,7 @@ from harken.core.panels import EVERY_TAB, case_panels
 from harken.core.web import StaffRequiredMixin, whole_number
 from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
+from harken.subjectaccess import rules
 
 from . import day, day_views, forms, selectors
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
@@ -559,6 +560,8 @@ class CaseView(StaffRequiredMixin, View):
         current = next((row for row in stages if row["current"]), None)
         clock = current["clock"] if current and current["stage"].is_open else None
         shown, tabs = _case_tabs(case, tab)
+        parties = sorted(case.parties.all(), key=lambda p: (p.role != "complainant", p.pk))
+        restricted = rules.people_restricted(p.person_id for p in parties)
         return render(
             request,
             "casework/case.html",
@@ -583,9 +586,11 @@ class CaseView(StaffRequiredMixin, View):
                 "waiting_explanation": clock.explanation if clock else "",
                 "elements": points,
                 "has_point_changes": any(row["changeable"] for row in points),
-                "parties": sorted(
-                    case.parties.all(), key=lambda p: (p.role != "complainant", p.pk)
+                "parties": parties,
+                "processing_restrictions": sorted(
+                    restricted.values(), key=lambda r: (r.since, r.person_id)
                 ),
+                "may_lift": access.may(user, access.Perm.SUBJECT_ACCESS),
                 "other_open": other_open,
                 "other_people": {party.person_id for party in other_open},
                 # The linked contact or complaint, only when the user may see it too.

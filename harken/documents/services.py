@@ -234,8 +234,11 @@ def letter_build(
 ) -> letters.Letter:
     """The letter as it would be sent (for the preview); nothing is saved. A stage's response
     or extension letter is written by those who record them (the procedure's rule)."""
+    from harken.subjectaccess import rules
+
     access.ensure_can_act(actor, case, "respond")
     _ensure_may_write(actor, case, template.kind)
+    rules.ensure_case_not_restricted(case, "no letter was made", field="template")
     if len(text or "") > 10000:
         raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")

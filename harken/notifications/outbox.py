@@ -178,6 +178,11 @@ def message_queue(
     addresses = [str(a) for a in to if str(a).strip()]
     if not addresses:
         raise ApplicationError.for_field("to", "Give at least one address to send it to.")
+    if case is not None:
+        # A message about a case carries its people's data (ADR 0150).
+        from harken.subjectaccess import rules
+
+        rules.ensure_case_not_restricted(case, "nothing was sent", field="to")
     message = Message.objects.create(
         channel=channel,
         kind=kind,

@@ -366,6 +366,67 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "outcome_notes": P,
         },
     ),
+    # A subject access request is linked to no case: disposed under its own rule, with its
+    # pauses, bundles and redaction log (harken/retention/standalone.py). So are an Ombudsman
+    # case, a contact restriction and an advocacy referral recorded without a case (above).
+    "registers.SubjectAccessRequest": Covered(
+        None,
+        {
+            **_BASE,
+            "reference": X,
+            "requester": X,
+            "subject": X,
+            "received_on": S,
+            "description": P,
+            "identity_verified_on": S,
+            "clock_started_on": S,
+            "due_on": S,
+            "due_explanation": S,  # how the due date was worked out: dates, no person
+            "extended_due_on": S,
+            "extension_reason": P,
+            "requester_told_of_extension_on": S,
+            "pages_disclosed": S,
+            "redactions_count": S,
+            "redactions": P,
+            "sent_on": S,
+        },
+    ),
+    "registers.SarPause": Covered(
+        None,
+        {**_BASE, "sar": X, "reason": S, "started_on": S, "ended_on": S, "note": P},
+    ),
+    "subjectaccess.Bundle": Covered(
+        None,
+        {
+            **_BASE,
+            "sar": X,
+            "person": X,
+            "status": S,
+            "cases": X,
+            "storage_name": P,  # the file is deleted from storage first
+            "size": S,
+            "sha256": S,
+            "pages": S,
+            "built_at": S,
+            "released_on": S,
+            "released_by": P,
+            "release_method": P,  # how it was sent: may name an address
+        },
+    ),
+    "subjectaccess.Redaction": Covered(
+        None,
+        {
+            "id": X,
+            "bundle": X,
+            "text": P,  # the third party's name or number that was withheld
+            "kind": S,
+            "occurrences": S,
+            "decision": S,
+            "reason": S,
+            "decided_by": P,
+            "decided_at": S,
+        },
+    ),
     "registers.RegisterEvent": Covered(
         None,
         {
@@ -432,7 +493,9 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "release_reason": P,
         },
     ),
-    "retention.DisposalCandidate": Covered("case", {"id": X, "run": X, "line": X, "case": X}),
+    "retention.DisposalCandidate": Covered(
+        "case", {"id": X, "run": X, "line": X, "case": X, "record_id": X}
+    ),
     "retention.DisposedCase": Covered("case", {"case": X, "run": X, "kind": S, "disposed_at": S}),
 }
 
@@ -474,12 +537,7 @@ KEPT_MODELS: dict[str, str] = {
     "documents.LetterTemplate": _CONFIGURATION,
     "documents.LetterTemplateRevision": _CONFIGURATION,
     "reports.ReportEdition": "a report produced for a period: kept as it was produced",
-    "registers.SubjectAccessRequest": "not linked to a case; its own retention rule is not "
-    "built yet (see docs/data-protection.md)",
     "registers.SarCounter": _CONFIGURATION,
-    "registers.SarPause": "part of a subject access request, kept with it (see above)",
-    "subjectaccess.Bundle": "a subject access request's disclosure, kept with the request",
-    "subjectaccess.Redaction": "a subject access request's redaction log, kept with the request",
     "subjectaccess.RightsRequest": "a rectification, restriction or erasure request about a "
     "person, not a case: like a subject access request, its own rule is not set yet",
     "subjectaccess.RightsRequestEvent": "the audit trail of a rights request, kept with it",
@@ -496,4 +554,5 @@ KEPT_MODELS: dict[str, str] = {
     "retention.DisposalRun": "the disposal log: counts, rules and staff, no personal data",
     "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
     "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
+    "retention.DisposedRecord": "the disposal log of a register record: kind, id, run, when",
 }

@@ -45,6 +45,37 @@ DEFAULT_RULES: list[Default] = [
         "source": "Care Planning, Placement and Case Review (England) Regulations 2010 reg 50 "
         "(75th birthday; 15 years after the last entry where the council so decides)",
     },
+    # Register records not linked to a case. "Closure" is the day the record ended: the
+    # response sent, the Ombudsman's decision, the restriction ended, the advocacy outcome.
+    {
+        "kind": "sar",
+        "basis": "closure",
+        "years": 2,
+        "source": "IRMS Retention Guidelines for Local Authorities (information requests: last "
+        "action + 1 year, longer where the ICO is involved): 2 years after the response, "
+        "so a complaint to the ICO (3 months) and its handling are covered",
+    },
+    {
+        "kind": "ombudsman",
+        "basis": "closure",
+        "years": 6,
+        "source": "As complaints (IRMS: closure + 6 years; Limitation Act 1980 s2, s5), "
+        "counted from the Ombudsman's decision",
+    },
+    {
+        "kind": "restriction",
+        "basis": "closure",
+        "years": 6,
+        "source": "As complaints (IRMS: closure + 6 years), counted from the day the "
+        "restriction ended; one in force is never due",
+    },
+    {
+        "kind": "advocacy",
+        "basis": "closure",
+        "years": 6,
+        "source": "As complaints (IRMS: closure + 6 years), counted from the referral's "
+        "outcome; a looked-after child's is kept with their case",
+    },
 ]
 
 

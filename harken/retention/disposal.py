@@ -88,14 +88,23 @@ def _delete_files(case_ids: Sequence[int]) -> int:
 
 
 def _people(case_ids: Sequence[int]) -> None:
-    """Anonymise the people on these cases who are on no other live record: every case they
-    are on is disposed (these are marked already) and no register record outside them, nor a
-    subject access request, names them."""
-    from harken.cases.models import CaseParty, Person
+    """Anonymise the people on these cases who are on no other live record (these cases are
+    marked disposed already)."""
+    from harken.cases.models import CaseParty
 
-    candidates = set(
-        CaseParty.objects.filter(case_id__in=case_ids).values_list("person_id", flat=True)
+    people_anonymise(
+        set(CaseParty.objects.filter(case_id__in=case_ids).values_list("person_id", flat=True))
     )
+
+
+def people_anonymise(candidates: set[int]) -> None:
+    """Anonymise those of these people no live record names: every case they are on is
+    disposed, and every register record that names them is disposed with its case or under
+    its own rule (harken/retention/standalone.py)."""
+    from harken.cases.models import Person
+
+    from .standalone import disposed_ids
+
     if not candidates:
         return
     blocked: set[int] = set()
@@ -113,6 +122,9 @@ def _people(case_ids: Sequence[int]) -> None:
         covered = DISPOSED_WITH_CASE.get(related._meta.label)
         if covered is not None and covered.to_case:
             rows = rows.exclude(**{f"{covered.to_case}__disposal__isnull": False})
+        gone = disposed_ids(related._meta.label)
+        if gone is not None:
+            rows = rows.exclude(pk__in=gone)
         blocked.update(rows.values_list(fk, flat=True))
     free = candidates - blocked
     if free:

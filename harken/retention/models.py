@@ -16,6 +16,11 @@ class RecordKind(models.TextChoices):
     COMPLIMENT = "compliment", "Compliments"
     REPRESENTATION = "representation", "Enquiries, comments and suggestions"
     LOOKED_AFTER = "looked_after", "Cases about a looked-after child"
+    # Register records not linked to a case (a linked one goes with its case).
+    SAR = "sar", "Subject access requests"
+    OMBUDSMAN = "ombudsman", "Ombudsman cases not linked to a case"
+    RESTRICTION = "restriction", "Contact restrictions not linked to a case"
+    ADVOCACY = "advocacy", "Advocacy referrals not linked to a case"
 
 
 class Basis(models.TextChoices):
@@ -213,11 +218,16 @@ class DisposalLine(models.Model):
 
 
 class DisposalCandidate(models.Model):
-    """A case a preview found due: an approval disposes exactly these (those still not held)."""
+    """A case a preview found due: an approval disposes exactly these (those still not held).
+    Under a standalone register rule it is the register record (`record_id`, of the line's
+    kind) instead."""
 
     run = models.ForeignKey(DisposalRun, on_delete=models.CASCADE, related_name="candidates")
     line = models.ForeignKey(DisposalLine, on_delete=models.CASCADE, related_name="candidates")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -240,6 +250,24 @@ class DisposedCase(models.Model):
 
     def __str__(self) -> str:
         return f"Disposed #{self.case_id}"
+
+
+class DisposedRecord(models.Model):
+    """A register record not linked to a case, anonymised under its kind's rule: never due
+    again, its row kept for the register's and the report's figures."""
+
+    kind = models.CharField(max_length=20, choices=RecordKind.choices)
+    record_id = models.PositiveBigIntegerField()
+    run = models.ForeignKey(DisposalRun, on_delete=models.PROTECT, related_name="disposed_records")
+    disposed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record_id"], name="disposed_record_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Disposed {self.kind} #{self.record_id}"
 
 
 class RetentionEvent(models.Model):

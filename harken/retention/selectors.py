@@ -122,6 +122,18 @@ def due_cases(*, rule: RetentionRule, day: dt.date, with_held: bool = False) -> 
     )
 
 
+def due_for(*, rule: RetentionRule, day: dt.date, with_held: bool = False) -> QuerySet[Any]:
+    """What `rule` makes due on `day`: cases, or the register records of a standalone kind
+    (harken/retention/standalone.py), each annotated with `counted_from`."""
+    from .standalone import STANDALONE, due_records
+
+    if rule.kind in STANDALONE:
+        return due_records(
+            kind=rule.kind, basis=rule.basis, years=rule.years, day=day, with_held=with_held
+        )
+    return due_cases(rule=rule, day=day, with_held=with_held)
+
+
 def rule_list() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.select_related("changed_by").order_by("kind")
 
@@ -138,6 +150,7 @@ class HeldFromDisposal:
     hold: LegalHold | None
     sar: SubjectAccessRequest | None
     count: int
+    case_ids: frozenset[int] = frozenset()  # the records it keeps (the page's reads)
 
 
 MAX_HOLDS_SHOWN = 200
@@ -146,36 +159,61 @@ MAX_HOLDS_SHOWN = 200
 def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
     """What the holds in force keep out of a preview: each hold (on a case or a person) and
     each live subject access request that covers a record the schedule would otherwise make
-    due on the run's day. A record two holds cover counts under both."""
-    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule")))
-    rules = rules or list(RetentionRule.objects.all())
+    due on the run's day. A record two holds cover counts under both.
 
-    def due_count(**lookup: Any) -> int:
-        return sum(
-            due_cases(rule=rule, day=run.due_on, with_held=True)
-            .filter(**lookup)
-            .values("pk")
+    A fixed number of statements however many holds or held cases there are: the records due
+    are one subquery (the rules cover disjoint kinds, so a case is due under one rule at
+    most), and the held records are found for every person and every held case in one
+    statement each."""
+    case_kinds = [*CASE_KINDS, RecordKind.LOOKED_AFTER]
+    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule"), kind__in=case_kinds))
+    rules = rules or list(RetentionRule.objects.filter(kind__in=case_kinds))
+    if not rules:
+        return []
+    due = Q()
+    for rule in rules:
+        due |= Q(pk__in=due_cases(rule=rule, day=run.due_on, with_held=True).values("pk"))
+    due_ids = Case.objects.filter(due).values("pk")
+
+    holds = list(
+        LegalHold.objects.filter(released_at__isnull=True)
+        .select_related("case", "person", "placed_by")
+        .order_by("placed_at", "pk")[:MAX_HOLDS_SHOWN]
+    )
+    sars = list(
+        open_sars()
+        .select_related("requester", "subject")
+        .order_by("received_on", "pk")[:MAX_HOLDS_SHOWN]
+    )
+    people = {h.person_id for h in holds if h.person_id is not None} | {
+        s.subject_id or s.requester_id for s in sars if s.subject_id or s.requester_id
+    }
+    by_person: dict[int, set[int]] = {}
+    if people:
+        pairs = (
+            CaseParty.objects.filter(person_id__in=people, case_id__in=due_ids)
+            .values_list("person_id", "case_id")
             .distinct()
-            .count()
-            for rule in rules
         )
+        for person_id, case_id in pairs:
+            by_person.setdefault(person_id, set()).add(case_id)
+    held_cases = {h.case_id for h in holds if h.case_id is not None}
+    due_held: set[int] = set()
+    if held_cases:
+        due_held = set(Case.objects.filter(due, pk__in=held_cases).values_list("pk", flat=True))
 
     found: list[HeldFromDisposal] = []
-    holds = LegalHold.objects.filter(released_at__isnull=True).select_related(
-        "case", "person", "placed_by"
-    )
-    for hold in holds.order_by("placed_at", "pk")[:MAX_HOLDS_SHOWN]:
+    for hold in holds:
         if hold.person_id is not None:
-            n = due_count(parties__person_id=hold.person_id)
+            kept = by_person.get(hold.person_id, set())
         else:
-            n = due_count(pk=hold.case_id)
-        if n:
-            found.append(HeldFromDisposal(hold=hold, sar=None, count=n))
-    sars = open_sars().select_related("requester", "subject")
-    for sar in sars.order_by("received_on", "pk")[:MAX_HOLDS_SHOWN]:
-        n = due_count(parties__person_id=sar.subject_id or sar.requester_id)
-        if n:
-            found.append(HeldFromDisposal(hold=None, sar=sar, count=n))
+            kept = {hold.case_id} if hold.case_id in due_held else set()
+        if kept:
+            found.append(HeldFromDisposal(hold, None, len(kept), frozenset(kept)))
+    for sar in sars:
+        kept = by_person.get(sar.subject_id or sar.requester_id or 0, set())
+        if kept:
+            found.append(HeldFromDisposal(None, sar, len(kept), frozenset(kept)))
     return found
 
 

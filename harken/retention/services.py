@@ -19,13 +19,14 @@ from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
 
-from . import disposal, selectors
+from . import disposal, selectors, standalone
 from .models import (
     Basis,
     DisposalCandidate,
     DisposalLine,
     DisposalRun,
     DisposedCase,
+    DisposedRecord,
     HoldReason,
     LegalHold,
     RecordKind,
@@ -35,6 +36,7 @@ from .models import (
     RunStatus,
 )
 from .permissions import may_manage_retention
+from .standalone import STANDALONE
 
 if TYPE_CHECKING:
     from harken.accounts.models import User
@@ -296,7 +298,7 @@ def _preview(*, day: dt.date, actor: User | None) -> DisposalRun | None:
     run = DisposalRun.objects.create(due_on=day, created_by=actor)
     total = 0
     for rule in RetentionRule.objects.order_by("kind"):
-        due = selectors.due_cases(rule=rule, day=day)
+        due = selectors.due_for(rule=rule, day=day)
         found = due.aggregate(n=Count("pk"), lo=Min("counted_from"), hi=Max("counted_from"))
         if not found["n"]:
             continue
@@ -312,8 +314,9 @@ def _preview(*, day: dt.date, actor: User | None) -> DisposalRun | None:
         )
         # In chunks, never the whole list in memory (100,000 cases: bench/disposal.py).
         chunk: list[DisposalCandidate] = []
+        field = "record_id" if rule.kind in STANDALONE else "case_id"
         for pk in due.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000):
-            chunk.append(DisposalCandidate(run=run, line=line, case_id=pk))
+            chunk.append(DisposalCandidate(run=run, line=line, **{field: pk}))
             if len(chunk) == 5000:
                 DisposalCandidate.objects.bulk_create(chunk)
                 chunk = []
@@ -416,17 +419,20 @@ def _carry_out_batch(run_pk: int, after: int, batch_size: int) -> int | None:
         rows = list(
             DisposalCandidate.objects.filter(run=run, pk__gt=after)
             .order_by("pk")
-            .values_list("pk", "case_id", "line_id")[:batch_size]
+            .values_list("pk", "case_id", "record_id", "line_id")[:batch_size]
         )
         if not rows:
             return None
         by_line: dict[int, list[int]] = defaultdict(list)
-        for _, case_id, line_id in rows:
-            by_line[line_id].append(case_id)
+        for _, case_id, record_id, line_id in rows:
+            by_line[line_id].append(int(case_id or record_id or 0))
         now = timezone.now()
         done: list[int] = []
         events: list[TimelineEvent] = []
         for line in DisposalLine.objects.filter(pk__in=by_line).select_related("rule"):
+            if line.kind in STANDALONE:
+                _records_batch(run, line, by_line[line.pk], now)
+                continue
             still = list(
                 selectors.due_cases(rule=line.rule, day=run.due_on)
                 .filter(pk__in=by_line[line.pk])
@@ -452,6 +458,23 @@ def _carry_out_batch(run_pk: int, after: int, batch_size: int) -> int | None:
             disposal.anonymise(done)
             TimelineEvent.objects.bulk_create(events)
         return rows[-1][0]
+
+
+def _records_batch(run: DisposalRun, line: DisposalLine, ids: list[int], now: Any) -> None:
+    """Dispose of a batch of register records of one standalone kind: each checked again
+    (still ended, not held, still due), marked, then anonymised."""
+    still = list(
+        selectors.due_for(rule=line.rule, day=run.due_on)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    if not still:
+        return
+    DisposedRecord.objects.bulk_create(
+        DisposedRecord(kind=line.kind, record_id=pk, run=run, disposed_at=now) for pk in still
+    )
+    DisposalLine.objects.filter(pk=line.pk).update(disposed=F("disposed") + len(still))
+    standalone.anonymise(line.kind, still)
 
 
 def disposal_carry_out(

@@ -206,6 +206,9 @@ def disposal(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(pk)
     # While it awaits approval, what the holds in force keep out of it, and who placed them.
     held = selectors.held_from_run(run) if run.status == RunStatus.PREVIEW else []
+    # The page names who is held and why: a read of each record it says is kept.
+    shown = sorted({pk for h in held for pk in h.case_ids})
+    record_reads(cases=shown, user=_user(request), via="disposal-preview")
     return render(request, "retention/disposal.html", {"run": run, "held": held})
 
 

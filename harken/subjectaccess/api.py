@@ -7,7 +7,8 @@ from typing import Any
 
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -31,6 +32,7 @@ from .models import (
     RefusalReason,
     RightsKind,
     RightsRequest,
+    RightsStatus,
 )
 
 ERRORS = {
@@ -276,6 +278,7 @@ class BundleDownloadView(_Base):
 class RightsRequestSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id")
     status = serializers.CharField(read_only=True, help_text="open, done or refused")
+    processing_restricted = serializers.SerializerMethodField()
 
     class Meta:
         model = RightsRequest
@@ -291,7 +294,19 @@ class RightsRequestSerializer(serializers.ModelSerializer):
             "decided_on",
             "refusal_reason",
             "outcome",
+            "lifted_on",
+            "lift_reason",
+            "processing_restricted",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_processing_restricted(self, request: RightsRequest) -> bool:
+        """A restriction carried out and not lifted: in force."""
+        return (
+            request.kind == RightsKind.RESTRICTION
+            and request.status == RightsStatus.DONE
+            and request.lifted_on is None
+        )
 
 
 class RightsRequestInput(serializers.Serializer):
@@ -386,4 +401,25 @@ class RightsRefuseView(_Base):
         data = RefuseInput(data=request.data)
         data.is_valid(raise_exception=True)
         done = rights.rights_request_refuse(actor=user, request=found, **data.validated_data)
+        return Response(RightsRequestSerializer(done).data)
+
+
+class LiftInput(serializers.Serializer):
+    lifted_on = serializers.DateField()
+    reason = serializers.CharField(max_length=5000)
+
+
+class RightsLiftView(_Base):
+    @extend_schema(
+        summary="Lift a restriction of processing carried out (the person told first)",
+        request=LiftInput,
+        responses={200: RightsRequestSerializer, **ERRORS},
+        tags=["subject access"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        found = _rights_request(user, pk)
+        data = LiftInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = rights.rights_request_lift(actor=user, request=found, **data.validated_data)
         return Response(RightsRequestSerializer(done).data)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rights/<int:pk>/", api.RightsRequestView.as_view(), name="api-sa-rights"),
     path("rights/<int:pk>/carry-out/", api.RightsCarryOutView.as_view(), name="api-sa-rights-do"),
     path("rights/<int:pk>/refuse/", api.RightsRefuseView.as_view(), name="api-sa-rights-refuse"),
+    path("rights/<int:pk>/lift/", api.RightsLiftView.as_view(), name="api-sa-rights-lift"),
     path("people/<int:pk>/", api.PersonDataView.as_view(), name="api-sa-person"),
     path("requests/<int:pk>/bundles/", api.SarBundlesView.as_view(), name="api-sa-bundles"),
     path("bundles/<int:pk>/", api.BundleView.as_view(), name="api-sa-bundle"),

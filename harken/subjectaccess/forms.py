@@ -129,3 +129,18 @@ class RightsRefuseForm(Form):
         widget=forms.Textarea,
         error_messages={"required": "Enter what the person was told"},
     )
+
+
+class RightsLiftForm(Form):
+    lifted_on = DateField(
+        label="Date the restriction was lifted",
+        message="Enter the date the restriction was lifted",
+        today=True,
+    )
+    reason = forms.CharField(
+        label="Why it is lifted, and when the person was told",
+        help_text="The person must be told before a restriction is lifted (UK GDPR art. 18(3)).",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the restriction is lifted"},
+    )

@@ -182,9 +182,22 @@ class RightsRequest(BaseModel):
     decided_on = models.DateField(null=True, blank=True)
     refusal_reason = models.CharField(max_length=14, choices=RefusalReason.choices, blank=True)
     outcome = models.TextField(max_length=5000, blank=True)
+    # A restriction carried out holds (harken.subjectaccess.rules) until it is lifted.
+    lifted_on = models.DateField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(max_length=5000, blank=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                condition=models.Q(kind="restriction", status="done", lifted_on__isnull=True),
+                name="rights_restriction_in_force",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} request {self.pk}"

@@ -12,8 +12,9 @@ from django.db import transaction
 
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import Person
+from harken.cases.models import CaseParty, Person
 from harken.core import checks
+from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
 from harken.registers.services import sar_deadline
@@ -110,7 +111,9 @@ def rights_request_carry_out(
     elif request.kind == RightsKind.ERASURE:
         changes = dict(ERASABLE)
     if changes:
-        case_services.person_update(person=request.person, actor=actor, **changes)
+        case_services.person_update(
+            person=request.person, actor=actor, carrying_out=request, **changes
+        )
     request.status = RightsStatus.DONE
     request.decided_on = done
     request.outcome = outcome
@@ -122,6 +125,70 @@ def rights_request_carry_out(
         "rights_carried_out",
         f"{request.get_kind_display()} request carried out {format_date(done)}",
         {"fields": [None, ", ".join(sorted(changes))]} if changes else {},
+    )
+    if request.kind == RightsKind.RESTRICTION:
+        _on_their_cases(
+            request,
+            actor,
+            "processing_restricted",
+            f"Processing of {request.person.full_name}'s data restricted from {format_date(done)}",
+        )
+    return request
+
+
+def _on_their_cases(request: RightsRequest, actor: User, verb: str, text: str) -> None:
+    """A restriction's start and end are on each of the person's cases' timelines too."""
+    for party in CaseParty.objects.filter(person=request.person).select_related("case"):
+        record_event(case=party.case, actor=actor, verb=verb, description=text)
+
+
+@transaction.atomic
+def rights_request_lift(
+    *, actor: User, request: RightsRequest, lifted_on: dt.date | None, reason: str
+) -> RightsRequest:
+    """Lift a restriction carried out: from then on the person's data is processed again.
+    The person must be told before it is lifted (art. 18(3)); `reason` says why and that
+    they were told."""
+    permissions.ensure_can_use_subject_access(actor)
+    request = RightsRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    if request.kind != RightsKind.RESTRICTION:
+        raise ApplicationError("Only a restriction can be lifted.")
+    if request.status != RightsStatus.DONE:
+        raise ApplicationError("Only a restriction that was carried out can be lifted.")
+    if request.lifted_on is not None:
+        raise ApplicationError(
+            f"This restriction was already lifted on {format_date(request.lifted_on)}."
+        )
+    lifted = checks.date(
+        "lifted_on",
+        lifted_on,
+        label="the restriction was lifted",
+        not_before=request.decided_on,
+        before_label="the day the restriction began",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError.for_field(
+            "reason", "Enter why the restriction is lifted and when the person was told."
+        )
+    request.lifted_on = lifted
+    request.lifted_by = actor
+    request.lift_reason = reason
+    request.modified_by = actor
+    request.save()
+    _event(
+        request,
+        actor,
+        "rights_lifted",
+        f"Restriction lifted {format_date(lifted)}",
+        {"lifted_on": [None, lifted.isoformat()]},
+    )
+    _on_their_cases(
+        request,
+        actor,
+        "processing_restriction_lifted",
+        f"Restriction of processing of {request.person.full_name}'s data lifted "
+        f"{format_date(lifted)}",
     )
     return request
 

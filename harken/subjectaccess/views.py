@@ -22,8 +22,15 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.web import StaffRequiredMixin
 
-from . import forms, permissions, rights, selectors, services
-from .models import Bundle, BundleStatus, RedactionDecision, RightsRequest
+from . import forms, permissions, rights, rules, selectors, services
+from .models import (
+    Bundle,
+    BundleStatus,
+    RedactionDecision,
+    RightsKind,
+    RightsRequest,
+    RightsStatus,
+)
 
 
 class TeamView(StaffRequiredMixin, View):
@@ -65,6 +72,7 @@ def _person_context(user: User, person: Person) -> dict[str, Any]:
         "person": person,
         "rights_requests": list(requests),
         "person_holds": list(holds),
+        "processing_restrictions": [r] if (r := rules.processing_restricted(person)) else [],
         "may_hold": access.may(user, access.Perm.RETENTION),
     }
 
@@ -309,10 +317,16 @@ class RightsRequestView(TeamView):
         return found
 
     def _render(
-        self, request: HttpRequest, found: RightsRequest, carry: Any = None, refuse: Any = None
+        self,
+        request: HttpRequest,
+        found: RightsRequest,
+        carry: Any = None,
+        refuse: Any = None,
+        lift: Any = None,
     ) -> HttpResponse:
         carry = carry or forms.RightsCarryOutForm(prefix="do")
         refuse = refuse or forms.RightsRefuseForm(prefix="no")
+        lift = lift or forms.RightsLiftForm(prefix="lift")
         return render(
             request,
             "subjectaccess/rights.html",
@@ -320,7 +334,11 @@ class RightsRequestView(TeamView):
                 "rights": found,
                 "carry": carry,
                 "refuse": refuse,
-                "form": carry if carry.errors else refuse,
+                "lift": lift,
+                "may_lift": found.kind == RightsKind.RESTRICTION
+                and found.status == RightsStatus.DONE
+                and found.lifted_on is None,
+                "form": carry if carry.errors else lift if lift.errors else refuse,
                 "events": list(found.events.select_related("actor")),
             },
         )
@@ -331,6 +349,17 @@ class RightsRequestView(TeamView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         user = _user(request)
         found = self._load(request, pk)
+        if "lift" in request.POST:
+            lift = forms.RightsLiftForm(request.POST, prefix="lift")
+            if lift.is_valid():
+                try:
+                    rights.rights_request_lift(actor=user, request=found, **lift.cleaned_data)
+                except ApplicationError as exc:
+                    add_service_error(lift, exc)
+                else:
+                    messages.success(request, "Restriction lifted")
+                    return redirect("subjectaccess:rights", pk=found.pk)
+            return self._render(request, found, lift=lift)
         if "refuse" in request.POST:
             refuse = forms.RightsRefuseForm(request.POST, prefix="no")
             if refuse.is_valid():

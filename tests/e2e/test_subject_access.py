@@ -183,3 +183,65 @@ def test_officer_pauses_and_restarts_a_sar_clock(page, server, login_as, sa_setu
     expect(page.get_by_text("Clock restarted", exact=True)).to_be_visible()
     expect(page.locator(".govuk-inset-text")).to_contain_text("plus 3 days the clock was paused")
     assert_accessible(page, context="SAR restarted")
+
+
+def test_officer_restricts_processing_sees_the_banner_and_a_letter_refused(
+    page, server, login_as, sa_setup
+):
+    """An officer records a restriction request from the person's page and carries it out;
+    the person's page and their case's page then say so in the MOJ alert, and a letter on
+    the case is refused with the reason beside the template; lifting it lets letters go."""
+    officer, sar = _officer_and_sar(dt.date.today() - dt.timedelta(days=5))
+    case = sar.requester.parties.get().case
+    login_as(officer)
+    form = RegisterForm(page)
+    page.goto(server + reverse("subjectaccess:person", kwargs={"pk": sar.requester_id}))
+    page.get_by_role("link", name="Record a rectification, restriction or erasure request").click()
+    form.choose("Restriction (art. 18): limit how their data is used")
+    form.date("Date the request was received", dt.date.today() - dt.timedelta(days=1))
+    form.text("What they asked for", "Do not use my address until it is checked")
+    form.save("Save request")
+    expect(page.get_by_text("Request recorded", exact=True)).to_be_visible()
+    assert_accessible(page, context="restriction request")
+    page.get_by_label("What was done", exact=True).fill("No letters until the address is checked")
+    form.save("Record it as carried out")
+    expect(page.get_by_text("Request carried out", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Lift the restriction")).to_be_visible()
+    assert_accessible(page, context="restriction carried out")
+
+    from harken.core.dates import format_date
+    from harken.core.dates import today as london_today
+
+    since = f"is restricted since {format_date(london_today())}"
+    page.get_by_role("link", name="Back to Casey Marlowe").click()
+    alert = page.get_by_role("region", name="warning: processing restricted")
+    expect(alert).to_contain_text(f"Processing of this person's data {since}")
+    expect(alert).to_contain_text("No letters until the address is checked")
+    assert_accessible(page, context="person page, restricted")
+
+    page.goto(server + reverse("casework:case", kwargs={"reference": case.reference}))
+    alert = page.get_by_role("region", name="warning: processing restricted")
+    expect(alert).to_contain_text(f"Processing of Casey Marlowe's data {since}")
+    assert_accessible(page, context="case page, restricted")
+
+    page.goto(server + reverse("documents:letter_new", kwargs={"reference": case.reference}))
+    page.get_by_label("Acknowledgement", exact=True).check()
+    form.save("Preview the letter")
+    summary = form.error_summary()
+    assert f"Processing of Casey Marlowe's data {since}" in summary
+    assert "no letter was made" in summary
+    assert_accessible(page, context="letter refused")
+
+    # Lifted (the person told first): the letter can be previewed again.
+    from harken.subjectaccess.models import RightsRequest
+
+    restriction = RightsRequest.objects.get(kind="restriction")
+    page.goto(server + reverse("subjectaccess:rights", kwargs={"pk": restriction.pk}))
+    form.text("Why it is lifted, and when the person was told", "Address checked; told today")
+    form.save("Lift the restriction")
+    expect(page.locator(".govuk-notification-banner__heading")).to_have_text("Restriction lifted")
+    assert_accessible(page, context="restriction lifted")
+    page.goto(server + reverse("documents:letter_new", kwargs={"reference": case.reference}))
+    page.get_by_label("Acknowledgement", exact=True).check()
+    form.save("Preview the letter")
+    expect(page.get_by_role("button", name="Create Word and PDF")).to_be_visible()

@@ -248,6 +248,6 @@ def test_every_write_endpoint_is_fuzzed():
     searches, procedures, registers, learning, retention, subject access (the token endpoint
     is the access tests')."""
     operations = _operations()
-    assert len(operations) == 73
+    assert len(operations) == 74
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

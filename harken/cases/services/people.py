@@ -98,8 +98,13 @@ def person_update(
     language: str | NotGiven = NOT_GIVEN,
     looked_after: bool | NotGiven = NOT_GIVEN,
     care_leaver: bool | NotGiven = NOT_GIVEN,
+    carrying_out: Any = None,
 ) -> Person:
-    """Change a person's details; what is not given stays as it is."""
+    """Change a person's details; what is not given stays as it is. A person whose processing
+    is restricted is changed only by `carrying_out` a rectification or erasure request of
+    theirs (harken.subjectaccess.rules, ADR 0150)."""
+    from harken.subjectaccess import rules
+
     details = given(
         first_name=first_name,
         last_name=last_name,
@@ -123,6 +128,8 @@ def person_update(
         raise AccessDenied("You do not have access to this person's cases.")
     values = _clean_person_details({**{f: getattr(person, f) for f in PERSON_FIELDS}, **details})
     values = _changed_text(person, values, TEXT_PERSON_FIELDS)
+    if _differs(person, values):
+        rules.ensure_may_change_person(person, carrying_out)
     changes = set_fields(person, values)
     if changes:
         _touch(person, actor)
@@ -136,6 +143,10 @@ def person_update(
                 changes=changes,
             )
     return person
+
+
+def _differs(person: Person, values: Mapping[str, Any]) -> bool:
+    return any(getattr(person, name) != value for name, value in values.items())
 
 
 def _check_party(item: PersonInput) -> None:

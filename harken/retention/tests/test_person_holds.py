@@ -246,3 +246,60 @@ def test_a_released_person_hold_goes_with_the_person_when_their_cases_are_dispos
     assert not person.full_name
     assert "Claim by the family" not in hold.explanation
     assert "Settled with the family" not in hold.release_reason
+
+
+def test_the_preview_page_records_a_read_of_each_record_it_says_is_held(
+    sign_in, admin_user, two_cases_of_one_person
+):
+    """The page names who is held: each record a hold keeps back is read by the viewer
+    (`via` disposal-preview); a record due and not held is not."""
+    from harken.cases.models import CaseRead
+
+    person, theirs, other = two_cases_of_one_person
+    services.hold_place(
+        person=person, reason="litigation", explanation="Claim issued", actor=admin_user
+    )
+    run = services.disposal_preview_create(day=dt.date(2025, 1, 1), actor=admin_user)
+    sign_in(admin_user).get(reverse("retention:disposal", kwargs={"pk": run.pk}))
+    read = set(
+        CaseRead.objects.filter(user=admin_user, via="disposal-preview").values_list(
+            "case_id", flat=True
+        )
+    )
+    assert read == {c.pk for c in theirs}
+    assert other.pk not in read
+
+
+def _held_scene(officer, admin_user, n: int):
+    """`n` closed cases of one person, held by a hold on the person and each by its own."""
+    from harken.cases.services import person_create
+
+    person = person_create(actor=officer, last_name="Held")
+    for i in range(n):
+        case = _closed(officer, dt.date(2016, 1, 4) + dt.timedelta(days=i))
+        CaseParty.objects.create(case=case, person=person, role="child")
+        services.hold_place(case=case, reason="inquiry", explanation="x", actor=admin_user)
+    services.hold_place(person=person, reason="litigation", explanation="x", actor=admin_user)
+    return person
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_held_list_costs_the_same_statements_for_3_and_for_30_held_cases(
+    officer, admin_user, n
+):
+    """What the holds keep back is worked out in a fixed number of statements, however many
+    holds and held records there are: its cost follows the page, not the history."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = _held_scene(officer, admin_user, n)
+    _closed(officer, dt.date(2017, 6, 5))  # due, and not held
+    run = services.disposal_preview_create(day=dt.date(2025, 1, 1), actor=admin_user)
+    run = type(run).objects.get(pk=run.pk)
+    with CaptureQueriesContext(connection) as queries:
+        held = selectors.held_from_run(run)
+    assert [(h.hold.person_id, h.count) for h in held if h.hold and h.hold.person_id] == [
+        (person.pk, n)
+    ]
+    assert sum(1 for h in held if h.hold and h.hold.case_id) == n
+    assert len(queries) == 5, [q["sql"][:80] for q in queries.captured_queries]

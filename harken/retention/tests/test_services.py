@@ -20,7 +20,11 @@ def _rule(kind: str = "complaint") -> RetentionRule:
 
 def test_the_shipped_schedule_has_a_rule_for_every_kind_with_its_source():
     rules = {r.kind: r for r in RetentionRule.objects.all()}
-    assert set(rules) == {"complaint", "contact", "compliment", "representation", "looked_after"}
+    assert set(rules) == {
+        "complaint", "contact", "compliment", "representation", "looked_after",
+        "sar", "ombudsman", "restriction", "advocacy",
+    }  # fmt: skip
+    assert rules["sar"].description == "2 years after closure"
     assert rules["complaint"].description == "6 years after closure"
     assert rules["looked_after"].description == "Until the child's 75th birthday"
     assert all(r.source and r.versions.count() == 1 for r in rules.values())

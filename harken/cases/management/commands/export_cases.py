@@ -70,5 +70,13 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            self.style.SUCCESS(f"Exported {count} case(s) to {path}, as read by {reader.username}.")
+            self.style.SUCCESS(
+                f"Exported {count.rows} case(s) to {path}, as read by {reader.username}."
+            )
         )
+        if count.processing_restricted:
+            self.stdout.write(
+                f"{count.processing_restricted} of them concern a person whose processing is "
+                "restricted (UK GDPR art. 18): marked 'yes' in the column processing_restricted; "
+                "use those only as the restriction allows."
+            )

@@ -15,6 +15,7 @@ audited as them.
   rights-new PERSON_ID rectification|restriction|erasure --on DATE --description TEXT
   rights-done RIGHTS_ID --on DATE --outcome TEXT [--correct FIELD=VALUE ...]
   rights-refuse RIGHTS_ID --on DATE --reason CODE --outcome TEXT
+  rights-lift RIGHTS_ID --on DATE --reason TEXT   (a restriction carried out)
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ class Command(BaseCommand):
         rno.add_argument("--on", required=True)
         rno.add_argument("--reason", required=True)
         rno.add_argument("--outcome", required=True)
+        rlift = sub.add_parser("rights-lift")
+        rlift.add_argument("rights_id", type=int)
+        rlift.add_argument("--on", required=True)
+        rlift.add_argument("--reason", required=True)
         index = sub.add_parser("index-documents")
         index.add_argument("--limit", type=int, default=None)
 
@@ -226,3 +231,12 @@ class Command(BaseCommand):
             outcome=options["outcome"],
         )
         self.stdout.write(f"Request {done.pk} refused.")
+
+    def do_rights_lift(self, actor: User, options: dict[str, Any]) -> None:
+        done = rights.rights_request_lift(
+            actor=actor,
+            request=self._rights(actor, options["rights_id"]),
+            lifted_on=_date(options["on"]),
+            reason=options["reason"],
+        )
+        self.stdout.write(f"Restriction {done.pk} lifted.")
