@@ -18,6 +18,8 @@ from harken.core.errors import AccessDenied, ApplicationError
 
 from .models import Case, Element, Theme, ThemeEvent, ThemeGroup
 
+Verb = ThemeEvent.Verb
+
 NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length or 120
 
 
@@ -40,7 +42,7 @@ def _name(value: str, *, what: str) -> str:
 def _record(
     *,
     actor: User,
-    verb: str,
+    verb: ThemeEvent.Verb,
     description: str,
     changes: dict[str, list[str | None]],
     theme: Theme | None = None,
@@ -76,12 +78,12 @@ def theme_save(
         return theme
     theme.save()
     if creating:
-        verb, description = "theme_added", f"Theme {name} added"
+        verb, description = Verb.THEME_ADDED, f"Theme {name} added"
     elif set(changes) == {"active"}:
-        verb = "theme_retired" if not active else "theme_restored"
+        verb = Verb.THEME_RETIRED if not active else Verb.THEME_RESTORED
         description = f"Theme {name} {'retired' if not active else 'offered again'}"
     else:
-        verb, description = "theme_changed", f"Theme {name} changed"
+        verb, description = Verb.THEME_CHANGED, f"Theme {name} changed"
     _record(actor=actor, verb=verb, description=description, changes=changes, theme=theme)
     return theme
 
@@ -114,7 +116,7 @@ def theme_delete(*, actor: User, theme: Theme) -> None:
     name = theme.name
     _record(
         actor=actor,
-        verb="theme_deleted",
+        verb=Verb.THEME_DELETED,
         description=f"Theme {name} deleted (it was never used)",
         changes={"name": [name, None]},
         theme=theme,
@@ -137,7 +139,7 @@ def theme_group_save(*, actor: User, group: ThemeGroup | None, name: str) -> The
         group.save()
         _record(
             actor=actor,
-            verb="group_added" if creating else "group_renamed",
+            verb=Verb.GROUP_ADDED if creating else Verb.GROUP_RENAMED,
             description=f"Theme group {name} {'added' if creating else 'renamed'}",
             changes=changes,
             group=group,

@@ -23,7 +23,7 @@ from django.db import transaction
 from harken import access
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import Case, Stage
+from harken.cases.models import Case, Stage, TimelineEvent
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -38,6 +38,8 @@ from .models import (
     LetterTemplateRevision,
     ScanStatus,
 )
+
+Verb = TimelineEvent.Verb
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ def _save_documents(
     files: list[_Stored],
     kind: str,
     description: str,
-    verb: str,
+    verb: TimelineEvent.Verb,
     event: str,
     template: LetterTemplate | None = None,
     stage: Stage | None = None,
@@ -213,7 +215,7 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
         files=[stored],
         kind=DocumentKind.UPLOADED,
         description=description,
-        verb="document_uploaded",
+        verb=Verb.DOCUMENT_UPLOADED,
         event=f"Document uploaded: {filename}{scan_note}",
     )
     return document
@@ -298,7 +300,7 @@ def letter_create(
         files=files,
         kind=DocumentKind.LETTER,
         description=f"{template.name} (version {template.version})",
-        verb="letter_created",
+        verb=Verb.LETTER_CREATED,
         event=f"Letter created from the template “{template.name}” (version "
         f"{template.version}): {files[0].filename} and {files[1].filename}",
         template=template,

@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from harken import access
 from harken.accounts.models import ServiceArea, Team, User
-from harken.cases.models import Case, Stage
+from harken.cases.models import Case, Stage, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
@@ -33,6 +33,8 @@ from .models import (
     Recommendation,
     Source,
 )
+
+Verb = TimelineEvent.Verb
 
 # --- Checks ---------------------------------------------------------------------------------
 
@@ -172,7 +174,7 @@ def recommendation_create(
     record_event(
         case=case,
         actor=actor,
-        verb="recommendation_added",
+        verb=Verb.RECOMMENDATION_ADDED,
         description=f"Recommendation R{number} ({Source(source).label.lower()}, made "
         f"{format_date(made_on)}) added to the action plan for {team or area}",
     )
@@ -271,7 +273,7 @@ def recommendation_update(
         record_event(
             case=case,
             actor=actor,
-            verb="recommendation_decided" if decided else "recommendation_changed",
+            verb=Verb.RECOMMENDATION_DECIDED if decided else Verb.RECOMMENDATION_CHANGED,
             description=(
                 f"Recommendation R{recommendation.number} "
                 f"{Decision(new['decision']).label.lower()} on {format_date(decided_on)}"
@@ -339,7 +341,7 @@ def action_create(
     record_event(
         case=recommendation.case,
         actor=actor,
-        verb="action_added",
+        verb=Verb.ACTION_ADDED,
         description=f"Action R{recommendation.number}.{number} added: owned by {owner}, "
         f"due {format_date(due_on)}",
     )
@@ -378,7 +380,7 @@ def action_update(
         record_event(
             case=recommendation.case,
             actor=actor,
-            verb="action_changed",
+            verb=Verb.ACTION_CHANGED,
             description=f"Action {action.short_reference} changed",
             changes=changes,
         )
@@ -442,7 +444,7 @@ def action_record_progress(
         record_event(
             case=action.recommendation.case,
             actor=actor,
-            verb="action_progress",
+            verb=Verb.ACTION_PROGRESS,
             description=description,
             changes=changes,
         )
@@ -467,7 +469,7 @@ def action_cancel(*, action: Action, reason: str, actor: User) -> Action:
     record_event(
         case=action.recommendation.case,
         actor=actor,
-        verb="action_cancelled",
+        verb=Verb.ACTION_CANCELLED,
         description=f"Action {action.short_reference} cancelled",
         changes=changes,
     )

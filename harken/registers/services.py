@@ -20,7 +20,7 @@ from django.db.models import F, Model
 
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import Case, Person
+from harken.cases.models import Case, Person, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
@@ -54,6 +54,8 @@ from .models import (
     SubjectAccessRequest,
     format_money,
 )
+
+Verb = TimelineEvent.Verb
 
 Changes = dict[str, list[str | None]]
 
@@ -103,7 +105,7 @@ def _audit(
     record: Model,
     case: Case | None,
     actor: User | None,
-    verb: str,
+    verb: TimelineEvent.Verb,
     description: str,
     changes: Changes | None = None,
 ) -> None:
@@ -149,7 +151,7 @@ def _update(
     check: Callable[[dict[str, Any]], dict[str, Any]],
     register: str,
     case_of: Callable[[], Case | None],
-    describe: Callable[[Changes], tuple[str, str]],
+    describe: Callable[[Changes], tuple[TimelineEvent.Verb, str]],
     audited: Model | None = None,
 ) -> Changes:
     """What every register update shares: the record's current values with `values` laid over
@@ -338,7 +340,7 @@ def ombudsman_case_create(
         record=ombudsman_case,
         case=case,
         actor=actor,
-        verb="ombudsman_case_recorded",
+        verb=Verb.OMBUDSMAN_CASE_RECORDED,
         description=f"Ombudsman case {ombudsman_case.ombudsman_reference} recorded",
         changes=_created_changes(ombudsman_case, OMBUDSMAN_FIELDS),
     )
@@ -382,7 +384,7 @@ def ombudsman_case_update(
         record=ombudsman_case,
         case=ombudsman_case.case,
         actor=actor,
-        verb="ombudsman_case_updated",
+        verb=Verb.OMBUDSMAN_CASE_UPDATED,
         description=description,
         changes=changes,
     )
@@ -470,7 +472,7 @@ def ombudsman_remedy_add(
         record=ombudsman_case,
         case=ombudsman_case.case,
         actor=actor,
-        verb="ombudsman_remedy_added",
+        verb=Verb.OMBUDSMAN_REMEDY_ADDED,
         description=f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy agreed "
         f"({remedy})",
         changes=_created_changes(remedy, REMEDY_FIELDS),
@@ -487,10 +489,10 @@ def ombudsman_remedy_update(
     ombudsman_case = remedy.ombudsman_case
     permissions.ensure_can_change(actor, ombudsman_case.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         what = "complied with" if "complied_on" in changes and remedy.complied_on else "updated"
         return (
-            "ombudsman_remedy_updated",
+            Verb.OMBUDSMAN_REMEDY_UPDATED,
             f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} ({remedy})",
         )
 
@@ -625,7 +627,7 @@ def payment_create(
         record=payment,
         case=payment.case,
         actor=actor,
-        verb="payment_recorded",
+        verb=Verb.PAYMENT_RECORDED,
         description=f"{payment.get_kind_display()} of {format_money(payment.amount)} paid on "
         f"{format_date(payment.paid_on)} recorded",
         changes=_created_changes(payment, PAYMENT_FIELDS),
@@ -657,10 +659,10 @@ def _remedy_paid(remedy: OmbudsmanRemedy, actor: User) -> None:
         return
     ombudsman_case = remedy.ombudsman_case
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         what = "complied with" if remedy.complied_on else "no longer complied with"
         return (
-            "ombudsman_remedy_updated",
+            Verb.OMBUDSMAN_REMEDY_UPDATED,
             f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} by payment "
             f"({remedy})",
         )
@@ -696,7 +698,7 @@ def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
         register=Register.PAYMENT,
         case_of=lambda: payment.case,
         describe=lambda changes: (
-            "payment_updated",
+            Verb.PAYMENT_UPDATED,
             f"Payment of {format_money(payment.amount)} updated",
         ),
     )
@@ -766,7 +768,7 @@ def cost_create(
         record=cost,
         case=case,
         actor=actor,
-        verb="cost_recorded",
+        verb=Verb.COST_RECORDED,
         description=f"Investigation cost recorded: {cost}",
         changes=_created_changes(cost, COST_FIELDS),
     )
@@ -785,7 +787,7 @@ def cost_update(*, cost: InvestigationCost, actor: User, **values: Any) -> Inves
         check=partial(_check_cost, cost.case),
         register=Register.COST,
         case_of=lambda: cost.case,
-        describe=lambda changes: ("cost_updated", f"Investigation cost updated: {cost}"),
+        describe=lambda changes: (Verb.COST_UPDATED, f"Investigation cost updated: {cost}"),
     )
     return cost
 
@@ -888,7 +890,7 @@ def restriction_create(
         record=restriction,
         case=case,
         actor=actor,
-        verb="restriction_recorded",
+        verb=Verb.RESTRICTION_RECORDED,
         description="Persistent contact decision recorded: contact restricted from "
         f"{format_date(restriction.decision_on)}",
         changes=_created_changes(restriction, RESTRICTION_FIELDS),
@@ -904,13 +906,13 @@ def restriction_update(
     _unknown(values, set(RESTRICTION_FIELDS))
     permissions.ensure_can_change(actor, restriction.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "ended_on" in changes and restriction.ended_on is not None:
             return (
-                "restriction_ended",
+                Verb.RESTRICTION_ENDED,
                 f"Contact restrictions end on {format_date(restriction.ended_on)}",
             )
-        return "restriction_updated", "Persistent contact decision updated"
+        return Verb.RESTRICTION_UPDATED, "Persistent contact decision updated"
 
     _update(
         restriction,
@@ -1002,7 +1004,7 @@ def advocacy_referral_create(
         record=referral,
         case=case,
         actor=actor,
-        verb="advocacy_referred",
+        verb=Verb.ADVOCACY_REFERRED,
         description=f"Referred for {referral.get_provider_display().lower()} advocacy on "
         f"{format_date(referral.referred_on)}",
         changes=_created_changes(referral, ADVOCACY_FIELDS),
@@ -1018,13 +1020,13 @@ def advocacy_referral_update(
     _unknown(values, set(ADVOCACY_FIELDS))
     permissions.ensure_can_change(actor, referral.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "outcome" in changes:
             return (
-                "advocacy_updated",
+                Verb.ADVOCACY_UPDATED,
                 f"Advocacy referral outcome: {referral.get_outcome_display().lower()}",
             )
-        return "advocacy_updated", "Advocacy referral updated"
+        return Verb.ADVOCACY_UPDATED, "Advocacy referral updated"
 
     _update(
         referral,
@@ -1264,7 +1266,7 @@ def sar_create(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_recorded",
+        verb=Verb.SAR_RECORDED,
         description=f"Subject access request {sar.reference} received "
         f"{format_date(sar.received_on)}; due {format_date(sar.due_on)}",
         changes=_created_changes(sar, SAR_AUDIT_FIELDS),
@@ -1279,10 +1281,10 @@ def sar_update(*, sar: SubjectAccessRequest, actor: User, **values: Any) -> Subj
     _unknown(values, set(SAR_FIELDS))
     permissions.ensure_can_change(actor)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "sent_on" in changes and sar.sent_on is not None:
-            return "sar_updated", f"Subject access request {sar.reference}: response sent"
-        return "sar_updated", f"Subject access request {sar.reference} updated"
+            return Verb.SAR_UPDATED, f"Subject access request {sar.reference}: response sent"
+        return Verb.SAR_UPDATED, f"Subject access request {sar.reference} updated"
 
     _update(
         sar,
@@ -1344,7 +1346,7 @@ def sar_extend(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_extended",
+        verb=Verb.SAR_EXTENDED,
         description=f"Subject access request {sar.reference} extended to "
         f"{format_date(extended.due)}",
         changes=changes,
@@ -1427,7 +1429,7 @@ def sar_pause(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_paused",
+        verb=Verb.SAR_PAUSED,
         description=f"Subject access request {sar.reference}: clock paused from "
         f"{format_date(started)}, {pause.get_reason_display().lower()}",
         changes={"pause": [None, f"{reason} from {started.isoformat()}"], **changes},
@@ -1464,7 +1466,7 @@ def sar_resume(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_resumed",
+        verb=Verb.SAR_RESUMED,
         description=f"Subject access request {sar.reference}: clock restarted "
         f"{format_date(ended)} after {pause.days} days paused; due "
         f"{format_date(sar.due_on)} (was {format_date(old_due)})",

@@ -52,7 +52,7 @@ def _ensure_admin(actor: User | None) -> None:
 def _event(
     *,
     actor: User | None,
-    verb: str,
+    verb: RetentionEvent.Verb,
     description: str,
     changes: dict[str, Any] | None = None,
     rule: RetentionRule | None = None,
@@ -150,7 +150,7 @@ def rule_update(
     )
     _event(
         actor=actor,
-        verb="rule_changed",
+        verb=RetentionEvent.Verb.RULE_CHANGED,
         description=f"{rule}: now {rule.description} (version {rule.version})",
         changes=changes,
         rule=rule,
@@ -218,14 +218,14 @@ def hold_place(
         record_event(
             case=held_case,
             actor=actor,
-            verb="legal_hold_placed",
+            verb=TimelineEvent.Verb.LEGAL_HOLD_PLACED,
             description=f"Legal hold placed ({label}"
             + ("" if case is not None else ", on a person on this case")
             + "): not disposed of until it is released",
         )
     _event(
         actor=actor,
-        verb="hold_placed",
+        verb=RetentionEvent.Verb.HOLD_PLACED,
         description=f"Legal hold {hold.pk} placed on {_held_label(hold)} ({label})",
         hold=hold,
     )
@@ -270,14 +270,14 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
         record_event(
             case=held_case,
             actor=actor,
-            verb="legal_hold_released",
+            verb=TimelineEvent.Verb.LEGAL_HOLD_RELEASED,
             description=f"Legal hold released ({hold.get_reason_display()}"
             + ("" if hold.case is not None else ", on a person on this case")
             + ")",
         )
     _event(
         actor=actor,
-        verb="hold_released",
+        verb=RetentionEvent.Verb.HOLD_RELEASED,
         description=f"Legal hold {hold.pk} on {_held_label(hold)} released",
         hold=hold,
     )
@@ -329,7 +329,7 @@ def _preview_event(run: DisposalRun, actor: User | None) -> None:
     lines = list(run.lines.all())
     _event(
         actor=actor,
-        verb="preview_made",
+        verb=RetentionEvent.Verb.PREVIEW_MADE,
         description=f"Disposal {run.pk} previewed for {format_date(run.due_on)}: "
         + "; ".join(f"{line.get_kind_display()} {line.count}" for line in lines),
         run=run,
@@ -385,7 +385,12 @@ def disposal_approve(*, run: DisposalRun, actor: User) -> DisposalRun:
     run.decided_by = actor
     run.decided_at = timezone.now()
     run.save(update_fields=["status", "decided_by", "decided_at"])
-    _event(actor=actor, verb="approved", description=f"Disposal {run.pk} approved", run=run)
+    _event(
+        actor=actor,
+        verb=RetentionEvent.Verb.APPROVED,
+        description=f"Disposal {run.pk} approved",
+        run=run,
+    )
     return run
 
 
@@ -401,7 +406,12 @@ def disposal_reject(*, run: DisposalRun, actor: User) -> DisposalRun:
     run.decided_at = timezone.now()
     run.save(update_fields=["status", "decided_by", "decided_at"])
     run.candidates.all().delete()
-    _event(actor=actor, verb="rejected", description=f"Disposal {run.pk} rejected", run=run)
+    _event(
+        actor=actor,
+        verb=RetentionEvent.Verb.REJECTED,
+        description=f"Disposal {run.pk} rejected",
+        run=run,
+    )
     return run
 
 
@@ -442,7 +452,7 @@ def _carry_out_batch(run_pk: int, after: int, batch_size: int) -> int | None:
             events.extend(
                 TimelineEvent(
                     case_id=pk,
-                    verb="disposed",
+                    verb=TimelineEvent.Verb.DISPOSED,
                     description=f"Anonymised under the retention schedule "
                     f"({line.get_kind_display()}: {line.rule_description}; disposal {run.pk})",
                 )
@@ -483,7 +493,7 @@ def disposal_carry_out(
         run.candidates.all().delete()
         _event(
             actor=actor,
-            verb="carried_out",
+            verb=RetentionEvent.Verb.CARRIED_OUT,
             description=f"Disposal {run.pk} carried out: {disposed} anonymised, {run.skipped} "
             "left (held, reopened or no longer due since the preview)",
             run=run,

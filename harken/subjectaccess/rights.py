@@ -34,7 +34,13 @@ RECTIFIABLE = ("first_name", "last_name", "date_of_birth", "email", "phone", "ad
 ERASABLE = {"email": "", "phone": "", "address": "", "postcode": ""}
 
 
-def _event(request: RightsRequest, actor: User, verb: str, text: str, changes: Any = None) -> None:
+def _event(
+    request: RightsRequest,
+    actor: User,
+    verb: RightsRequestEvent.Verb,
+    text: str,
+    changes: Any = None,
+) -> None:
     RightsRequestEvent.objects.create(
         request=request, actor=actor, verb=verb, description=text[:500], changes=changes or {}
     )
@@ -65,7 +71,7 @@ def rights_request_create(
     _event(
         request,
         actor,
-        "rights_recorded",
+        RightsRequestEvent.Verb.RECORDED,
         f"{request.get_kind_display()} request received {format_date(received)}; due "
         f"{format_date(deadline.due)}",
     )
@@ -119,7 +125,7 @@ def rights_request_carry_out(
     _event(
         request,
         actor,
-        "rights_carried_out",
+        RightsRequestEvent.Verb.CARRIED_OUT,
         f"{request.get_kind_display()} request carried out {format_date(done)}",
         {"fields": [None, ", ".join(sorted(changes))]} if changes else {},
     )
@@ -155,7 +161,7 @@ def rights_request_refuse(
     _event(
         request,
         actor,
-        "rights_refused",
+        RightsRequestEvent.Verb.REFUSED,
         f"{request.get_kind_display()} request refused {format_date(decided)}: {reason}",
         {"refusal_reason": [None, reason]},
     )

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from harken.accounts.models import User
-from harken.cases.models import Case, CaseParty, Person
+from harken.cases.models import Case, CaseParty, Person, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, record_reads
 from harken.core.dates import format_date, today
@@ -42,6 +42,8 @@ from .models import (
     RedactionReason,
 )
 
+Verb = TimelineEvent.Verb
+
 STORAGE_PREFIX = "subjectaccess/"
 # The reason code a kind of proposal suggests (the officer may choose another).
 SUGGESTED_REASON = {
@@ -57,7 +59,7 @@ SUGGESTED_REASON = {
 def _sar_event(
     sar: SubjectAccessRequest,
     actor: User,
-    verb: str,
+    verb: TimelineEvent.Verb,
     description: str,
     changes: dict[str, list[str | None]] | None = None,
 ) -> None:
@@ -94,7 +96,7 @@ def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
         record_event(
             case=case,
             actor=actor,
-            verb="alias_added",
+            verb=Verb.ALIAS_ADDED,
             description="Another name recorded for a person on this case",
             changes={"alias": [None, name]},
         )
@@ -213,7 +215,7 @@ def bundle_start(*, sar: SubjectAccessRequest, actor: User) -> Bundle:
     _sar_event(
         sar,
         actor,
-        "sar_bundle_started",
+        Verb.SAR_BUNDLE_STARTED,
         f"Bundle {bundle.pk} started: {len(cases)} case(s), {proposed} redaction(s) proposed"
         + (f"; {data.hidden_cases} restricted case(s) not included" if data.hidden_cases else ""),
     )
@@ -253,7 +255,7 @@ def redaction_decide(
     _sar_event(
         bundle.sar,
         actor,
-        "sar_redaction_decided",
+        Verb.SAR_REDACTION_DECIDED,
         f"Bundle {bundle.pk}: redaction {redaction_row.pk} "
         f"({redaction_row.get_kind_display().lower()}) "
         + (f"accepted, reason {reason}" if reason else "rejected: to be disclosed"),
@@ -293,7 +295,7 @@ def redaction_add(*, bundle: Bundle, actor: User, text: str, reason: str) -> Red
     _sar_event(
         bundle.sar,
         actor,
-        "sar_redaction_added",
+        Verb.SAR_REDACTION_ADDED,
         f"Bundle {bundle.pk}: redaction {row.pk} added by the officer, reason {reason}",
     )
     return row
@@ -428,7 +430,7 @@ def bundle_build(*, bundle: Bundle, actor: User) -> Bundle:
     _sar_event(
         bundle.sar,
         actor,
-        "sar_bundle_built",
+        Verb.SAR_BUNDLE_BUILT,
         f"Bundle {bundle.pk} built: {len(cases)} case(s), {len(files)} document(s), "
         f"{pages} page(s), {len(accepted)} redaction(s) applied",
     )
@@ -508,7 +510,7 @@ def bundle_release(
     _sar_event(
         sar,
         actor,
-        "sar_bundle_released",
+        Verb.SAR_BUNDLE_RELEASED,
         f"Bundle {bundle.pk} released {format_date(released_on)} ({method})",
         {"released_on": [None, released_on.isoformat()]},
     )
@@ -520,5 +522,5 @@ def bundle_file(*, bundle: Bundle, actor: User) -> Iterable[bytes]:
     permissions.ensure_can_use_subject_access(actor)
     if not bundle.storage_name:
         raise ApplicationError("This bundle has not been built yet.")
-    _sar_event(bundle.sar, actor, "sar_bundle_downloaded", f"Bundle {bundle.pk} downloaded")
+    _sar_event(bundle.sar, actor, Verb.SAR_BUNDLE_DOWNLOADED, f"Bundle {bundle.pk} downloaded")
     return ops_storage.stream(bundle.storage_name)

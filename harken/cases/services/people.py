@@ -24,8 +24,11 @@ from ..models import (
     PartyRole,
     Person,
     Relationship,
+    TimelineEvent,
 )
 from .base import MAX_PEOPLE, PERSON_FIELDS, TEXT_PERSON_FIELDS, PersonInput, _changed_text, _touch
+
+Verb = TimelineEvent.Verb
 
 # A person's details that are one line each: they may not turn the text's direction either.
 ONE_LINE_PERSON_FIELDS = {
@@ -131,7 +134,7 @@ def person_update(
             record_event(
                 case=party.case,
                 actor=actor,
-                verb="person_updated",
+                verb=Verb.PERSON_UPDATED,
                 description=f"{person.full_name}'s details changed",
                 changes=changes,
             )
@@ -190,7 +193,7 @@ def case_add_person(*, case: Case, item: PersonInput, actor: User) -> CaseParty:
     record_event(
         case=case,
         actor=actor,
-        verb="person_added",
+        verb=Verb.PERSON_ADDED,
         description=f"{party.person.full_name} added as {party.get_role_display()}",
     )
     return party
