@@ -25,6 +25,7 @@ from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.workdays.rules import (
     Deadline,
     calendar_month_deadline,
@@ -68,12 +69,6 @@ def _choice(name: str, value: str, choices: list[str], message: str) -> str:
     return value
 
 
-def _unknown(values: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
-
-
 def _person(
     *,
     person: Person | None,
@@ -88,7 +83,7 @@ def _person(
         return person
     if details:
         try:
-            return case_services.person_create(actor=actor, **details)
+            return case_services.person_create(actor=actor, **case_services.person_details(details))
         except ApplicationError as exc:
             messages = [m for ms in exc.field_errors.values() for m in ms] or [exc.message]
             raise ApplicationError(
@@ -350,10 +345,35 @@ def ombudsman_case_create(
 
 @transaction.atomic
 def ombudsman_case_update(
-    *, ombudsman_case: OmbudsmanCase, actor: User, **values: Any
+    *,
+    ombudsman_case: OmbudsmanCase,
+    actor: User,
+    case: Case | NotGiven | None = NOT_GIVEN,
+    person: Person | NotGiven | None = NOT_GIVEN,
+    summary: str | NotGiven = NOT_GIVEN,
+    ombudsman_reference: str | NotGiven = NOT_GIVEN,
+    enquiry_received_on: dt.date | NotGiven | None = NOT_GIVEN,
+    response_due_on: dt.date | NotGiven | None = NOT_GIVEN,
+    response_sent_on: dt.date | NotGiven | None = NOT_GIVEN,
+    decision: str | NotGiven = NOT_GIVEN,
+    decision_on: dt.date | NotGiven | None = NOT_GIVEN,
+    injustice: bool | NotGiven | None = NOT_GIVEN,
+    notes: str | NotGiven = NOT_GIVEN,
 ) -> OmbudsmanCase:
     """Change an Ombudsman case: dates, decision, notes, or link it to a case."""
-    _unknown(values, set(OMBUDSMAN_FIELDS))
+    values = given(
+        case=case,
+        person=person,
+        summary=summary,
+        ombudsman_reference=ombudsman_reference,
+        enquiry_received_on=enquiry_received_on,
+        response_due_on=response_due_on,
+        response_sent_on=response_sent_on,
+        decision=decision,
+        decision_on=decision_on,
+        injustice=injustice,
+        notes=notes,
+    )
     permissions.ensure_can_change(actor, ombudsman_case.case)
     if values.get("case") is not None and values["case"] != ombudsman_case.case:
         permissions.ensure_can_change(actor, values["case"])
@@ -482,10 +502,25 @@ def ombudsman_remedy_add(
 
 @transaction.atomic
 def ombudsman_remedy_update(
-    *, remedy: OmbudsmanRemedy, actor: User, **values: Any
+    *,
+    remedy: OmbudsmanRemedy,
+    actor: User,
+    kind: str | NotGiven = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    due_on: dt.date | NotGiven | None = NOT_GIVEN,
+    complied_on: dt.date | NotGiven | None = NOT_GIVEN,
+    evidence: str | NotGiven = NOT_GIVEN,
 ) -> OmbudsmanRemedy:
     """Change a remedy, or record that we complied (the date and the evidence)."""
-    _unknown(values, set(REMEDY_FIELDS))
+    values = given(
+        kind=kind,
+        description=description,
+        amount=amount,
+        due_on=due_on,
+        complied_on=complied_on,
+        evidence=evidence,
+    )
     ombudsman_case = remedy.ombudsman_case
     permissions.ensure_can_change(actor, ombudsman_case.case)
 
@@ -681,8 +716,29 @@ def _remedy_paid(remedy: OmbudsmanRemedy, actor: User) -> None:
 
 
 @transaction.atomic
-def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
-    _unknown(values, set(PAYMENT_FIELDS))
+def payment_update(
+    *,
+    payment: Payment,
+    actor: User,
+    case: Case | NotGiven | None = NOT_GIVEN,
+    ombudsman_case: OmbudsmanCase | NotGiven | None = NOT_GIVEN,
+    kind: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    paid_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reason: str | NotGiven = NOT_GIVEN,
+    recommended_by_ombudsman: bool | NotGiven = NOT_GIVEN,
+    remedy: OmbudsmanRemedy | NotGiven | None = NOT_GIVEN,
+) -> Payment:
+    values = given(
+        case=case,
+        ombudsman_case=ombudsman_case,
+        kind=kind,
+        amount=amount,
+        paid_on=paid_on,
+        reason=reason,
+        recommended_by_ombudsman=recommended_by_ombudsman,
+        remedy=remedy,
+    )
     permissions.ensure_can_change(actor, payment.case)
     before = payment.remedy
     for key in ("case", "ombudsman_case"):
@@ -776,8 +832,27 @@ def cost_create(
 
 
 @transaction.atomic
-def cost_update(*, cost: InvestigationCost, actor: User, **values: Any) -> InvestigationCost:
-    _unknown(values, set(COST_FIELDS))
+def cost_update(
+    *,
+    cost: InvestigationCost,
+    actor: User,
+    stage_number: int | NotGiven | None = NOT_GIVEN,
+    role: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    incurred_on: dt.date | NotGiven | None = NOT_GIVEN,
+    supplier: str | NotGiven = NOT_GIVEN,
+    invoice_reference: str | NotGiven = NOT_GIVEN,
+    notes: str | NotGiven = NOT_GIVEN,
+) -> InvestigationCost:
+    values = given(
+        stage_number=stage_number,
+        role=role,
+        amount=amount,
+        incurred_on=incurred_on,
+        supplier=supplier,
+        invoice_reference=invoice_reference,
+        notes=notes,
+    )
     permissions.ensure_can_change(actor, cost.case)
     _update(
         cost,
@@ -900,10 +975,31 @@ def restriction_create(
 
 @transaction.atomic
 def restriction_update(
-    *, restriction: ContactRestriction, actor: User, **values: Any
+    *,
+    restriction: ContactRestriction,
+    actor: User,
+    decision_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reason: str | NotGiven = NOT_GIVEN,
+    letter_issued_on: dt.date | NotGiven | None = NOT_GIVEN,
+    restrictions: str | NotGiven = NOT_GIVEN,
+    single_point_of_contact: str | NotGiven = NOT_GIVEN,
+    review_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reviewed_on: dt.date | NotGiven | None = NOT_GIVEN,
+    ended_on: dt.date | NotGiven | None = NOT_GIVEN,
+    end_reason: str | NotGiven = NOT_GIVEN,
 ) -> ContactRestriction:
     """Change a restriction: the letter, the review, or end it (`ended_on`, `end_reason`)."""
-    _unknown(values, set(RESTRICTION_FIELDS))
+    values = given(
+        decision_on=decision_on,
+        reason=reason,
+        letter_issued_on=letter_issued_on,
+        restrictions=restrictions,
+        single_point_of_contact=single_point_of_contact,
+        review_on=review_on,
+        reviewed_on=reviewed_on,
+        ended_on=ended_on,
+        end_reason=end_reason,
+    )
     permissions.ensure_can_change(actor, restriction.case)
 
     def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
@@ -1014,10 +1110,25 @@ def advocacy_referral_create(
 
 @transaction.atomic
 def advocacy_referral_update(
-    *, referral: AdvocacyReferral, actor: User, **values: Any
+    *,
+    referral: AdvocacyReferral,
+    actor: User,
+    referred_on: dt.date | NotGiven | None = NOT_GIVEN,
+    provider: str | NotGiven = NOT_GIVEN,
+    provider_name: str | NotGiven = NOT_GIVEN,
+    outcome: str | NotGiven = NOT_GIVEN,
+    outcome_on: dt.date | NotGiven | None = NOT_GIVEN,
+    outcome_notes: str | NotGiven = NOT_GIVEN,
 ) -> AdvocacyReferral:
     """Change a referral or record its outcome."""
-    _unknown(values, set(ADVOCACY_FIELDS))
+    values = given(
+        referred_on=referred_on,
+        provider=provider,
+        provider_name=provider_name,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        outcome_notes=outcome_notes,
+    )
     permissions.ensure_can_change(actor, referral.case)
 
     def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
@@ -1275,10 +1386,31 @@ def sar_create(
 
 
 @transaction.atomic
-def sar_update(*, sar: SubjectAccessRequest, actor: User, **values: Any) -> SubjectAccessRequest:
+def sar_update(
+    *,
+    sar: SubjectAccessRequest,
+    actor: User,
+    subject: Person | NotGiven | None = NOT_GIVEN,
+    received_on: dt.date | NotGiven | None = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    identity_verified_on: dt.date | NotGiven | None = NOT_GIVEN,
+    pages_disclosed: int | NotGiven | None = NOT_GIVEN,
+    redactions_count: int | NotGiven | None = NOT_GIVEN,
+    redactions: str | NotGiven = NOT_GIVEN,
+    sent_on: dt.date | NotGiven | None = NOT_GIVEN,
+) -> SubjectAccessRequest:
     """Change a request: identity verified (the due date follows), the disclosure (pages,
     redactions) and the date the response was sent."""
-    _unknown(values, set(SAR_FIELDS))
+    values = given(
+        subject=subject,
+        received_on=received_on,
+        description=description,
+        identity_verified_on=identity_verified_on,
+        pages_disclosed=pages_disclosed,
+        redactions_count=redactions_count,
+        redactions=redactions,
+        sent_on=sent_on,
+    )
     permissions.ensure_can_change(actor)
 
     def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
