@@ -44,7 +44,6 @@ Verb = TimelineEvent.Verb
 logger = logging.getLogger(__name__)
 
 STORAGE_PREFIX = "documents/"
-TEMPLATE_EDITORS = access.roles_with(access.Perm.LETTER_TEMPLATES_EDIT)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from harken import access
+from harken.access import Perm
 from harken.accounts.models import ServiceArea, Team, User
 from harken.cases.models import Case, Stage, TimelineEvent
 from harken.core import checks
@@ -40,7 +41,7 @@ Verb = TimelineEvent.Verb
 
 
 def _ensure_change(actor: User, case: Case) -> None:
-    if actor.role not in rules.CHANGE_ROLES:
+    if not access.may(actor, Perm.PLAN_EDIT):
         raise AccessDenied("Only feedback officers and administrators change the action plan.")
     access.ensure_can_view(actor, case)
 
@@ -291,7 +292,7 @@ def recommendation_update(
 def _check_owner(owner: User | None) -> User:
     if owner is None:
         raise ApplicationError.for_field("owner", "Choose who owns the action.")
-    if not owner.is_active or owner.role not in rules.OWNER_ROLES:
+    if not access.may(owner, Perm.OWN_ACTIONS):
         raise ApplicationError.for_field(
             "owner",
             f"{owner} cannot own an action: choose a manager, feedback officer or administrator.",

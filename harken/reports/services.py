@@ -19,8 +19,6 @@ from .periods import Period, PeriodError
 
 Verb = TimelineEvent.Verb
 
-EDITORS = access.roles_with(access.Perm.REPORTS_EDIT)
-
 
 def can_edit(user: User | None) -> bool:
     return access.may(user, access.Perm.REPORTS_EDIT)
