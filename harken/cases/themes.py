@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from harken import access
 from harken.accounts.models import User
+from harken.core import checks
 from harken.core.audit import set_fields
 from harken.core.errors import AccessDenied, ApplicationError
 
@@ -32,11 +33,7 @@ def _name(value: str, *, what: str) -> str:
     name = " ".join((value or "").split())
     if not name:
         raise ApplicationError.for_field("name", f"Enter the {what}'s name.")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ApplicationError.for_field(
-            "name", f"The name must be {NAME_MAX_LENGTH} characters or fewer."
-        )
-    return name
+    return checks.length("name", name, what="the name", most=NAME_MAX_LENGTH)
 
 
 def _record(

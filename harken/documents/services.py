@@ -24,6 +24,7 @@ from harken import access
 from harken.accounts.models import User
 from harken.cases import services as case_services
 from harken.cases.models import Case, Stage, TimelineEvent
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -182,10 +183,7 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
     viruses when clamd is configured, and the upload put on the case's timeline."""
     access.ensure_can_act(actor, case, "note")
     description = (description or "").strip()
-    if len(description) > 500:
-        raise ApplicationError.for_field(
-            "description", "The description must be 500 characters or fewer"
-        )
+    checks.length("description", description, what="the description", most=500, end="")
     if file is None:
         raise ApplicationError.for_field("file", "Select a file")
     size = _check_size(file)
@@ -237,8 +235,7 @@ def letter_build(
     or extension letter is written by those who record them (the procedure's rule)."""
     access.ensure_can_act(actor, case, "respond")
     _ensure_may_write(actor, case, template.kind)
-    if len(text or "") > 10000:
-        raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
+    checks.length("text", text or "", what="the text", most=10000, end="")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
     letter = letters.compose(
         body=template.body,

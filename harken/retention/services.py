@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harken import access
 from harken.cases.models import Case, Person, TimelineEvent
-from harken.core import text
+from harken.core import checks
 from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
@@ -70,39 +70,7 @@ def _event(
     )
 
 
-def _text(value: object, *, field: str, what: str, length: int, empty: str | None) -> str:
-    """Text as every path into the records accepts it (harken.core.text): no control
-    characters; `empty`, the message when nothing visible is given (None: optional)."""
-    cleaned = str(value if value is not None else "").strip()
-    found = text.problem(cleaned, one_line=length <= 300)
-    if found:
-        raise ApplicationError.for_field(field, text.message(what, found))
-    if not text.has_visible(cleaned):
-        if empty is not None:
-            raise ApplicationError.for_field(field, empty)
-        return ""
-    if len(cleaned) > length:
-        raise ApplicationError.for_field(
-            field, f"{what[:1].upper()}{what[1:]} must be {length:,} characters or fewer."
-        )
-    return cleaned
-
-
 # --- The schedule ---------------------------------------------------------------------------
-
-
-def _clean_years(value: object) -> int:
-    text = str(value if value is not None else "").strip()
-    if not text:
-        raise ApplicationError.for_field("years", "Enter the number of years.")
-    if not (text.isascii() and text.isdigit()) or len(text) > 4:
-        raise ApplicationError.for_field("years", "The number of years must be a whole number.")
-    years = int(text)
-    if not 1 <= years <= MAX_YEARS:
-        raise ApplicationError.for_field(
-            "years", f"The number of years must be between 1 and {MAX_YEARS}."
-        )
-    return years
 
 
 @transaction.atomic
@@ -117,15 +85,20 @@ def rule_update(
         raise ApplicationError.for_field(
             "basis", "Only the rule for looked-after children can count to a birthday."
         )
-    clean_years = _clean_years(years)
-    reason = _text(
+    clean_years = checks.whole_number("years", years, what="years", lowest=1, highest=MAX_YEARS)
+    reason = checks.text_field(
+        "reason",
         reason,
-        field="reason",
         what="the reason",
-        length=500,
-        empty="Enter why the rule is changing.",
+        most=500,
+        required="Enter why the rule is changing.",
     )
-    source = _text(source, field="source", what="the source", length=300, empty=None)
+    source = checks.text_field(
+        "source",
+        source,
+        what="the source",
+        most=300,
+    )
     source = source or rule.source
     rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
     changes: dict[str, list[str]] = {}
@@ -164,12 +137,12 @@ def rule_update(
 def _hold_reason(reason: str, explanation: str, *, what: str) -> str:
     if reason not in HoldReason.values:
         raise ApplicationError.for_field("reason", f"Select why {what} is held.")
-    return _text(
+    return checks.text_field(
+        "explanation",
         explanation,
-        field="explanation",
         what="the explanation",
-        length=2000,
-        empty="Enter why disposal must wait.",
+        most=2000,
+        required="Enter why disposal must wait.",
     )
 
 
@@ -254,12 +227,12 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
         raise AccessDenied("There is no legal hold with that number that you can see.")
     if hold.released_at is not None:
         raise ApplicationError("This hold was released already.")
-    reason = _text(
+    reason = checks.text_field(
+        "release_reason",
         reason,
-        field="release_reason",
         what="the reason",
-        length=2000,
-        empty="Enter why the hold is released.",
+        most=2000,
+        required="Enter why the hold is released.",
     )
     hold.released_at = timezone.now()
     hold.released_by = actor

@@ -85,8 +85,7 @@ def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
         raise ApplicationError.for_field(
             "name", f"Enter the other name, at least {selectors.MIN_NAME} characters."
         )
-    if len(name) > 200:
-        raise ApplicationError.for_field("name", "The other name must be 200 characters or fewer.")
+    checks.length("name", name, what="the other name", most=200)
     if PersonAlias.objects.filter(person=person, name__iexact=name).exists():
         raise ApplicationError.for_field("name", "That name is already recorded for them.")
     alias = PersonAlias.objects.create(
@@ -272,10 +271,7 @@ def redaction_add(*, bundle: Bundle, actor: User, text: str, reason: str) -> Red
     text = " ".join((text or "").split())
     if len(text) < 2:
         raise ApplicationError.for_field("text", "Enter the text to redact.")
-    if len(text) > 300:
-        raise ApplicationError.for_field(
-            "text", "The text to redact must be 300 characters or fewer."
-        )
+    checks.length("text", text, what="the text to redact", most=300)
     if reason not in RedactionReason.values:
         raise ApplicationError.for_field("reason", "Select the reason for the redaction.")
     if bundle.redactions.filter(text__iexact=text).exists():
@@ -481,10 +477,7 @@ def bundle_release(
     method = (method or "").strip()
     if not method:
         raise ApplicationError.for_field("method", "Enter how the bundle was sent.")
-    if len(method) > 200:
-        raise ApplicationError.for_field(
-            "method", "How it was sent must be 200 characters or fewer."
-        )
+    checks.length("method", method, what="how it was sent", most=200)
     released_on = checks.date("released_on", released_on, label="the bundle was sent")
     sar = bundle.sar
     accepted = bundle.redactions.filter(decision=RedactionDecision.ACCEPTED)
