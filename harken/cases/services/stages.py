@@ -370,6 +370,29 @@ def _close_case(case: Case, on: dt.date, actor: User | None) -> dict[str, list[s
     return changes
 
 
+def _conclude_stage(
+    case: Case,
+    stage: Stage,
+    *,
+    on: dt.date,
+    outcomes: Mapping[int, str],
+    actor: User,
+    sent: dict[str, Any],
+    verb: TimelineEvent.Verb,
+    description: str,
+) -> Stage:
+    """What ends a stage, however it ends (its response, or the council's response to a
+    panel): each element's outcome, the date sent and who answered (`sent`), the timeline,
+    the stage's appointments ended, the case closed and its next deadline worked out."""
+    changes = _record_outcomes(stage, outcomes, actor)
+    changes.update(set_fields(stage, sent))
+    _save_stage(stage, actor, verb, description, changes)
+    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
+    _close_case(case, on, actor)
+    case_refresh_next_due(case)
+    return stage
+
+
 @transaction.atomic
 def stage_respond(
     *,
@@ -392,19 +415,16 @@ def stage_respond(
                 f"Stage {stage.number} must be answered by someone other than the "
                 f"stage {previous.number} responder.",
             )
-    changes = _record_outcomes(stage, outcomes, actor)
-    changes.update(set_fields(stage, {"response_sent_on": on, "responder": responder}))
-    _save_stage(
+    return _conclude_stage(
+        case,
         stage,
-        actor,
-        Verb.RESPONDED,
-        f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
-        changes,
+        on=on,
+        outcomes=outcomes,
+        actor=actor,
+        sent={"response_sent_on": on, "responder": responder},
+        verb=Verb.RESPONDED,
+        description=f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
     )
-    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
-    _close_case(case, on, actor)
-    case_refresh_next_due(case)
-    return stage
 
 
 @transaction.atomic
@@ -463,19 +483,16 @@ def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], ac
     checks.date(
         "on", on, label="the council's response was sent", not_before=stage.panel_report_sent_on
     )
-    changes = _record_outcomes(stage, outcomes, actor)
-    changes.update(set_fields(stage, {"council_response_sent_on": on, "responder": actor}))
-    _save_stage(
+    return _conclude_stage(
+        case,
         stage,
-        actor,
-        Verb.COUNCIL_RESPONSE,
-        f"Council's response to the panel sent on {format_date(on)}",
-        changes,
+        on=on,
+        outcomes=outcomes,
+        actor=actor,
+        sent={"council_response_sent_on": on, "responder": actor},
+        verb=Verb.COUNCIL_RESPONSE,
+        description=f"Council's response to the panel sent on {format_date(on)}",
     )
-    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
-    _close_case(case, on, actor)
-    case_refresh_next_due(case)
-    return stage
 
 
 @transaction.atomic
