@@ -39,6 +39,9 @@ class Action:
     # it and when: one table for the service, the staff page and the API. Empty: the same
     # name (the URL names are a public interface, so they stay as published).
     step: str = ""
+    # Whether the service takes the case (`case=`); one that acts on a record of the case
+    # (a person linked to it, checked by the input) takes only that record.
+    takes_case: bool = True
 
     @property
     def transition(self) -> workflow.Transition:
@@ -48,11 +51,6 @@ class Action:
 def _end_appointment(*, case: Any, actor: Any, appointment: Any, on: Any) -> Any:
     # The appointment is one of this case's (EndAppointmentInput): the service reads its case.
     return services.appointment_end(appointment=appointment, on=on, actor=actor)
-
-
-def _edit_person(*, case: Any, actor: Any, person: Any, **details: Any) -> Any:
-    # The person is one linked to this case (EditPersonInput).
-    return services.person_update(person=person, actor=actor, **details)
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -140,7 +138,9 @@ ACTIONS: tuple[Action, ...] = (
         "edit-person",
         "Change the details of a person linked to the case",
         s.EditPersonInput,
-        _edit_person,
+        # The person is one linked to this case (EditPersonInput); the service names each field.
+        services.person_update,
+        takes_case=False,
     ),
     Action("resolve", "Resolve an initial contact informally", s.OnInput, services.contact_resolve),
     Action(

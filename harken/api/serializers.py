@@ -349,6 +349,9 @@ class CaseDetailSerializer(ProcessingRestrictedMixin, serializers.ModelSerialize
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__", read_only=True, allow_null=True)
+    # Text, as before the verbs became an enumeration (TimelineEvent.Verb): a new verb is
+    # added there often, and a client generated from an enum would refuse it.
+    verb = serializers.CharField(read_only=True)
     changes = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(allow_null=True)), read_only=True
     )

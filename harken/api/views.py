@@ -244,7 +244,8 @@ class CaseActionView(APIView):
         data = action.input(data=request.data, context={"request": request, "case": case})
         data.is_valid(raise_exception=True)
         try:
-            result = action.service(case=case, actor=user, **data.validated_data)
+            on_case = {"case": case} if action.takes_case else {}
+            result = action.service(**on_case, actor=user, **data.validated_data)
         except AccessDenied as exc:
             # The user can see the case (checked above) but their role may not do this.
             raise PermissionDenied(exc.message) from exc

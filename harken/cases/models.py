@@ -133,6 +133,17 @@ class ThemeEvent(models.Model):
     """A change to a theme or a group of themes: who, when, and each field's old and new
     value (the history shown on the theme's page)."""
 
+    class Verb(models.TextChoices):
+        """What happened to the list of themes (the values are stored; never rename one)."""
+
+        THEME_ADDED = "theme_added", "Theme added"
+        THEME_CHANGED = "theme_changed", "Theme changed"
+        THEME_RETIRED = "theme_retired", "Theme retired"
+        THEME_RESTORED = "theme_restored", "Theme offered again"
+        THEME_DELETED = "theme_deleted", "Theme deleted"
+        GROUP_ADDED = "group_added", "Group of themes added"
+        GROUP_RENAMED = "group_renamed", "Group of themes renamed"
+
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,7 +160,7 @@ class ThemeEvent(models.Model):
     )
     # The theme's or group's name then, kept when a theme never used is deleted.
     name = models.CharField(max_length=120)
-    verb = models.CharField(max_length=20)
+    verb = models.CharField(max_length=20, choices=Verb.choices)
     description = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
 
@@ -475,6 +486,100 @@ class Note(BaseModel):
 class TimelineEvent(models.Model):
     """Something that happened to a case: who, when, what, and each field's old and new value."""
 
+    class Verb(models.TextChoices):
+        """Every kind of event on a case's timeline, with the words a person reads. A register
+        record's event is the same event on its case's timeline, so the registers' verbs are
+        here too (`registers.models.REGISTER_VERBS` names them). The values are stored and
+        read by the API, the exports and the disposal's reduction of the trail: never rename
+        one, add a new member instead."""
+
+        # The case itself
+        CREATED = "created", "Case recorded"
+        UPDATED = "updated", "Case details changed"
+        ELEMENT_ADDED = "element_added", "Point of complaint added"
+        ELEMENT_CHANGED = "element_changed", "Point of complaint changed"
+        ELEMENT_SPLIT = "element_split", "Point of complaint split"
+        ELEMENTS_MERGED = "elements_merged", "Points of complaint merged"
+        PERSON_ADDED = "person_added", "Person added"
+        PERSON_UPDATED = "person_updated", "Person's details changed"
+        ASSIGNED = "assigned", "Assigned"
+        RESTRICTED = "restricted", "Access restricted or opened"
+        OMBUDSMAN = "ombudsman", "Ombudsman involvement recorded"
+        SAFEGUARDING = "safeguarding", "Safeguarding referral recorded"
+        NOTE = "note", "Note added"
+        ALIAS_ADDED = "alias_added", "Another name recorded for a person"
+        PROCESSING_RESTRICTED = "processing_restricted", "Processing of a person's data restricted"
+        PROCESSING_RESTRICTION_LIFTED = (
+            "processing_restriction_lifted",
+            "Restriction of processing lifted",
+        )
+        # Initial contacts, compliments and other feedback
+        RESOLVED = "resolved", "Resolved as an initial contact"
+        PROGRESSED = "progressed", "Progressed to a stage 1 complaint"
+        RESPONDED = "responded", "Response sent"
+        PASSED_ON = "passed_on", "Passed on"
+        COMPLIMENT_EMAILED = "compliment_emailed", "Compliment e-mailed"
+        MESSAGE_RETRIED = "message_retried", "Message sent again"
+        # The stages of a complaint
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        PAUSED = "paused", "Stage 1 clock deferred"
+        RESUMED = "resumed", "Stage 1 clock started"
+        EXTENDED = "extended", "Response date extended"
+        STATEMENT_AGREED = "statement_agreed", "Statement of complaint agreed"
+        APPOINTED = "appointed", "Appointed"
+        APPOINTMENT_ENDED = "appointment_ended", "Appointment ended"
+        APPOINTMENTS_ENDED = "appointments_ended", "Appointments ended"
+        PANEL_PLANNED = "panel_planned", "Review panel planned"
+        PANEL_MET = "panel_met", "Review panel met"
+        PANEL_REPORT = "panel_report", "Panel report sent"
+        COUNCIL_RESPONSE = "council_response", "Council's response to the panel sent"
+        ESCALATED = "escalated", "Escalated to the next stage"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DISCONTINUED = "discontinued", "Discontinued"
+        REOPENED = "reopened", "Reopened"
+        # Documents and letters, the report
+        DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
+        LETTER_CREATED = "letter_created", "Letter created"
+        REPORT_EXAMPLE = "report_example", "Used as an example in a report"
+        REPORT_EXAMPLE_REMOVED = "report_example_removed", "No longer an example in a report"
+        # The learning action plan
+        RECOMMENDATION_ADDED = "recommendation_added", "Recommendation added"
+        RECOMMENDATION_CHANGED = "recommendation_changed", "Recommendation changed"
+        RECOMMENDATION_DECIDED = "recommendation_decided", "Recommendation decided"
+        ACTION_ADDED = "action_added", "Action added"
+        ACTION_CHANGED = "action_changed", "Action changed"
+        ACTION_PROGRESS = "action_progress", "Action's progress recorded"
+        ACTION_CANCELLED = "action_cancelled", "Action cancelled"
+        # Retention
+        LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+        LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+        DISPOSED = "disposed", "Disposed of"
+        # The registers (also each register record's own events)
+        OMBUDSMAN_CASE_RECORDED = "ombudsman_case_recorded", "Ombudsman case recorded"
+        OMBUDSMAN_CASE_UPDATED = "ombudsman_case_updated", "Ombudsman case updated"
+        OMBUDSMAN_REMEDY_ADDED = "ombudsman_remedy_added", "Ombudsman remedy added"
+        OMBUDSMAN_REMEDY_UPDATED = "ombudsman_remedy_updated", "Ombudsman remedy updated"
+        PAYMENT_RECORDED = "payment_recorded", "Payment recorded"
+        PAYMENT_UPDATED = "payment_updated", "Payment updated"
+        COST_RECORDED = "cost_recorded", "Investigation cost recorded"
+        COST_UPDATED = "cost_updated", "Investigation cost updated"
+        RESTRICTION_RECORDED = "restriction_recorded", "Contact restriction recorded"
+        RESTRICTION_UPDATED = "restriction_updated", "Contact restriction updated"
+        RESTRICTION_ENDED = "restriction_ended", "Contact restriction ended"
+        ADVOCACY_REFERRED = "advocacy_referred", "Advocacy referral recorded"
+        ADVOCACY_UPDATED = "advocacy_updated", "Advocacy referral updated"
+        SAR_RECORDED = "sar_recorded", "Subject access request recorded"
+        SAR_UPDATED = "sar_updated", "Subject access request updated"
+        SAR_EXTENDED = "sar_extended", "Subject access request extended"
+        SAR_PAUSED = "sar_paused", "Subject access request paused"
+        SAR_RESUMED = "sar_resumed", "Subject access request resumed"
+        SAR_BUNDLE_STARTED = "sar_bundle_started", "Subject access bundle started"
+        SAR_REDACTION_DECIDED = "sar_redaction_decided", "Redaction decided"
+        SAR_REDACTION_ADDED = "sar_redaction_added", "Redaction added"
+        SAR_BUNDLE_BUILT = "sar_bundle_built", "Subject access bundle built"
+        SAR_BUNDLE_RELEASED = "sar_bundle_released", "Subject access bundle released"
+        SAR_BUNDLE_DOWNLOADED = "sar_bundle_downloaded", "Subject access bundle downloaded"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -484,7 +589,7 @@ class TimelineEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    verb = models.CharField(max_length=40)
+    verb = models.CharField(max_length=40, choices=Verb.choices)
     description = models.CharField(max_length=500)
     # {"field": [old, new], ...}; each value as text.
     changes = models.JSONField(default=dict, blank=True)

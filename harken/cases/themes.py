@@ -13,10 +13,13 @@ from django.db.models.functions import Coalesce
 
 from harken import access
 from harken.accounts.models import User
+from harken.core import checks
 from harken.core.audit import set_fields
 from harken.core.errors import AccessDenied, ApplicationError
 
 from .models import Case, Element, Theme, ThemeEvent, ThemeGroup
+
+Verb = ThemeEvent.Verb
 
 NAME_MAX_LENGTH = Theme._meta.get_field("name").max_length or 120
 
@@ -30,17 +33,13 @@ def _name(value: str, *, what: str) -> str:
     name = " ".join((value or "").split())
     if not name:
         raise ApplicationError.for_field("name", f"Enter the {what}'s name.")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ApplicationError.for_field(
-            "name", f"The name must be {NAME_MAX_LENGTH} characters or fewer."
-        )
-    return name
+    return checks.length("name", name, what="the name", most=NAME_MAX_LENGTH)
 
 
 def _record(
     *,
     actor: User,
-    verb: str,
+    verb: ThemeEvent.Verb,
     description: str,
     changes: dict[str, list[str | None]],
     theme: Theme | None = None,
@@ -76,12 +75,12 @@ def theme_save(
         return theme
     theme.save()
     if creating:
-        verb, description = "theme_added", f"Theme {name} added"
+        verb, description = Verb.THEME_ADDED, f"Theme {name} added"
     elif set(changes) == {"active"}:
-        verb = "theme_retired" if not active else "theme_restored"
+        verb = Verb.THEME_RETIRED if not active else Verb.THEME_RESTORED
         description = f"Theme {name} {'retired' if not active else 'offered again'}"
     else:
-        verb, description = "theme_changed", f"Theme {name} changed"
+        verb, description = Verb.THEME_CHANGED, f"Theme {name} changed"
     _record(actor=actor, verb=verb, description=description, changes=changes, theme=theme)
     return theme
 
@@ -114,7 +113,7 @@ def theme_delete(*, actor: User, theme: Theme) -> None:
     name = theme.name
     _record(
         actor=actor,
-        verb="theme_deleted",
+        verb=Verb.THEME_DELETED,
         description=f"Theme {name} deleted (it was never used)",
         changes={"name": [name, None]},
         theme=theme,
@@ -137,7 +136,7 @@ def theme_group_save(*, actor: User, group: ThemeGroup | None, name: str) -> The
         group.save()
         _record(
             actor=actor,
-            verb="group_added" if creating else "group_renamed",
+            verb=Verb.GROUP_ADDED if creating else Verb.GROUP_RENAMED,
             description=f"Theme group {name} {'added' if creating else 'renamed'}",
             changes=changes,
             group=group,

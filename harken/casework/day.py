@@ -25,6 +25,7 @@ from harken import access
 from harken.accounts.models import Team, User
 from harken.cases import services
 from harken.cases.models import Case, Kind, Status
+from harken.core import checks
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.spreadsheets import csv_cell, set_xlsx_cell
@@ -102,8 +103,7 @@ def saved_view_create(*, user: User, name: str, query: str) -> SavedView:
     name = " ".join(name.split())
     if not name:
         raise ApplicationError.for_field("name", "Enter a name for the view")
-    if len(name) > 80:
-        raise ApplicationError.for_field("name", "The name must be 80 characters or fewer")
+    checks.length("name", name, what="the name", most=80, end="")
     if not name.isprintable():
         raise ApplicationError.for_field("name", "The name must be letters, numbers and spaces")
     if SavedView.objects.filter(user=user, name__iexact=name).exists():

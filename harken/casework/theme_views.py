@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from harken import access
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.models import User
 from harken.cases import themes
 from harken.cases.models import Theme, ThemeGroup
 from harken.core.errors import ApplicationError
 from harken.core.forms import GovukForm, add_service_error
-from harken.core.web import StaffRequiredMixin
 
 
 class ThemeForm(GovukForm):
@@ -40,7 +40,7 @@ class ThemeGroupForm(GovukForm):
 
 
 class _AdminView(StaffRequiredMixin, View):
-    allowed_roles = access.roles_with(access.Perm.ADMINISTER)
+    permission = access.Perm.ADMINISTER
 
     @property
     def actor(self) -> User:

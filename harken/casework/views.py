@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.views import View
 
 from harken import access
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases import services
@@ -29,7 +30,7 @@ from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 from harken.core.panels import EVERY_TAB, case_panels
-from harken.core.web import StaffRequiredMixin, whole_number
+from harken.core.web import whole_number
 from harken.documents.selectors import former_appointees_with_documents
 from harken.procedures.definitions import MILESTONE_LABELS
 from harken.subjectaccess import rules
@@ -37,9 +38,6 @@ from harken.subjectaccess import rules
 from . import day, day_views, forms, selectors
 from .actions import ACTIONS_BY_NAME, Action, CaseState, available
 from .notify import pass_on_to_team
-
-RECORDERS = access.roles_with(access.Perm.CASE_MANAGE)
-CASEWORK = access.roles_with(access.Perm.CASE_VIEW)
 
 
 def _query(params: QueryDict, drop: tuple[str, ...] = (), **changes: Any) -> str:
@@ -212,7 +210,7 @@ def _page_links(params: QueryDict, page: selectors.Page) -> dict[str, Any]:
 class TeamView(StaffRequiredMixin, View):
     """Open work per person and per team, and what is overdue: to balance allocation."""
 
-    allowed_roles = access.roles_with(access.Perm.DAY)
+    permission = access.Perm.DAY
 
     def get(self, request: HttpRequest) -> HttpResponse:
         workload = selectors.team_workload(user=_user(request))
@@ -226,7 +224,7 @@ class SearchView(StaffRequiredMixin, View):
     """Search by reference, a person's name or words. The search is POSTed so that names
     never appear in addresses or server logs."""
 
-    allowed_roles = CASEWORK
+    permission = access.Perm.CASE_VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "casework/search.html", {"form": forms.SearchForm()})
@@ -262,7 +260,7 @@ class NewCaseView(StaffRequiredMixin, View):
     """Record a contact, complaint, compliment or representation taken by phone, e-mail,
     letter, text or in person; people already recorded are found before adding anyone."""
 
-    allowed_roles = RECORDERS
+    permission = access.Perm.CASE_MANAGE
 
     def forms(
         self, request: HttpRequest
@@ -352,7 +350,7 @@ class NewCaseView(StaffRequiredMixin, View):
 class ComplimentView(StaffRequiredMixin, View):
     """Log compliments quickly: the form stays on the page, ready for the next one."""
 
-    allowed_roles = RECORDERS
+    permission = access.Perm.CASE_MANAGE
     STICKY = ("channel", "received_on", "team")
     SESSION_KEY = "casework_compliment_defaults"
 
@@ -540,7 +538,7 @@ def _case_tabs(case: Case, current: str) -> tuple[dict[str, str], list[dict[str,
 class CaseView(StaffRequiredMixin, View):
     """Everything about one case, in parts; each part's view is logged as a read."""
 
-    allowed_roles = CASEWORK
+    permission = access.Perm.CASE_VIEW
 
     def get(self, request: HttpRequest, reference: str, tab: str = "summary") -> HttpResponse:
         if tab not in CASE_TAB_SLUGS:
@@ -663,7 +661,7 @@ def _case_part_url(case: Case, tab: str) -> str:
 class CaseActionView(StaffRequiredMixin, View):
     """Every workflow action, driven by the table in `actions.py`."""
 
-    allowed_roles = CASEWORK
+    permission = access.Perm.CASE_VIEW
 
     def setup_action(
         self, request: HttpRequest, reference: str, name: str

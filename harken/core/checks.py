@@ -124,3 +124,54 @@ def count(name: str, value: int | None, *, what: str) -> int | None:
     if value is not None and value < 0:
         raise ApplicationError.for_field(name, f"The number of {what} cannot be negative.")
     return value
+
+
+def length(name: str, value: str, *, what: str, most: int, end: str = ".") -> str:
+    """Text of at most `most` characters. `what` starts the refusal ("the name", "how it was
+    sent"): "The name must be 120 characters or fewer." (`end=""` where a page's messages
+    have no full stop)."""
+    if len(value) > most:
+        raise ApplicationError.for_field(
+            name, f"{what[:1].upper()}{what[1:]} must be {most:,} characters or fewer{end}"
+        )
+    return value
+
+
+def text_field(
+    name: str,
+    value: object,
+    *,
+    what: str,
+    most: int,
+    required: str | None = None,
+    one_line: bool | None = None,
+) -> str:
+    """Text, trimmed, as every path into the records accepts it (`harken.core.text`): no
+    control character (nor, on one line, a direction control), at most `most` characters.
+    Text that shows nothing is refused with `required` (the whole sentence) or, where the
+    field is optional (`required=None`), kept as "". One line unless `most` is over 300."""
+    cleaned = str(value if value is not None else "").strip()
+    found = text.problem(cleaned, one_line=most <= 300 if one_line is None else one_line)
+    if found:
+        raise ApplicationError.for_field(name, text.message(what, found))
+    if not text.has_visible(cleaned):
+        if required is not None:
+            raise ApplicationError.for_field(name, required)
+        return ""
+    return length(name, cleaned, what=what, most=most)
+
+
+def whole_number(name: str, value: object, *, what: str, lowest: int, highest: int) -> int:
+    """A whole number from `lowest` to `highest`, given as a number or as typed. `what`
+    completes "the number of ..."."""
+    typed = str(value if value is not None else "").strip()
+    if not typed:
+        raise ApplicationError.for_field(name, f"Enter the number of {what}.")
+    if not (typed.isascii() and typed.isdigit()) or len(typed) > len(str(highest)) + 1:
+        raise ApplicationError.for_field(name, f"The number of {what} must be a whole number.")
+    number = int(typed)
+    if not lowest <= number <= highest:
+        raise ApplicationError.for_field(
+            name, f"The number of {what} must be between {lowest} and {highest}."
+        )
+    return number

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
@@ -54,23 +53,21 @@ def request_address(request: HttpRequest) -> str | None:
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
-    """A staff page: signed in; optionally limited to `allowed_roles`."""
+    """A staff page: signed in. A page for some roles only names its permission instead
+    (`harken.access.web.StaffRequiredMixin`, `permission = Perm.X`): the ground floor knows
+    no roles."""
 
     login_url = SIGN_IN_URL
-    allowed_roles: frozenset[str] | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.allowed_roles is not None and request.user.role not in self.allowed_roles:  # type: ignore[union-attr]
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-def staff_required(
-    *roles: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorator form of StaffRequiredMixin for function views."""
+def staff_required() -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorator form of StaffRequiredMixin for function views (signed in; for a permission,
+    `harken.access.web.staff_required(Perm.X)`)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -79,8 +76,6 @@ def staff_required(
 
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), SIGN_IN_URL)
-            if roles and request.user.role not in roles:  # type: ignore[union-attr]
-                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped

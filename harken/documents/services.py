@@ -23,7 +23,8 @@ from django.db import transaction
 from harken import access
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import Case, Stage
+from harken.cases.models import Case, Stage, TimelineEvent
+from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
@@ -39,10 +40,11 @@ from .models import (
     ScanStatus,
 )
 
+Verb = TimelineEvent.Verb
+
 logger = logging.getLogger(__name__)
 
 STORAGE_PREFIX = "documents/"
-TEMPLATE_EDITORS = access.roles_with(access.Perm.LETTER_TEMPLATES_EDIT)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _save_documents(
     files: list[_Stored],
     kind: str,
     description: str,
-    verb: str,
+    verb: TimelineEvent.Verb,
     event: str,
     template: LetterTemplate | None = None,
     stage: Stage | None = None,
@@ -181,10 +183,7 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
     viruses when clamd is configured, and the upload put on the case's timeline."""
     access.ensure_can_act(actor, case, "note")
     description = (description or "").strip()
-    if len(description) > 500:
-        raise ApplicationError.for_field(
-            "description", "The description must be 500 characters or fewer"
-        )
+    checks.length("description", description, what="the description", most=500, end="")
     if file is None:
         raise ApplicationError.for_field("file", "Select a file")
     size = _check_size(file)
@@ -213,7 +212,7 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
         files=[stored],
         kind=DocumentKind.UPLOADED,
         description=description,
-        verb="document_uploaded",
+        verb=Verb.DOCUMENT_UPLOADED,
         event=f"Document uploaded: {filename}{scan_note}",
     )
     return document
@@ -239,8 +238,7 @@ def letter_build(
     access.ensure_can_act(actor, case, "respond")
     _ensure_may_write(actor, case, template.kind)
     rules.ensure_case_not_restricted(case, "no letter was made", field="template")
-    if len(text or "") > 10000:
-        raise ApplicationError.for_field("text", "The text must be 10,000 characters or fewer")
+    checks.length("text", text or "", what="the text", most=10000, end="")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
     letter = letters.compose(
         body=template.body,
@@ -301,7 +299,7 @@ def letter_create(
         files=files,
         kind=DocumentKind.LETTER,
         description=f"{template.name} (version {template.version})",
-        verb="letter_created",
+        verb=Verb.LETTER_CREATED,
         event=f"Letter created from the template “{template.name}” (version "
         f"{template.version}): {files[0].filename} and {files[1].filename}",
         template=template,

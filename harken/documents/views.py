@@ -15,12 +15,12 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 
 from harken import access
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.models import User
 from harken.cases.models import Case
 from harken.cases.selectors import case_get
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import StaffRequiredMixin
 
 from . import downloads, letters, selectors, services, steps
 from .forms import LetterForm, LetterTemplateForm, UploadForm
@@ -241,11 +241,9 @@ class LetterNewView(StaffRequiredMixin, View):
 
 # --- Letter templates -------------------------------------------------------------------------
 
-EDITORS = services.TEMPLATE_EDITORS
-
 
 class LetterTemplateListView(StaffRequiredMixin, View):
-    allowed_roles = EDITORS
+    permission = access.Perm.LETTER_TEMPLATES_EDIT
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(
@@ -258,7 +256,7 @@ class LetterTemplateListView(StaffRequiredMixin, View):
 class LetterTemplateEditView(StaffRequiredMixin, View):
     """Change a template (pk given) or add one; wording that cannot be used is refused."""
 
-    allowed_roles = EDITORS
+    permission = access.Perm.LETTER_TEMPLATES_EDIT
 
     def _render(
         self, request: HttpRequest, form: LetterTemplateForm, template: LetterTemplate | None

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from harken import access
+from harken.access import Perm
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import ServiceArea, Team, User
 from harken.api.serializers import UserRefSerializer
@@ -260,7 +261,7 @@ class RecommendationListView(generics.GenericAPIView[Recommendation]):
         data = RecommendationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if user.role not in rules.CHANGE_ROLES:
+        if not access.may(user, Perm.PLAN_EDIT):
             raise PermissionDenied("Only feedback officers and administrators add recommendations.")
         case = access.visible_case(user, values.pop("case"))
         if case is None:

@@ -7,12 +7,13 @@ from typing import Any
 
 from django import forms
 
+from harken import access
+from harken.access import Perm
 from harken.accounts.models import ServiceArea, Team, User
 from harken.cases.models import Case
 from harken.core.forms import DateField, GovukForm
 from harken.registers.models import OmbudsmanCase
 
-from . import rules
 from .models import ActionStatus, Decision, Recommendation, Source
 from .selectors import OUTSTANDING
 
@@ -23,9 +24,9 @@ class OwnerChoiceField(forms.ModelChoiceField):
 
 
 def owners() -> Any:
-    return User.objects.filter(is_active=True, role__in=rules.OWNER_ROLES).order_by(
-        "last_name", "first_name", "username"
-    )
+    return User.objects.filter(
+        is_active=True, role__in=access.roles_with(Perm.OWN_ACTIONS)
+    ).order_by("last_name", "first_name", "username")
 
 
 class RecommendationForm(GovukForm):

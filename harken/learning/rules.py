@@ -27,16 +27,6 @@ if TYPE_CHECKING:
 
     from .models import Action, Recommendation
 
-# The roles of the permission table (harken/access/permissions.py), for the pages.
-# Record and change recommendations and actions.
-CHANGE_ROLES = access.roles_with(Perm.PLAN_EDIT)
-# See the action plan (the recommendations and actions themselves).
-PLAN_ROLES = access.roles_with(Perm.PLAN_VIEW)
-# May be given an action to own: council staff who can sign in to record its progress.
-OWNER_ROLES = access.roles_with(Perm.OWN_ACTIONS)
-# See the overview figures (counts only).
-OVERVIEW_ROLES = access.roles_with(Perm.PLAN_OVERVIEW)
-
 
 def recommendation_visibility(user: User) -> Q:
     """A filter on Recommendation for those `user` may see."""

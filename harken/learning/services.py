@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from harken import access
+from harken.access import Perm
 from harken.accounts.models import ServiceArea, Team, User
-from harken.cases.models import Case, Stage
+from harken.cases.models import Case, Stage, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date, today
@@ -34,11 +35,13 @@ from .models import (
     Source,
 )
 
+Verb = TimelineEvent.Verb
+
 # --- Checks ---------------------------------------------------------------------------------
 
 
 def _ensure_change(actor: User, case: Case) -> None:
-    if actor.role not in rules.CHANGE_ROLES:
+    if not access.may(actor, Perm.PLAN_EDIT):
         raise AccessDenied("Only feedback officers and administrators change the action plan.")
     access.ensure_can_view(actor, case)
 
@@ -172,7 +175,7 @@ def recommendation_create(
     record_event(
         case=case,
         actor=actor,
-        verb="recommendation_added",
+        verb=Verb.RECOMMENDATION_ADDED,
         description=f"Recommendation R{number} ({Source(source).label.lower()}, made "
         f"{format_date(made_on)}) added to the action plan for {team or area}",
     )
@@ -271,7 +274,7 @@ def recommendation_update(
         record_event(
             case=case,
             actor=actor,
-            verb="recommendation_decided" if decided else "recommendation_changed",
+            verb=Verb.RECOMMENDATION_DECIDED if decided else Verb.RECOMMENDATION_CHANGED,
             description=(
                 f"Recommendation R{recommendation.number} "
                 f"{Decision(new['decision']).label.lower()} on {format_date(decided_on)}"
@@ -289,7 +292,7 @@ def recommendation_update(
 def _check_owner(owner: User | None) -> User:
     if owner is None:
         raise ApplicationError.for_field("owner", "Choose who owns the action.")
-    if not owner.is_active or owner.role not in rules.OWNER_ROLES:
+    if not access.may(owner, Perm.OWN_ACTIONS):
         raise ApplicationError.for_field(
             "owner",
             f"{owner} cannot own an action: choose a manager, feedback officer or administrator.",
@@ -339,7 +342,7 @@ def action_create(
     record_event(
         case=recommendation.case,
         actor=actor,
-        verb="action_added",
+        verb=Verb.ACTION_ADDED,
         description=f"Action R{recommendation.number}.{number} added: owned by {owner}, "
         f"due {format_date(due_on)}",
     )
@@ -378,7 +381,7 @@ def action_update(
         record_event(
             case=recommendation.case,
             actor=actor,
-            verb="action_changed",
+            verb=Verb.ACTION_CHANGED,
             description=f"Action {action.short_reference} changed",
             changes=changes,
         )
@@ -442,7 +445,7 @@ def action_record_progress(
         record_event(
             case=action.recommendation.case,
             actor=actor,
-            verb="action_progress",
+            verb=Verb.ACTION_PROGRESS,
             description=description,
             changes=changes,
         )
@@ -467,7 +470,7 @@ def action_cancel(*, action: Action, reason: str, actor: User) -> Action:
     record_event(
         case=action.recommendation.case,
         actor=actor,
-        verb="action_cancelled",
+        verb=Verb.ACTION_CANCELLED,
         description=f"Action {action.short_reference} cancelled",
         changes=changes,
     )

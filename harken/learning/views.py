@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from harken import access
+from harken.access import Perm
+from harken.access.web import staff_required
 from harken.accounts.current import request_user as _user
 from harken.core.audit import record_read
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import staff_required
 
 from . import forms, metrics, rules, selectors, services
 from .models import Action, ActionStatus, Recommendation
@@ -94,7 +95,7 @@ def _selected(form: forms.ActionFilterForm, request: HttpRequest) -> list[dict[s
     return chosen
 
 
-@staff_required(*rules.PLAN_ROLES)
+@staff_required(Perm.PLAN_VIEW)
 def action_plan(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = forms.ActionFilterForm(request.GET or None)
@@ -109,12 +110,12 @@ def action_plan(request: HttpRequest) -> HttpResponse:
             "page": page,
             "selected": _selected(form, request),
             "query": urlencode(query),
-            "can_change": user.role in rules.CHANGE_ROLES,
+            "can_change": access.may(user, Perm.PLAN_EDIT),
         },
     )
 
 
-@staff_required(*rules.OVERVIEW_ROLES)
+@staff_required(Perm.PLAN_OVERVIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = metrics.action_overview()
@@ -133,7 +134,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- Recommendations ------------------------------------------------------------------------
 
 
-@staff_required(*rules.PLAN_ROLES)
+@staff_required(Perm.PLAN_VIEW)
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = _recommendation(request, pk)
@@ -163,7 +164,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(*rules.CHANGE_ROLES)
+@staff_required(Perm.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def recommendation_add(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
@@ -186,7 +187,7 @@ def recommendation_add(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@staff_required(*rules.CHANGE_ROLES)
+@staff_required(Perm.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -222,7 +223,7 @@ def _form_page(
     return render(request, template, {"form": form, "action": action, **extra})
 
 
-@staff_required(*rules.CHANGE_ROLES)
+@staff_required(Perm.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -241,7 +242,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, "learning/action_form.html", form, None, recommendation=found)
 
 
-@staff_required(*rules.CHANGE_ROLES)
+@staff_required(Perm.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -265,7 +266,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(*rules.PLAN_ROLES)
+@staff_required(Perm.PLAN_VIEW)
 @require_http_methods(["GET", "POST"])
 def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -294,7 +295,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, "learning/progress_form.html", form, found)
 
 
-@staff_required(*rules.CHANGE_ROLES)
+@staff_required(Perm.PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
 def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)

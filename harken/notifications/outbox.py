@@ -464,6 +464,7 @@ def messages_not_sent(user: Any) -> QuerySet[Message]:
 def message_retry(*, message: Message, actor: Any) -> Message:
     """A person sends again a message that failed or is in doubt (having checked the mail
     server's log). A message already sent, or on its way, is left alone: never twice."""
+    from harken.cases.models import TimelineEvent
     from harken.core.audit import record_event
 
     if not may_retry(actor):
@@ -494,7 +495,7 @@ def message_retry(*, message: Message, actor: Any) -> Message:
         record_event(
             case=locked.case,  # type: ignore[arg-type]
             actor=actor,
-            verb="message_retried",
+            verb=TimelineEvent.Verb.MESSAGE_RETRIED,
             description=f"{locked.get_kind_display()} sent again (was: {was.lower()})",
         )
     logger.info("Message %s sent again by user %s", locked.pk, actor.pk)

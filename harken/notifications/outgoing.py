@@ -12,10 +12,12 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from harken.accounts.models import User
-from harken.cases.models import Case
+from harken.cases.models import Case, TimelineEvent
 
 from . import outbox
 from .models import Message, MessageStatus
+
+Verb = TimelineEvent.Verb
 
 
 def compliment_build(message: Message) -> outbox.Built | outbox.Skip:
@@ -35,7 +37,7 @@ def compliment_build(message: Message) -> outbox.Built | outbox.Skip:
         record_event(
             case=case,
             actor=message.requested_by,
-            verb="compliment_emailed",
+            verb=Verb.COMPLIMENT_EMAILED,
             description=f"Compliment e-mailed to {', '.join(message.to)}",
         )
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from harken import access
+from harken.access.web import staff_required as permission_required
 from harken.accounts.current import request_user as _user
 from harken.core.web import staff_required
 
@@ -62,7 +63,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*access.roles_with(access.Perm.ADMINISTER))
+@permission_required(access.Perm.ADMINISTER)
 @require_http_methods(["GET", "POST"])
 def senior_managers(request: HttpRequest) -> HttpResponse:
     user = _user(request)

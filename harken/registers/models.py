@@ -21,6 +21,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from harken.cases.models import TimelineEvent
 from harken.core.models import BaseModel
 
 
@@ -489,6 +490,36 @@ class Register(models.TextChoices):
     SAR = "sar", "Subject access request"
 
 
+# The verbs of the register records' events: a record linked to a case has the same event on
+# the case's timeline, so they are members of the timeline's one enumeration, listed here.
+REGISTER_VERBS: tuple[TimelineEvent.Verb, ...] = (
+    TimelineEvent.Verb.OMBUDSMAN_CASE_RECORDED,
+    TimelineEvent.Verb.OMBUDSMAN_CASE_UPDATED,
+    TimelineEvent.Verb.OMBUDSMAN_REMEDY_ADDED,
+    TimelineEvent.Verb.OMBUDSMAN_REMEDY_UPDATED,
+    TimelineEvent.Verb.PAYMENT_RECORDED,
+    TimelineEvent.Verb.PAYMENT_UPDATED,
+    TimelineEvent.Verb.COST_RECORDED,
+    TimelineEvent.Verb.COST_UPDATED,
+    TimelineEvent.Verb.RESTRICTION_RECORDED,
+    TimelineEvent.Verb.RESTRICTION_UPDATED,
+    TimelineEvent.Verb.RESTRICTION_ENDED,
+    TimelineEvent.Verb.ADVOCACY_REFERRED,
+    TimelineEvent.Verb.ADVOCACY_UPDATED,
+    TimelineEvent.Verb.SAR_RECORDED,
+    TimelineEvent.Verb.SAR_UPDATED,
+    TimelineEvent.Verb.SAR_EXTENDED,
+    TimelineEvent.Verb.SAR_PAUSED,
+    TimelineEvent.Verb.SAR_RESUMED,
+    TimelineEvent.Verb.SAR_BUNDLE_STARTED,
+    TimelineEvent.Verb.SAR_REDACTION_DECIDED,
+    TimelineEvent.Verb.SAR_REDACTION_ADDED,
+    TimelineEvent.Verb.SAR_BUNDLE_BUILT,
+    TimelineEvent.Verb.SAR_BUNDLE_RELEASED,
+    TimelineEvent.Verb.SAR_BUNDLE_DOWNLOADED,
+)
+
+
 class RegisterEvent(models.Model):
     """A change to a register record: who, when, what, and each field's old and new value.
 
@@ -503,7 +534,7 @@ class RegisterEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verb = models.CharField(max_length=40)
+    verb = models.CharField(max_length=40, choices=[(v.value, v.label) for v in REGISTER_VERBS])
     description = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
 

@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from harken.accounts.models import User
     from harken.cases.models import Case
 
-# The roles of the permission table, for the pages' `allowed_roles`.
-EDITORS: frozenset[str] = access.roles_with(Perm.REGISTERS_EDIT)
-READERS: frozenset[str] = access.roles_with(Perm.REGISTERS_VIEW)
-
 
 def can_read_registers(user: User | AnonymousUser | None) -> bool:
     return access.may(user, Perm.REGISTERS_VIEW)

@@ -20,11 +20,12 @@ from django.db.models import F, Model
 
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import Case, Person
+from harken.cases.models import Case, Person, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, set_fields
 from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
+from harken.core.updates import NOT_GIVEN, NotGiven, given
 from harken.workdays.rules import (
     Deadline,
     calendar_month_deadline,
@@ -55,6 +56,8 @@ from .models import (
     format_money,
 )
 
+Verb = TimelineEvent.Verb
+
 Changes = dict[str, list[str | None]]
 
 # --- Shared checks --------------------------------------------------------------------------
@@ -64,12 +67,6 @@ def _choice(name: str, value: str, choices: list[str], message: str) -> str:
     if value not in choices:
         raise ApplicationError.for_field(name, message)
     return value
-
-
-def _unknown(values: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ApplicationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
 
 
 def _person(
@@ -86,7 +83,7 @@ def _person(
         return person
     if details:
         try:
-            return case_services.person_create(actor=actor, **details)
+            return case_services.person_create(actor=actor, **case_services.person_details(details))
         except ApplicationError as exc:
             messages = [m for ms in exc.field_errors.values() for m in ms] or [exc.message]
             raise ApplicationError(
@@ -103,7 +100,7 @@ def _audit(
     record: Model,
     case: Case | None,
     actor: User | None,
-    verb: str,
+    verb: TimelineEvent.Verb,
     description: str,
     changes: Changes | None = None,
 ) -> None:
@@ -149,7 +146,7 @@ def _update(
     check: Callable[[dict[str, Any]], dict[str, Any]],
     register: str,
     case_of: Callable[[], Case | None],
-    describe: Callable[[Changes], tuple[str, str]],
+    describe: Callable[[Changes], tuple[TimelineEvent.Verb, str]],
     audited: Model | None = None,
 ) -> Changes:
     """What every register update shares: the record's current values with `values` laid over
@@ -338,7 +335,7 @@ def ombudsman_case_create(
         record=ombudsman_case,
         case=case,
         actor=actor,
-        verb="ombudsman_case_recorded",
+        verb=Verb.OMBUDSMAN_CASE_RECORDED,
         description=f"Ombudsman case {ombudsman_case.ombudsman_reference} recorded",
         changes=_created_changes(ombudsman_case, OMBUDSMAN_FIELDS),
     )
@@ -348,10 +345,35 @@ def ombudsman_case_create(
 
 @transaction.atomic
 def ombudsman_case_update(
-    *, ombudsman_case: OmbudsmanCase, actor: User, **values: Any
+    *,
+    ombudsman_case: OmbudsmanCase,
+    actor: User,
+    case: Case | NotGiven | None = NOT_GIVEN,
+    person: Person | NotGiven | None = NOT_GIVEN,
+    summary: str | NotGiven = NOT_GIVEN,
+    ombudsman_reference: str | NotGiven = NOT_GIVEN,
+    enquiry_received_on: dt.date | NotGiven | None = NOT_GIVEN,
+    response_due_on: dt.date | NotGiven | None = NOT_GIVEN,
+    response_sent_on: dt.date | NotGiven | None = NOT_GIVEN,
+    decision: str | NotGiven = NOT_GIVEN,
+    decision_on: dt.date | NotGiven | None = NOT_GIVEN,
+    injustice: bool | NotGiven | None = NOT_GIVEN,
+    notes: str | NotGiven = NOT_GIVEN,
 ) -> OmbudsmanCase:
     """Change an Ombudsman case: dates, decision, notes, or link it to a case."""
-    _unknown(values, set(OMBUDSMAN_FIELDS))
+    values = given(
+        case=case,
+        person=person,
+        summary=summary,
+        ombudsman_reference=ombudsman_reference,
+        enquiry_received_on=enquiry_received_on,
+        response_due_on=response_due_on,
+        response_sent_on=response_sent_on,
+        decision=decision,
+        decision_on=decision_on,
+        injustice=injustice,
+        notes=notes,
+    )
     permissions.ensure_can_change(actor, ombudsman_case.case)
     if values.get("case") is not None and values["case"] != ombudsman_case.case:
         permissions.ensure_can_change(actor, values["case"])
@@ -382,7 +404,7 @@ def ombudsman_case_update(
         record=ombudsman_case,
         case=ombudsman_case.case,
         actor=actor,
-        verb="ombudsman_case_updated",
+        verb=Verb.OMBUDSMAN_CASE_UPDATED,
         description=description,
         changes=changes,
     )
@@ -470,7 +492,7 @@ def ombudsman_remedy_add(
         record=ombudsman_case,
         case=ombudsman_case.case,
         actor=actor,
-        verb="ombudsman_remedy_added",
+        verb=Verb.OMBUDSMAN_REMEDY_ADDED,
         description=f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy agreed "
         f"({remedy})",
         changes=_created_changes(remedy, REMEDY_FIELDS),
@@ -480,17 +502,32 @@ def ombudsman_remedy_add(
 
 @transaction.atomic
 def ombudsman_remedy_update(
-    *, remedy: OmbudsmanRemedy, actor: User, **values: Any
+    *,
+    remedy: OmbudsmanRemedy,
+    actor: User,
+    kind: str | NotGiven = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    due_on: dt.date | NotGiven | None = NOT_GIVEN,
+    complied_on: dt.date | NotGiven | None = NOT_GIVEN,
+    evidence: str | NotGiven = NOT_GIVEN,
 ) -> OmbudsmanRemedy:
     """Change a remedy, or record that we complied (the date and the evidence)."""
-    _unknown(values, set(REMEDY_FIELDS))
+    values = given(
+        kind=kind,
+        description=description,
+        amount=amount,
+        due_on=due_on,
+        complied_on=complied_on,
+        evidence=evidence,
+    )
     ombudsman_case = remedy.ombudsman_case
     permissions.ensure_can_change(actor, ombudsman_case.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         what = "complied with" if "complied_on" in changes and remedy.complied_on else "updated"
         return (
-            "ombudsman_remedy_updated",
+            Verb.OMBUDSMAN_REMEDY_UPDATED,
             f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} ({remedy})",
         )
 
@@ -625,7 +662,7 @@ def payment_create(
         record=payment,
         case=payment.case,
         actor=actor,
-        verb="payment_recorded",
+        verb=Verb.PAYMENT_RECORDED,
         description=f"{payment.get_kind_display()} of {format_money(payment.amount)} paid on "
         f"{format_date(payment.paid_on)} recorded",
         changes=_created_changes(payment, PAYMENT_FIELDS),
@@ -657,10 +694,10 @@ def _remedy_paid(remedy: OmbudsmanRemedy, actor: User) -> None:
         return
     ombudsman_case = remedy.ombudsman_case
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         what = "complied with" if remedy.complied_on else "no longer complied with"
         return (
-            "ombudsman_remedy_updated",
+            Verb.OMBUDSMAN_REMEDY_UPDATED,
             f"Ombudsman case {ombudsman_case.ombudsman_reference}: remedy {what} by payment "
             f"({remedy})",
         )
@@ -679,8 +716,29 @@ def _remedy_paid(remedy: OmbudsmanRemedy, actor: User) -> None:
 
 
 @transaction.atomic
-def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
-    _unknown(values, set(PAYMENT_FIELDS))
+def payment_update(
+    *,
+    payment: Payment,
+    actor: User,
+    case: Case | NotGiven | None = NOT_GIVEN,
+    ombudsman_case: OmbudsmanCase | NotGiven | None = NOT_GIVEN,
+    kind: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    paid_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reason: str | NotGiven = NOT_GIVEN,
+    recommended_by_ombudsman: bool | NotGiven = NOT_GIVEN,
+    remedy: OmbudsmanRemedy | NotGiven | None = NOT_GIVEN,
+) -> Payment:
+    values = given(
+        case=case,
+        ombudsman_case=ombudsman_case,
+        kind=kind,
+        amount=amount,
+        paid_on=paid_on,
+        reason=reason,
+        recommended_by_ombudsman=recommended_by_ombudsman,
+        remedy=remedy,
+    )
     permissions.ensure_can_change(actor, payment.case)
     before = payment.remedy
     for key in ("case", "ombudsman_case"):
@@ -696,7 +754,7 @@ def payment_update(*, payment: Payment, actor: User, **values: Any) -> Payment:
         register=Register.PAYMENT,
         case_of=lambda: payment.case,
         describe=lambda changes: (
-            "payment_updated",
+            Verb.PAYMENT_UPDATED,
             f"Payment of {format_money(payment.amount)} updated",
         ),
     )
@@ -766,7 +824,7 @@ def cost_create(
         record=cost,
         case=case,
         actor=actor,
-        verb="cost_recorded",
+        verb=Verb.COST_RECORDED,
         description=f"Investigation cost recorded: {cost}",
         changes=_created_changes(cost, COST_FIELDS),
     )
@@ -774,8 +832,27 @@ def cost_create(
 
 
 @transaction.atomic
-def cost_update(*, cost: InvestigationCost, actor: User, **values: Any) -> InvestigationCost:
-    _unknown(values, set(COST_FIELDS))
+def cost_update(
+    *,
+    cost: InvestigationCost,
+    actor: User,
+    stage_number: int | NotGiven | None = NOT_GIVEN,
+    role: str | NotGiven = NOT_GIVEN,
+    amount: Decimal | NotGiven | None = NOT_GIVEN,
+    incurred_on: dt.date | NotGiven | None = NOT_GIVEN,
+    supplier: str | NotGiven = NOT_GIVEN,
+    invoice_reference: str | NotGiven = NOT_GIVEN,
+    notes: str | NotGiven = NOT_GIVEN,
+) -> InvestigationCost:
+    values = given(
+        stage_number=stage_number,
+        role=role,
+        amount=amount,
+        incurred_on=incurred_on,
+        supplier=supplier,
+        invoice_reference=invoice_reference,
+        notes=notes,
+    )
     permissions.ensure_can_change(actor, cost.case)
     _update(
         cost,
@@ -785,7 +862,7 @@ def cost_update(*, cost: InvestigationCost, actor: User, **values: Any) -> Inves
         check=partial(_check_cost, cost.case),
         register=Register.COST,
         case_of=lambda: cost.case,
-        describe=lambda changes: ("cost_updated", f"Investigation cost updated: {cost}"),
+        describe=lambda changes: (Verb.COST_UPDATED, f"Investigation cost updated: {cost}"),
     )
     return cost
 
@@ -888,7 +965,7 @@ def restriction_create(
         record=restriction,
         case=case,
         actor=actor,
-        verb="restriction_recorded",
+        verb=Verb.RESTRICTION_RECORDED,
         description="Persistent contact decision recorded: contact restricted from "
         f"{format_date(restriction.decision_on)}",
         changes=_created_changes(restriction, RESTRICTION_FIELDS),
@@ -898,19 +975,40 @@ def restriction_create(
 
 @transaction.atomic
 def restriction_update(
-    *, restriction: ContactRestriction, actor: User, **values: Any
+    *,
+    restriction: ContactRestriction,
+    actor: User,
+    decision_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reason: str | NotGiven = NOT_GIVEN,
+    letter_issued_on: dt.date | NotGiven | None = NOT_GIVEN,
+    restrictions: str | NotGiven = NOT_GIVEN,
+    single_point_of_contact: str | NotGiven = NOT_GIVEN,
+    review_on: dt.date | NotGiven | None = NOT_GIVEN,
+    reviewed_on: dt.date | NotGiven | None = NOT_GIVEN,
+    ended_on: dt.date | NotGiven | None = NOT_GIVEN,
+    end_reason: str | NotGiven = NOT_GIVEN,
 ) -> ContactRestriction:
     """Change a restriction: the letter, the review, or end it (`ended_on`, `end_reason`)."""
-    _unknown(values, set(RESTRICTION_FIELDS))
+    values = given(
+        decision_on=decision_on,
+        reason=reason,
+        letter_issued_on=letter_issued_on,
+        restrictions=restrictions,
+        single_point_of_contact=single_point_of_contact,
+        review_on=review_on,
+        reviewed_on=reviewed_on,
+        ended_on=ended_on,
+        end_reason=end_reason,
+    )
     permissions.ensure_can_change(actor, restriction.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "ended_on" in changes and restriction.ended_on is not None:
             return (
-                "restriction_ended",
+                Verb.RESTRICTION_ENDED,
                 f"Contact restrictions end on {format_date(restriction.ended_on)}",
             )
-        return "restriction_updated", "Persistent contact decision updated"
+        return Verb.RESTRICTION_UPDATED, "Persistent contact decision updated"
 
     _update(
         restriction,
@@ -1002,7 +1100,7 @@ def advocacy_referral_create(
         record=referral,
         case=case,
         actor=actor,
-        verb="advocacy_referred",
+        verb=Verb.ADVOCACY_REFERRED,
         description=f"Referred for {referral.get_provider_display().lower()} advocacy on "
         f"{format_date(referral.referred_on)}",
         changes=_created_changes(referral, ADVOCACY_FIELDS),
@@ -1012,19 +1110,34 @@ def advocacy_referral_create(
 
 @transaction.atomic
 def advocacy_referral_update(
-    *, referral: AdvocacyReferral, actor: User, **values: Any
+    *,
+    referral: AdvocacyReferral,
+    actor: User,
+    referred_on: dt.date | NotGiven | None = NOT_GIVEN,
+    provider: str | NotGiven = NOT_GIVEN,
+    provider_name: str | NotGiven = NOT_GIVEN,
+    outcome: str | NotGiven = NOT_GIVEN,
+    outcome_on: dt.date | NotGiven | None = NOT_GIVEN,
+    outcome_notes: str | NotGiven = NOT_GIVEN,
 ) -> AdvocacyReferral:
     """Change a referral or record its outcome."""
-    _unknown(values, set(ADVOCACY_FIELDS))
+    values = given(
+        referred_on=referred_on,
+        provider=provider,
+        provider_name=provider_name,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        outcome_notes=outcome_notes,
+    )
     permissions.ensure_can_change(actor, referral.case)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "outcome" in changes:
             return (
-                "advocacy_updated",
+                Verb.ADVOCACY_UPDATED,
                 f"Advocacy referral outcome: {referral.get_outcome_display().lower()}",
             )
-        return "advocacy_updated", "Advocacy referral updated"
+        return Verb.ADVOCACY_UPDATED, "Advocacy referral updated"
 
     _update(
         referral,
@@ -1264,7 +1377,7 @@ def sar_create(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_recorded",
+        verb=Verb.SAR_RECORDED,
         description=f"Subject access request {sar.reference} received "
         f"{format_date(sar.received_on)}; due {format_date(sar.due_on)}",
         changes=_created_changes(sar, SAR_AUDIT_FIELDS),
@@ -1273,16 +1386,37 @@ def sar_create(
 
 
 @transaction.atomic
-def sar_update(*, sar: SubjectAccessRequest, actor: User, **values: Any) -> SubjectAccessRequest:
+def sar_update(
+    *,
+    sar: SubjectAccessRequest,
+    actor: User,
+    subject: Person | NotGiven | None = NOT_GIVEN,
+    received_on: dt.date | NotGiven | None = NOT_GIVEN,
+    description: str | NotGiven = NOT_GIVEN,
+    identity_verified_on: dt.date | NotGiven | None = NOT_GIVEN,
+    pages_disclosed: int | NotGiven | None = NOT_GIVEN,
+    redactions_count: int | NotGiven | None = NOT_GIVEN,
+    redactions: str | NotGiven = NOT_GIVEN,
+    sent_on: dt.date | NotGiven | None = NOT_GIVEN,
+) -> SubjectAccessRequest:
     """Change a request: identity verified (the due date follows), the disclosure (pages,
     redactions) and the date the response was sent."""
-    _unknown(values, set(SAR_FIELDS))
+    values = given(
+        subject=subject,
+        received_on=received_on,
+        description=description,
+        identity_verified_on=identity_verified_on,
+        pages_disclosed=pages_disclosed,
+        redactions_count=redactions_count,
+        redactions=redactions,
+        sent_on=sent_on,
+    )
     permissions.ensure_can_change(actor)
 
-    def describe(changes: Changes) -> tuple[str, str]:
+    def describe(changes: Changes) -> tuple[TimelineEvent.Verb, str]:
         if "sent_on" in changes and sar.sent_on is not None:
-            return "sar_updated", f"Subject access request {sar.reference}: response sent"
-        return "sar_updated", f"Subject access request {sar.reference} updated"
+            return Verb.SAR_UPDATED, f"Subject access request {sar.reference}: response sent"
+        return Verb.SAR_UPDATED, f"Subject access request {sar.reference} updated"
 
     _update(
         sar,
@@ -1344,7 +1478,7 @@ def sar_extend(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_extended",
+        verb=Verb.SAR_EXTENDED,
         description=f"Subject access request {sar.reference} extended to "
         f"{format_date(extended.due)}",
         changes=changes,
@@ -1427,7 +1561,7 @@ def sar_pause(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_paused",
+        verb=Verb.SAR_PAUSED,
         description=f"Subject access request {sar.reference}: clock paused from "
         f"{format_date(started)}, {pause.get_reason_display().lower()}",
         changes={"pause": [None, f"{reason} from {started.isoformat()}"], **changes},
@@ -1464,7 +1598,7 @@ def sar_resume(
         record=sar,
         case=None,
         actor=actor,
-        verb="sar_resumed",
+        verb=Verb.SAR_RESUMED,
         description=f"Subject access request {sar.reference}: clock restarted "
         f"{format_date(ended)} after {pause.days} days paused; due "
         f"{format_date(sar.due_on)} (was {format_date(old_due)})",

@@ -19,12 +19,14 @@ from django.urls import reverse
 from django.views import View
 
 from harken import access
+from harken.access import Perm
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases.models import Case
 from harken.core.dates import format_date, today
 from harken.core.errors import AccessDenied, ApplicationError
-from harken.core.web import StaffRequiredMixin, whole_number
+from harken.core.web import whole_number
 
 from . import forms, permissions, selectors, services
 from .models import OmbudsmanCase, Register
@@ -35,13 +37,13 @@ PAGE_SIZE = 50
 class ReaderView(StaffRequiredMixin, View):
     """Managers, feedback officers and administrators."""
 
-    allowed_roles = permissions.READERS
+    permission = Perm.REGISTERS_VIEW
 
 
 class EditorView(StaffRequiredMixin, View):
     """Feedback officers and administrators."""
 
-    allowed_roles = permissions.EDITORS
+    permission = Perm.REGISTERS_EDIT
 
 
 def _found(load: Callable[[], Any]) -> Any:
@@ -282,7 +284,7 @@ class AdvocacyListView(RegisterListView):
 
 
 class SarListView(RegisterListView):
-    allowed_roles = permissions.EDITORS
+    permission = Perm.REGISTERS_EDIT
     spec = ListSpec(
         "Subject access requests",
         "requests",
@@ -453,7 +455,7 @@ class FormPage(EditorView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
-        if user.is_authenticated and user.role in permissions.EDITORS:  # type: ignore[union-attr]
+        if access.may(user, Perm.REGISTERS_EDIT):
             self.user = _user(request)
             self.case_not_found = False
             try:

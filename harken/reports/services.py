@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from harken import access
 from harken.accounts.models import User
-from harken.cases.models import Case
+from harken.cases.models import Case, TimelineEvent
 from harken.core.audit import record_event
 from harken.core.errors import ApplicationError
 
@@ -17,7 +17,7 @@ from .definitions import SECTION_TITLES
 from .models import ReportEdition, ReportExample
 from .periods import Period, PeriodError
 
-EDITORS = access.roles_with(access.Perm.REPORTS_EDIT)
+Verb = TimelineEvent.Verb
 
 
 def can_edit(user: User | None) -> bool:
@@ -141,14 +141,16 @@ def _clean_example(section: str, text: str) -> tuple[str, str]:
     return section, text
 
 
-def _note_on_case(case: Case | None, actor: User, edition: ReportEdition, verb: str) -> None:
+def _note_on_case(
+    case: Case | None, actor: User, edition: ReportEdition, verb: TimelineEvent.Verb
+) -> None:
     if case is not None:
         record_event(
             case=case,
             actor=actor,
             verb=verb,
             description=f"Used as an anonymised example in the report '{edition.title}'"
-            if verb == "report_example"
+            if verb == Verb.REPORT_EXAMPLE
             else f"No longer an example in the report '{edition.title}'",
         )
 
@@ -177,7 +179,7 @@ def example_add(
         created_by=actor,
         modified_by=actor,
     )
-    _note_on_case(case, actor, edition, "report_example")
+    _note_on_case(case, actor, edition, Verb.REPORT_EXAMPLE)
     return example
 
 
@@ -199,8 +201,8 @@ def example_update(
         # The form did not show them the case (restricted): left blank, it stays linked.
         case = example.case
     if case != example.case:
-        _note_on_case(example.case, actor, example.edition, "report_example_removed")
-        _note_on_case(case, actor, example.edition, "report_example")
+        _note_on_case(example.case, actor, example.edition, Verb.REPORT_EXAMPLE_REMOVED)
+        _note_on_case(case, actor, example.edition, Verb.REPORT_EXAMPLE)
     example.section = section
     example.heading = (heading or "").strip()[:120]
     example.text = text
@@ -214,5 +216,5 @@ def example_update(
 def example_remove(*, example: ReportExample, actor: User) -> None:
     _ensure_editor(actor)
     _ensure_draft(example.edition)
-    _note_on_case(example.case, actor, example.edition, "report_example_removed")
+    _note_on_case(example.case, actor, example.edition, Verb.REPORT_EXAMPLE_REMOVED)
     example.delete()

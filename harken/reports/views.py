@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.views import View
 
 from harken import access
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.current import request_user as _user
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import StaffRequiredMixin
 
 from . import dp_counts, selectors, services
 from .definitions import DEFINITIONS, GENERAL_RULES, SECTION_TITLES, SECTIONS
@@ -29,16 +29,13 @@ from .renderers import FORMATS, file_name
 from .renderers import render as render_report
 from .structures import Report
 
-REPORT_ROLES = access.roles_with(access.Perm.REPORTS_VIEW)
-EDITOR_ROLES = services.EDITORS
-
 
 class ReportsMixin(StaffRequiredMixin):
-    allowed_roles = REPORT_ROLES
+    permission = access.Perm.REPORTS_VIEW
 
 
 class EditorMixin(StaffRequiredMixin):
-    allowed_roles = EDITOR_ROLES
+    permission = access.Perm.REPORTS_EDIT
 
 
 def _edition_param(request: HttpRequest) -> str:

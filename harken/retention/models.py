@@ -274,11 +274,22 @@ class RetentionEvent(models.Model):
     """The audit trail of the schedule, the holds and the disposals: who, when, what. The
     description never holds personal data (a hold's explanation is on the hold)."""
 
+    class Verb(models.TextChoices):
+        """What happened to the schedule, a hold or a disposal (stored: never rename one)."""
+
+        RULE_CHANGED = "rule_changed", "Retention rule changed"
+        HOLD_PLACED = "hold_placed", "Legal hold placed"
+        HOLD_RELEASED = "hold_released", "Legal hold released"
+        PREVIEW_MADE = "preview_made", "Disposal previewed"
+        APPROVED = "approved", "Disposal approved"
+        REJECTED = "rejected", "Disposal rejected"
+        CARRIED_OUT = "carried_out", "Disposal carried out"
+
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verb = models.CharField(max_length=40)
+    verb = models.CharField(max_length=40, choices=Verb.choices)
     description = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
     rule = models.ForeignKey(

@@ -7,8 +7,6 @@ from typing import Any
 
 from harken import access
 
-RETENTION_ROLES: frozenset[str] = access.roles_with(access.Perm.RETENTION)
-
 
 def may_manage_retention(user: Any) -> bool:
     """The schedule, the holds and the disposals are administrators' (read and change)."""

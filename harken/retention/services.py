@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from harken import access
 from harken.cases.models import Case, Person, TimelineEvent
-from harken.core import text
+from harken.core import checks
 from harken.core.audit import record_event
 from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
@@ -54,7 +54,7 @@ def _ensure_admin(actor: User | None) -> None:
 def _event(
     *,
     actor: User | None,
-    verb: str,
+    verb: RetentionEvent.Verb,
     description: str,
     changes: dict[str, Any] | None = None,
     rule: RetentionRule | None = None,
@@ -72,39 +72,7 @@ def _event(
     )
 
 
-def _text(value: object, *, field: str, what: str, length: int, empty: str | None) -> str:
-    """Text as every path into the records accepts it (harken.core.text): no control
-    characters; `empty`, the message when nothing visible is given (None: optional)."""
-    cleaned = str(value if value is not None else "").strip()
-    found = text.problem(cleaned, one_line=length <= 300)
-    if found:
-        raise ApplicationError.for_field(field, text.message(what, found))
-    if not text.has_visible(cleaned):
-        if empty is not None:
-            raise ApplicationError.for_field(field, empty)
-        return ""
-    if len(cleaned) > length:
-        raise ApplicationError.for_field(
-            field, f"{what[:1].upper()}{what[1:]} must be {length:,} characters or fewer."
-        )
-    return cleaned
-
-
 # --- The schedule ---------------------------------------------------------------------------
-
-
-def _clean_years(value: object) -> int:
-    text = str(value if value is not None else "").strip()
-    if not text:
-        raise ApplicationError.for_field("years", "Enter the number of years.")
-    if not (text.isascii() and text.isdigit()) or len(text) > 4:
-        raise ApplicationError.for_field("years", "The number of years must be a whole number.")
-    years = int(text)
-    if not 1 <= years <= MAX_YEARS:
-        raise ApplicationError.for_field(
-            "years", f"The number of years must be between 1 and {MAX_YEARS}."
-        )
-    return years
 
 
 @transaction.atomic
@@ -119,15 +87,20 @@ def rule_update(
         raise ApplicationError.for_field(
             "basis", "Only the rule for looked-after children can count to a birthday."
         )
-    clean_years = _clean_years(years)
-    reason = _text(
+    clean_years = checks.whole_number("years", years, what="years", lowest=1, highest=MAX_YEARS)
+    reason = checks.text_field(
+        "reason",
         reason,
-        field="reason",
         what="the reason",
-        length=500,
-        empty="Enter why the rule is changing.",
+        most=500,
+        required="Enter why the rule is changing.",
     )
-    source = _text(source, field="source", what="the source", length=300, empty=None)
+    source = checks.text_field(
+        "source",
+        source,
+        what="the source",
+        most=300,
+    )
     source = source or rule.source
     rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
     changes: dict[str, list[str]] = {}
@@ -152,7 +125,7 @@ def rule_update(
     )
     _event(
         actor=actor,
-        verb="rule_changed",
+        verb=RetentionEvent.Verb.RULE_CHANGED,
         description=f"{rule}: now {rule.description} (version {rule.version})",
         changes=changes,
         rule=rule,
@@ -166,12 +139,12 @@ def rule_update(
 def _hold_reason(reason: str, explanation: str, *, what: str) -> str:
     if reason not in HoldReason.values:
         raise ApplicationError.for_field("reason", f"Select why {what} is held.")
-    return _text(
+    return checks.text_field(
+        "explanation",
         explanation,
-        field="explanation",
         what="the explanation",
-        length=2000,
-        empty="Enter why disposal must wait.",
+        most=2000,
+        required="Enter why disposal must wait.",
     )
 
 
@@ -220,14 +193,14 @@ def hold_place(
         record_event(
             case=held_case,
             actor=actor,
-            verb="legal_hold_placed",
+            verb=TimelineEvent.Verb.LEGAL_HOLD_PLACED,
             description=f"Legal hold placed ({label}"
             + ("" if case is not None else ", on a person on this case")
             + "): not disposed of until it is released",
         )
     _event(
         actor=actor,
-        verb="hold_placed",
+        verb=RetentionEvent.Verb.HOLD_PLACED,
         description=f"Legal hold {hold.pk} placed on {_held_label(hold)} ({label})",
         hold=hold,
     )
@@ -256,12 +229,12 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
         raise AccessDenied("There is no legal hold with that number that you can see.")
     if hold.released_at is not None:
         raise ApplicationError("This hold was released already.")
-    reason = _text(
+    reason = checks.text_field(
+        "release_reason",
         reason,
-        field="release_reason",
         what="the reason",
-        length=2000,
-        empty="Enter why the hold is released.",
+        most=2000,
+        required="Enter why the hold is released.",
     )
     hold.released_at = timezone.now()
     hold.released_by = actor
@@ -272,14 +245,14 @@ def hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
         record_event(
             case=held_case,
             actor=actor,
-            verb="legal_hold_released",
+            verb=TimelineEvent.Verb.LEGAL_HOLD_RELEASED,
             description=f"Legal hold released ({hold.get_reason_display()}"
             + ("" if hold.case is not None else ", on a person on this case")
             + ")",
         )
     _event(
         actor=actor,
-        verb="hold_released",
+        verb=RetentionEvent.Verb.HOLD_RELEASED,
         description=f"Legal hold {hold.pk} on {_held_label(hold)} released",
         hold=hold,
     )
@@ -332,7 +305,7 @@ def _preview_event(run: DisposalRun, actor: User | None) -> None:
     lines = list(run.lines.all())
     _event(
         actor=actor,
-        verb="preview_made",
+        verb=RetentionEvent.Verb.PREVIEW_MADE,
         description=f"Disposal {run.pk} previewed for {format_date(run.due_on)}: "
         + "; ".join(f"{line.get_kind_display()} {line.count}" for line in lines),
         run=run,
@@ -388,7 +361,12 @@ def disposal_approve(*, run: DisposalRun, actor: User) -> DisposalRun:
     run.decided_by = actor
     run.decided_at = timezone.now()
     run.save(update_fields=["status", "decided_by", "decided_at"])
-    _event(actor=actor, verb="approved", description=f"Disposal {run.pk} approved", run=run)
+    _event(
+        actor=actor,
+        verb=RetentionEvent.Verb.APPROVED,
+        description=f"Disposal {run.pk} approved",
+        run=run,
+    )
     return run
 
 
@@ -404,7 +382,12 @@ def disposal_reject(*, run: DisposalRun, actor: User) -> DisposalRun:
     run.decided_at = timezone.now()
     run.save(update_fields=["status", "decided_by", "decided_at"])
     run.candidates.all().delete()
-    _event(actor=actor, verb="rejected", description=f"Disposal {run.pk} rejected", run=run)
+    _event(
+        actor=actor,
+        verb=RetentionEvent.Verb.REJECTED,
+        description=f"Disposal {run.pk} rejected",
+        run=run,
+    )
     return run
 
 
@@ -448,7 +431,7 @@ def _carry_out_batch(run_pk: int, after: int, batch_size: int) -> int | None:
             events.extend(
                 TimelineEvent(
                     case_id=pk,
-                    verb="disposed",
+                    verb=TimelineEvent.Verb.DISPOSED,
                     description=f"Anonymised under the retention schedule "
                     f"({line.get_kind_display()}: {line.rule_description}; disposal {run.pk})",
                 )
@@ -506,7 +489,7 @@ def disposal_carry_out(
         run.candidates.all().delete()
         _event(
             actor=actor,
-            verb="carried_out",
+            verb=RetentionEvent.Verb.CARRIED_OUT,
             description=f"Disposal {run.pk} carried out: {disposed} anonymised, {run.skipped} "
             "left (held, reopened or no longer due since the preview)",
             run=run,

@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from harken import access
+from harken.access import Perm
+from harken.access.web import staff_required
 from harken.accounts.current import request_user as _user
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import staff_required
 
 from . import forms, selectors, services
 from .models import LegalHold, RecordKind, RunStatus
-from .permissions import RETENTION_ROLES
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -35,7 +35,7 @@ def _run(pk: int) -> Any:
     return run
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_http_methods(["GET", "POST"])
 def rule(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in RecordKind.values:
@@ -82,7 +82,7 @@ def rule(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 def holds(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     show_all = request.GET.get("show") == "all"
@@ -94,7 +94,7 @@ def holds(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/holds.html", {"holds": listed, "show_all": show_all})
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_http_methods(["GET", "POST"])
 def hold_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -150,7 +150,7 @@ def _held_person(user: Any, value: str | None) -> Any:
     return person
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_http_methods(["GET", "POST"])
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -180,12 +180,12 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "retention/release_form.html", {"form": form, "hold": hold})
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 def disposals(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/disposals.html", {"runs": selectors.run_list()[:200]})
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_http_methods(["GET", "POST"])
 def preview_new(request: HttpRequest) -> HttpResponse:
     form = forms.PreviewForm(_posted(request))
@@ -201,7 +201,7 @@ def preview_new(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/preview_form.html", {"form": form})
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 def disposal(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(pk)
     # While it awaits approval, what the holds in force keep out of it, and who placed them.
@@ -212,7 +212,7 @@ def disposal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "retention/disposal.html", {"run": run, "held": held})
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_POST
 def disposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(pk)
@@ -229,7 +229,7 @@ def disposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("retention:disposal", kwargs={"pk": run.pk}))
 
 
-@staff_required(*RETENTION_ROLES)
+@staff_required(Perm.RETENTION)
 @require_POST
 def disposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(pk)

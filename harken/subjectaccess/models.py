@@ -206,12 +206,20 @@ class RightsRequest(BaseModel):
 class RightsRequestEvent(models.Model):
     """A change to a rights request: who, when, what, each field's old and new value."""
 
+    class Verb(models.TextChoices):
+        """What happened to a rights request (stored: never rename one)."""
+
+        RECORDED = "rights_recorded", "Request recorded"
+        CARRIED_OUT = "rights_carried_out", "Request carried out"
+        REFUSED = "rights_refused", "Request refused"
+        LIFTED = "rights_lifted", "Restriction lifted"
+
     request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    verb = models.CharField(max_length=30)
+    verb = models.CharField(max_length=30, choices=Verb.choices)
     description = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
 

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
 
     from harken.accounts.models import User
 
-SUBJECT_ACCESS_ROLES: frozenset[str] = access.roles_with(access.Perm.SUBJECT_ACCESS)
-
 
 def can_use_subject_access(user: User | AnonymousUser | None) -> bool:
     """Search a person's data, build, review and release bundles, and record rights requests."""

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from harken.accounts.models import User
 from harken.cases import services as case_services
-from harken.cases.models import CaseParty, Person
+from harken.cases.models import CaseParty, Person, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event
 from harken.core.dates import format_date
@@ -35,7 +35,13 @@ RECTIFIABLE = ("first_name", "last_name", "date_of_birth", "email", "phone", "ad
 ERASABLE = {"email": "", "phone": "", "address": "", "postcode": ""}
 
 
-def _event(request: RightsRequest, actor: User, verb: str, text: str, changes: Any = None) -> None:
+def _event(
+    request: RightsRequest,
+    actor: User,
+    verb: RightsRequestEvent.Verb,
+    text: str,
+    changes: Any = None,
+) -> None:
     RightsRequestEvent.objects.create(
         request=request, actor=actor, verb=verb, description=text[:500], changes=changes or {}
     )
@@ -66,7 +72,7 @@ def rights_request_create(
     _event(
         request,
         actor,
-        "rights_recorded",
+        RightsRequestEvent.Verb.RECORDED,
         f"{request.get_kind_display()} request received {format_date(received)}; due "
         f"{format_date(deadline.due)}",
     )
@@ -122,7 +128,7 @@ def rights_request_carry_out(
     _event(
         request,
         actor,
-        "rights_carried_out",
+        RightsRequestEvent.Verb.CARRIED_OUT,
         f"{request.get_kind_display()} request carried out {format_date(done)}",
         {"fields": [None, ", ".join(sorted(changes))]} if changes else {},
     )
@@ -130,13 +136,15 @@ def rights_request_carry_out(
         _on_their_cases(
             request,
             actor,
-            "processing_restricted",
+            TimelineEvent.Verb.PROCESSING_RESTRICTED,
             f"Processing of {request.person.full_name}'s data restricted from {format_date(done)}",
         )
     return request
 
 
-def _on_their_cases(request: RightsRequest, actor: User, verb: str, text: str) -> None:
+def _on_their_cases(
+    request: RightsRequest, actor: User, verb: TimelineEvent.Verb, text: str
+) -> None:
     """A restriction's start and end are on each of the person's cases' timelines too."""
     for party in CaseParty.objects.filter(person=request.person).select_related("case"):
         record_event(case=party.case, actor=actor, verb=verb, description=text)
@@ -179,14 +187,14 @@ def rights_request_lift(
     _event(
         request,
         actor,
-        "rights_lifted",
+        RightsRequestEvent.Verb.LIFTED,
         f"Restriction lifted {format_date(lifted)}",
         {"lifted_on": [None, lifted.isoformat()]},
     )
     _on_their_cases(
         request,
         actor,
-        "processing_restriction_lifted",
+        TimelineEvent.Verb.PROCESSING_RESTRICTION_LIFTED,
         f"Restriction of processing of {request.person.full_name}'s data lifted "
         f"{format_date(lifted)}",
     )
@@ -222,7 +230,7 @@ def rights_request_refuse(
     _event(
         request,
         actor,
-        "rights_refused",
+        RightsRequestEvent.Verb.REFUSED,
         f"{request.get_kind_display()} request refused {format_date(decided)}: {reason}",
         {"refusal_reason": [None, reason]},
     )

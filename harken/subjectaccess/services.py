@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from harken.accounts.models import User
-from harken.cases.models import Case, CaseParty, Person
+from harken.cases.models import Case, CaseParty, Person, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event, record_reads
 from harken.core.dates import format_date, today
@@ -42,6 +42,8 @@ from .models import (
     RedactionReason,
 )
 
+Verb = TimelineEvent.Verb
+
 STORAGE_PREFIX = "subjectaccess/"
 # The reason code a kind of proposal suggests (the officer may choose another).
 SUGGESTED_REASON = {
@@ -57,7 +59,7 @@ SUGGESTED_REASON = {
 def _sar_event(
     sar: SubjectAccessRequest,
     actor: User,
-    verb: str,
+    verb: TimelineEvent.Verb,
     description: str,
     changes: dict[str, list[str | None]] | None = None,
 ) -> None:
@@ -83,8 +85,7 @@ def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
         raise ApplicationError.for_field(
             "name", f"Enter the other name, at least {selectors.MIN_NAME} characters."
         )
-    if len(name) > 200:
-        raise ApplicationError.for_field("name", "The other name must be 200 characters or fewer.")
+    checks.length("name", name, what="the other name", most=200)
     if PersonAlias.objects.filter(person=person, name__iexact=name).exists():
         raise ApplicationError.for_field("name", "That name is already recorded for them.")
     alias = PersonAlias.objects.create(
@@ -94,7 +95,7 @@ def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
         record_event(
             case=case,
             actor=actor,
-            verb="alias_added",
+            verb=Verb.ALIAS_ADDED,
             description="Another name recorded for a person on this case",
             changes={"alias": [None, name]},
         )
@@ -213,7 +214,7 @@ def bundle_start(*, sar: SubjectAccessRequest, actor: User) -> Bundle:
     _sar_event(
         sar,
         actor,
-        "sar_bundle_started",
+        Verb.SAR_BUNDLE_STARTED,
         f"Bundle {bundle.pk} started: {len(cases)} case(s), {proposed} redaction(s) proposed"
         + (f"; {data.hidden_cases} restricted case(s) not included" if data.hidden_cases else ""),
     )
@@ -253,7 +254,7 @@ def redaction_decide(
     _sar_event(
         bundle.sar,
         actor,
-        "sar_redaction_decided",
+        Verb.SAR_REDACTION_DECIDED,
         f"Bundle {bundle.pk}: redaction {redaction_row.pk} "
         f"({redaction_row.get_kind_display().lower()}) "
         + (f"accepted, reason {reason}" if reason else "rejected: to be disclosed"),
@@ -270,10 +271,7 @@ def redaction_add(*, bundle: Bundle, actor: User, text: str, reason: str) -> Red
     text = " ".join((text or "").split())
     if len(text) < 2:
         raise ApplicationError.for_field("text", "Enter the text to redact.")
-    if len(text) > 300:
-        raise ApplicationError.for_field(
-            "text", "The text to redact must be 300 characters or fewer."
-        )
+    checks.length("text", text, what="the text to redact", most=300)
     if reason not in RedactionReason.values:
         raise ApplicationError.for_field("reason", "Select the reason for the redaction.")
     if bundle.redactions.filter(text__iexact=text).exists():
@@ -293,7 +291,7 @@ def redaction_add(*, bundle: Bundle, actor: User, text: str, reason: str) -> Red
     _sar_event(
         bundle.sar,
         actor,
-        "sar_redaction_added",
+        Verb.SAR_REDACTION_ADDED,
         f"Bundle {bundle.pk}: redaction {row.pk} added by the officer, reason {reason}",
     )
     return row
@@ -428,7 +426,7 @@ def bundle_build(*, bundle: Bundle, actor: User) -> Bundle:
     _sar_event(
         bundle.sar,
         actor,
-        "sar_bundle_built",
+        Verb.SAR_BUNDLE_BUILT,
         f"Bundle {bundle.pk} built: {len(cases)} case(s), {len(files)} document(s), "
         f"{pages} page(s), {len(accepted)} redaction(s) applied",
     )
@@ -479,10 +477,7 @@ def bundle_release(
     method = (method or "").strip()
     if not method:
         raise ApplicationError.for_field("method", "Enter how the bundle was sent.")
-    if len(method) > 200:
-        raise ApplicationError.for_field(
-            "method", "How it was sent must be 200 characters or fewer."
-        )
+    checks.length("method", method, what="how it was sent", most=200)
     released_on = checks.date("released_on", released_on, label="the bundle was sent")
     sar = bundle.sar
     accepted = bundle.redactions.filter(decision=RedactionDecision.ACCEPTED)
@@ -508,7 +503,7 @@ def bundle_release(
     _sar_event(
         sar,
         actor,
-        "sar_bundle_released",
+        Verb.SAR_BUNDLE_RELEASED,
         f"Bundle {bundle.pk} released {format_date(released_on)} ({method})",
         {"released_on": [None, released_on.isoformat()]},
     )
@@ -520,5 +515,5 @@ def bundle_file(*, bundle: Bundle, actor: User) -> Iterable[bytes]:
     permissions.ensure_can_use_subject_access(actor)
     if not bundle.storage_name:
         raise ApplicationError("This bundle has not been built yet.")
-    _sar_event(bundle.sar, actor, "sar_bundle_downloaded", f"Bundle {bundle.pk} downloaded")
+    _sar_event(bundle.sar, actor, Verb.SAR_BUNDLE_DOWNLOADED, f"Bundle {bundle.pk} downloaded")
     return ops_storage.stream(bundle.storage_name)

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from harken.access import Perm
+from harken.access.web import StaffRequiredMixin
 from harken.accounts.current import request_user as _user
 from harken.accounts.models import User
 from harken.cases.models import Person
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import StaffRequiredMixin
 
-from . import forms, permissions, rights, rules, selectors, services
+from . import forms, rights, rules, selectors, services
 from .models import (
     Bundle,
     BundleStatus,
@@ -34,7 +35,7 @@ from .models import (
 
 
 class TeamView(StaffRequiredMixin, View):
-    allowed_roles = permissions.SUBJECT_ACCESS_ROLES
+    permission = Perm.SUBJECT_ACCESS
 
 
 def _sar(user: User, pk: int) -> Any:

@@ -53,6 +53,34 @@ def _role_mentions(tree: ast.AST) -> list[tuple[int, str]]:
     return found
 
 
+def _role_sets(tree: ast.Module, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """Role sets kept under a name of a module or a class (`EDITORS = roles_with(...)`,
+    `allowed_roles = ...`, `OWNERS = frozenset({...})` of roles): a second list of who may,
+    which drifts from the table. A page names a permission (`permission = Perm.X`); a query
+    asks `roles_with(perm)` where it runs."""
+    found: list[tuple[int, str]] = []
+    scopes: list[ast.Module | ast.ClassDef] = [tree]
+    scopes += [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for scope in scopes:
+        for node in scope.body:
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            names = [ast.unparse(t) for t in targets]
+            calls = [
+                ast.unparse(c.func).rsplit(".", 1)[-1]
+                for c in ast.walk(value)
+                if isinstance(c, ast.Call)
+            ]
+            roles = [what for _, what in _role_mentions(value) if what not in allowed]
+            if "allowed_roles" in names or "roles_with" in calls or roles:
+                found.append((node.lineno, ", ".join(names)))
+    return found
+
+
 def _modules() -> list[Path]:
     return sorted(
         p
@@ -70,11 +98,14 @@ def test_no_role_is_named_outside_the_permission_table():
         name = str(path.relative_to(HARKEN.parent))
         if name in TABLE or name in ALLOWED:
             continue
+        tree = ast.parse(path.read_text(), filename=name)
         mentions = [
             f"line {line}: {what}"
-            for line, what in _role_mentions(ast.parse(path.read_text(), filename=name))
+            for line, what in _role_mentions(tree)
             if (name, what) not in ALLOWED_VALUES
         ]
+        allowed = frozenset(what for module, what in ALLOWED_VALUES if module == name)
+        mentions += [f"line {n}: {what} = a set of roles" for n, what in _role_sets(tree, allowed)]
         if mentions:
             found[name] = mentions
     assert found == {}
@@ -88,6 +119,22 @@ def test_the_check_sees_a_role_named_either_way():
         "    return user.role == 'manager' or user.role is Role.choices\n"
     )
     assert _role_mentions(ast.parse(source)) == [(2, "Role.FEEDBACK_OFFICER"), (4, "manager")]
+
+
+def test_the_check_sees_a_set_of_roles_kept_under_a_name():
+    """A module constant or class attribute holding roles is caught, however it is built;
+    a query asking the table inside a function is not."""
+    source = (
+        "from harken import access\n"
+        "EDITORS = access.roles_with(access.Perm.REGISTERS_EDIT)\n"
+        "OWNERS: frozenset[str] = frozenset(roles_with(Perm.OWN_ACTIONS))\n"
+        "class Page:\n"
+        "    allowed_roles = EDITORS\n"
+        "    permission = access.Perm.REGISTERS_VIEW\n"
+        "def owners():\n"
+        "    return User.objects.filter(role__in=access.roles_with(Perm.OWN_ACTIONS))\n"
+    )
+    assert _role_sets(ast.parse(source)) == [(2, "EDITORS"), (3, "OWNERS"), (5, "allowed_roles")]
 
 
 def test_the_allow_list_names_modules_that_exist_and_still_need_it():

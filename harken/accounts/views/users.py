@@ -12,20 +12,20 @@ from django.utils import timezone
 from django.views import View
 
 from harken import access
+from harken.access.web import StaffRequiredMixin
 from harken.core.errors import ApplicationError
 from harken.core.forms import add_service_error
-from harken.core.web import StaffRequiredMixin, whole_number
+from harken.core.web import whole_number
 
 from .. import services
 from ..forms import ServiceAreaForm, TeamForm, UserForm, UserSearchForm
 from ..models import ApiToken, ServiceArea, SignInEvent, SignInLock, Team, User
 
-ADMINISTRATORS = access.roles_with(access.Perm.ADMINISTER)
 RECENT_EVENTS = 20
 
 
 class AdminView(StaffRequiredMixin, View):
-    allowed_roles = ADMINISTRATORS
+    permission = access.Perm.ADMINISTER
 
     @property
     def actor(self) -> User:

@@ -37,7 +37,13 @@ from .clocks import (
     stage_recompute,
 )
 from .contacts import compliment_pass_on, contact_progress, contact_resolve, representation_respond
-from .people import ONE_LINE_PERSON_FIELDS, case_add_person, person_create, person_update
+from .people import (
+    ONE_LINE_PERSON_FIELDS,
+    case_add_person,
+    person_create,
+    person_details,
+    person_update,
+)
 from .records import (
     case_create,
     case_update,
@@ -107,6 +113,7 @@ __all__ = [
     "panel_report",
     "panel_schedule",
     "person_create",
+    "person_details",
     "person_update",
     "reply_target",
     "representation_respond",

@@ -21,8 +21,11 @@ from ..models import (
     Note,
     Referral,
     SafeguardingConcern,
+    TimelineEvent,
 )
 from .base import _touch
+
+Verb = TimelineEvent.Verb
 
 # --- Around the case ------------------------------------------------------------------------
 
@@ -46,7 +49,7 @@ def case_assign(*, case: Case, user: User | None, actor: User) -> Case:
         record_event(
             case=case,
             actor=actor,
-            verb="assigned",
+            verb=Verb.ASSIGNED,
             description=f"Assigned to {user}" if user else "Unassigned",
             changes=changes,
         )
@@ -85,7 +88,7 @@ def case_restrict(*, case: Case, restricted: bool, people: Iterable[User], actor
             "assigned it"
         )
     record_event(
-        case=case, actor=actor, verb="restricted", description=description, changes=changes
+        case=case, actor=actor, verb=Verb.RESTRICTED, description=description, changes=changes
     )
     return case
 
@@ -111,7 +114,7 @@ def ombudsman_flag(*, case: Case, involved: bool, actor: User) -> Case:
         record_event(
             case=case,
             actor=actor,
-            verb="ombudsman",
+            verb=Verb.OMBUDSMAN,
             description="The Ombudsman is involved"
             if involved
             else "Ombudsman involvement removed",
@@ -159,7 +162,7 @@ def safeguarding_record(
     record_event(
         case=case,
         actor=actor,
-        verb="safeguarding",
+        verb=Verb.SAFEGUARDING,
         description=f"Safeguarding concern recorded; referred to "
         f"{concern.get_referred_to_display()}",
     )
@@ -171,7 +174,7 @@ def note_add(*, case: Case, text: str, actor: User) -> Note:
     workflow.require("note", case=case, actor=actor)
     text = checks.required_text("text", text, "Enter the note.")
     note = Note.objects.create(case=case, text=text, created_by=actor, modified_by=actor)
-    record_event(case=case, actor=actor, verb="note", description="Note added")
+    record_event(case=case, actor=actor, verb=Verb.NOTE, description="Note added")
     return note
 
 

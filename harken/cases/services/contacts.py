@@ -17,11 +17,14 @@ from ..models import (
     Case,
     ContactOutcome,
     Kind,
+    TimelineEvent,
 )
 from .base import ElementInput, PersonInput
 from .clocks import case_refresh_next_due
 from .records import _placeholder_reference, case_create
 from .stages import _close_case
+
+Verb = TimelineEvent.Verb
 
 # --- Contacts, representations and compliments ------------------------------------------
 
@@ -37,7 +40,7 @@ def contact_resolve(*, case: Case, on: dt.date, actor: User) -> Case:
     record_event(
         case=case,
         actor=actor,
-        verb="resolved",
+        verb=Verb.RESOLVED,
         description=f"Resolved as an initial contact on {format_date(on)}",
         changes=changes,
     )
@@ -88,7 +91,7 @@ def contact_progress(
     record_event(
         case=case,
         actor=actor,
-        verb="progressed",
+        verb=Verb.PROGRESSED,
         description=f"Progressed to stage 1 complaint {complaint.reference} on {format_date(on)}; "
         f"the complaint keeps the reference {complaint.reference} and this contact is now "
         f"{case.reference}",
@@ -109,7 +112,7 @@ def _pass_reference(contact: Case, complaint: Case) -> dict[str, list[str | None
     Case.objects.filter(pk=contact.pk).update(reference=allocated, previous_reference=given)
     # The complaint's own timeline does not name the contact's new reference: who may see
     # the complaint may not see the contact (its page links to it only for those who may).
-    event = complaint.events.filter(verb="created").first()
+    event = complaint.events.filter(verb=Verb.CREATED).first()
     if event is not None:
         event.description = (
             f"{event.description}; keeps the reference its initial contact was given"
@@ -129,7 +132,7 @@ def representation_respond(*, case: Case, on: dt.date, actor: User) -> Case:
     record_event(
         case=case,
         actor=actor,
-        verb="responded",
+        verb=Verb.RESPONDED,
         description=f"Answered on {format_date(on)}",
         changes=changes,
     )
@@ -147,7 +150,7 @@ def compliment_pass_on(*, case: Case, on: dt.date, actor: User) -> Case:
     record_event(
         case=case,
         actor=actor,
-        verb="passed_on",
+        verb=Verb.PASSED_ON,
         description=f"Compliment passed on on {format_date(on)}",
         changes=changes,
     )

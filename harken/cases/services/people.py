@@ -24,8 +24,11 @@ from ..models import (
     PartyRole,
     Person,
     Relationship,
+    TimelineEvent,
 )
 from .base import MAX_PEOPLE, PERSON_FIELDS, TEXT_PERSON_FIELDS, PersonInput, _changed_text, _touch
+
+Verb = TimelineEvent.Verb
 
 # A person's details that are one line each: they may not turn the text's direction either.
 ONE_LINE_PERSON_FIELDS = {
@@ -53,11 +56,17 @@ def _check_person_text(values: dict[str, Any]) -> None:
             raise ApplicationError.for_field(name, text.message(f"the {what}", found))
 
 
-def _clean_person_details(details: Mapping[str, Any]) -> dict[str, Any]:
+def person_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    """A person's details given as a mapping (an API's or a form's), refused with a message
+    if it names something a person does not have; then `person_create(**details)`."""
     unknown = set(details) - set(PERSON_FIELDS)
     if unknown:
         raise ApplicationError(f"Unknown person details: {', '.join(sorted(unknown))}.")
-    values = dict(details)
+    return dict(details)
+
+
+def _clean_person_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    values = person_details(details)
     _check_person_text(values)
     pref = values.get("contact_preference", "")
     if pref and pref not in ContactPreference.values:
@@ -75,7 +84,37 @@ def _new_person(actor: User | None, details: Mapping[str, Any]) -> Person:
 
 
 @transaction.atomic
-def person_create(*, actor: User | None, **details: Any) -> Person:
+def person_create(
+    *,
+    actor: User | None,
+    first_name: str | NotGiven = NOT_GIVEN,
+    last_name: str | NotGiven = NOT_GIVEN,
+    date_of_birth: dt.date | NotGiven | None = NOT_GIVEN,
+    email: str | NotGiven = NOT_GIVEN,
+    phone: str | NotGiven = NOT_GIVEN,
+    address: str | NotGiven = NOT_GIVEN,
+    postcode: str | NotGiven = NOT_GIVEN,
+    contact_preference: str | NotGiven = NOT_GIVEN,
+    accessibility_needs: str | NotGiven = NOT_GIVEN,
+    language: str | NotGiven = NOT_GIVEN,
+    looked_after: bool | NotGiven = NOT_GIVEN,
+    care_leaver: bool | NotGiven = NOT_GIVEN,
+) -> Person:
+    """Record a person on no case yet; what is not given takes the model's default."""
+    details = given(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        phone=phone,
+        address=address,
+        postcode=postcode,
+        contact_preference=contact_preference,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        looked_after=looked_after,
+        care_leaver=care_leaver,
+    )
     person = _new_person(actor, details)
     person.save()
     return person
@@ -138,7 +177,7 @@ def person_update(
             record_event(
                 case=party.case,
                 actor=actor,
-                verb="person_updated",
+                verb=Verb.PERSON_UPDATED,
                 description=f"{person.full_name}'s details changed",
                 changes=changes,
             )
@@ -182,7 +221,7 @@ def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) 
 
 def _add_party(case: Case, item: PersonInput, actor: User | None) -> CaseParty:
     _check_party(item)
-    person = item.person or person_create(actor=actor, **item.details)
+    person = item.person or person_create(actor=actor, **person_details(item.details))
     party, _ = CaseParty.objects.get_or_create(
         case=case,
         person=person,
@@ -201,7 +240,7 @@ def case_add_person(*, case: Case, item: PersonInput, actor: User) -> CaseParty:
     record_event(
         case=case,
         actor=actor,
-        verb="person_added",
+        verb=Verb.PERSON_ADDED,
         description=f"{party.person.full_name} added as {party.get_role_display()}",
     )
     return party

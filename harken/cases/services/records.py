@@ -32,6 +32,7 @@ from ..models import (
     ReferenceCounter,
     Stage,
     Theme,
+    TimelineEvent,
 )
 from .base import (
     MAX_ELEMENTS,
@@ -43,6 +44,8 @@ from .base import (
 )
 from .clocks import case_refresh_next_due, reply_target, stage_recompute
 from .people import _add_parties
+
+Verb = TimelineEvent.Verb
 
 # --- References and people ------------------------------------------------------------------
 
@@ -206,7 +209,7 @@ def case_create(
     record_event(
         case=case,
         actor=actor,
-        verb="created",
+        verb=Verb.CREATED,
         description=f"{case.get_kind_display()} received by "
         f"{case.get_channel_display().lower()} on {format_date(received_on)}",
     )
@@ -272,7 +275,7 @@ def element_add(*, case: Case, item: ElementInput, actor: User) -> Element:
     record_event(
         case=case,
         actor=actor,
-        verb="element_added",
+        verb=Verb.ELEMENT_ADDED,
         description=f"Element {number} added: {element.summary}",
         changes={f"point {number}": [None, _point_text(element)]},
     )
@@ -326,7 +329,7 @@ def element_update(
         record_event(
             case=case,
             actor=actor,
-            verb="element_changed",
+            verb=Verb.ELEMENT_CHANGED,
             description=f"Point {element.number} changed",
             changes=changes,
         )
@@ -363,7 +366,7 @@ def element_split(
     record_event(
         case=case,
         actor=actor,
-        verb="element_split",
+        verb=Verb.ELEMENT_SPLIT,
         description=f"Point {element.number} split into points "
         f"{_numbers([e.number for e in made])}",
         changes=changes,
@@ -402,7 +405,7 @@ def element_merge(
     record_event(
         case=case,
         actor=actor,
-        verb="elements_merged",
+        verb=Verb.ELEMENTS_MERGED,
         description=f"Points {_numbers([e.number for e in chosen])} merged into point "
         f"{kept.number}",
         changes=changes,
@@ -455,7 +458,7 @@ def case_update(
         record_event(
             case=case,
             actor=actor,
-            verb="updated",
+            verb=Verb.UPDATED,
             description="Case details changed",
             changes=changes,
         )

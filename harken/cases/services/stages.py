@@ -30,6 +30,7 @@ from ..models import (
     Outcome,
     Stage,
     Status,
+    TimelineEvent,
 )
 from .base import (
     APPOINTMENT_MILESTONES,
@@ -40,6 +41,8 @@ from .base import (
 )
 from .clocks import case_refresh_next_due, stage_clock, stage_recompute
 from .records import _numbers
+
+Verb = TimelineEvent.Verb
 
 # --- Stage workflow -------------------------------------------------------------------------
 
@@ -59,7 +62,11 @@ def _open(name: str, case: Case, actor: User) -> tuple[Stage, StageDef]:
 
 
 def _save_stage(
-    stage: Stage, actor: User, verb: str, description: str, changes: dict[str, list[str | None]]
+    stage: Stage,
+    actor: User,
+    verb: TimelineEvent.Verb,
+    description: str,
+    changes: dict[str, list[str | None]],
 ) -> Stage:
     _touch(stage, actor)
     clock = stage_recompute(stage)
@@ -89,7 +96,7 @@ def stage_acknowledge(*, case: Case, on: dt.date, actor: User) -> Stage:
     return _save_stage(
         stage,
         actor,
-        "acknowledged",
+        Verb.ACKNOWLEDGED,
         f"Stage {stage.number} acknowledged on {format_date(on)}",
         changes,
     )
@@ -101,7 +108,7 @@ def stage_pause(*, case: Case, reason: str, actor: User) -> Stage:
     stage, _ = _open("pause", case, actor)
     reason = checks.required_text("reason", reason, "Enter why the clock is held back.")
     changes = set_fields(stage, {"paused_reason": reason[:300]})
-    return _save_stage(stage, actor, "paused", f"Stage 1 clock deferred: {reason}", changes)
+    return _save_stage(stage, actor, Verb.PAUSED, f"Stage 1 clock deferred: {reason}", changes)
 
 
 @transaction.atomic
@@ -111,7 +118,7 @@ def stage_resume(*, case: Case, on: dt.date, actor: User) -> Stage:
     checks.date("on", on, label="the clock starts", not_before=stage.received_on)
     changes = set_fields(stage, {"clock_override_on": on})
     return _save_stage(
-        stage, actor, "resumed", f"Stage 1 clock started on {format_date(on)}", changes
+        stage, actor, Verb.RESUMED, f"Stage 1 clock started on {format_date(on)}", changes
     )
 
 
@@ -161,7 +168,7 @@ def stage_extend(
     _save_stage(
         stage,
         actor,
-        "extended",
+        Verb.EXTENDED,
         f"Stage {stage.number} extended to {format_date(new_due_on)}: {reason}",
         {"due_on": [clock.due_on.isoformat(), new_due_on.isoformat()]},
     )
@@ -198,7 +205,7 @@ def statement_agree(*, case: Case, on: dt.date, actor: User) -> Stage:
     return _save_stage(
         stage,
         actor,
-        "statement_agreed",
+        Verb.STATEMENT_AGREED,
         f"Statement of complaint agreed on {format_date(on)}",
         changes,
     )
@@ -271,7 +278,7 @@ def appointment_make(*, case: Case, user: User, role: str, on: dt.date, actor: U
     _save_stage(
         stage,
         actor,
-        "appointed",
+        Verb.APPOINTED,
         f"{user} appointed {AppointmentRole(role).label} on {format_date(on)}",
         changes,
     )
@@ -292,7 +299,7 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
     record_event(
         case=case,
         actor=actor,
-        verb="appointment_ended",
+        verb=Verb.APPOINTMENT_ENDED,
         description=f"{appointment.user}'s appointment as "
         f"{appointment.get_role_display()} ended on {format_date(on)}",
     )
@@ -312,7 +319,7 @@ def _end_appointments(stage: Stage, on: dt.date, reason: str, actor: User) -> No
     record_event(
         case=stage.case,
         actor=actor,
-        verb="appointments_ended",
+        verb=Verb.APPOINTMENTS_ENDED,
         description=f"Appointments ended on {format_date(on)}, as "
         f"{AppointmentEnd(reason).label.lower()}: {names}",
     )
@@ -363,6 +370,29 @@ def _close_case(case: Case, on: dt.date, actor: User | None) -> dict[str, list[s
     return changes
 
 
+def _conclude_stage(
+    case: Case,
+    stage: Stage,
+    *,
+    on: dt.date,
+    outcomes: Mapping[int, str],
+    actor: User,
+    sent: dict[str, Any],
+    verb: TimelineEvent.Verb,
+    description: str,
+) -> Stage:
+    """What ends a stage, however it ends (its response, or the council's response to a
+    panel): each element's outcome, the date sent and who answered (`sent`), the timeline,
+    the stage's appointments ended, the case closed and its next deadline worked out."""
+    changes = _record_outcomes(stage, outcomes, actor)
+    changes.update(set_fields(stage, sent))
+    _save_stage(stage, actor, verb, description, changes)
+    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
+    _close_case(case, on, actor)
+    case_refresh_next_due(case)
+    return stage
+
+
 @transaction.atomic
 def stage_respond(
     *,
@@ -385,19 +415,16 @@ def stage_respond(
                 f"Stage {stage.number} must be answered by someone other than the "
                 f"stage {previous.number} responder.",
             )
-    changes = _record_outcomes(stage, outcomes, actor)
-    changes.update(set_fields(stage, {"response_sent_on": on, "responder": responder}))
-    _save_stage(
+    return _conclude_stage(
+        case,
         stage,
-        actor,
-        "responded",
-        f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
-        changes,
+        on=on,
+        outcomes=outcomes,
+        actor=actor,
+        sent={"response_sent_on": on, "responder": responder},
+        verb=Verb.RESPONDED,
+        description=f"Stage {stage.number} {spec.response_label} sent on {format_date(on)}",
     )
-    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
-    _close_case(case, on, actor)
-    case_refresh_next_due(case)
-    return stage
 
 
 @transaction.atomic
@@ -423,7 +450,7 @@ def panel_schedule(*, case: Case, on: dt.date, actor: User) -> Stage:
     return _save_stage(
         stage,
         actor,
-        "panel_planned",
+        Verb.PANEL_PLANNED,
         f"Review panel meeting planned for {format_date(on)}",
         changes,
     )
@@ -434,7 +461,9 @@ def panel_met(*, case: Case, on: dt.date, actor: User) -> Stage:
     stage, _ = _open("panel-met", case, actor)
     checks.date("on", on, label="the panel met", not_before=stage.received_on)
     changes = set_fields(stage, {"panel_met_on": on})
-    return _save_stage(stage, actor, "panel_met", f"Review panel met on {format_date(on)}", changes)
+    return _save_stage(
+        stage, actor, Verb.PANEL_MET, f"Review panel met on {format_date(on)}", changes
+    )
 
 
 @transaction.atomic
@@ -443,7 +472,7 @@ def panel_report(*, case: Case, on: dt.date, actor: User) -> Stage:
     checks.date("on", on, label="the panel report was sent", not_before=stage.panel_met_on)
     changes = set_fields(stage, {"panel_report_sent_on": on})
     return _save_stage(
-        stage, actor, "panel_report", f"Panel report sent on {format_date(on)}", changes
+        stage, actor, Verb.PANEL_REPORT, f"Panel report sent on {format_date(on)}", changes
     )
 
 
@@ -454,19 +483,16 @@ def council_response(*, case: Case, on: dt.date, outcomes: Mapping[int, str], ac
     checks.date(
         "on", on, label="the council's response was sent", not_before=stage.panel_report_sent_on
     )
-    changes = _record_outcomes(stage, outcomes, actor)
-    changes.update(set_fields(stage, {"council_response_sent_on": on, "responder": actor}))
-    _save_stage(
+    return _conclude_stage(
+        case,
         stage,
-        actor,
-        "council_response",
-        f"Council's response to the panel sent on {format_date(on)}",
-        changes,
+        on=on,
+        outcomes=outcomes,
+        actor=actor,
+        sent={"council_response_sent_on": on, "responder": actor},
+        verb=Verb.COUNCIL_RESPONSE,
+        description=f"Council's response to the panel sent on {format_date(on)}",
     )
-    _end_appointments(stage, on, AppointmentEnd.STAGE_CONCLUDED, actor)
-    _close_case(case, on, actor)
-    case_refresh_next_due(case)
-    return stage
 
 
 @transaction.atomic
@@ -504,7 +530,7 @@ def complaint_escalate(
     record_event(
         case=case,
         actor=actor,
-        verb="escalated",
+        verb=Verb.ESCALATED,
         description=f"Stage {next_stage.number} requested on "
         f"{format_date(requested_on)}"
         + (f" (late, accepted: {late_reason})" if late_reason else ""),
@@ -516,7 +542,8 @@ def complaint_escalate(
 def _end_early(
     case: Case,
     *,
-    status: str,
+    status: Status,
+    verb: TimelineEvent.Verb,
     on: dt.date,
     reason: str,
     actor: User,
@@ -540,7 +567,7 @@ def _end_early(
     record_event(
         case=case,
         actor=actor,
-        verb=status,
+        verb=verb,
         description=f"{case.get_kind_display()} {status} on {format_date(on)}: {reason}",
         changes=changes,
     )
@@ -554,6 +581,7 @@ def case_withdraw(*, case: Case, on: dt.date, reason: str, actor: User) -> Case:
     return _end_early(
         case,
         status=Status.WITHDRAWN,
+        verb=Verb.WITHDRAWN,
         on=on,
         reason=reason,
         actor=actor,
@@ -569,6 +597,7 @@ def case_discontinue(*, case: Case, on: dt.date, reason: str, actor: User) -> Ca
     return _end_early(
         case,
         status=Status.DISCONTINUED,
+        verb=Verb.DISCONTINUED,
         on=on,
         reason=reason,
         actor=actor,
@@ -611,6 +640,10 @@ def case_reopen(*, case: Case, reason: str, actor: User) -> Case:
     case.save()
     case_refresh_next_due(case)
     record_event(
-        case=case, actor=actor, verb="reopened", description=f"Reopened: {reason}", changes=changes
+        case=case,
+        actor=actor,
+        verb=Verb.REOPENED,
+        description=f"Reopened: {reason}",
+        changes=changes,
     )
     return case

@@ -178,3 +178,52 @@ def test_a_negative_count_is_refused_and_none_is_no_count():
         "pages_disclosed",
         "The number of pages cannot be negative.",
     )
+
+
+# --- Length, text with a length, whole numbers (retention, subject access, letters...) ------
+
+
+def test_text_over_its_length_is_refused_in_words_built_from_what_it_is():
+    assert checks.length("name", "x" * 120, what="the name", most=120) == "x" * 120
+    assert _refusal(checks.length, "name", "x" * 121, what="the name", most=120) == (
+        "name",
+        "The name must be 120 characters or fewer.",
+    )
+    assert _refusal(checks.length, "text", "x" * 10001, what="the text", most=10000, end="") == (
+        "text",
+        "The text must be 10,000 characters or fewer",
+    )
+
+
+def test_text_field_trims_keeps_optional_empty_and_asks_for_required():
+    assert checks.text_field("source", "  Act 1989 ", what="the source", most=300) == "Act 1989"
+    assert checks.text_field("source", "\u200b\u2060", what="the source", most=300) == ""
+    assert _refusal(
+        checks.text_field, "reason", " ", what="the reason", most=500, required="Enter why."
+    ) == ("reason", "Enter why.")
+    field, message = _refusal(checks.text_field, "source", "Act\x07", what="the source", most=300)
+    assert field == "source"
+    assert message.startswith("The source")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the number of years."),
+        ("seven", "The number of years must be a whole number."),
+        ("-1", "The number of years must be a whole number."),
+        ("١٢", "The number of years must be a whole number."),  # Arabic-Indic digits
+        ("0", "The number of years must be between 1 and 120."),
+        ("121", "The number of years must be between 1 and 120."),
+    ],
+)
+def test_a_whole_number_outside_its_range_or_not_a_number_is_refused(typed, message):
+    assert _refusal(checks.whole_number, "years", typed, what="years", lowest=1, highest=120) == (
+        "years",
+        message,
+    )
+
+
+def test_a_whole_number_may_be_given_as_typed_or_as_a_number():
+    assert checks.whole_number("years", " 15 ", what="years", lowest=1, highest=120) == 15
+    assert checks.whole_number("years", 120, what="years", lowest=1, highest=120) == 120

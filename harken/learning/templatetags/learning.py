@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from harken import access
+from harken.access import Perm
 from harken.learning import rules, selectors
 
 register = template.Library()
@@ -18,5 +20,5 @@ def learning_for_case(case: Any, user: Any) -> dict[str, Any] | None:
         return None
     return {
         "recommendations": selectors.case_recommendations(user=user, case=case),
-        "can_add": user.role in rules.CHANGE_ROLES,
+        "can_add": access.may(user, Perm.PLAN_EDIT),
     }
