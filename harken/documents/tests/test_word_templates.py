@@ -417,3 +417,17 @@ def test_the_word_pages_work_for_an_administrator(sign_in, admin_user):
     # The text editor sends a Word template to its own page.
     text_edit = client.get(reverse("documents:letter_template_edit", args=[template.pk]))
     assert text_edit.status_code == 302
+
+
+def test_word_template_files_move_and_rotate_with_the_documents(officer):
+    """Moving the files to another storage, rotating the key and the backup's list of files
+    all read `stored_files`: a template's file is among them, once for versions sharing it."""
+    from harken.ops import storage
+
+    template = add(officer, word_file("Hello {{ complainant.name }}"))
+    services.letter_template_update_word(
+        template=template, kind=template.kind, name="Renamed", active=True, actor=officer
+    )
+    revision = template.revisions.get(version=1)
+    files = list(storage.stored_files())
+    assert files.count((revision.storage_name, revision.sha256)) == 1
