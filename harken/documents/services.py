@@ -589,24 +589,38 @@ def letter_template_update_word(
 
 
 def prune_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
-    """Delete stored files no document refers to (left by a rolled-back transaction)."""
+    """Delete stored files no document or letter template version refers to (left by a
+    rolled-back transaction)."""
+    removed: list[str] = []
+    for prefix, model in ((STORAGE_PREFIX, Document), (TEMPLATE_PREFIX, LetterTemplateRevision)):
+        removed += _prune(prefix, model, older_than=older_than, dry_run=dry_run)
+    return removed
+
+
+def _prune(
+    prefix: str,
+    model: type[Document] | type[LetterTemplateRevision],
+    *,
+    older_than: dt.timedelta,
+    dry_run: bool,
+) -> list[str]:
     import datetime
 
     from django.utils import timezone
 
     cutoff = timezone.now() - older_than
     try:
-        _, names = default_storage.listdir(STORAGE_PREFIX.rstrip("/"))
+        _, names = default_storage.listdir(prefix.rstrip("/"))
     except FileNotFoundError:
         return []
     known = set(
-        Document.objects.filter(storage_name__in=[STORAGE_PREFIX + n for n in names]).values_list(
+        model.objects.filter(storage_name__in=[prefix + n for n in names]).values_list(
             "storage_name", flat=True
         )
     )
     removed = []
     for name in names:
-        path = STORAGE_PREFIX + name
+        path = prefix + name
         if path in known:
             continue
         modified = default_storage.get_modified_time(path)

@@ -431,3 +431,19 @@ def test_word_template_files_move_and_rotate_with_the_documents(officer):
     revision = template.revisions.get(version=1)
     files = list(storage.stored_files())
     assert files.count((revision.storage_name, revision.sha256)) == 1
+
+
+def test_a_template_file_no_version_refers_to_is_pruned(officer):
+    import datetime as dt
+
+    import time_machine
+    from django.core.files.base import ContentFile
+
+    template = add(officer, word_file("Hello {{ complainant.name }}"))
+    kept = template.revisions.get().storage_name
+    orphan = default_storage.save("letter-templates/" + "0" * 32 + ".docx", ContentFile(b"x"))
+    written = default_storage.get_modified_time(orphan)
+    with time_machine.travel(written + dt.timedelta(hours=2), tick=False):
+        assert services.prune_orphan_files(older_than=dt.timedelta(hours=1)) == [orphan]
+    assert default_storage.exists(kept)
+    assert not default_storage.exists(orphan)
