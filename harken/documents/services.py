@@ -28,6 +28,7 @@ from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.storage import save_file
+from harken.ops import crypto
 
 from . import conf, filetypes, letters, scanning, word
 from .models import (
@@ -273,8 +274,24 @@ def word_template_file(*, template: LetterTemplate, version: int | None = None) 
     revision = template.revisions.get(version=version or template.version)
     if not revision.storage_name:
         raise ApplicationError(f"Version {revision.version} of this template has no Word file.")
-    with default_storage.open(revision.storage_name, "rb") as file:
-        return bytes(file.read())
+    try:
+        with default_storage.open(revision.storage_name, "rb") as file:
+            return bytes(file.read())
+    except (OSError, crypto.DecryptionError) as exc:
+        # A missing file, storage that cannot be reached or a key not configured: said to
+        # the person writing the letter, logged (without the file's name) for the site's staff.
+        logger.error(
+            "Letter template %s version %s: its file cannot be read (%s)",
+            template.pk,
+            revision.version,
+            type(exc).__name__,
+        )
+        raise ApplicationError.for_field(
+            "template",
+            "The Word file of this letter template cannot be read just now, so the letter "
+            "cannot be made from it. Try again later, and tell your IT service desk if it "
+            "happens again",
+        ) from exc
 
 
 # Letters that say what only the stage's responders may record.

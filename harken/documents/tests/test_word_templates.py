@@ -447,3 +447,17 @@ def test_a_template_file_no_version_refers_to_is_pruned(officer):
         assert services.prune_orphan_files(older_than=dt.timedelta(hours=1)) == [orphan]
     assert default_storage.exists(kept)
     assert not default_storage.exists(orphan)
+
+
+def test_a_template_whose_file_is_missing_is_refused_not_a_server_error(sign_in, officer, case):
+    template = add(officer, word_file("Hello {{ complainant.name }}"))
+    default_storage.delete(template.revisions.get().storage_name)
+    response = sign_in(officer).post(
+        reverse("documents:letter_new", args=[case.reference]),
+        {"template": template.pk, "action": "create"},
+    )
+    assert response.status_code == 200
+    assert "The Word file of this letter template cannot be read just now" in (
+        response.content.decode()
+    )
+    assert not Document.objects.filter(case=case).exists()
