@@ -30,19 +30,18 @@ from . import letters
 
 # Jinja's builtin filters that only reshape text, numbers and lists. Left out: anything that
 # produces markup or marks text safe (`safe`, `forceescape`, `urlize`, `xmlattr`, `tojson`),
-# prints Python internals (`pprint`), or calls other filters or attributes by name (`map`,
-# `select`, `reject`, `selectattr`, `rejectattr`, `attr`, `groupby`).
+# prints Python internals (`pprint`), calls other filters or attributes by name (`map`,
+# `select`, `reject`, `selectattr`, `rejectattr`, `attr`, `groupby`), or pads text to a width
+# a template could make enormous (`center`, `indent`).
 ALLOWED_FILTERS = frozenset(
     {
         "abs",
         "capitalize",
-        "center",
         "count",
         "d",
         "default",
         "first",
         "float",
-        "indent",
         "int",
         "join",
         "last",
@@ -77,6 +76,9 @@ _REFUSED: tuple[tuple[type[nodes.Node], str], ...] = (
     (nodes.Extends, "{% extends %} is not allowed"),
     (nodes.Block, "{% block %} is not allowed"),
     (nodes.Call, "calling a function, for example range() or .items(), is not allowed"),
+    # "x" * 10 ** 9 would fill the server's memory: a letter has no use for arithmetic on text.
+    (nodes.Mul, "multiplying (*) is not allowed"),
+    (nodes.Pow, "powers (**) are not allowed"),
 )
 
 _PARTS = {"body": "the main text", "header": "a header", "footer": "a footer"}

@@ -148,6 +148,9 @@ def test_a_merge_field_that_does_not_exist_is_refused_by_name(officer):
         ("{{ case.__class__ }}", "do not exist"),
         ("{{ stage.items }}", "do not exist"),
         ("{{ cycler }}", "do not exist"),
+        ("{{ 'x' * 1000000000 }}", "multiplying (*) is not allowed"),
+        ("{{ case.summary|truncate(10 ** 9) }}", "powers (**) are not allowed"),
+        ("{{ case.summary|indent(100) }}", 'the filter "indent" is not allowed'),
     ],
 )
 def test_what_a_word_template_may_not_do_is_refused(officer, text, words):
