@@ -253,16 +253,9 @@ def _content(document: Any) -> Iterator[str]:
 
 def check(data: bytes) -> str:
     """Refuse a Word template that cannot be filled in; returns its text (see `text_of`)."""
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
         sources = list(_sources(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise _refuse(
-            "The selected file cannot be opened as a Word document: it may be damaged. Save it "
-            "again in Word as a Word Document (.docx) and upload that"
-        ) from exc
-    except Exception as exc:  # lxml's errors for a damaged document.xml, among others
+    except Exception as exc:  # python-docx's and lxml's errors for a damaged file, and zipfile's
         raise _refuse(
             "The selected file cannot be opened as a Word document: it may be damaged. Save it "
             "again in Word as a Word Document (.docx) and upload that"
