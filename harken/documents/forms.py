@@ -99,3 +99,49 @@ class LetterTemplateForm(GovukForm):
     active = forms.BooleanField(
         label="In use (offered when writing a letter)", required=False, initial=True
     )
+
+
+class WordTemplateForm(GovukForm):
+    """A Word letter template: a name, what it is for, and the .docx (a new version's file)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        error_messages={
+            "required": "Enter a name for the template",
+            "max_length": "The name must be 120 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What is the letter for?",
+        choices=LetterKind.choices,
+        error_messages={
+            "required": "Choose what the letter is for",
+            "invalid_choice": "Choose what the letter is for",
+        },
+    )
+    file = forms.FileField(
+        label="Word template",
+        help_text="A Word document (.docx) with merge fields such as {{ stage.due_on }}; see "
+        "the list below. Documents with macros (.docm) are not accepted.",
+        error_messages={
+            "required": "Select a Word template (.docx)",
+            "empty": "The selected file is empty",
+            "invalid": "Select a Word template (.docx)",
+            "missing": "Select a Word template (.docx)",
+        },
+    )
+    active = forms.BooleanField(
+        label="In use (offered when writing a letter)", required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new:
+            field = self.fields["file"]
+            field.required = False
+            field.label = "Upload a new version (optional)"
+            field.help_text = (
+                "A Word document (.docx) with merge fields. Leave it empty to keep the current "
+                "file and change only the name, what it is for or whether it is in use."
+            )

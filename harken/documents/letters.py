@@ -10,6 +10,7 @@ becomes HTML, so neither the case's data nor the template can inject markup.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -44,6 +45,7 @@ WORD_FONT = "Arial"
 # The placeholders a template may use, and what each holds: shown on the template edit page.
 PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("council_name", "The council's name"),
+    ("service_name", "The service's name, e.g. Feedback and complaints"),
     ("letter.date", "The date of the letter"),
     ("letter.text", "Text typed for this letter when it is created (findings, reasons)"),
     ("case.reference", "The case reference"),
@@ -52,6 +54,10 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("case.procedure", "The procedure the complaint follows"),
     ("complainant.name", "The complainant's full name"),
     ("complainant.first_name", "The complainant's first name"),
+    (
+        "complainant.address_lines",
+        "The complainant's address, line by line: use {% for line in complainant.address_lines %}",
+    ),
     ("complainant.is_child", "True when the complainant is a child or young person"),
     ("child.first_name", "The first name of the child the case is about (if any)"),
     ("child_involved", "True when a child is the complainant or the case is about one"),
@@ -152,9 +158,10 @@ def render_text(body: str, context: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "p", "h" or "ul"
+    kind: str  # "p", "h", "ul" or (from a Word template) "table"
     text: str = ""
     items: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
     level: int = 1  # headings: the first is the letter's title (1), the rest sections (2)
 
 
@@ -211,6 +218,9 @@ class Letter:
     filename_stem: str = ""
     # Said to whoever drafts it, never printed: e.g. that the findings would be empty.
     warning: str = ""
+    # From a Word template: the blocks are the whole letter (its letterhead, address and
+    # sign-off are the template's own), so none is added around them.
+    complete: bool = False
 
 
 def compose(*, body: str, context: dict[str, Any], template_name: str, kind_label: str) -> Letter:
@@ -231,6 +241,14 @@ def compose(*, body: str, context: dict[str, Any], template_name: str, kind_labe
         template_name=template_name,
         filename_stem=f"{reference} {kind_label.lower()} {context['letter']['iso_date']}".strip(),
     )
+
+
+def compose_word(
+    *, blocks: list[Block], context: dict[str, Any], template_name: str, kind_label: str
+) -> Letter:
+    """A letter filled in from a Word template: its text is the whole letter."""
+    base = compose(body="", context=context, template_name=template_name, kind_label=kind_label)
+    return dataclasses.replace(base, blocks=tuple(blocks), complete=True)
 
 
 # --- The context: plain data from the case --------------------------------------------------

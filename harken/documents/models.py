@@ -80,11 +80,21 @@ class LetterKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class TemplateFormat(models.TextChoices):
+    TEXT = "text", "Text"
+    WORD = "word", "Word"
+
+
 class LetterTemplate(models.Model):
-    """The wording of a letter, in Django template syntax, edited in the app."""
+    """The wording of a letter: Django template syntax edited in the app, or (format "word")
+    a Word file with merge fields uploaded by an editor (ADR 0160). For a Word template the
+    file is its latest revision's; `body` keeps the file's text, merge fields and all."""
 
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
     name = models.CharField(max_length=120, unique=True)
+    format = models.CharField(
+        max_length=10, choices=TemplateFormat.choices, default=TemplateFormat.TEXT
+    )
     body = models.TextField(max_length=20000)
     active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
@@ -105,12 +115,19 @@ class LetterTemplate(models.Model):
 
 
 class LetterTemplateRevision(models.Model):
-    """Each saved version of a template's wording: who changed statutory text, and when."""
+    """Each saved version of a template's wording (or Word file): who changed statutory text,
+    and when."""
 
     template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     name = models.CharField(max_length=120)
     body = models.TextField(max_length=20000)
+    # A Word template's file as uploaded for this version (stored under a random name, like
+    # a case's documents); empty for a text template.
+    storage_name = models.CharField(max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -29,8 +29,9 @@ from harken.core.audit import record_event, set_fields
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.storage import save_file
+from harken.ops import crypto
 
-from . import conf, filetypes, letters, scanning
+from . import conf, filetypes, letters, scanning, word
 from .models import (
     Document,
     DocumentKind,
@@ -38,6 +39,7 @@ from .models import (
     LetterTemplate,
     LetterTemplateRevision,
     ScanStatus,
+    TemplateFormat,
 )
 
 Verb = TimelineEvent.Verb
@@ -45,6 +47,7 @@ Verb = TimelineEvent.Verb
 logger = logging.getLogger(__name__)
 
 STORAGE_PREFIX = "documents/"
+TEMPLATE_PREFIX = "letter-templates/"
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,13 @@ def letter_build(
 ) -> letters.Letter:
     """The letter as it would be sent (for the preview); nothing is saved. A stage's response
     or extension letter is written by those who record them (the procedure's rule)."""
+    return _letter(case=case, template=template, actor=actor, text=text, on=on)[0]
+
+
+def _letter(
+    *, case: Case, template: LetterTemplate, actor: User, text: str, on: dt.date | None
+) -> tuple[letters.Letter, bytes | None]:
+    """The letter, and for a Word template the filled-in .docx it was read from."""
     from harken.subjectaccess import rules
 
     access.ensure_can_act(actor, case, "respond")
@@ -240,14 +250,49 @@ def letter_build(
     rules.ensure_case_not_restricted(case, "no letter was made", field="template")
     checks.length("text", text or "", what="the text", most=10000, end="")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
-    letter = letters.compose(
-        body=template.body,
-        context=context,
-        template_name=template.name,
-        kind_label=template.get_kind_display(),
-    )
+    merged: bytes | None = None
+    if template.format == TemplateFormat.WORD:
+        merged = word.render(word_template_file(template=template), word.word_context(context))
+        letter = letters.compose_word(
+            blocks=word.blocks_of(merged),
+            context=context,
+            template_name=template.name,
+            kind_label=template.get_kind_display(),
+        )
+    else:
+        letter = letters.compose(
+            body=template.body,
+            context=context,
+            template_name=template.name,
+            kind_label=template.get_kind_display(),
+        )
     warning = letters.findings_warning(body=template.body, kind=template.kind, context=context)
-    return dataclasses.replace(letter, warning=warning) if warning else letter
+    return (dataclasses.replace(letter, warning=warning) if warning else letter), merged
+
+
+def word_template_file(*, template: LetterTemplate, version: int | None = None) -> bytes:
+    """The Word file of a template's version (its current one by default)."""
+    revision = template.revisions.get(version=version or template.version)
+    if not revision.storage_name:
+        raise ApplicationError(f"Version {revision.version} of this template has no Word file.")
+    try:
+        with default_storage.open(revision.storage_name, "rb") as file:
+            return bytes(file.read())
+    except (OSError, crypto.DecryptionError) as exc:
+        # A missing file, storage that cannot be reached or a key not configured: said to
+        # the person writing the letter, logged (without the file's name) for the site's staff.
+        logger.error(
+            "Letter template %s version %s: its file cannot be read (%s)",
+            template.pk,
+            revision.version,
+            type(exc).__name__,
+        )
+        raise ApplicationError.for_field(
+            "template",
+            "The Word file of this letter template cannot be read just now, so the letter "
+            "cannot be made from it. Try again later, and tell your IT service desk if it "
+            "happens again",
+        ) from exc
 
 
 # Letters that say what only the stage's responders may record.
@@ -275,10 +320,10 @@ def letter_create(
     """Make the letter as Word and PDF and keep both on the case, with a timeline event."""
     if not template.active:
         raise ApplicationError.for_field("template", "That letter template is no longer in use")
-    letter = letter_build(case=case, template=template, actor=actor, text=text, on=on)
+    letter, merged = _letter(case=case, template=template, actor=actor, text=text, on=on)
     files = []
     for data, file_type in (
-        (letters.to_docx(letter), filetypes.DOCX),
+        (merged if merged is not None else letters.to_docx(letter), filetypes.DOCX),
         (letters.to_pdf(letter), filetypes.PDF),
     ):
         files.append(
@@ -316,6 +361,24 @@ def _ensure_editor(actor: User) -> None:
 
 
 def _clean_template(*, kind: str, name: str, body: str, exclude_pk: int | None) -> tuple[str, str]:
+    name, errors = _name_and_kind(kind=kind, name=name, exclude_pk=exclude_pk)
+    body = (body or "").replace("\r\n", "\n")
+    if len(body) > 20000:
+        errors["body"] = ["The wording must be 20,000 characters or fewer"]
+    else:
+        try:
+            letters.check_body(body)
+        except ApplicationError as exc:
+            errors.update(exc.field_errors)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, field_errors=errors)
+    return name, body
+
+
+def _name_and_kind(
+    *, kind: str, name: str, exclude_pk: int | None
+) -> tuple[str, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if kind not in LetterKind.values:
@@ -330,18 +393,7 @@ def _clean_template(*, kind: str, name: str, body: str, exclude_pk: int | None) 
         .exists()
     ):
         errors["name"] = ["There is already a template with that name"]
-    body = (body or "").replace("\r\n", "\n")
-    if len(body) > 20000:
-        errors["body"] = ["The wording must be 20,000 characters or fewer"]
-    else:
-        try:
-            letters.check_body(body)
-        except ApplicationError as exc:
-            errors.update(exc.field_errors)
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ApplicationError(first, field_errors=errors)
-    return name, body
+    return name, errors
 
 
 @transaction.atomic
@@ -365,6 +417,8 @@ def letter_template_update(
 ) -> LetterTemplate:
     """Save new wording as the next version, keeping the old one; unchanged saves nothing."""
     _ensure_editor(actor)
+    if template.format == TemplateFormat.WORD:
+        raise ApplicationError("This template is a Word file: upload a new version of it.")
     name, body = _clean_template(kind=kind, name=name, body=body, exclude_pk=template.pk)
     template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
     changes = set_fields(template, {"kind": kind, "name": name, "body": body, "active": active})
@@ -379,25 +433,212 @@ def letter_template_update(
     return template
 
 
+# --- Word letter templates (ADR 0160) ---------------------------------------------------------
+
+
+DOCX_ONLY = (
+    "The selected file must be a Word document (.docx). Save it in Word as a Word Document "
+    "(.docx) and upload that"
+)
+
+
+@dataclass(frozen=True)
+class _WordFile:
+    data: bytes
+    filename: str
+    text: str
+    sha256: str
+
+
+def _word_file(file: Any, actor: User) -> _WordFile:
+    """An uploaded Word template, checked before anything is saved: a .docx without macros,
+    free of viruses (when clamd is configured), whose merge fields can be filled in."""
+    if file is None:
+        raise ApplicationError.for_field("file", "Select a Word template (.docx)")
+    _check_size(file)
+    name = str(getattr(file, "name", "") or "")
+    if name.lower().endswith((".docm", ".dotm")):
+        raise ApplicationError.for_field(
+            "file",
+            "The selected file is a Word document with macros (.docm), so it is not accepted. "
+            "Save it in Word as a Word Document (.docx) and upload that",
+        )
+    try:
+        file_type = filetypes.detect(file, name)
+    except ApplicationError as exc:
+        if "macros" in exc.message:
+            raise
+        raise ApplicationError.for_field("file", DOCX_ONLY) from exc
+    if file_type != filetypes.DOCX:
+        raise ApplicationError.for_field("file", DOCX_ONLY)
+    scan_upload(
+        file,
+        log_context=f"letter template upload, user {actor.pk}",
+        infected_message="The selected file contains a virus ({signature}), so it has not been "
+        "saved. Tell your IT service desk where the file came from.",
+        unavailable_message="The selected file could not be checked for viruses, so it has not "
+        "been saved. Try again later.",
+    )
+    file.seek(0)
+    data = bytes(file.read())
+    text = word.check(data)
+    return _WordFile(
+        data=data,
+        filename=filetypes.sanitise_filename(name, filetypes.DOCX),
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _store_template_file(item: _WordFile) -> str:
+    return save_file(
+        default_storage,
+        f"{TEMPLATE_PREFIX}{uuid.uuid4().hex}.docx",
+        ContentFile(item.data),
+        message="The file could not be saved just now (the storage is full or unavailable), so "
+        "the template has not been changed. Try again later, and tell your IT service desk if "
+        "it happens again.",
+    )
+
+
+def _clean_word_template(
+    *, kind: str, name: str, file: Any, actor: User, exclude_pk: int | None, required: bool
+) -> tuple[str, _WordFile | None]:
+    """The name and the file checked together, so every refusal is shown at once."""
+    name, errors = _name_and_kind(kind=kind, name=name, exclude_pk=exclude_pk)
+    item = None
+    if file is not None or required:
+        try:
+            item = _word_file(file, actor)
+        except ApplicationError as exc:
+            errors.update(exc.field_errors or {"file": [exc.message]})
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, field_errors=errors)
+    return name, item
+
+
+def letter_template_upload(
+    *, kind: str, name: str, file: Any, actor: User, active: bool = True
+) -> LetterTemplate:
+    """A new letter template from an uploaded Word file with merge fields: version 1."""
+    _ensure_editor(actor)
+    name, item = _clean_word_template(
+        kind=kind, name=name, file=file, actor=actor, exclude_pk=None, required=True
+    )
+    if item is None:  # required=True: a missing file is refused above
+        raise ApplicationError.for_field("file", "Select a Word template (.docx)")
+    stored = _store_template_file(item)
+    try:
+        with transaction.atomic():
+            template = LetterTemplate.objects.create(
+                kind=kind,
+                name=name,
+                format=TemplateFormat.WORD,
+                body=item.text,
+                active=active,
+                version=1,
+                updated_by=actor,
+            )
+            _word_revision(template, item, stored, actor)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return template
+
+
+def _word_revision(
+    template: LetterTemplate, item: _WordFile | None, stored: str, actor: User
+) -> LetterTemplateRevision:
+    previous = (
+        template.revisions.filter(version__lt=template.version).order_by("-version").first()
+        if item is None
+        else None
+    )
+    return LetterTemplateRevision.objects.create(
+        template=template,
+        version=template.version,
+        name=template.name,
+        body=template.body,
+        storage_name=stored,
+        filename=item.filename if item else (previous.filename if previous else ""),
+        size=len(item.data) if item else (previous.size if previous else None),
+        sha256=item.sha256 if item else (previous.sha256 if previous else ""),
+        saved_by=actor,
+    )
+
+
+def letter_template_update_word(
+    *,
+    template: LetterTemplate,
+    kind: str,
+    name: str,
+    active: bool,
+    actor: User,
+    file: Any = None,
+) -> LetterTemplate:
+    """A Word template's new version: a new file uploaded, or its name, kind or use changed
+    (the file kept). Each version keeps its own file; letters already made do not change."""
+    _ensure_editor(actor)
+    if template.format != TemplateFormat.WORD:
+        raise ApplicationError("This template's wording is edited as text, not uploaded.")
+    name, item = _clean_word_template(
+        kind=kind, name=name, file=file, actor=actor, exclude_pk=template.pk, required=False
+    )
+    stored = _store_template_file(item) if item is not None else ""
+    try:
+        with transaction.atomic():
+            template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+            current = template.revisions.get(version=template.version)
+            changes = set_fields(template, {"kind": kind, "name": name, "active": active})
+            if item is None and not changes:
+                return template
+            if item is not None:
+                template.body = item.text
+            template.version += 1
+            template.updated_by = actor
+            template.save()
+            _word_revision(template, item, stored or current.storage_name, actor)
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return template
+
+
 def prune_orphan_files(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
-    """Delete stored files no document refers to (left by a rolled-back transaction)."""
+    """Delete stored files no document or letter template version refers to (left by a
+    rolled-back transaction)."""
+    removed: list[str] = []
+    for prefix, model in ((STORAGE_PREFIX, Document), (TEMPLATE_PREFIX, LetterTemplateRevision)):
+        removed += _prune(prefix, model, older_than=older_than, dry_run=dry_run)
+    return removed
+
+
+def _prune(
+    prefix: str,
+    model: type[Document] | type[LetterTemplateRevision],
+    *,
+    older_than: dt.timedelta,
+    dry_run: bool,
+) -> list[str]:
     import datetime
 
     from django.utils import timezone
 
     cutoff = timezone.now() - older_than
     try:
-        _, names = default_storage.listdir(STORAGE_PREFIX.rstrip("/"))
+        _, names = default_storage.listdir(prefix.rstrip("/"))
     except FileNotFoundError:
         return []
     known = set(
-        Document.objects.filter(storage_name__in=[STORAGE_PREFIX + n for n in names]).values_list(
+        model.objects.filter(storage_name__in=[prefix + n for n in names]).values_list(
             "storage_name", flat=True
         )
     )
     removed = []
     for name in names:
-        path = STORAGE_PREFIX + name
+        path = prefix + name
         if path in known:
             continue
         modified = default_storage.get_modified_time(path)

@@ -20,4 +20,24 @@ urlpatterns = [
         views.LetterTemplateEditView.as_view(),
         name="letter_template_edit",
     ),
+    path(
+        "letter-templates/word/new/",
+        views.WordTemplateEditView.as_view(),
+        name="word_template_new",
+    ),
+    path(
+        "letter-templates/word/starter.docx",
+        views.WordStarterView.as_view(),
+        name="word_template_starter",
+    ),
+    path(
+        "letter-templates/word/<int:pk>/",
+        views.WordTemplateEditView.as_view(),
+        name="word_template_edit",
+    ),
+    path(
+        "letter-templates/word/<int:pk>/versions/<int:version>/",
+        views.WordTemplateFileView.as_view(),
+        name="word_template_file",
+    ),
 ]

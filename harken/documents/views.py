@@ -22,9 +22,9 @@ from harken.cases.selectors import case_get
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 
-from . import downloads, letters, selectors, services, steps
-from .forms import LetterForm, LetterTemplateForm, UploadForm
-from .models import LetterKind, LetterTemplate
+from . import downloads, filetypes, letters, selectors, services, steps, word
+from .forms import LetterForm, LetterTemplateForm, UploadForm, WordTemplateForm
+from .models import LetterKind, LetterTemplate, TemplateFormat
 
 logger = logging.getLogger(__name__)
 
@@ -273,6 +273,8 @@ class LetterTemplateEditView(StaffRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
+        if template is not None and template.format == TemplateFormat.WORD:
+            return redirect("documents:word_template_edit", pk=template.pk)
         initial = (
             {
                 "name": template.name,
@@ -287,6 +289,8 @@ class LetterTemplateEditView(StaffRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
+        if template is not None and template.format == TemplateFormat.WORD:
+            return redirect("documents:word_template_edit", pk=template.pk)
         form = LetterTemplateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -318,3 +322,113 @@ class LetterTemplateEditView(StaffRequiredMixin, View):
             else:
                 return redirect("documents:letter_templates")
         return self._render(request, form, template)
+
+
+class WordTemplateEditView(StaffRequiredMixin, View):
+    """Upload a Word template (pk not given) or a new version of one; each upload is checked
+    before it is saved and refused with the reason beside the file (ADR 0160)."""
+
+    permission = access.Perm.LETTER_TEMPLATES_EDIT
+
+    def _template(self, pk: int | None) -> LetterTemplate | None:
+        if pk is None:
+            return None
+        return get_object_or_404(LetterTemplate, pk=pk, format=TemplateFormat.WORD)
+
+    def _render(
+        self, request: HttpRequest, form: WordTemplateForm, template: LetterTemplate | None
+    ) -> HttpResponse:
+        return render(
+            request,
+            "documents/word_template_edit.html",
+            {
+                "form": form,
+                "template": template,
+                "revisions": list(template.revisions.select_related("saved_by"))
+                if template
+                else [],
+                "placeholders": letters.placeholder_examples(),
+                "filters": sorted(word.ALLOWED_FILTERS),
+                "tags": word.ALLOWED_TAGS_TEXT,
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = self._template(pk)
+        initial = (
+            {"name": template.name, "kind": template.kind, "active": template.active}
+            if template
+            else {"kind": LetterKind.OTHER, "active": True}
+        )
+        return self._render(
+            request, WordTemplateForm(initial=initial, new=template is None), template
+        )
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = self._template(pk)
+        form = WordTemplateForm(request.POST, request.FILES, new=template is None)
+        if form.is_valid():
+            data = form.cleaned_data
+            actor: User = request.user  # type: ignore[assignment]
+            try:
+                if template is None:
+                    saved = services.letter_template_upload(
+                        kind=data["kind"],
+                        name=data["name"],
+                        file=data["file"],
+                        active=data["active"],
+                        actor=actor,
+                    )
+                    messages.success(request, f'Word letter template "{saved.name}" added')
+                else:
+                    saved = services.letter_template_update_word(
+                        template=template,
+                        kind=data["kind"],
+                        name=data["name"],
+                        file=data["file"],
+                        active=data["active"],
+                        actor=actor,
+                    )
+                    messages.success(
+                        request,
+                        f'Word letter template "{saved.name}" saved (version {saved.version})',
+                    )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect("documents:letter_templates")
+        return self._render(request, form, template)
+
+
+class WordTemplateFileView(StaffRequiredMixin, View):
+    """A version of a Word template, as uploaded: for those who edit templates only."""
+
+    permission = access.Perm.LETTER_TEMPLATES_EDIT
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int, version: int) -> HttpResponseBase:
+        template = get_object_or_404(LetterTemplate, pk=pk, format=TemplateFormat.WORD)
+        revision = get_object_or_404(template.revisions, version=version)
+        if not revision.storage_name:
+            raise Http404
+        return downloads.download(
+            request,
+            revision.storage_name,
+            content_type=filetypes.DOCX.mime,
+            size=revision.size or 0,
+            filename=revision.filename or f"letter template {template.pk}.docx",
+            what=f"letter template {template.pk} version {revision.version}",
+        )
+
+
+class WordStarterView(StaffRequiredMixin, View):
+    """A Word template to start from, with the usual merge fields in place."""
+
+    permission = access.Perm.LETTER_TEMPLATES_EDIT
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(word.starter(), content_type=filetypes.DOCX.mime)
+        response["Content-Disposition"] = 'attachment; filename="Harken letter template.docx"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -142,12 +142,13 @@ class Snapshot:
     files: list[tuple[str, str | None, str]]  # storage name, recorded SHA-256, record kind
 
 
-def _record_queries() -> tuple[str, str, str]:
-    from harken.documents.models import Document
+def _record_queries() -> tuple[str, str, str, str]:
+    from harken.documents.models import Document, LetterTemplateRevision
     from harken.intake.models import Attachment
 
     doc = Document._meta
     att = Attachment._meta
+    rev = LetterTemplateRevision._meta
     # Names from the models' own metadata, never from input.
     documents = (
         f"SELECT {doc.get_field('storage_name').column}, {doc.get_field('sha256').column} "  # noqa: S608
@@ -157,12 +158,17 @@ def _record_queries() -> tuple[str, str, str]:
         f"SELECT {att.get_field('file').column} FROM {att.db_table} "  # noqa: S608
         f"WHERE {att.get_field('file').column} <> '' ORDER BY {att.pk.column}"
     )
+    name_column = rev.get_field("storage_name").column
+    templates = (
+        f"SELECT DISTINCT {name_column}, {rev.get_field('sha256').column} "  # noqa: S608
+        f"FROM {rev.db_table} WHERE {name_column} <> '' ORDER BY {name_column}"
+    )
     migrations = "SELECT app, name FROM django_migrations ORDER BY id"
-    return documents, attachments, migrations
+    return documents, attachments, templates, migrations
 
 
 def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, str]]]:
-    documents, attachments, migrations = _record_queries()
+    documents, attachments, templates, migrations = _record_queries()
     cursor.execute(migrations)
     applied = [[str(app), str(name)] for app, name in cursor.fetchall()]
     cursor.execute(documents)
@@ -171,6 +177,10 @@ def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, 
     ]
     cursor.execute(attachments)
     files += [(str(name), None, "attachment") for (name,) in cursor.fetchall()]
+    cursor.execute(templates)
+    files += [
+        (str(name), str(digest) or None, "letter template") for name, digest in cursor.fetchall()
+    ]
     return applied, files
 
 

@@ -351,13 +351,20 @@ def sha256_of(name: str, storage: Storage) -> str:
 
 def stored_files() -> Iterator[tuple[str, str | None]]:
     """Every file a record points to, with its SHA-256 where the record keeps one."""
-    from harken.documents.models import Document
+    from harken.documents.models import Document, LetterTemplateRevision
     from harken.intake.models import Attachment
 
     yield from Document.objects.order_by("uploaded_at", "pk").values_list("storage_name", "sha256")
     for name in Attachment.objects.order_by("pk").values_list("file", flat=True):
         if name:
             yield str(name), None
+    # Word letter templates' files (ADR 0160); versions that kept the file share its name.
+    yield from (
+        LetterTemplateRevision.objects.exclude(storage_name="")
+        .order_by("storage_name")
+        .values_list("storage_name", "sha256")
+        .distinct()
+    )
 
 
 def copy_verified(name: str, expected: str | None, source: Storage, target: Storage) -> str:

@@ -176,3 +176,64 @@ def test_the_navigation_fits_on_one_line_at_1280px(browser: Any, server: str, fi
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff/account/")
     context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_pages_added_since_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
+    """The person's legal hold pages, the new-record form (refused, then as it is) and the
+    public form's "late" page, at 320 px and at 200% zoom; axe on every state."""
+    from harken.accounts.models import Role
+    from harken.cases.models import PartyRole
+    from harken.retention.defaults import install
+
+    officer, case = fit_setup
+    install()
+    admin = staff("ada_admin", Role.ADMINISTRATOR)
+    person = case.parties.get(role=PartyRole.COMPLAINANT).person
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, admin)
+
+    # A legal hold on every record of a person: their page, the form refused, the hold placed.
+    page.goto(f"{server}/staff/subject-access/people/{person.pk}/")
+    expect(page.locator("h1")).to_contain_text(person.full_name)
+    assert_fits(page, f"person page, {size}")
+    page.get_by_role("link", name="Place a legal hold on every record of this person").click()
+    expect(page.locator("h1")).to_contain_text("Place a legal hold")
+    assert_fits(page, f"person hold form, {size}")
+    page.get_by_label("An inquiry").check()
+    page.get_by_role("button", name="Place the hold").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"person hold form refused, {size}")
+    page.get_by_label("Explain the hold").fill("Inquiry into the placement; keep everything.")
+    page.get_by_role("button", name="Place the hold").click()
+    expect(page.get_by_text("Inquiry into the placement")).to_be_visible()
+    assert_fits(page, f"person page with a hold, {size}")
+    page.goto(f"{server}/staff/retention/holds/")
+    expect(page.get_by_text("Inquiry into the placement")).to_be_visible()
+    assert_fits(page, f"legal holds with a person's, {size}")
+    context.close()
+
+    # The new-record form, as it opens and refused with every error named.
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    page.goto(f"{server}/staff/cases/new/")
+    assert_fits(page, f"new record, {size}")
+    page.get_by_role("button", name="Save record").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"new record refused, {size}")
+    context.close()
+
+    # The public form's page for something that happened longer ago than the time limit.
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    page.goto(f"{server}/complaint/when-did-it-happen/")
+    page.get_by_label("Day").fill("4")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill(str(dt.date.today().year - 2))
+    page.get_by_role("button", name="Continue").click()
+    page.goto(f"{server}/complaint/more-than-a-year-ago/")
+    expect(page.locator("h1")).to_have_text("It happened more than a year ago")
+    assert_fits(page, f"public form, late, {size}")
+    context.close()

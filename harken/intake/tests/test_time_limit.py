@@ -56,6 +56,8 @@ def test_the_shipped_limit_still_reads_a_year(client, walker, frozen):
     html = page.content.decode()
     assert "<title>It happened more than a year ago" in html
     assert "complaints made within a year of what happened" in html
+    # One page heading: the question's label is not a second <h1> (it was, at 320 px too).
+    assert html.count("<h1") == 1
 
 
 @pytest.mark.parametrize(
