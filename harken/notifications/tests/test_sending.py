@@ -286,7 +286,8 @@ def test_a_delivery_receipt_marks_the_message_and_a_bounce_is_the_last_word(offi
     at = dt.datetime(2025, 7, 28, 9, 5, tzinfo=dt.UTC)
     assert outbox.record_delivery(message=message, status=MessageStatus.DELIVERED, at=at)
     assert not outbox.record_delivery(message=message, status=MessageStatus.DELIVERED, at=at)
-    assert message.status == MessageStatus.DELIVERED and message.delivered_at == at
+    assert message.status == MessageStatus.DELIVERED
+    assert message.delivered_at == at
     assert outbox.record_delivery(message=message, status=MessageStatus.BOUNCED, detail="550")
     assert not outbox.record_delivery(message=message, status=MessageStatus.DELIVERED)
     assert message.status == MessageStatus.BOUNCED
