@@ -115,7 +115,12 @@ def send(request: HttpRequest, reference: str) -> HttpResponse:
     case = _sendable_case(request, reference)
     user: User = request.user  # type: ignore[assignment]
     if request.method == "GET":
-        return _send_page(request, case, SendForm(case=case, initial=_initial(request, case)))
+        return _send_page(
+            request,
+            case,
+            SendForm(case=case, initial=_initial(request, case)),
+            letter_created=bool(request.GET.get("letter")),
+        )
     form = SendForm(request.POST, case=case)
     if not form.is_valid():
         return _send_page(request, case, form)
@@ -158,6 +163,10 @@ def _initial(request: HttpRequest, case: Case) -> dict[str, Any]:
     ticked = request.GET.getlist("document")
     if ticked:
         initial["documents"] = ticked
+    if request.GET.get("letter"):
+        # Straight from creating the step's letter: a covering e-mail, ready to change.
+        initial["subject"] = "Our letter to you"
+        initial["body"] = "Please find our letter attached."
     return initial
 
 

@@ -304,3 +304,54 @@ def test_a_receipt_for_a_message_not_yet_sent_changes_nothing(case):
     assert message.status == MessageStatus.QUEUED
     with pytest.raises(ApplicationError):
         outbox.record_delivery(message=message, status="sent")
+
+
+def test_the_steps_letter_is_created_and_sent_and_its_date_shown_with_the_stage(
+    sign_in, officer, case, complainant, django_capture_on_commit_callbacks
+):
+    """Recording the acknowledgement leads to its letter; "Create it and send it" goes to
+    the sending page with the PDF chosen; once sent, the stage's letters say when and how."""
+    from harken.documents.models import LetterKind
+    from harken.documents.tests.test_step_letters import _usual
+
+    client = sign_in(officer)
+    step = client.post(
+        f"/staff/cases/{case.reference}/acknowledge/",
+        {"acknowledged_on_0": 2, "acknowledged_on_1": 7, "acknowledged_on_2": 2025},
+    )
+    assert step.status_code == 302
+    letter_page = step["Location"]
+    assert "Create it and send it by e-mail or post" in text(client.get(letter_page))
+    response = client.post(
+        letter_page,
+        {
+            "template": _usual(LetterKind.ACKNOWLEDGEMENT).pk,
+            "text": "",
+            "action": "create_send",
+            "step": "acknowledge",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(send_url(case) + "?letter=1&document=")
+    pdf = case.documents.get(content_type="application/pdf")
+    assert pdf.stage is not None
+    form = text(client.get(response["Location"]))
+    assert f'value="{pdf.pk}" checked' in form
+    assert "The letter is created and chosen below" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            send_url(case),
+            {
+                "party": complainant.pk,
+                "channel": "email",
+                "subject": "Our letter to you",
+                "body": "Please find our letter attached.",
+                "documents": [str(pdf.pk)],
+                "idempotency_key": "step-letter",
+                "action": "send",
+            },
+        )
+    assert sent.status_code == 302
+    assert mail.outbox[0].attachments[0][0] == pdf.filename
+    stages = reverse("casework:case_tab", kwargs={"reference": case.reference, "tab": "stages"})
+    assert "Sent by e-mail on 1 August 2025" in text(client.get(stages))
