@@ -71,8 +71,8 @@ class SendForm(GovukForm):
         label="Letter template",
         queryset=None,
         required=False,
-        help_text="Choose one and select “Draft from the template” to fill in the subject and "
-        "message from it, with the case's details.",
+        help_text="“Draft from the template” fills in the subject and message above from it, "
+        "with the case's details.",
     )
     subject = forms.CharField(
         label="Subject",

@@ -26,6 +26,7 @@ from .forms import SendForm
 from .models import InboundText, Message, MessageStatus
 
 LISTED = 200
+CASE_MESSAGES_PAGE = 50
 
 
 def _retrier(request: HttpRequest) -> User:
@@ -222,4 +223,24 @@ def texts_received(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/texts_received.html",
         {"texts": list(texts[:LISTED]), "total": texts.count(), "listed": LISTED},
+    )
+
+
+@staff_required()
+@require_GET
+def case_messages(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every message sent about a case, newest first, a page at a time (the case page shows
+    the latest few); to whoever may see the case, the read logged."""
+    from django.core.paginator import Paginator
+
+    try:
+        case = case_get(user=request.user, reference=reference)  # type: ignore[arg-type]
+    except AccessDenied as exc:
+        raise Http404 from exc
+    messages = outbox.messages_for_case(case).prefetch_related("attachments__document")
+    page = Paginator(messages, CASE_MESSAGES_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/case_messages.html",
+        {"case": case, "page": page, "case_url": _case_url(case)},
     )

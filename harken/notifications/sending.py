@@ -49,6 +49,7 @@ PREFERRED: dict[str, str] = {
 TEXT_LIMIT = 918
 ATTACHMENTS_LIMIT = 10 * 1024 * 1024
 ATTACHMENTS_MOST = 10
+NOTIFY_FILE_LIMIT = 2 * 1024 * 1024  # Notify's limit for each file sent by e-mail
 PDF = "application/pdf"
 
 
@@ -167,6 +168,10 @@ def _check_email(subject: str, body: str, documents: Sequence[Document]) -> tupl
     if sum(d.size for d in documents) > ATTACHMENTS_LIMIT:
         raise ApplicationError.for_field(
             "documents", "The documents attached must be 10 MB or smaller all together."
+        )
+    if conf.message_backend() == conf.NOTIFY and any(d.size > NOTIFY_FILE_LIMIT for d in documents):
+        raise ApplicationError.for_field(
+            "documents", "GOV.UK Notify sends documents of 2 MB or smaller: choose smaller ones."
         )
     return subject, body
 

@@ -46,18 +46,7 @@ def notify(settings) -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def installed(db) -> None:
-    """Teams, themes, procedures and letter templates: a test with a live server empties the
-    database after it, so the next one puts them back."""
-    from harken.cases import reference_data
-    from harken.procedures.services import install_shipped_procedures
-
-    reference_data.install()
-    install_shipped_procedures()
-
-
-@pytest.fixture
-def case(installed, officer) -> Case:
+def case(officer) -> Case:
     return complaint(actor=officer, received_on=dt.date(2025, 7, 1))
 
 
@@ -223,7 +212,7 @@ def test_a_callback_that_is_not_notifys_json_is_400(notify, client):
     assert _receipt(client, {"id": "x"}).json()["field"] == "status"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_delivery_receipts_from_notify_mark_each_message(
     notify, live_server, officer, case, complainant, letter_pdf
 ):
@@ -246,7 +235,7 @@ def test_delivery_receipts_from_notify_mark_each_message(
     assert case.events.filter(verb="message_delivered").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_texts_received_are_stored_once_and_listed_for_the_feedback_team(
     notify, live_server, sign_in, officer, report_viewer
 ):
@@ -259,3 +248,49 @@ def test_texts_received_are_stored_once_and_listed_for_the_feedback_team(
     assert "I want to complain" in page
     assert "447700900111" in page
     assert sign_in(report_viewer).get(reverse("outbox:texts_received")).status_code == 403
+
+
+def _token(*, secret: str = notify_server.SECRET, iss: str = notify_server.SERVICE_ID, ago=0):
+    import time
+
+    import jwt
+
+    return jwt.encode({"iss": iss, "iat": int(time.time()) - ago}, secret, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    ("token", "status"),
+    [
+        ({}, 200),
+        ({"ago": 31}, 403),
+        ({"secret": "another-secret"}, 403),
+        ({"iss": "another-service"}, 403),
+    ],
+)
+def test_the_stand_in_checks_the_jwt_as_notify_does(token, status):
+    """HS256 with the key's secret, `iss` the service id, `iat` within 30 seconds."""
+    import requests
+
+    with notify_server.running() as stand_in:
+        answer = requests.get(
+            f"{stand_in.base_url}/v2/notifications",
+            headers={"Authorization": f"Bearer {_token(**token)}"},
+            timeout=10,
+        )
+        missing = requests.get(f"{stand_in.base_url}/v2/notifications", timeout=10)
+    assert answer.status_code == status
+    assert missing.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_notification_is_read_back_by_its_id(notify, officer, case, complainant):
+    message = deliver(queue(case, officer, complainant, Channel.SMS, body="Hello"))
+    found = notify_client().get_notification_by_id(message.provider_id)
+    assert found["reference"] == str(message.reference)
+    assert found["phone_number"] == "07700 900123"
+
+
+def notify_client():
+    from harken.notifications.notify import client
+
+    return client()

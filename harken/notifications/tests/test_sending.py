@@ -355,3 +355,46 @@ def test_the_steps_letter_is_created_and_sent_and_its_date_shown_with_the_stage(
     assert mail.outbox[0].attachments[0][0] == pdf.filename
     stages = reverse("casework:case_tab", kwargs={"reference": case.reference, "tab": "stages"})
     assert "Sent by e-mail on 1 August 2025" in text(client.get(stages))
+
+
+def _messages_with_documents(case, officer, document, count: int) -> None:
+    for _ in range(count):
+        message = Message.objects.create(
+            kind=MessageKind.CASE_EMAIL,
+            channel=Channel.EMAIL,
+            to=["jo.parent@example.com"],
+            case=case,
+            subject="S",
+            body="B",
+            requested_by=officer,
+            status=MessageStatus.DELIVERED,
+        )
+        message.attachments.create(document=document)
+
+
+def test_the_case_pages_messages_cost_the_same_queries_however_many(
+    sign_in, officer, case, response_pdf, other_manager
+):
+    """The case page shows the latest 10 messages with their documents and links to all of
+    them; each page makes as many queries for 12 messages as for 60."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(officer)
+    url = reverse("casework:case", kwargs={"reference": case.reference})
+    every = reverse("outbox:case_messages", kwargs={"reference": case.reference})
+    counts = []
+    for more in (12, 48):
+        _messages_with_documents(case, officer, response_pdf, more)
+        with CaptureQueriesContext(connection) as on_case:
+            page = text(client.get(url))
+        with CaptureQueriesContext(connection) as on_list:
+            listed = text(client.get(every))
+        counts.append((len(on_case), len(on_list)))
+    assert counts[0] == counts[1]
+    assert page.count("stage 1 response.pdf</a>") == 10
+    assert "The latest 10 of 60 are shown" in page
+    assert listed.count("stage 1 response.pdf</a>") == 50
+    assert "page 1 of 2" in listed
+    assert text(client.get(every + "?page=2")).count("stage 1 response.pdf</a>") == 10
+    assert sign_in(other_manager).get(every).status_code == 404
