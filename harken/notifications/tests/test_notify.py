@@ -210,6 +210,9 @@ def test_a_callback_that_is_not_notifys_json_is_400(notify, client):
     )
     assert response.status_code == 400
     assert _receipt(client, {"id": "x"}).json()["field"] == "status"
+    unknown = _receipt(client, {"id": "x", "reference": "not-a-uuid", "status": "delivered"})
+    assert unknown.status_code == 200
+    assert unknown.json() == {"result": "unknown"}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
