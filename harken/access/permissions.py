@@ -32,6 +32,7 @@ class Perm(StrEnum):
     CASE_RESPOND = "respond"  # answer a stage and extend it, write the letters
     CASE_NOTE = "note"  # add notes and documents
     CASE_SAFEGUARDING = "safeguarding"  # raise a safeguarding concern
+    CASE_SEND = "send"  # send an e-mail, a letter or a text from the case (issue 13)
     # Which cases a role sees (harken/access/cases.py applies them, restriction on top).
     CASES_ALL = "cases.all"  # every case
     CASES_OF_TEAMS = "cases.teams"  # their teams' cases, those assigned to or appointed to them
@@ -54,6 +55,7 @@ class Perm(StrEnum):
     RETENTION = "retention"
     ADMINISTER = "administer"  # accounts, procedures, themes, tokens, settings
     OUTBOX_RETRY = "outbox.retry"  # see and send again the messages not sent
+    INBOUND_TEXTS = "outbox.inbound_texts"  # read the text messages people sent the council
     STAFF_PAGES = "staff"  # their own account and reminders
     # Who may be chosen for what (the forms' lists of people read these).
     BE_ASSIGNED = "choose.assignee"  # assigned a case, a stage's responder, given a task
@@ -76,6 +78,8 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.CASE_RESPOND: _OFFICE,
     Perm.CASE_NOTE: _CASEWORK,
     Perm.CASE_SAFEGUARDING: _CASEWORK,
+    # Those who write the letters send them; appointees (often from outside) do not.
+    Perm.CASE_SEND: _OFFICE,
     Perm.CASES_ALL: _FEEDBACK_TEAM,
     Perm.CASES_OF_TEAMS: frozenset({Role.MANAGER}),
     Perm.CASES_APPOINTED: _APPOINTEES,
@@ -94,6 +98,7 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.RETENTION: frozenset({Role.ADMINISTRATOR}),
     Perm.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Perm.OUTBOX_RETRY: _FEEDBACK_TEAM,
+    Perm.INBOUND_TEXTS: _FEEDBACK_TEAM,
     Perm.STAFF_PAGES: _EVERYONE,
     Perm.BE_ASSIGNED: _OFFICE,
     # Administrators run the system; they are not appointed to investigate.

@@ -383,8 +383,43 @@ class MessageSerializer(serializers.ModelSerializer):
             "created_at",
             "next_attempt_at",
             "sent_at",
+            # API 1.2 (issue 13), added: what became of it, and a message written on a case.
+            "delivered_at",
+            "delivery_detail",
+            "subject",
+            "body",
+            "documents",
         ]
         read_only_fields = fields
+
+    documents = serializers.SerializerMethodField()
+
+    def get_documents(self, message: Message) -> list[str]:
+        """The ids of the case documents it carried, in order (a posted letter: its PDF)."""
+        return [str(a.document_id) for a in message.attachments.all()]
+
+
+class MessageSendSerializer(serializers.Serializer):
+    """Send an e-mail, a letter or a text from the case (API 1.2): the same service and the
+    same refusals as the staff page."""
+
+    party = serializers.IntegerField(
+        help_text="The id of a party on the case (the case's `parties`)"
+    )
+    channel = serializers.ChoiceField(choices=["email", "letter", "sms"])
+    subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    documents = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=20
+    )
+    idempotency_key = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="Sending again with the same key returns the message already made (200), "
+        "never a second message. The Idempotency-Key header does the same.",
+    )
 
 
 class PersonMatchSerializer(serializers.ModelSerializer):

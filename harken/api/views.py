@@ -226,7 +226,44 @@ class CaseMessagesView(APIView):
         from harken.notifications.outbox import messages_for_case
 
         case = selectors.case_get(user=_user(request), reference=reference, via="api")
-        return Response(s.MessageSerializer(messages_for_case(case), many=True).data)
+        messages = messages_for_case(case).prefetch_related("attachments")
+        return Response(s.MessageSerializer(messages, many=True).data)
+
+    @extend_schema(
+        summary="Send an e-mail, a letter or a text to a person on the case (API 1.2)",
+        request=s.MessageSendSerializer,
+        responses={200: s.MessageSerializer, 201: s.MessageSerializer, **ERRORS},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        from harken.notifications import sending
+        from harken.notifications.models import Message
+
+        user = _user(request)
+        case = _visible_case(user, reference)
+        if not sending.may_send(user, case):
+            raise PermissionDenied("Your role may not send messages from this case.")
+        data = s.MessageSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        key = values["idempotency_key"] or request.headers.get("Idempotency-Key", "")
+        existed = bool(key) and Message.objects.filter(idempotency_key=key[:64]).exists()
+        try:
+            message = sending.case_message_send(
+                case=case,
+                actor=user,
+                party_id=values["party"],
+                channel=values["channel"],
+                subject=values["subject"],
+                body=values["body"],
+                document_ids=values["documents"],
+                idempotency_key=key or None,
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        return Response(
+            s.MessageSerializer(message).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
 
 
 class CaseActionView(APIView):

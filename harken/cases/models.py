@@ -520,6 +520,12 @@ class TimelineEvent(models.Model):
         PASSED_ON = "passed_on", "Passed on"
         COMPLIMENT_EMAILED = "compliment_emailed", "Compliment e-mailed"
         MESSAGE_RETRIED = "message_retried", "Message sent again"
+        MESSAGE_QUEUED = "message_queued", "Message written and queued"
+        MESSAGE_SENT = "message_sent", "Message sent"
+        LETTER_POSTED = "letter_posted", "Letter posted by the team"
+        MESSAGE_DELIVERED = "message_delivered", "Message delivered"
+        MESSAGE_BOUNCED = "message_bounced", "Message bounced"
+        MESSAGE_FAILED = "message_failed", "Message not delivered"
         # The stages of a complaint
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         PAUSED = "paused", "Stage 1 clock deferred"

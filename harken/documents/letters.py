@@ -667,6 +667,21 @@ def findings_warning(*, body: str, kind: str, context: dict[str, Any]) -> str:
 # --- Formats ----------------------------------------------------------------------------------
 
 
+def to_plain_text(letter: Letter) -> str:
+    """The letter's words as plain text (an e-mail's body): its body, then the sign-off;
+    no letterhead or address block, which an e-mail does not have."""
+    parts: list[str] = []
+    for block in letter.blocks:
+        if block.kind == "ul":
+            parts.append("\n".join(f"- {item}" for item in block.items))
+        elif block.kind == "h" and block.level == 1:
+            continue  # the title is the e-mail's subject
+        else:
+            parts.append(block.text)
+    parts.append("\n".join(x for x in (letter.officer_name, letter.officer_title) if x))
+    return "\n\n".join(p for p in parts if p.strip())
+
+
 def to_html_fragment(letter: Letter, *, heading_offset: int = 2) -> str:
     """The letter as HTML inside a page (the preview), its headings below the page's own."""
     return render_to_string(

@@ -33,6 +33,8 @@ def stage_letters(*, case: Case) -> dict[int, list[Document]]:
     for document in (
         case.documents.filter(stage__isnull=False, kind=DocumentKind.LETTER)
         .select_related("letter_template")
+        # How each was sent (issue 13): its sending date is the step's evidence.
+        .prefetch_related("message_attachments__message")
         .order_by("-uploaded_at", "filename")
     ):
         found.setdefault(document.stage_id, []).append(document)  # type: ignore[arg-type]

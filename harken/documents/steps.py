@@ -5,6 +5,8 @@ is followed by that letter, drafted, on the next page (docs/adr/0121-letter-afte
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
@@ -66,3 +68,24 @@ def letter_url_after(step: str, case: Case, user: User) -> str | None:
     except NoReverseMatch:
         return None
     return f"{url}?{urlencode({'step': step})}"
+
+
+def may_send_letter(user: User, case: Case) -> bool:
+    """Who is offered "Create and send it": whoever may send from the case (issue 13's
+    `Perm.CASE_SEND`), where the sending pages are installed."""
+    try:
+        reverse("outbox:send", kwargs={"reference": case.reference})
+    except NoReverseMatch:
+        return False
+    return access.can_act(user, case, access.Perm.CASE_SEND)
+
+
+def send_url(case: Case, documents: list[Any], *, step: str = "") -> str:
+    """The sending page with the letter's PDF chosen, to the person by the way they prefer."""
+    pdf = next((d for d in documents if d.content_type == "application/pdf"), None)
+    query: dict[str, str] = {"letter": "1"}
+    if pdf is not None:
+        query["document"] = str(pdf.pk)
+    if step in STEPS:
+        query["step"] = step
+    return f"{reverse('outbox:send', kwargs={'reference': case.reference})}?{urlencode(query)}"

@@ -164,6 +164,7 @@ class LetterNewView(StaffRequiredMixin, View):
                 "warning": warning,
                 "step": step,
                 "step_done": steps.STEPS.get(step, ""),
+                "may_send": steps.may_send_letter(request.user, case),  # type: ignore[arg-type]
                 "can_edit_templates": access.may(request.user, access.Perm.LETTER_TEMPLATES_EDIT),
             },
         )
@@ -220,7 +221,8 @@ class LetterNewView(StaffRequiredMixin, View):
             text = form.cleaned_data["text"]
             actor: User = request.user  # type: ignore[assignment]
             try:
-                if request.POST.get("action") == "create":
+                action = request.POST.get("action")
+                if action in ("create", "create_send"):
                     documents = services.letter_create(
                         case=case, template=template, actor=actor, text=text
                     )
@@ -228,6 +230,9 @@ class LetterNewView(StaffRequiredMixin, View):
                         request,
                         "Letter created: " + " and ".join(d.filename for d in documents),
                     )
+                    if action == "create_send" and steps.may_send_letter(actor, case):
+                        # Issue 13: the letter goes on to the sending page, its PDF chosen.
+                        return redirect(steps.send_url(case, documents, step=step))
                     return redirect(case_url(case))
                 letter = services.letter_build(case=case, template=template, actor=actor, text=text)
                 preview = letters.to_html_fragment(letter, heading_offset=2)

@@ -118,6 +118,14 @@ class MessageKind(models.TextChoices):
     DIGEST = "digest", "Daily digest"
     ACTIONS = "actions", "Monthly action reminder"
     OVERDUE_SUMMARY = "overdue_summary", "Monthly overdue-actions summary"
+    # Issue 13: written by a person on the case page (or the API), kept whole on the row.
+    CASE_EMAIL = "case_email", "E-mail from the case"
+    CASE_LETTER = "case_letter", "Letter from the case"
+    CASE_TEXT = "case_text", "Text message from the case"
+
+
+# The kinds a person writes on a case: their subject, body and attachments are on the row.
+CASE_KINDS = (MessageKind.CASE_EMAIL, MessageKind.CASE_LETTER, MessageKind.CASE_TEXT)
 
 
 class MessageStatus(models.TextChoices):
@@ -129,12 +137,21 @@ class MessageStatus(models.TextChoices):
     IN_DOUBT = "in_doubt", "May have been sent: the worker stopped while handing it over"
     NOT_NEEDED = "not_needed", "Not sent: nothing was due by then"
     NOT_WANTED = "not_wanted", "Not sent: switched off, or no address"
+    # Issue 13: what became of a message after it was sent (a delivery receipt, a bounce),
+    # and a letter Harken cannot post itself (no GOV.UK Notify): the team prints and posts it.
+    DELIVERED = "delivered", "Delivered"
+    BOUNCED = "bounced", "Not delivered: it bounced back, or the provider could not deliver it"
+    TO_POST = "to_post", "To be printed and posted by the team"
 
 
 # Waiting for a worker: queued the first time, retrying after a failure.
 WAITING = (MessageStatus.QUEUED, MessageStatus.RETRYING)
 # Need a person to look: the staff page of messages not sent lists these.
 NEEDS_LOOKING_AT = (MessageStatus.FAILED, MessageStatus.IN_DOUBT)
+# The page of messages not sent lists these too: undelivered, or waiting for the team to post.
+NOT_ARRIVED = (*NEEDS_LOOKING_AT, MessageStatus.BOUNCED, MessageStatus.TO_POST)
+# Handed over and accepted: what a delivery receipt or a bounce may follow.
+ACCEPTED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.BOUNCED)
 
 
 class Message(models.Model):
@@ -195,6 +212,19 @@ class Message(models.Model):
     # The error's type and the server's words: never logged, shown only to staff.
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Issue 13. After it was sent: when it was delivered (or bounced, or failed at the
+    # provider), and the provider's own word for it ("permanent-failure", a bounce's reason).
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_detail = models.CharField(max_length=500, blank=True)
+    # Who took it: "smtp" or "notify", and the provider's id for it (Notify's notification id).
+    provider = models.CharField(max_length=10, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # A message a person wrote on a case, kept whole: subject (e-mail), body (e-mail, text),
+    # and its documents (`attachments`, in order; a posted letter's PDF is its only one).
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=20000, blank=True)
+    # The sending form's (or the API client's) key: pressing Send twice makes one message.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -210,8 +240,49 @@ class Message(models.Model):
         return self.status in NEEDS_LOOKING_AT
 
     @property
+    def not_arrived(self) -> bool:
+        return self.status in NOT_ARRIVED
+
+    @property
     def outbox_message_id(self) -> str:
         """The Message-ID every attempt is sent with: the mail server's log finds it by this."""
         from .outbox import message_id
 
         return message_id(self)
+
+
+class MessageAttachment(models.Model):
+    """A case document a message carried, in order: what was sent is kept whole, by document."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="message_attachments"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["message", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "document"], name="message_attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} on message {self.message_id}"
+
+
+class InboundText(models.Model):
+    """A text message someone sent to the council's number, passed on by GOV.UK Notify's
+    inbound callback. Stored once (Notify's id); listed for the feedback team."""
+
+    notify_id = models.CharField(max_length=64, unique=True)
+    source_number = models.CharField(max_length=40)
+    destination_number = models.CharField(max_length=40, blank=True)
+    message = models.TextField(max_length=5000)
+    received_at = models.DateTimeField()
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Text message received {self.received_at:%Y-%m-%d %H:%M}"

@@ -52,7 +52,15 @@ from django.utils.module_loading import import_string
 
 from harken.core.errors import AccessDenied, ApplicationError
 
-from .models import NEEDS_LOOKING_AT, WAITING, Channel, Message, MessageKind, MessageStatus
+from .models import (
+    ACCEPTED,
+    NOT_ARRIVED,
+    WAITING,
+    Channel,
+    Message,
+    MessageKind,
+    MessageStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,15 +120,83 @@ BUILDERS: dict[str, str] = {
     MessageKind.DIGEST: "harken.notifications.services.reminder_build",
     MessageKind.ACTIONS: "harken.notifications.services.reminder_build",
     MessageKind.OVERDUE_SUMMARY: "harken.notifications.services.reminder_build",
+    MessageKind.CASE_EMAIL: "harken.notifications.sending.case_message_build",
+    MessageKind.CASE_LETTER: "harken.notifications.sending.case_message_build",
+    MessageKind.CASE_TEXT: "harken.notifications.sending.case_message_build",
 }
 
 
 @dataclass(frozen=True)
 class Built:
-    """What a builder gives `deliver`: the e-mail, and what to do once it is sent."""
+    """What a builder gives `deliver`: the e-mail (its subject, body and attachments serve
+    GOV.UK Notify too), a text message's words, or a letter's PDF; and what to do once sent."""
 
-    email: EmailMessage
+    email: EmailMessage | None = None
     after_sent: Callable[[], None] | None = None  # e.g. the audit event that it was sent
+    text: str = ""
+    pdf: bytes | None = None
+
+
+class Sender:
+    """How a message leaves Harken: by SMTP (`SmtpSender`) or GOV.UK Notify
+    (`harken.notifications.notify.NotifySender`). `open` may fail having sent nothing;
+    `already_sent` asks the provider whether an earlier attempt got through (Notify's
+    `reference`); `send` hands the message over and returns the provider's id for it."""
+
+    name = ""
+
+    def open(self) -> None:
+        pass
+
+    def already_sent(self, message: Message) -> str | None:
+        return None
+
+    def send(self, message: Message, built: Built) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpSender(Sender):
+    name = "smtp"
+
+    def __init__(self) -> None:
+        self.connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+
+    def open(self) -> None:
+        self.connection.open()  # a server that never answers fails here, in time
+
+    def send(self, message: Message, built: Built) -> str:
+        if built.email is None:
+            raise ApplicationError("Only e-mail can be sent by SMTP.")
+        built.email.connection = self.connection
+        built.email.send()
+        return ""
+
+    def close(self) -> None:
+        _close(self.connection)
+
+
+def sender_for(message: Message) -> Sender | None:
+    """The backend's sender; None: a letter the team prints and posts (no Notify)."""
+    from . import conf
+
+    if conf.message_backend() == conf.NOTIFY and (
+        message.channel != Channel.EMAIL or message.kind in NOTIFY_EMAIL_KINDS
+    ):
+        from .notify import NotifySender
+
+        return NotifySender()
+    if message.channel == Channel.LETTER:
+        return None
+    return SmtpSender()
+
+
+# With GOV.UK Notify, the e-mails people write on a case go through it too; Harken's own
+# e-mails to staff and the public (confirmations, reminders, password links) stay on SMTP,
+# whose messages Harken writes itself (a Notify template would flatten them to text).
+NOTIFY_EMAIL_KINDS = (MessageKind.CASE_EMAIL,)
 
 
 @dataclass(frozen=True)
@@ -168,13 +244,23 @@ def message_queue(
     data: dict[str, Any] | None = None,
     expires_at: dt.datetime | None = None,
     queue_now: bool = True,
+    subject: str = "",
+    body: str = "",
+    idempotency_key: str | None = None,
 ) -> Message:
     """Record a message to send; its task is queued once the caller's transaction commits,
     so the web request never waits on a mail server and nothing is sent for a change that
-    rolled back. `queue_now` False: the caller queues it (`send_pending`) with others."""
-    if channel != Channel.EMAIL:
-        # Texts and letters come with issue 13; until then a row could only ever fail.
-        raise ApplicationError.for_field("channel", "Only e-mail can be sent so far.")
+    rolled back. `queue_now` False: the caller queues it (`send_pending`) with others.
+    A text message needs GOV.UK Notify (`conf.message_backend()`); a letter without it is
+    marked for the team to print and post."""
+    from . import conf
+
+    if channel not in Channel.values:
+        raise ApplicationError.for_field("channel", "Choose how to send it.")
+    if channel == Channel.SMS and conf.message_backend() != conf.NOTIFY:
+        raise ApplicationError.for_field(
+            "channel", "Text messages are sent through GOV.UK Notify, which is not set up here."
+        )
     addresses = [str(a) for a in to if str(a).strip()]
     if not addresses:
         raise ApplicationError.for_field("to", "Give at least one address to send it to.")
@@ -194,6 +280,9 @@ def message_queue(
         data=data or {},
         expires_at=expires_at,
         queued_at=timezone.now() if queue_now else None,
+        subject=subject,
+        body=body,
+        idempotency_key=idempotency_key,
     )
     if queue_now:
         transaction.on_commit(partial(message_enqueue, message.pk), robust=True)
@@ -250,9 +339,16 @@ def _set(pk: int, **values: Any) -> None:
     Message.objects.filter(pk=pk).update(**values)
 
 
+def _permanent(exc: BaseException) -> bool:
+    """A provider's refusal that no retry can change (GOV.UK Notify's 400 and 403: a bad
+    address, a template that does not exist); a rate limit (429) or a 5xx is retried."""
+    code = getattr(exc, "status_code", None)
+    return isinstance(code, int) and 400 <= code < 500 and code != 429
+
+
 def _failed(message: Message, now: dt.datetime, exc: BaseException) -> Delivered:
     attempts = message.attempts
-    gave_up = attempts >= RETRY.max_attempts(message.kind)
+    gave_up = attempts >= RETRY.max_attempts(message.kind) or _permanent(exc)
     next_at = now + RETRY.wait(attempts)
     if message.expires_at is not None and next_at >= message.expires_at:
         gave_up = True  # the retry would be too late: tomorrow's digest replaces today's
@@ -299,22 +395,35 @@ def deliver(pk: int) -> Delivered:
     if isinstance(built, Skip):
         _set(pk, status=built.status, claimed_at=None)
         return Delivered("skipped")
-    email = built.email
-    email.extra_headers["Message-ID"] = message_id(message)
-    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    if built.email is not None:
+        built.email.extra_headers["Message-ID"] = message_id(message)
+    sender = sender_for(message)
+    if sender is None:
+        # A letter with no one to post it but the team: it waits for them (docs/correspondence.md).
+        _set(pk, status=MessageStatus.TO_POST, claimed_at=None, next_attempt_at=None)
+        return Delivered("to_post")
     try:
-        connection.open()  # step 2: a server that never answers fails here, in time
+        sender.open()  # step 2
+        # `provider` is set at the first hand-over and kept: a retry after one asks first.
+        earlier = sender.already_sent(message) if message.provider == sender.name else None
     except MAIL_ERRORS as exc:
         return _failed(message, now, exc)
-    try:
-        _set(pk, handed_over_at=timezone.now())
-        email.connection = connection
-        email.send()
     except Exception as exc:
-        # Raised before the server's final "accepted": nothing was delivered.
-        _close(connection)
+        sender.close()
         return _failed(message, now, exc)
-    _close(connection)  # sent: a failure to say goodbye changes nothing
+    if earlier is not None:
+        # An earlier attempt got through (the provider has it by our reference): never twice.
+        provider_id = earlier
+    else:
+        try:
+            _set(pk, handed_over_at=timezone.now(), provider=sender.name)
+            provider_id = sender.send(message, built)
+        except Exception as exc:
+            # Raised before the server's final "accepted": nothing was delivered (Notify: an
+            # answer lost on the way back is found by its reference before the retry).
+            sender.close()
+            return _failed(message, now, exc)
+    sender.close()  # sent: a failure to say goodbye changes nothing
     _set(
         pk,
         status=MessageStatus.SENT,
@@ -322,6 +431,8 @@ def deliver(pk: int) -> Delivered:
         claimed_at=None,
         next_attempt_at=None,
         last_error="",
+        provider=sender.name,
+        provider_id=provider_id or "",
     )
     if built.after_sent is not None:
         built.after_sent()
@@ -360,6 +471,11 @@ def recover(now: dt.datetime | None = None) -> Recovered:
         status=MessageStatus.SENDING, claimed_at__lt=now - RETRY.claim_timeout
     )
     result = Recovered()
+    # Handed to GOV.UK Notify: the retry asks Notify for its reference before sending, so
+    # it is sent again (never twice) rather than left in doubt for a person.
+    result.retried += stale.filter(handed_over_at__isnull=False, provider="notify").update(
+        status=MessageStatus.RETRYING, claimed_at=None, next_attempt_at=None, queued_at=None
+    )
     doubtful = list(stale.filter(handed_over_at__isnull=False).values_list("pk", flat=True))
     if doubtful:
         result.in_doubt = stale.filter(pk__in=doubtful).update(
@@ -369,7 +485,7 @@ def recover(now: dt.datetime | None = None) -> Recovered:
             "Message %s may have been sent by a worker that stopped: marked in doubt",
             ", ".join(str(pk) for pk in doubtful),
         )
-    result.retried = stale.filter(handed_over_at__isnull=True).update(
+    result.retried += stale.filter(handed_over_at__isnull=True).update(
         status=MessageStatus.RETRYING, claimed_at=None, next_attempt_at=None, queued_at=None
     )
     return result
@@ -448,14 +564,16 @@ def messages_for_case(case: Any) -> QuerySet[Message]:
 
 
 def messages_not_sent(user: Any) -> QuerySet[Message]:
-    """Messages that need a person (failed, or in doubt), oldest first, about cases the user
-    may see (or about no case)."""
+    """Messages that need a person (failed, or in doubt), or have not arrived (bounced, a
+    letter waiting to be posted by the team), oldest first, about cases the user may see (or
+    about no case)."""
     from harken import access
 
     return (
-        Message.objects.filter(status__in=NEEDS_LOOKING_AT)
+        Message.objects.filter(status__in=NOT_ARRIVED)
         .filter(Q(case__isnull=True) | Q(case__in=access.visible_cases(user)))
         .select_related("case")
+        .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
 
@@ -502,3 +620,54 @@ def message_retry(*, message: Message, actor: Any) -> Message:
     transaction.on_commit(partial(message_enqueue, locked.pk), robust=True)
     locked.refresh_from_db()
     return locked
+
+
+# --- After sending: delivery receipts and bounces -------------------------------------------
+
+# What a receipt may say became of a message that was handed over, and the timeline's words.
+DELIVERY_ENDS: dict[str, str] = {
+    MessageStatus.DELIVERED: "delivered",
+    MessageStatus.BOUNCED: "not delivered (bounced)",
+    MessageStatus.FAILED: "not delivered (the provider gave up)",
+}
+
+
+@transaction.atomic
+def record_delivery(
+    *, message: Message, status: str, at: dt.datetime | None = None, detail: str = ""
+) -> bool:
+    """What became of a message after it was sent: delivered, bounced, or failed at the
+    provider (GOV.UK Notify's receipt, a bounce read from the mailbox). Only a message that
+    was handed over takes a receipt, and the same receipt twice changes nothing; a delivered
+    e-mail may still bounce later. Written on the case's timeline. False: nothing changed."""
+    from harken.core.audit import record_event
+
+    if status not in DELIVERY_ENDS:
+        raise ApplicationError.for_field("status", "That is not a delivery status.")
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.status == status or locked.status not in ACCEPTED:
+        return False
+    if locked.status == MessageStatus.BOUNCED:
+        return False  # a bounce is the last word: a later "delivered" is the provider's echo
+    at = at or timezone.now()
+    Message.objects.filter(pk=locked.pk).update(
+        status=status, delivered_at=at, delivery_detail=detail[:500]
+    )
+    if locked.case_id is not None:
+        from harken.cases.models import TimelineEvent
+
+        verb: TimelineEvent.Verb = {
+            MessageStatus.DELIVERED: TimelineEvent.Verb.MESSAGE_DELIVERED,
+            MessageStatus.BOUNCED: TimelineEvent.Verb.MESSAGE_BOUNCED,
+            MessageStatus.FAILED: TimelineEvent.Verb.MESSAGE_FAILED,
+        }[status]
+        record_event(
+            case=locked.case,  # type: ignore[arg-type]
+            actor=None,
+            verb=verb,
+            description=f"{locked.get_kind_display()} to {', '.join(locked.to)} "
+            f"{DELIVERY_ENDS[status]}" + (f": {detail}" if detail else ""),
+        )
+    logger.info("Message %s: delivery status %s", locked.pk, status)
+    message.refresh_from_db()
+    return True

@@ -233,7 +233,20 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "last_attempt_at": S,
             "last_error": P,
             "sent_at": S,
+            # Issue 13: what became of it, and a message written on a case, kept whole.
+            "delivered_at": S,
+            "delivery_detail": P,  # a provider's or a bounce's words can name the address
+            "provider": S,
+            "provider_id": X,
+            "subject": P,
+            "body": P,
+            "idempotency_key": X,
         },
+    ),
+    # The case documents a message carried (issue 13), in order.
+    "notifications.MessageAttachment": Covered(
+        "message__case",
+        {"id": X, "message": X, "document": X, "position": S},
     ),
     # The text extracted from a case's document for the person search (subject access).
     "subjectaccess.DocumentText": Covered(
@@ -519,6 +532,9 @@ KEPT_MODELS: dict[str, str] = {
     "auth.Group": _DJANGO,
     "contenttypes.ContentType": _DJANGO,
     "sessions.Session": "expires by itself (HARKEN_SESSION_IDLE_TIMEOUT)",
+    "notifications.InboundText": "a text message received through GOV.UK Notify, on no case "
+    "yet: the shared mailbox's inbox (issue 13) is to make each one a case or attach it to one, "
+    "after which it is disposed of with that case",
     "django_tasks_database.DBTaskResult": _OPERATIONS,
     "accounts.ServiceArea": _CONFIGURATION,
     "accounts.Team": _CONFIGURATION,

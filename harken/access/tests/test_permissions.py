@@ -181,6 +181,8 @@ IO, IP, PM, RV = (
         (Perm.RETENTION, {AD}),
         (Perm.ADMINISTER, {AD}),
         (Perm.OUTBOX_RETRY, {FO, AD}),
+        (Perm.CASE_SEND, {FO, AD, MG}),
+        (Perm.INBOUND_TEXTS, {FO, AD}),
         (Perm.BE_APPOINTED, {FO, MG, IO, IP, PM}),
         (Perm.OVERDUE_SUMMARY, {FO, AD, MG, RV}),
         (Perm.DAILY_DIGEST, {FO, AD, MG, IO, IP, PM}),

@@ -244,10 +244,11 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 
 def test_every_write_endpoint_is_fuzzed():
-    """Every POST, PUT and PATCH: a case and its 32 actions, the POSTed case and person
-    searches, procedures, registers, learning, retention, subject access (the token endpoint
-    is the access tests')."""
+    """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
+    case and person searches, procedures, registers, learning, retention, subject access (the
+    token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 74
+    assert len(operations) == 75
+    assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

@@ -55,7 +55,59 @@ def test_refused_to_those_who_may_not_see_the_case(client_for, officer, manager,
     assert client_for(report_viewer).get(f"{CASES}{other.reference}/messages/").status_code == 403
 
 
-def test_read_only(client_for, officer):
+def test_an_empty_send_is_400_naming_the_fields(client_for, officer):
+    """API 1.2 added sending (before it, a POST was 405): what is missing is named."""
     case = complaint(actor=officer, received_on=dt.date(2024, 3, 1))
     response = client_for(officer).post(f"{CASES}{case.reference}/messages/", {}, format="json")
-    assert response.status_code == 405
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"party", "channel"}
+    assert not Message.objects.exists()
+
+
+@pytest.fixture
+def party(officer):
+    case = complaint(actor=officer, received_on=dt.date(2024, 3, 1))
+    party = case.parties.select_related("person").get()
+    party.person.email = "jo@example.com"
+    party.person.save()
+    return party
+
+
+def test_sends_an_email_once_per_idempotency_key(
+    client_for, officer, party, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    url = f"{CASES}{party.case.reference}/messages/"
+    body = {"party": party.pk, "channel": "email", "subject": "Hello", "body": "Words"}
+    client = client_for(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+        again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert first.json()["reference"] == again.json()["reference"]
+    assert first.json()["subject"] == f"Hello [{party.case.reference}]"
+    assert first.json()["documents"] == []
+    assert len(mail.outbox) == 1
+    listed = client.get(url).json()
+    assert [m["status"] for m in listed] == ["sent"]
+
+
+def test_a_refusal_is_400_beside_the_field(client_for, officer, party):
+    url = f"{CASES}{party.case.reference}/messages/"
+    response = client_for(officer).post(
+        url, {"party": party.pk, "channel": "letter"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "postal address" in response.json()["errors"]["channel"][0]
+
+
+def test_sending_is_refused_to_those_who_may_not(
+    client_for, officer, party, other_manager, report_viewer
+):
+    url = f"{CASES}{party.case.reference}/messages/"
+    body = {"party": party.pk, "channel": "email", "subject": "S", "body": "B"}
+    assert client_for(other_manager).post(url, body, format="json").status_code == 404
+    assert client_for(report_viewer).post(url, body, format="json").status_code == 403
+    assert not Message.objects.exists()

@@ -467,13 +467,15 @@ def test_each_kind_keeps_the_attempts_setting_it_always_had(settings, monkeypatc
     assert RETRY.max_attempts(MessageKind.PASSWORD_LINK) == 6
 
 
-def test_a_text_or_a_letter_is_refused_until_harken_can_send_them():
+def test_a_text_is_refused_without_govuk_notify():
+    """Texts go through GOV.UK Notify only: with SMTP no row is made that could only fail."""
     from harken.core.errors import ApplicationError
     from harken.notifications.models import Channel, MessageKind
     from harken.notifications.outbox import message_queue
 
-    for channel in (Channel.SMS, Channel.LETTER):
-        with pytest.raises(ApplicationError) as refused:
-            message_queue(kind=MessageKind.COMPLIMENT, to=["07700 900123"], channel=channel)
-        assert refused.value.field_errors == {"channel": ["Only e-mail can be sent so far."]}
+    with pytest.raises(ApplicationError) as refused:
+        message_queue(kind=MessageKind.CASE_TEXT, to=["07700 900123"], channel=Channel.SMS)
+    assert refused.value.field_errors == {
+        "channel": ["Text messages are sent through GOV.UK Notify, which is not set up here."]
+    }
     assert not Message.objects.exists()

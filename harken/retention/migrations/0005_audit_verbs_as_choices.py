@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('retention', '0004_standalone_register_records'),
+        ("retention", "0004_standalone_register_records"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='retentionevent',
-            name='verb',
-            field=models.CharField(choices=[('rule_changed', 'Retention rule changed'), ('hold_placed', 'Legal hold placed'), ('hold_released', 'Legal hold released'), ('preview_made', 'Disposal previewed'), ('approved', 'Disposal approved'), ('rejected', 'Disposal rejected'), ('carried_out', 'Disposal carried out')], max_length=40),
+            model_name="retentionevent",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("rule_changed", "Retention rule changed"),
+                    ("hold_placed", "Legal hold placed"),
+                    ("hold_released", "Legal hold released"),
+                    ("preview_made", "Disposal previewed"),
+                    ("approved", "Disposal approved"),
+                    ("rejected", "Disposal rejected"),
+                    ("carried_out", "Disposal carried out"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

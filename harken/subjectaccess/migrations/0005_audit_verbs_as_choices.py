@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subjectaccess', '0004_restriction_lifted'),
+        ("subjectaccess", "0004_restriction_lifted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rightsrequestevent',
-            name='verb',
-            field=models.CharField(choices=[('rights_recorded', 'Request recorded'), ('rights_carried_out', 'Request carried out'), ('rights_refused', 'Request refused'), ('rights_lifted', 'Restriction lifted')], max_length=30),
+            model_name="rightsrequestevent",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("rights_recorded", "Request recorded"),
+                    ("rights_carried_out", "Request carried out"),
+                    ("rights_refused", "Request refused"),
+                    ("rights_lifted", "Restriction lifted"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
