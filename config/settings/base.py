@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "harken.learning",
     "harken.notifications",
     "harken.retention",
+    "harken.correspondence",
     "harken.api",
 ]
 

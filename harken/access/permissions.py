@@ -54,6 +54,7 @@ class Perm(StrEnum):
     RETENTION = "retention"
     ADMINISTER = "administer"  # accounts, procedures, themes, tokens, settings
     OUTBOX_RETRY = "outbox.retry"  # see and send again the messages not sent
+    MAILBOX = "mailbox"  # the shared mailbox's inbox: read, claim, turn into records (issue 13)
     STAFF_PAGES = "staff"  # their own account and reminders
     # Who may be chosen for what (the forms' lists of people read these).
     BE_ASSIGNED = "choose.assignee"  # assigned a case, a stage's responder, given a task
@@ -94,6 +95,8 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.RETENTION: frozenset({Role.ADMINISTRATOR}),
     Perm.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Perm.OUTBOX_RETRY: _FEEDBACK_TEAM,
+    # The team's mailbox holds e-mail about any child, before anyone knows whose case it is.
+    Perm.MAILBOX: _FEEDBACK_TEAM,
     Perm.STAFF_PAGES: _EVERYONE,
     Perm.BE_ASSIGNED: _OFFICE,
     # Administrators run the system; they are not appointed to investigate.

@@ -134,6 +134,7 @@ IO, IP, PM, RV = (
         (Perm.RETENTION, {AD}),
         (Perm.ADMINISTER, {AD}),
         (Perm.OUTBOX_RETRY, {FO, AD}),
+        (Perm.MAILBOX, {FO, AD}),
         (Perm.BE_APPOINTED, {FO, MG, IO, IP, PM}),
         (Perm.OVERDUE_SUMMARY, {FO, AD, MG, RV}),
         (Perm.DAILY_DIGEST, {FO, AD, MG, IO, IP, PM}),
