@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/reminders/", include("harken.notifications.urls")),
     path("staff/messages/", include("harken.notifications.outbox_urls")),
     path("staff/retention/", include("harken.retention.urls")),
+    path("staff/inbox/", include("harken.correspondence.urls")),
     path("", include("harken.intake.urls")),
 ]
 
