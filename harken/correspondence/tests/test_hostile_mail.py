@@ -130,8 +130,10 @@ def test_html_with_scripts_is_never_kept_raw(mailbox_settings_dovecot):
         "<a href='javascript:alert(1)' onmouseover='alert(2)'>click</a></body></html>"
     )
     item = _poll_one(mailbox_settings_dovecot, make_email(text="Plain part", html=html))
-    assert "<script" not in item.html and "iframe" not in item.html
-    assert "javascript:" not in item.html and "onmouseover" not in item.html
+    assert "<script" not in item.html
+    assert "iframe" not in item.html
+    assert "javascript:" not in item.html
+    assert "onmouseover" not in item.html
     assert "<b>call</b>" in item.html
     assert item.text == "Plain part"
 
