@@ -142,7 +142,8 @@ class Snapshot:
     files: list[tuple[str, str | None, str]]  # storage name, recorded SHA-256, record kind
 
 
-def _record_queries() -> tuple[str, str, str]:
+def _record_queries() -> tuple[str, str, str, str]:
+    from harken.correspondence.models import MailItem
     from harken.documents.models import Document
     from harken.intake.models import Attachment
 
@@ -157,12 +158,18 @@ def _record_queries() -> tuple[str, str, str]:
         f"SELECT {att.get_field('file').column} FROM {att.db_table} "  # noqa: S608
         f"WHERE {att.get_field('file').column} <> '' ORDER BY {att.pk.column}"
     )
+    mail = MailItem._meta
+    # The shared mailbox's e-mails, each kept whole (harken/correspondence).
+    mail_items = (
+        f"SELECT {mail.get_field('raw_storage_name').column}, "  # noqa: S608
+        f"{mail.get_field('raw_sha256').column} FROM {mail.db_table} ORDER BY {mail.pk.column}"
+    )
     migrations = "SELECT app, name FROM django_migrations ORDER BY id"
-    return documents, attachments, migrations
+    return documents, attachments, mail_items, migrations
 
 
 def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, str]]]:
-    documents, attachments, migrations = _record_queries()
+    documents, attachments, mail_items, migrations = _record_queries()
     cursor.execute(migrations)
     applied = [[str(app), str(name)] for app, name in cursor.fetchall()]
     cursor.execute(documents)
@@ -171,6 +178,8 @@ def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, 
     ]
     cursor.execute(attachments)
     files += [(str(name), None, "attachment") for (name,) in cursor.fetchall()]
+    cursor.execute(mail_items)
+    files += [(str(name), str(digest), "e-mail") for name, digest in cursor.fetchall()]
     return applied, files
 
 

@@ -358,6 +358,10 @@ def stored_files() -> Iterator[tuple[str, str | None]]:
     for name in Attachment.objects.order_by("pk").values_list("file", flat=True):
         if name:
             yield str(name), None
+    # The shared mailbox's e-mails, each kept whole (harken/correspondence).
+    from harken.correspondence.models import MailItem
+
+    yield from MailItem.objects.order_by("pk").values_list("raw_storage_name", "raw_sha256")
 
 
 def copy_verified(name: str, expected: str | None, source: Storage, target: Storage) -> str:

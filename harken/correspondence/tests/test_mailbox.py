@@ -212,3 +212,12 @@ def test_run_scheduled_reports_a_mail_server_it_cannot_reach(settings, mailbox):
     out = io.StringIO()
     call_command("run_scheduled", "--date", "2026-11-23", stdout=out)
     assert "Mailbox: not read: the mail server could not be reached" in out.getvalue()
+
+
+def test_stored_e_mails_are_among_the_files_backups_and_storage_moves_copy():
+    """`harken backup`, `migrate-documents` and `rotate-document-key` list the files records
+    point to: a mailbox e-mail's .eml is one of them, with its SHA-256."""
+    from harken.ops.storage import stored_files
+
+    item = services.item_store(raw=make_email(subject="Backed up")).item
+    assert (item.raw_storage_name, item.raw_sha256) in list(stored_files())
