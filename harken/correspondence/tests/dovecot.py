@@ -38,6 +38,8 @@ def _free_port(skip: set[int]) -> int:
         if port in skip:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As Dovecot binds: a port another test just closed (TIME_WAIT) is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
@@ -108,6 +110,9 @@ class Dovecot:
         self.run_dir = Path(tempfile.mkdtemp(prefix="hk-dovecot-"))
         self.cafile = ""
         self.log = root / "dovecot.log"
+        # Said by this server alone: another test's server on the same port is not mistaken
+        # for it while this one is still failing to bind.
+        self.greeting = f"Harken test IMAP {self.run_dir.name}"
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -155,6 +160,7 @@ default_internal_user = {internal}
 default_login_user = {login}
 {tls}disable_plaintext_auth = no
 auth_mechanisms = plain login
+login_greeting = {self.greeting}
 first_valid_uid = {min(uid, 1)}
 mail_location = maildir:{self.mail}/%u
 passdb {{
@@ -177,13 +183,28 @@ service anvil {{
 
     # --- running -----------------------------------------------------------------------------
 
+    def _answers(self) -> bool:
+        import ssl
+
+        with socket.create_connection((self.host, self.port), 2) as raw:
+            sock: socket.socket = raw
+            if self.tls:
+                sock = ssl.create_default_context(cafile=self.cafile).wrap_socket(
+                    raw, server_hostname=self.host
+                )
+            sock.settimeout(2)
+            line = sock.recv(512).decode("ascii", "replace")
+        return self.greeting in line
+
     def _wait(self, seconds: float = 15) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 return False
-            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), 1):
-                return True
+            with contextlib.suppress(OSError):
+                if self._answers():
+                    return True
+                return False  # someone else's server on this port
             time.sleep(0.05)
         return False
 
