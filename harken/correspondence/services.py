@@ -267,24 +267,24 @@ def _reply_case(item: MailItem) -> tuple[Case | None, Case | None]:
     return None, None
 
 
-def _route(item: MailItem, parsed: parsing.ParsedMail, raw: bytes, checked: list[_Checked]) -> None:
+def _route(
+    item: MailItem, parsed: parsing.ParsedMail, raw: bytes, checked: list[_Checked]
+) -> tuple[str, str]:
+    """Where the item goes; returns its event (verb, description)."""
     if item.kind == ItemKind.BOUNCE:
         item.status = ItemStatus.SET_ASIDE
         _route_bounce(item, parsed)
-        _event(item, None, "set_aside", f"Set aside: {item.set_aside_reason}")
-        return
+        return "set_aside", f"Set aside: {item.set_aside_reason}"
     if item.kind == ItemKind.AUTO_REPLY:
         item.status = ItemStatus.SET_ASIDE
-        _event(item, None, "set_aside", f"Set aside: {item.set_aside_reason}")
-        return
+        return "set_aside", f"Set aside: {item.set_aside_reason}"
     case, suggested = _reply_case(item)
     if case is not None:
         try:
             with transaction.atomic():
                 _to_case(item=item, raw=raw, checked=checked, case=case, actor=None, how="received")
                 item.status = ItemStatus.JOINED
-                _event(item, None, "joined", f"Joined case {case.reference} by itself")
-            return
+            return "joined", f"Joined case {case.reference} by itself"
         except (ApplicationError, OSError) as exc:
             # The storage refused a file: the item waits in the inbox, naming the case.
             logger.warning("A reply could not join its case: %s", type(exc).__name__)
@@ -292,7 +292,11 @@ def _route(item: MailItem, parsed: parsing.ParsedMail, raw: bytes, checked: list
             item.case = None
             suggested = case
     item.suggested_case = suggested
-    _event(item, None, "inbox", "Put in the inbox")
+    return "inbox", "Put in the inbox"
+
+
+# What routing may change on a new item: saved only when it did.
+_ROUTED_FIELDS = ("status", "case", "suggested_case", "bounced_message", "problems")
 
 
 def _received_at(parsed: parsing.ParsedMail, received_at: dt.datetime | None) -> dt.datetime:
@@ -351,9 +355,19 @@ def item_store(*, raw: bytes, received_at: dt.datetime | None = None) -> Stored:
                 )
                 for number, c in enumerate(checked, start=1)
             )
-            _event(item, None, "received", "Received in the shared mailbox")
-            _route(item, parsed, raw, checked)
-            item.save()
+            before = {name: getattr(item, name) for name in _ROUTED_FIELDS}
+            verb, description = _route(item, parsed, raw, checked)
+            MailItemEvent.objects.bulk_create(
+                [
+                    MailItemEvent(
+                        item=item, verb="received", description="Received in the shared mailbox"
+                    ),
+                    MailItemEvent(item=item, verb=verb, description=description[:500]),
+                ]
+            )
+            changed = [n for n in _ROUTED_FIELDS if getattr(item, n) != before[n]]
+            if changed:
+                item.save(update_fields=changed)
     except IntegrityError:
         # Another poller stored it first (the unique key): this copy goes.
         default_storage.delete(name)
