@@ -202,9 +202,7 @@ service anvil {{
             if self.process is not None and self.process.poll() is not None:
                 return False
             with contextlib.suppress(OSError):
-                if self._answers():
-                    return True
-                return False  # someone else's server on this port
+                return self._answers()  # False: someone else's server on this port
             time.sleep(0.05)
         return False
 
