@@ -140,6 +140,7 @@ class _Base(APIView):
 
 class ItemListView(_Base):
     @extend_schema(
+        operation_id="inbox_list",
         summary="A page of the shared mailbox's e-mails (each listed is on its history)",
         parameters=[
             OpenApiParameter("view", str, enum=list(selectors.VIEWS), required=False),

@@ -160,6 +160,8 @@ default_internal_user = {internal}
 default_login_user = {login}
 {tls}disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A 25 MB message is read and flagged whole: more room than the 256 MB default, on a busy machine.
+default_vsz_limit = 1024M
 login_greeting = {self.greeting}
 first_valid_uid = {min(uid, 1)}
 mail_location = maildir:{self.mail}/%u
