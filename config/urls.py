@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/messages/", include("harken.notifications.outbox_urls")),
     path("staff/retention/", include("harken.retention.urls")),
     path("notify/", include("harken.notifications.notify_urls")),
+    path("staff/inbox/", include("harken.correspondence.urls")),
     path("", include("harken.intake.urls")),
 ]
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "harken.learning",
     "harken.notifications",
     "harken.retention",
+    "harken.correspondence",
     "harken.api",
 ]
 
@@ -247,7 +248,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Harken API",
     "DESCRIPTION": "Complaints, compliments and feedback case management for children's services.",
-    "VERSION": "1.1.0",
+    "VERSION": "1.2.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema names every field of every record: only for those signed in.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -17,6 +17,7 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Caseload", "casework:caseload", Perm.CASE_VIEW),
     ("Team", "casework:team", Perm.DAY),
     ("Search", "casework:search", Perm.CASE_VIEW),
+    ("Inbox", "correspondence:inbox", Perm.MAILBOX),
     ("Registers", "registers:index", Perm.REGISTERS_VIEW),
     ("Action plan", "learning:index", Perm.PLAN_VIEW),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),

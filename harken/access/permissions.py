@@ -56,6 +56,7 @@ class Perm(StrEnum):
     ADMINISTER = "administer"  # accounts, procedures, themes, tokens, settings
     OUTBOX_RETRY = "outbox.retry"  # see and send again the messages not sent
     INBOUND_TEXTS = "outbox.inbound_texts"  # read the text messages people sent the council
+    MAILBOX = "mailbox"  # the shared mailbox's inbox: read, claim, turn into records (issue 13)
     STAFF_PAGES = "staff"  # their own account and reminders
     # Who may be chosen for what (the forms' lists of people read these).
     BE_ASSIGNED = "choose.assignee"  # assigned a case, a stage's responder, given a task
@@ -99,6 +100,8 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Perm.OUTBOX_RETRY: _FEEDBACK_TEAM,
     Perm.INBOUND_TEXTS: _FEEDBACK_TEAM,
+    # The team's mailbox holds e-mail about any child, before anyone knows whose case it is.
+    Perm.MAILBOX: _FEEDBACK_TEAM,
     Perm.STAFF_PAGES: _EVERYONE,
     Perm.BE_ASSIGNED: _OFFICE,
     # Administrators run the system; they are not appointed to investigate.

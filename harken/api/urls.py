@@ -46,4 +46,5 @@ urlpatterns = [
     path("subject-access/", include("harken.subjectaccess.api_urls")),
     path("reports/", include("harken.reports.api_urls")),
     path("retention/", include("harken.retention.api_urls")),
+    path("inbox/", include("harken.correspondence.api_urls")),
 ]

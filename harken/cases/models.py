@@ -526,6 +526,8 @@ class TimelineEvent(models.Model):
         MESSAGE_DELIVERED = "message_delivered", "Message delivered"
         MESSAGE_BOUNCED = "message_bounced", "Message bounced"
         MESSAGE_FAILED = "message_failed", "Message not delivered"
+        EMAIL_RECEIVED = "email_received", "E-mail received and joined to the case"
+        EMAIL_ATTACHED = "email_attached", "E-mail from the shared mailbox added to the case"
         # The stages of a complaint
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         PAUSED = "paused", "Stage 1 clock deferred"

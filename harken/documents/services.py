@@ -51,7 +51,7 @@ TEMPLATE_PREFIX = "letter-templates/"
 
 
 @dataclass(frozen=True)
-class _Stored:
+class CheckedFile:
     """A file's facts, ready to be saved as a document."""
 
     content: IO[bytes]
@@ -79,8 +79,8 @@ def _sha256(file: IO[bytes]) -> str:
 def _save_documents(
     *,
     case: Case,
-    actor: User,
-    files: list[_Stored],
+    actor: User | None,
+    files: list[CheckedFile],
     kind: str,
     description: str,
     verb: TimelineEvent.Verb,
@@ -170,23 +170,10 @@ def scan_upload(
     return result.status
 
 
-def _scan(file: IO[bytes], *, case: Case, actor: User) -> str:
-    return scan_upload(
-        file,
-        log_context=f"case {case.reference}, user {actor.pk}",
-        infected_message="The selected file contains a virus ({signature}), so it has not been "
-        "saved. Tell your IT service desk where the file came from.",
-        unavailable_message="The selected file could not be checked for viruses, so it has not "
-        "been saved. Try again later.",
-    )
-
-
-def document_upload(*, case: Case, file: Any, actor: User, description: str = "") -> Document:
-    """Keep an uploaded file on the case: its type checked from its content, scanned for
-    viruses when clamd is configured, and the upload put on the case's timeline."""
-    access.ensure_can_act(actor, case, "note")
-    description = (description or "").strip()
-    checks.length("description", description, what="the description", most=500, end="")
+def upload_check(file: Any, *, log_context: str) -> CheckedFile:
+    """An upload's checks, for every way a file reaches a case: not empty, not too big, its
+    type from its content, a safe name, and a virus scan when clamd is configured. Refused:
+    an ApplicationError beside "file" saying why."""
     if file is None:
         raise ApplicationError.for_field("file", "Select a file")
     size = _check_size(file)
@@ -194,8 +181,15 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
     file_type = filetypes.detect(file, name)
     filename = filetypes.sanitise_filename(name, file_type)
     digest = _sha256(file)
-    scan_status = _scan(file, case=case, actor=actor)
-    stored = _Stored(
+    scan_status = scan_upload(
+        file,
+        log_context=log_context,
+        infected_message="The selected file contains a virus ({signature}), so it has not been "
+        "saved. Tell your IT service desk where the file came from.",
+        unavailable_message="The selected file could not be checked for viruses, so it has not "
+        "been saved. Try again later.",
+    )
+    return CheckedFile(
         content=file,
         filename=filename,
         content_type=file_type.mime,
@@ -204,11 +198,21 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
         sha256=digest,
         scan_status=scan_status,
     )
-    scan_notes: dict[str, str] = {
-        ScanStatus.CLEAN: " (no virus found)",
-        ScanStatus.ERROR: " (it could not be checked for viruses)",
-    }
-    scan_note = scan_notes.get(scan_status, "")
+
+
+_SCAN_NOTES: dict[str, str] = {
+    ScanStatus.CLEAN: " (no virus found)",
+    ScanStatus.ERROR: " (it could not be checked for viruses)",
+}
+
+
+def document_upload(*, case: Case, file: Any, actor: User, description: str = "") -> Document:
+    """Keep an uploaded file on the case: its type checked from its content, scanned for
+    viruses when clamd is configured, and the upload put on the case's timeline."""
+    access.ensure_can_act(actor, case, "note")
+    description = (description or "").strip()
+    checks.length("description", description, what="the description", most=500, end="")
+    stored = upload_check(file, log_context=f"case {case.reference}, user {actor.pk}")
     [document] = _save_documents(
         case=case,
         actor=actor,
@@ -216,9 +220,34 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
         kind=DocumentKind.UPLOADED,
         description=description,
         verb=Verb.DOCUMENT_UPLOADED,
-        event=f"Document uploaded: {filename}{scan_note}",
+        event=f"Document uploaded: {stored.filename}{_SCAN_NOTES.get(stored.scan_status, '')}",
     )
     return document
+
+
+def documents_receive(
+    *,
+    case: Case,
+    files: list[CheckedFile],
+    actor: User | None,
+    description: str,
+    event: str,
+    verb: TimelineEvent.Verb,
+) -> list[Document]:
+    """Keep files that came with an e-mail on the case (each passed `upload_check` first):
+    one timeline event for them all. `actor` None: the mailbox's poller, for a reply that
+    joined its case by itself. Who may add them is the caller's rule (the inbox's)."""
+    if not files:
+        return []
+    return _save_documents(
+        case=case,
+        actor=actor,
+        files=files,
+        kind=DocumentKind.UPLOADED,
+        description=description[:500],
+        verb=verb,
+        event=event,
+    )
 
 
 # --- Letters ------------------------------------------------------------------------------
@@ -327,7 +356,7 @@ def letter_create(
         (letters.to_pdf(letter), filetypes.PDF),
     ):
         files.append(
-            _Stored(
+            CheckedFile(
                 content=ContentFile(data),
                 filename=filetypes.sanitise_filename(
                     letter.filename_stem + file_type.extension, file_type

@@ -660,7 +660,7 @@ def record_delivery(
             MessageStatus.DELIVERED: TimelineEvent.Verb.MESSAGE_DELIVERED,
             MessageStatus.BOUNCED: TimelineEvent.Verb.MESSAGE_BOUNCED,
             MessageStatus.FAILED: TimelineEvent.Verb.MESSAGE_FAILED,
-        }[status]
+        }[MessageStatus(status)]
         record_event(
             case=locked.case,  # type: ignore[arg-type]
             actor=None,

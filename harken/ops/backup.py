@@ -142,7 +142,8 @@ class Snapshot:
     files: list[tuple[str, str | None, str]]  # storage name, recorded SHA-256, record kind
 
 
-def _record_queries() -> tuple[str, str, str, str]:
+def _record_queries() -> tuple[str, str, str, str, str]:
+    from harken.correspondence.models import MailItem
     from harken.documents.models import Document, LetterTemplateRevision
     from harken.intake.models import Attachment
 
@@ -163,12 +164,18 @@ def _record_queries() -> tuple[str, str, str, str]:
         f"SELECT DISTINCT {name_column}, {rev.get_field('sha256').column} "  # noqa: S608
         f"FROM {rev.db_table} WHERE {name_column} <> '' ORDER BY {name_column}"
     )
+    mail = MailItem._meta
+    # The shared mailbox's e-mails, each kept whole (harken/correspondence).
+    mail_items = (
+        f"SELECT {mail.get_field('raw_storage_name').column}, "  # noqa: S608
+        f"{mail.get_field('raw_sha256').column} FROM {mail.db_table} ORDER BY {mail.pk.column}"
+    )
     migrations = "SELECT app, name FROM django_migrations ORDER BY id"
-    return documents, attachments, templates, migrations
+    return documents, attachments, templates, mail_items, migrations
 
 
 def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, str]]]:
-    documents, attachments, templates, migrations = _record_queries()
+    documents, attachments, templates, mail_items, migrations = _record_queries()
     cursor.execute(migrations)
     applied = [[str(app), str(name)] for app, name in cursor.fetchall()]
     cursor.execute(documents)
@@ -181,6 +188,8 @@ def _records(cursor: Any) -> tuple[list[list[str]], list[tuple[str, str | None, 
     files += [
         (str(name), str(digest) or None, "letter template") for name, digest in cursor.fetchall()
     ]
+    cursor.execute(mail_items)
+    files += [(str(name), str(digest), "e-mail") for name, digest in cursor.fetchall()]
     return applied, files
 
 

@@ -365,6 +365,10 @@ def stored_files() -> Iterator[tuple[str, str | None]]:
         .values_list("storage_name", "sha256")
         .distinct()
     )
+    # The shared mailbox's e-mails, each kept whole (harken/correspondence).
+    from harken.correspondence.models import MailItem
+
+    yield from MailItem.objects.order_by("pk").values_list("raw_storage_name", "raw_sha256")
 
 
 def copy_verified(name: str, expected: str | None, source: Storage, target: Storage) -> str:

@@ -571,4 +571,9 @@ KEPT_MODELS: dict[str, str] = {
     "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
     "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
     "retention.DisposedRecord": "the disposal log of a register record: kind, id, run, when",
+    "correspondence.MailItem": "an e-mail to the shared mailbox, before or without a case: "
+    "its own retention rule is not set yet (what joins a case is copied to the case's "
+    "documents and disposed of with it); see docs/correspondence.md",
+    "correspondence.MailAttachment": "part of a shared mailbox e-mail, kept with it (see above)",
+    "correspondence.MailItemEvent": "the audit trail of a shared mailbox e-mail, kept with it",
 }

@@ -183,6 +183,7 @@ IO, IP, PM, RV = (
         (Perm.OUTBOX_RETRY, {FO, AD}),
         (Perm.CASE_SEND, {FO, AD, MG}),
         (Perm.INBOUND_TEXTS, {FO, AD}),
+        (Perm.MAILBOX, {FO, AD}),
         (Perm.BE_APPOINTED, {FO, MG, IO, IP, PM}),
         (Perm.OVERDUE_SUMMARY, {FO, AD, MG, RV}),
         (Perm.DAILY_DIGEST, {FO, AD, MG, IO, IP, PM}),

@@ -148,8 +148,12 @@ def _body(method: str, path: str, hostile: bool) -> st.SearchStrategy[Any]:
 
 
 @pytest.fixture
-def records(officer, manager, admin_user):
+def records(officer, manager, admin_user, settings, tmp_path):
     """One of everything a write may name in its address."""
+    from harken.correspondence import services as mailbox_services
+    from harken.correspondence.tests.conftest import make_email
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     case = stage2_case(officer)
     contact = case_services.case_create(
         actor=officer,
@@ -197,6 +201,8 @@ def records(officer, manager, admin_user):
         # Retention: a disposal preview and a legal hold (harken/retention).
         "disposals": DisposalRun.objects.create(due_on=dt.date(2024, 6, 3)).pk,
         "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
+        # The shared mailbox (harken/correspondence): an e-mail in the inbox.
+        "inbox": mailbox_services.item_store(raw=make_email()).item.pk,
         "users": [officer, admin_user],
     }
 
@@ -245,10 +251,10 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
-    case and person searches, procedures, registers, learning, retention, subject access (the
-    token endpoint is the access tests')."""
+    case and person searches, procedures, registers, learning, retention, subject access, the
+    shared mailbox (the token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 75
+    assert len(operations) == 79
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

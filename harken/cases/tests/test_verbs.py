@@ -16,6 +16,7 @@ from django.db import models
 
 import harken
 from harken.cases.models import ThemeEvent, TimelineEvent
+from harken.correspondence.models import MailItemEvent
 from harken.registers.models import REGISTER_VERBS, RegisterEvent
 from harken.retention.models import RetentionEvent
 from harken.subjectaccess.models import RightsRequestEvent
@@ -28,6 +29,7 @@ ENUMS: dict[str, type[models.TextChoices]] = {
     "ThemeEvent": ThemeEvent.Verb,
     "RetentionEvent": RetentionEvent.Verb,
     "RightsRequestEvent": RightsRequestEvent.Verb,
+    "MailItemEvent": MailItemEvent.Verb,
 }
 
 

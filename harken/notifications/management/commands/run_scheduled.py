@@ -73,3 +73,9 @@ class Command(BaseCommand):
                 f"Disposal {preview.pk} previewed: {preview.total} record(s) due, awaiting "
                 "approval by an administrator"
             )
+        # The shared mailbox (harken/correspondence), where one is configured: read it once.
+        from harken.correspondence.mailbox import poll_scheduled
+
+        polled = poll_scheduled()
+        if polled:
+            self.stdout.write(f"Mailbox: {polled}")

@@ -1,0 +1,115 @@
+"""The inbox's reads: a page of items with their attachments and suggested cases, in a fixed
+number of queries whatever the number of items (the page's size sets the cost)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from harken import access
+from harken.accounts.models import User
+from harken.cases.models import Case
+from harken.core.errors import AccessDenied
+
+from . import services
+from .models import ItemKind, ItemStatus, MailItem
+
+PER_PAGE = 25
+
+# The inbox's three lists: (label, filter).
+VIEWS: dict[str, tuple[str, dict[str, object]]] = {
+    "inbox": ("Inbox", {"status": ItemStatus.NEW, "kind": ItemKind.MESSAGE}),
+    "set-aside": ("Automatic replies and bounces", {"status": ItemStatus.SET_ASIDE}),
+    "done": (
+        "Dealt with",
+        {
+            "status__in": [
+                ItemStatus.CONVERTED,
+                ItemStatus.ATTACHED,
+                ItemStatus.JOINED,
+                ItemStatus.NOT_FEEDBACK,
+            ]
+        },
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case: Case
+    why: str
+
+
+@dataclass
+class Row:
+    item: MailItem
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def _items() -> QuerySet[MailItem]:
+    return MailItem.objects.select_related(
+        "claimed_by", "case", "suggested_case", "sar", "done_by"
+    ).prefetch_related("attachments")
+
+
+def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[Suggestion]]:
+    """Cases each item may belong to: the one its subject named (not joined, as the sender is
+    not on it), a reference typed in its subject or text, the sender's open cases. Only cases
+    `user` can see."""
+    found: dict[int, list[Suggestion]] = {item.pk: [] for item in items}
+    references = {
+        item.pk: services.references_in(f"{item.subject}\n{item.text[:20000]}")[:5]
+        for item in items
+    }
+    wanted = {r for refs in references.values() for r in refs}
+    wanted |= {item.suggested_case.reference for item in items if item.suggested_case}
+    visible = {
+        c.reference: c for c in access.visible_cases(user).filter(reference__in=sorted(wanted))
+    }
+    by_address = services.open_cases_of([i.sender_address for i in items], user)
+    for item in items:
+        seen: set[str] = set()
+
+        def add(case: Case | None, why: str, item: MailItem = item, seen: set[str] = seen) -> None:
+            if case is not None and case.reference not in seen:
+                seen.add(case.reference)
+                found[item.pk].append(Suggestion(case, why))
+
+        if item.suggested_case:
+            add(
+                visible.get(item.suggested_case.reference),
+                "its subject or reply names this case, but the sender's address is not on it",
+            )
+        for reference in references[item.pk]:
+            add(visible.get(reference), "the e-mail names this reference")
+        for case in by_address.get(item.sender_address, []):
+            add(case, "an open case with the sender's address")
+    return found
+
+
+def inbox_page(*, user: User, view: str = "inbox", page: int | str = 1) -> tuple[Page, list[Row]]:
+    services.ensure_may_use(user)
+    _, filters = VIEWS.get(view, VIEWS["inbox"])
+    paginator = Paginator(_items().filter(**filters), PER_PAGE)
+    current = paginator.get_page(page)
+    items = list(current.object_list)
+    suggestions = suggestions_for(items, user=user)
+    services.record_items_listed(items=items, user=user, via=f"inbox {view}")
+    return current, [Row(item, suggestions[item.pk]) for item in items]
+
+
+def item_get(*, user: User, pk: int) -> MailItem:
+    services.ensure_may_use(user)
+    item = _items().filter(pk=pk).first()
+    if item is None:
+        raise AccessDenied("There is no e-mail with that number.")
+    return item
+
+
+def counts() -> dict[str, int]:
+    return {
+        name: MailItem.objects.filter(**filters).count() for name, (_, filters) in VIEWS.items()
+    }
