@@ -331,7 +331,9 @@ def download_rows(
     Returns the rows and whether there were more."""
     window = selectors.DueWindow.now()
     cases = list(
-        selectors.caseload(user=user, filters=filters, window=window)[: DOWNLOAD_LIMIT + 1]
+        selectors.caseload(user=user, filters=filters, window=window).prefetch_related("teams")[
+            : DOWNLOAD_LIMIT + 1
+        ]
     )
     more = len(cases) > DOWNLOAD_LIMIT
     cases = cases[:DOWNLOAD_LIMIT]

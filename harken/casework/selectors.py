@@ -192,16 +192,38 @@ def _visible(user: User, filters: CaseloadFilters) -> QuerySet[Case]:
 def caseload(
     *, user: User, filters: CaseloadFilters, window: DueWindow | None = None
 ) -> QuerySet[Case]:
-    """The cases `user` may see that match `filters`, most urgent first, ready to display."""
+    """The cases `user` may see that match `filters`, most urgent first, ready to display:
+    only the columns the caseload's table shows (`CASELOAD_COLUMNS`; not the details' free
+    text, nor the assignee's password and second-factor secret), its teams not fetched (the
+    download adds them)."""
     window = window or DueWindow.now()
     return (
         _visible(user, filters)
         .filter(_filters_q(filters, user=user, window=window, with_tag=True))
         .select_related("assigned_to")
-        .prefetch_related("teams")
+        .only(*CASELOAD_COLUMNS)
         .annotate(due_tag=window.annotation())
         .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
     )
+
+
+# What `casework/includes/case_table.html` and the caseload download show of a case, and the
+# fields the status tag is worked out from.
+CASELOAD_COLUMNS = (
+    "reference",
+    "kind",
+    "summary",
+    "status",
+    "stage_number",
+    "next_due_on",
+    "next_due_label",
+    "paused",
+    "restricted",
+    "received_on",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__username",
+)
 
 
 def capped_count(qs: QuerySet[Any], cap: int | None = None) -> int:

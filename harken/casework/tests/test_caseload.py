@@ -169,6 +169,31 @@ def test_query_count_does_not_grow_with_rows(officer, manager, sign_in, make_com
         assert again <= 20
 
 
+def test_the_list_reads_only_what_it_shows(officer, sign_in, make_complaint):
+    """The caseload's rows fetch neither a case's details (free text the table does not
+    show) nor anything of the assignee but their name: not the password hash, not the
+    second-factor secret."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_complaint(received_on=D(2024, 6, 3), details="The whole story, in private")
+    Case.objects.filter(pk=case.pk).update(assigned_to=officer)
+    client = sign_in(officer)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/staff/").content.decode()
+    assert case.reference in page
+    assert officer.get_full_name() in page
+    rows = [q["sql"] for q in ctx.captured_queries if '"cases_case"."reference"' in q["sql"]]
+    assert rows
+    for sql in rows:
+        assert '"cases_case"."details"' not in sql
+        assert '"accounts_user"."password"' not in sql
+        assert '"accounts_user"."totp_secret"' not in sql
+    # The download, which lists the teams, still does.
+    download = b"".join(client.get("/staff/caseload.csv").streaming_content).decode()
+    assert case.reference in download
+
+
 def test_html_in_a_complaint_is_escaped(officer, sign_in, make_complaint):
     make_complaint(summary="<script>alert(1)</script>")
     html = sign_in(officer).get("/staff/").content.decode()
