@@ -34,6 +34,10 @@ TWO_FACTOR_EXEMPT = ("/staff/sign-in/", "/staff/sign-out/")
 TWO_FACTOR_REDIRECTED = ("/staff/", "/django-admin/")
 
 
+# Seconds between two writes of the last activity by page reads (see SessionTimeoutMiddleware).
+ACTIVITY_STEP = 60
+
+
 def idle_seconds() -> int:
     return int(getattr(settings, "HARKEN_SESSION_IDLE_TIMEOUT", 1800))
 
@@ -51,6 +55,8 @@ class SessionTimeoutMiddleware:
 
     The session cookie itself lives longer, so the sign-in page can say why the person was
     signed out. A GET of the keep-alive address asks how long is left without extending it.
+    Page reads restart the count at most once a minute (the session row is not rewritten by
+    every page), forms sent always do.
     Sets `request.session_seconds_left` for the timeout warning.
     """
 
@@ -65,11 +71,14 @@ class SessionTimeoutMiddleware:
             if last is not None and now - float(last) >= idle_seconds():
                 self._time_out(request)
             else:
-                asking_only = request.path_info == KEEP_ALIVE_PATH and request.method in {
-                    "GET",
-                    "HEAD",
-                }
-                if last is None or not asking_only:
+                reading = request.method in {"GET", "HEAD"}
+                asking_only = reading and request.path_info == KEEP_ALIVE_PATH
+                # A page read restarts the count at most once a minute (ACTIVITY_STEP), so
+                # that reading pages does not rewrite the session row each time; a form sent
+                # always restarts it. The session can so end up to a minute early, never late.
+                if last is None or (
+                    not asking_only and (not reading or now - float(last) >= ACTIVITY_STEP)
+                ):
                     session[LAST_ACTIVITY_KEY] = last = now
                 request.session_seconds_left = max(  # type: ignore[attr-defined]
                     0, int(float(last) + idle_seconds() - now)

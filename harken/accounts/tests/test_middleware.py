@@ -81,6 +81,30 @@ def test_thirty_idle_minutes_sign_out(client, officer, sign_in, clock):
     assert SignInEvent.objects.filter(user=officer, kind="timed_out").count() == 1
 
 
+def test_page_reads_rewrite_the_session_at_most_once_a_minute(client, officer, sign_in, clock):
+    """Reading pages does not rewrite the session row each time; the count still restarts."""
+    from django.contrib.sessions.models import Session
+
+    sign_in(officer)
+    client.get("/staff/account/")
+    key = client.session.session_key
+
+    def stored() -> str:
+        return Session.objects.get(session_key=key).session_data
+
+    before = stored()
+    clock.shift(dt.timedelta(seconds=20))
+    assert client.get("/staff/account/").status_code == 200
+    assert stored() == before  # 20 seconds on: not written again
+    clock.shift(dt.timedelta(seconds=45))
+    assert client.get("/staff/account/").status_code == 200
+    assert stored() != before  # over a minute since the last write: the count restarts
+    clock.shift(dt.timedelta(minutes=29, seconds=30))
+    assert client.get("/staff/account/").status_code == 200  # 29.5 idle minutes: still in
+    clock.shift(dt.timedelta(minutes=30))
+    assert client.get("/staff/account/")["Location"].startswith("/staff/sign-in/")
+
+
 def test_keep_alive_asks_without_extending_and_extends_on_post(client, officer, sign_in, clock):
     sign_in(officer)
     client.get("/staff/account/")
@@ -106,7 +130,9 @@ def test_staff_pages_load_the_timeout_warning(client, officer, sign_in):
     sign_in(officer)
     page = client.get("/staff/account/").content.decode()
     assert 'src="/static/harken/js/timeout.js"' in page
-    assert 'data-seconds-left="1800"' in page
+    left = re.search(r'data-seconds-left="(\d+)"', page)
+    assert left
+    assert 1740 <= int(left.group(1)) <= 1800  # a page read counts to the minute
     client.post("/staff/sign-out/")
     assert "timeout.js" not in client.get("/staff/sign-in/").content.decode()
 
