@@ -67,7 +67,9 @@ class LetterForm(GovukForm):
         field.queryset = templates if templates is not None else LetterTemplate.objects.none()
 
 
-class LetterTemplateForm(GovukForm):
+class _TemplateFields(GovukForm):
+    """What every letter template has: a name, what it is for, whether it is in use."""
+
     name = forms.CharField(
         label="Name",
         max_length=120,
@@ -84,6 +86,16 @@ class LetterTemplateForm(GovukForm):
             "invalid_choice": "Choose what the letter is for",
         },
     )
+    active = forms.BooleanField(
+        label="In use (offered when writing a letter)", required=False, initial=True
+    )
+
+
+class LetterTemplateForm(_TemplateFields):
+    """A template written in Harken: its wording, with placeholders."""
+
+    field_order = ["name", "kind", "body", "active"]
+
     body = forms.CharField(
         label="Wording",
         help_text="Placeholders such as {{ stage.due_on }} are filled in from the case; see the "
@@ -96,30 +108,13 @@ class LetterTemplateForm(GovukForm):
             "max_length": "The wording must be 20,000 characters or fewer",
         },
     )
-    active = forms.BooleanField(
-        label="In use (offered when writing a letter)", required=False, initial=True
-    )
 
 
-class WordTemplateForm(GovukForm):
+class WordTemplateForm(_TemplateFields):
     """A Word letter template: a name, what it is for, and the .docx (a new version's file)."""
 
-    name = forms.CharField(
-        label="Name",
-        max_length=120,
-        error_messages={
-            "required": "Enter a name for the template",
-            "max_length": "The name must be 120 characters or fewer",
-        },
-    )
-    kind = forms.ChoiceField(
-        label="What is the letter for?",
-        choices=LetterKind.choices,
-        error_messages={
-            "required": "Choose what the letter is for",
-            "invalid_choice": "Choose what the letter is for",
-        },
-    )
+    field_order = ["name", "kind", "file", "active"]
+
     file = forms.FileField(
         label="Word template",
         help_text="A Word document (.docx) with merge fields such as {{ stage.due_on }}; see "
@@ -130,9 +125,6 @@ class WordTemplateForm(GovukForm):
             "invalid": "Select a Word template (.docx)",
             "missing": "Select a Word template (.docx)",
         },
-    )
-    active = forms.BooleanField(
-        label="In use (offered when writing a letter)", required=False, initial=True
     )
 
     def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:

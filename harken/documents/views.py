@@ -258,28 +258,73 @@ class LetterTemplateListView(StaffRequiredMixin, View):
         )
 
 
-class LetterTemplateEditView(StaffRequiredMixin, View):
-    """Change a template (pk given) or add one; wording that cannot be used is refused."""
+class _TemplateEditView(StaffRequiredMixin, View):
+    """Add a letter template (pk not given) or change one: the form's fields and the service
+    that saves them are the subclass's; refusals are shown beside the field (ADR 0160)."""
 
     permission = access.Perm.LETTER_TEMPLATES_EDIT
+    template_name = ""
+    described = "Letter template"  # the success message's first words
+
+    def _template(self, pk: int | None) -> LetterTemplate | None:
+        raise NotImplementedError
+
+    def _form(self, request: HttpRequest, template: LetterTemplate | None) -> Any:
+        raise NotImplementedError
+
+    def _save(
+        self, data: dict[str, Any], template: LetterTemplate | None, actor: User
+    ) -> LetterTemplate:
+        raise NotImplementedError
+
+    def _context(self, template: LetterTemplate | None) -> dict[str, Any]:
+        return {"placeholders": letters.placeholder_examples()}
 
     def _render(
-        self, request: HttpRequest, form: LetterTemplateForm, template: LetterTemplate | None
+        self, request: HttpRequest, form: Any, template: LetterTemplate | None
     ) -> HttpResponse:
-        return render(
-            request,
-            "documents/letter_template_edit.html",
-            {
-                "form": form,
-                "template": template,
-                "placeholders": letters.placeholder_examples(),
-            },
-        )
+        context = {"form": form, "template": template, **self._context(template)}
+        return render(request, self.template_name, context)
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = self._template(pk)
+        if isinstance(template, HttpResponse):
+            return template
+        return self._render(request, self._form(request, template), template)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        template = self._template(pk)
+        if isinstance(template, HttpResponse):
+            return template
+        form = self._form(request, template)
+        if form.is_valid():
+            actor: User = request.user  # type: ignore[assignment]
+            try:
+                saved = self._save(form.cleaned_data, template, actor)
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                done = "added" if template is None else f"saved (version {saved.version})"
+                messages.success(request, f'{self.described} "{saved.name}" {done}')
+                return redirect("documents:letter_templates")
+        return self._render(request, form, template)
+
+
+class LetterTemplateEditView(_TemplateEditView):
+    """Change a template written in Harken (pk given) or add one; wording that cannot be
+    used is refused. A Word template's address sends on to its own page."""
+
+    template_name = "documents/letter_template_edit.html"
+
+    def _template(self, pk: int | None) -> Any:
         template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
         if template is not None and template.format == TemplateFormat.WORD:
             return redirect("documents:word_template_edit", pk=template.pk)
+        return template
+
+    def _form(self, request: HttpRequest, template: LetterTemplate | None) -> LetterTemplateForm:
+        if request.method == "POST":
+            return LetterTemplateForm(request.POST)
         initial = (
             {
                 "name": template.name,
@@ -290,119 +335,54 @@ class LetterTemplateEditView(StaffRequiredMixin, View):
             if template
             else {"kind": LetterKind.OTHER, "active": True}
         )
-        return self._render(request, LetterTemplateForm(initial=initial), template)
+        return LetterTemplateForm(initial=initial)
 
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        template = get_object_or_404(LetterTemplate, pk=pk) if pk else None
-        if template is not None and template.format == TemplateFormat.WORD:
-            return redirect("documents:word_template_edit", pk=template.pk)
-        form = LetterTemplateForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            actor: User = request.user  # type: ignore[assignment]
-            try:
-                if template is None:
-                    saved = services.letter_template_create(
-                        kind=data["kind"],
-                        name=data["name"],
-                        body=data["body"],
-                        active=data["active"],
-                        actor=actor,
-                    )
-                    messages.success(request, f'Letter template "{saved.name}" added')
-                else:
-                    saved = services.letter_template_update(
-                        template=template,
-                        kind=data["kind"],
-                        name=data["name"],
-                        body=data["body"],
-                        active=data["active"],
-                        actor=actor,
-                    )
-                    messages.success(
-                        request, f'Letter template "{saved.name}" saved (version {saved.version})'
-                    )
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                return redirect("documents:letter_templates")
-        return self._render(request, form, template)
+    def _save(
+        self, data: dict[str, Any], template: LetterTemplate | None, actor: User
+    ) -> LetterTemplate:
+        fields = {k: data[k] for k in ("kind", "name", "body", "active")}
+        if template is None:
+            return services.letter_template_create(**fields, actor=actor)
+        return services.letter_template_update(template=template, **fields, actor=actor)
 
 
-class WordTemplateEditView(StaffRequiredMixin, View):
+class WordTemplateEditView(_TemplateEditView):
     """Upload a Word template (pk not given) or a new version of one; each upload is checked
     before it is saved and refused with the reason beside the file (ADR 0160)."""
 
-    permission = access.Perm.LETTER_TEMPLATES_EDIT
+    template_name = "documents/word_template_edit.html"
+    described = "Word letter template"
 
     def _template(self, pk: int | None) -> LetterTemplate | None:
         if pk is None:
             return None
         return get_object_or_404(LetterTemplate, pk=pk, format=TemplateFormat.WORD)
 
-    def _render(
-        self, request: HttpRequest, form: WordTemplateForm, template: LetterTemplate | None
-    ) -> HttpResponse:
-        return render(
-            request,
-            "documents/word_template_edit.html",
-            {
-                "form": form,
-                "template": template,
-                "revisions": list(template.revisions.select_related("saved_by"))
-                if template
-                else [],
-                "placeholders": letters.placeholder_examples(),
-                "filters": sorted(word.ALLOWED_FILTERS),
-                "tags": word.ALLOWED_TAGS_TEXT,
-            },
-        )
-
-    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        template = self._template(pk)
+    def _form(self, request: HttpRequest, template: LetterTemplate | None) -> WordTemplateForm:
+        if request.method == "POST":
+            return WordTemplateForm(request.POST, request.FILES, new=template is None)
         initial = (
             {"name": template.name, "kind": template.kind, "active": template.active}
             if template
             else {"kind": LetterKind.OTHER, "active": True}
         )
-        return self._render(
-            request, WordTemplateForm(initial=initial, new=template is None), template
-        )
+        return WordTemplateForm(initial=initial, new=template is None)
 
-    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        template = self._template(pk)
-        form = WordTemplateForm(request.POST, request.FILES, new=template is None)
-        if form.is_valid():
-            data = form.cleaned_data
-            actor: User = request.user  # type: ignore[assignment]
-            try:
-                if template is None:
-                    saved = services.letter_template_upload(
-                        kind=data["kind"],
-                        name=data["name"],
-                        file=data["file"],
-                        active=data["active"],
-                        actor=actor,
-                    )
-                    messages.success(request, f'Word letter template "{saved.name}" added')
-                else:
-                    saved = services.letter_template_update_word(
-                        template=template,
-                        kind=data["kind"],
-                        name=data["name"],
-                        file=data["file"],
-                        active=data["active"],
-                        actor=actor,
-                    )
-                    messages.success(
-                        request,
-                        f'Word letter template "{saved.name}" saved (version {saved.version})',
-                    )
-            except ApplicationError as exc:
-                add_service_error(form, exc)
-            else:
-                return redirect("documents:letter_templates")
-        return self._render(request, form, template)
+    def _context(self, template: LetterTemplate | None) -> dict[str, Any]:
+        return {
+            **super()._context(template),
+            "revisions": list(template.revisions.select_related("saved_by")) if template else [],
+            "filters": sorted(word.ALLOWED_FILTERS),
+            "tags": word.ALLOWED_TAGS_TEXT,
+        }
+
+    def _save(
+        self, data: dict[str, Any], template: LetterTemplate | None, actor: User
+    ) -> LetterTemplate:
+        fields = {k: data[k] for k in ("kind", "name", "file", "active")}
+        if template is None:
+            return services.letter_template_upload(**fields, actor=actor)
+        return services.letter_template_update_word(template=template, **fields, actor=actor)
 
 
 class WordTemplateFileView(StaffRequiredMixin, View):
