@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 
 from harken.accounts.models import Team
 from harken.cases import services
@@ -240,3 +241,18 @@ def test_the_statement_target_is_configurable(officer, make_complaint, settings)
     other = _stage2_waiting_for_its_statement(officer, make_complaint, D(2024, 6, 10))
     assert (other.next_due_on, other.paused) == (None, True)
     assert other.next_due_label == "Waiting for the agreed statement of complaint"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's INCLUDE")
+def test_the_tag_counts_have_an_index_of_their_own(db):
+    """What the caseload's counts filter on is in one partial index of the open cases, so
+    PostgreSQL counts them without reading each open case's row (migration casework 0003)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'casework_case_open_tags_idx'"
+        )
+        row = cursor.fetchone()
+    assert row, "the index is missing"
+    definition = row[0]
+    assert "(next_due_on) INCLUDE (paused, restricted, assigned_to_id, id)" in definition
+    assert "WHERE ((status)::text = 'open'::text)" in definition
