@@ -25,8 +25,16 @@ from django.db.models import (
 )
 
 from harken import access
-from harken.accounts.models import Team, User
-from harken.cases.models import Case, CaseParty, Kind, Person, Status, TimelineEvent
+from harken.accounts.models import User
+from harken.cases.models import (
+    Case,
+    CaseParty,
+    Kind,
+    OpenTeamCase,
+    Person,
+    Status,
+    TimelineEvent,
+)
 from harken.cases.selectors import (
     CASE_FILTER_LOOKUPS,
     linked_to,
@@ -76,14 +84,16 @@ class DueWindow:
         day = today()
         return cls(today=day, soon=add_working_days(day, SOON_WORKING_DAYS))
 
-    def q(self, tag: str) -> Q:
-        """The filter on stored fields for an open case with this status tag."""
-        later = Q(next_due_on__gt=self.soon) | Q(next_due_on__isnull=True)
+    def q(self, tag: str, *, via: str = "") -> Q:
+        """The filter on stored fields for an open case with this status tag (`via`: the path
+        to the case from another model, "case__")."""
+        due, paused = f"{via}next_due_on", f"{via}paused"
+        later = Q(**{f"{due}__gt": self.soon}) | Q(**{f"{due}__isnull": True})
         return {
-            Tag.OVERDUE: Q(next_due_on__lt=self.today),
-            Tag.DUE_SOON: Q(next_due_on__gte=self.today, next_due_on__lte=self.soon),
-            Tag.PAUSED: later & Q(paused=True),
-            Tag.ON_TRACK: later & Q(paused=False),
+            Tag.OVERDUE: Q(**{f"{due}__lt": self.today}),
+            Tag.DUE_SOON: Q(**{f"{due}__gte": self.today, f"{due}__lte": self.soon}),
+            Tag.PAUSED: later & Q(**{paused: True}),
+            Tag.ON_TRACK: later & Q(**{paused: False}),
         }[tag]
 
     @property
@@ -168,7 +178,11 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     )
     if f.status != ALL_STATUSES:
         q &= Q(status=f.status or Status.OPEN)
-    if f.team:
+    if f.team and _open_only(f):
+        # The team's open cases, from their table (ADR 0132): a few hundred rows, not every
+        # link the team ever had.
+        q &= Q(pk__in=OpenTeamCase.objects.filter(team_id=f.team).values("case_id"))
+    elif f.team:
         q &= linked_to("teams", f.team)
     if f.theme:
         q &= linked_to("themes", f.theme)
@@ -182,9 +196,14 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     return q
 
 
+def _open_only(filters: CaseloadFilters) -> bool:
+    """Whether the list shows only open cases (the default)."""
+    return filters.status != ALL_STATUSES and (filters.status or Status.OPEN) == Status.OPEN
+
+
 def _visible(user: User, filters: CaseloadFilters) -> QuerySet[Case]:
     """The cases the list starts from: only the open ones when it shows only open cases."""
-    if filters.status != ALL_STATUSES and (filters.status or Status.OPEN) == Status.OPEN:
+    if _open_only(filters):
         return access.visible_open_cases(user)
     return access.visible_cases(user)
 
@@ -298,13 +317,15 @@ def paginate(
 # --- Team view ------------------------------------------------------------------------------
 
 
-def _workload_counts(window: DueWindow) -> dict[str, Count]:
-    """Open cases and how many carry each status tag, as conditional counts."""
+def _workload_counts(window: DueWindow, *, via: str = "") -> dict[str, Count]:
+    """Open cases and how many carry each status tag, as conditional counts (`via`: the path
+    to the case, "case__" when counting the open cases of each team)."""
     # Named n_* so that no count takes the name of a field (`paused`) it filters on.
-    counts = {"n_open": Count("pk")}
+    case = via.removesuffix("__") or "pk"
+    counts = {"n_open": Count(case)}
     for tag in TAGS:
-        counts[f"n_{tag}"] = Count("pk", filter=window.q(tag))
-    counts["n_unassigned"] = Count("pk", filter=Q(assigned_to__isnull=True))
+        counts[f"n_{tag}"] = Count(case, filter=window.q(tag, via=via))
+    counts["n_unassigned"] = Count(case, filter=Q(**{f"{via}assigned_to__isnull": True}))
     return counts
 
 
@@ -316,21 +337,21 @@ class Workload:
 
 
 def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
-    """Open work per person and per team, with what is overdue: two GROUP BY queries.
+    """Open work per person and per team, with what is overdue: two GROUP BY queries, both
+    starting from the open cases (of the user's teams, for a manager), never from every team
+    link of the history.
 
     Feedback officers and administrators see everyone's; managers their own teams'.
     """
     window = window or DueWindow.now()
     open_cases = access.visible_open_cases(user)
-    teams = Team.objects.all()
+    links = OpenTeamCase.objects.all()
     if not user.sees_all_cases:
-        teams = Team.objects.filter(members=user)
-        # Only the open cases' links, as in the visibility filter (ADR 0131).
-        open_cases = open_cases.filter(
-            pk__in=Case.teams.through.objects.filter(
-                team_id__in=access.manager_team_ids(user), case__status=Status.OPEN
-            ).values("case_id")
-        )
+        # The team view shows the manager's teams' work only (not cases assigned to them
+        # from other teams): the open cases of those teams, from their table (ADR 0132).
+        team_ids = access.manager_team_ids(user)
+        links = links.filter(team_id__in=team_ids)
+        open_cases = open_cases.filter(pk__in=links.values("case_id"))
     counts = _workload_counts(window)
     people = cast(
         list[dict[str, Any]],
@@ -347,16 +368,21 @@ def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
             )
         ),
     )
-    # From the open cases to their teams (not from the teams' million links to cases).
-    team_rows = cast(
+    # Each team's open cases (a few thousand rows at most), not the teams' million links.
+    by_team = cast(
         list[dict[str, Any]],
         list(
-            open_cases.filter(teams__in=teams)
-            .values("teams__id", "teams__name")
-            .annotate(**counts)
-            .order_by("-n_overdue", "-n_open", "teams__name")  # type: ignore[misc]
+            links.filter(case__in=open_cases)
+            .values("team_id", "team__name")
+            .annotate(**_workload_counts(window, via="case__"))
+            .order_by("-n_overdue", "-n_open", "team__name")  # type: ignore[misc]
         ),
     )
+    # The page's names for the team's columns (as when these rows came from Case.teams).
+    team_rows = [
+        {"teams__id": row.pop("team_id"), "teams__name": row.pop("team__name"), **row}
+        for row in by_team
+    ]
     # The service's totals are the sums of the people's rows (a few dozen rows, not cases).
     totals = {key: sum(row[key] for row in people) for key in counts}
     return Workload(people=people, teams=team_rows, totals=totals)
