@@ -393,19 +393,52 @@ def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
 REFERENCE_RE = re.compile(r"^[A-Za-z]{1,10}-\d{4}-\d{1,10}$")
 
 
+# The search counts matches this far and no further ("more than 1,000 cases found").
+SEARCH_COUNT_CAP = 1_000
+
+
 @dataclass
 class SearchResult:
     cases: list[Case]
     more: bool
+    found: int = 0  # how many cases match, counted no further than SEARCH_COUNT_CAP
+    capped: bool = False  # more than SEARCH_COUNT_CAP match
+
+    @property
+    def found_text(self) -> str:
+        """How many match, in words: "2,345" or "more than 1,000"."""
+        return f"more than {SEARCH_COUNT_CAP:,}" if self.capped else f"{self.found:,}"
+
+
+def _newest(
+    matches: QuerySet[Case], limit: int
+) -> tuple[list[tuple[dt.date, int]], set[int], bool]:
+    """The newest `limit` + 1 of `matches` as (received, id), every match's id when there are
+    no more than SEARCH_COUNT_CAP, and whether there are more.
+
+    First the matches in no order, stopping at the cap: a name or a word found in a few
+    cases is a few index lookups (the GIN index, the people's names), whatever the history,
+    where asking for them newest first lets PostgreSQL walk every case backwards looking for
+    a word that is in none (15 s at a million cases). Only a match too common to count is
+    then asked for newest first, and so many cases match that the walk stops early.
+    """
+    unordered = list(matches.order_by().values_list("received_on", "pk")[: SEARCH_COUNT_CAP + 1])
+    if len(unordered) <= SEARCH_COUNT_CAP:
+        newest = sorted(unordered, reverse=True)[: limit + 1]
+        return newest, {pk for _received, pk in unordered}, False
+    newest = list(
+        matches.order_by("-received_on", "-id").values_list("received_on", "pk")[: limit + 1]
+    )
+    return newest, set(), True
 
 
 def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchResult:
     """Cases `user` may see whose reference is `words`, or whose people are named `words`, or
     whose summary or text has `words` (PostgreSQL full-text search; a simple match on SQLite).
 
-    The `limit` (SEARCH_LIMIT) most recent: each kind of match is ordered newest first in the
-    database and cut there, so the newest of either are among them, and the two lists are
-    merged in that order; three queries whatever the size of the table.
+    The `limit` (SEARCH_LIMIT) most recent, newest first, and how many match (counted as far
+    as SEARCH_COUNT_CAP): each kind of match stops early (`_newest`), and the two are merged
+    in that order; at most five queries whatever the size of the table.
     """
     limit = SEARCH_LIMIT if limit is None else limit
     words = " ".join(words.split())[:200]
@@ -415,22 +448,24 @@ def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchR
     if REFERENCE_RE.match(words):
         by_reference = referenced_cases(visible, words.upper())
         if by_reference:
-            return SearchResult(cases=list(_search_rows(by_reference)), more=False)
+            return SearchResult(
+                cases=list(_search_rows(by_reference)), more=False, found=len(by_reference)
+            )
     people = Person.objects.filter(name_q(words)).values("pk")
-    newest = ("-received_on", "-id")
-    by_name = list(
-        visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id"))
-        .order_by(*newest)
-        .values_list("received_on", "pk")[: limit + 1]
+    by_name, named, many_named = _newest(
+        visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id")),
+        limit,
     )
-    by_words = list(
-        visible.filter(words_q(words))
-        .order_by(*newest)
-        .values_list("received_on", "pk")[: limit + 1]
-    )
+    by_words, worded, many_worded = _newest(visible.filter(words_q(words)), limit)
     found = sorted(set(by_name) | set(by_words), reverse=True)
     ids = [pk for _received, pk in found[:limit]]
-    return SearchResult(cases=list(_search_rows(ids)), more=len(found) > limit)
+    capped = many_named or many_worded or len(named | worded) > SEARCH_COUNT_CAP
+    return SearchResult(
+        cases=list(_search_rows(ids)),
+        more=len(found) > limit,
+        found=SEARCH_COUNT_CAP if capped else len(named | worded),
+        capped=capped,
+    )
 
 
 def _search_rows(ids: list[int]) -> QuerySet[Case]:
