@@ -231,6 +231,12 @@ def test_the_open_cases_table_gives_every_role_the_same_cases_after_each_change(
                 )
                 workload = work.team_workload(user=user, window=window)
                 assert workload.totals.get("n_open", 0) == len(teams_open)
+                for row in workload.teams:
+                    assert row["n_open"] == (
+                        access.visible_cases(user)
+                        .filter(status=Status.OPEN, teams=row["teams__id"])
+                        .count()
+                    )
                 for row in day.team_complaints(user=user, window=window):
                     assert row["open"] == (
                         access.visible_cases(user)
