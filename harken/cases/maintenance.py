@@ -17,6 +17,7 @@ from django.db import connection
 CASE_MODELS = (
     "cases.Person",
     "cases.Case",
+    "cases.OpenTeamCase",
     "cases.CaseParty",
     "cases.Stage",
     "cases.Element",

@@ -305,6 +305,27 @@ class Case(BaseModel):
         return self.status == Status.OPEN
 
 
+class OpenTeamCase(models.Model):
+    """A team link of an open case, and only of an open case (ADR 0132): where a manager's
+    open-case pages and the team view start, so that their cost follows the teams' open
+    cases, not every case the teams ever had. Written only by
+    `cases.services.open_teams_refresh` (called by the services that create a case, change
+    its teams or its status); `harken check-open-teams` reports any difference from
+    `status = open` joined to the team links."""
+
+    # The unique constraint's index (team_id, case_id) is the one the reads use.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="open_team_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "case"], name="open_team_case_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}:{self.case_id}"
+
+
 class CaseParty(models.Model):
     """A person's part in a case: the complainant, or a child it is about."""
 

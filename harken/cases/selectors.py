@@ -198,3 +198,39 @@ def case_get(*, user: User, reference: str, via: str = "web") -> Case:
 
 def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
     return case.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class OpenTeamDifferences:
+    """How the open cases of each team (`OpenTeamCase`) differ from `status = open` joined to
+    the team links: the (team id, case id) pairs missing from the table (an open case its
+    team's manager would not see) and those in it that should not be (a closed case or a link
+    gone: shown to no one, since every read also asks `status = open`)."""
+
+    rows: int
+    missing: list[tuple[int, int]]
+    extra: list[tuple[int, int]]
+    limit: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether the lists hold every difference (neither stopped at the limit)."""
+        return len(self.missing) < self.limit and len(self.extra) < self.limit
+
+    @property
+    def case_ids(self) -> list[int]:
+        return sorted({case_id for _team, case_id in [*self.missing, *self.extra]})
+
+
+def open_team_differences(*, limit: int = 1000) -> OpenTeamDifferences:
+    """Compare the table with the truth (three set-based statements; at most `limit` pairs
+    each way). Its cost follows the open cases, not the history."""
+    from .models import OpenTeamCase
+
+    truth = Case.teams.through.objects.filter(
+        case__in=Case.objects.filter(status=Status.OPEN).values("pk")
+    ).values_list("team_id", "case_id")
+    table = OpenTeamCase.objects.values_list("team_id", "case_id")
+    missing = list(truth.difference(table).order_by("case_id", "team_id")[:limit])
+    extra = list(table.difference(truth).order_by("case_id", "team_id")[:limit])
+    return OpenTeamDifferences(rows=table.count(), missing=missing, extra=extra, limit=limit)

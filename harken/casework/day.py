@@ -24,7 +24,7 @@ from django.http import QueryDict
 from harken import access
 from harken.accounts.models import Team, User
 from harken.cases import services
-from harken.cases.models import Case, Kind, Status
+from harken.cases.models import Case, Kind, OpenTeamCase, Status
 from harken.core import checks
 from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied, ApplicationError
@@ -213,11 +213,16 @@ def team_complaints(*, user: User, window: selectors.DueWindow) -> list[dict[str
     """A manager's teams, each with its open complaints and how many are overdue: one GROUP BY
     over the cases the manager may see."""
     teams = list(Team.objects.filter(members=user).order_by("name"))
-    open_complaints = access.visible_open_cases(user).filter(kind=Kind.COMPLAINT, teams__in=teams)
+    open_complaints = access.visible_open_cases(user).filter(kind=Kind.COMPLAINT)
+    # From the teams' open cases (ADR 0132), not from every case the teams ever had.
     rows: dict[int, Any] = {
-        row["teams__id"]: row
-        for row in open_complaints.values("teams__id")
-        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=window.q(selectors.Tag.OVERDUE)))
+        row["team_id"]: row
+        for row in OpenTeamCase.objects.filter(team__in=teams, case__in=open_complaints)
+        .values("team_id")
+        .annotate(
+            n_open=Count("case"),
+            n_overdue=Count("case", filter=window.q(selectors.Tag.OVERDUE, via="case__")),
+        )
         .order_by()
     }
     return [

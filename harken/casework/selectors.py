@@ -25,8 +25,16 @@ from django.db.models import (
 )
 
 from harken import access
-from harken.accounts.models import Team, User
-from harken.cases.models import Case, CaseParty, Kind, Person, Status, TimelineEvent
+from harken.accounts.models import User
+from harken.cases.models import (
+    Case,
+    CaseParty,
+    Kind,
+    OpenTeamCase,
+    Person,
+    Status,
+    TimelineEvent,
+)
 from harken.cases.selectors import (
     CASE_FILTER_LOOKUPS,
     linked_to,
@@ -76,14 +84,16 @@ class DueWindow:
         day = today()
         return cls(today=day, soon=add_working_days(day, SOON_WORKING_DAYS))
 
-    def q(self, tag: str) -> Q:
-        """The filter on stored fields for an open case with this status tag."""
-        later = Q(next_due_on__gt=self.soon) | Q(next_due_on__isnull=True)
+    def q(self, tag: str, *, via: str = "") -> Q:
+        """The filter on stored fields for an open case with this status tag (`via`: the path
+        to the case from another model, "case__")."""
+        due, paused = f"{via}next_due_on", f"{via}paused"
+        later = Q(**{f"{due}__gt": self.soon}) | Q(**{f"{due}__isnull": True})
         return {
-            Tag.OVERDUE: Q(next_due_on__lt=self.today),
-            Tag.DUE_SOON: Q(next_due_on__gte=self.today, next_due_on__lte=self.soon),
-            Tag.PAUSED: later & Q(paused=True),
-            Tag.ON_TRACK: later & Q(paused=False),
+            Tag.OVERDUE: Q(**{f"{due}__lt": self.today}),
+            Tag.DUE_SOON: Q(**{f"{due}__gte": self.today, f"{due}__lte": self.soon}),
+            Tag.PAUSED: later & Q(**{paused: True}),
+            Tag.ON_TRACK: later & Q(**{paused: False}),
         }[tag]
 
     @property
@@ -168,7 +178,11 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     )
     if f.status != ALL_STATUSES:
         q &= Q(status=f.status or Status.OPEN)
-    if f.team:
+    if f.team and _open_only(f):
+        # The team's open cases, from their table (ADR 0132): a few hundred rows, not every
+        # link the team ever had.
+        q &= Q(pk__in=OpenTeamCase.objects.filter(team_id=f.team).values("case_id"))
+    elif f.team:
         q &= linked_to("teams", f.team)
     if f.theme:
         q &= linked_to("themes", f.theme)
@@ -182,9 +196,14 @@ def _filters_q(f: CaseloadFilters, *, user: User, window: DueWindow, with_tag: b
     return q
 
 
+def _open_only(filters: CaseloadFilters) -> bool:
+    """Whether the list shows only open cases (the default)."""
+    return filters.status != ALL_STATUSES and (filters.status or Status.OPEN) == Status.OPEN
+
+
 def _visible(user: User, filters: CaseloadFilters) -> QuerySet[Case]:
     """The cases the list starts from: only the open ones when it shows only open cases."""
-    if filters.status != ALL_STATUSES and (filters.status or Status.OPEN) == Status.OPEN:
+    if _open_only(filters):
         return access.visible_open_cases(user)
     return access.visible_cases(user)
 
@@ -320,13 +339,15 @@ def paginate(
 # --- Team view ------------------------------------------------------------------------------
 
 
-def _workload_counts(window: DueWindow) -> dict[str, Count]:
-    """Open cases and how many carry each status tag, as conditional counts."""
+def _workload_counts(window: DueWindow, *, via: str = "") -> dict[str, Count]:
+    """Open cases and how many carry each status tag, as conditional counts (`via`: the path
+    to the case, "case__" when counting the open cases of each team)."""
     # Named n_* so that no count takes the name of a field (`paused`) it filters on.
-    counts = {"n_open": Count("pk")}
+    case = via.removesuffix("__") or "pk"
+    counts = {"n_open": Count(case)}
     for tag in TAGS:
-        counts[f"n_{tag}"] = Count("pk", filter=window.q(tag))
-    counts["n_unassigned"] = Count("pk", filter=Q(assigned_to__isnull=True))
+        counts[f"n_{tag}"] = Count(case, filter=window.q(tag, via=via))
+    counts["n_unassigned"] = Count(case, filter=Q(**{f"{via}assigned_to__isnull": True}))
     return counts
 
 
@@ -338,20 +359,21 @@ class Workload:
 
 
 def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
-    """Open work per person and per team, with what is overdue: two GROUP BY queries.
+    """Open work per person and per team, with what is overdue: two GROUP BY queries, both
+    starting from the open cases (of the user's teams, for a manager), never from every team
+    link of the history.
 
     Feedback officers and administrators see everyone's; managers their own teams'.
     """
     window = window or DueWindow.now()
     open_cases = access.visible_open_cases(user)
-    teams = Team.objects.all()
+    team_ids: list[int] = []
     if not user.sees_all_cases:
-        teams = Team.objects.filter(members=user)
-        # Only the open cases' links, as in the visibility filter (ADR 0131).
+        # The team view shows the manager's teams' work only (not cases assigned to them
+        # from other teams): the open cases of those teams, from their table (ADR 0132).
+        team_ids = access.manager_team_ids(user)
         open_cases = open_cases.filter(
-            pk__in=Case.teams.through.objects.filter(
-                team_id__in=access.manager_team_ids(user), case__status=Status.OPEN
-            ).values("case_id")
+            pk__in=OpenTeamCase.objects.filter(team_id__in=team_ids).values("case_id")
         )
     counts = _workload_counts(window)
     people = cast(
@@ -369,16 +391,29 @@ def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
             )
         ),
     )
-    # From the open cases to their teams (not from the teams' million links to cases).
-    team_rows = cast(
+    # Each open case's rows of the open cases of each team (a few thousand at most), not the
+    # teams' million links; from the cases, so that each is read once.
+    of_teams = (
+        Q(open_team_links__team_id__in=team_ids)
+        if not user.sees_all_cases
+        else Q(open_team_links__isnull=False)
+    )
+    by_team = cast(
         list[dict[str, Any]],
         list(
-            open_cases.filter(teams__in=teams)
-            .values("teams__id", "teams__name")
+            open_cases.filter(of_teams)
+            .values(
+                team_id=F("open_team_links__team_id"), team__name=F("open_team_links__team__name")
+            )
             .annotate(**counts)
-            .order_by("-n_overdue", "-n_open", "teams__name")  # type: ignore[misc]
+            .order_by("-n_overdue", "-n_open", "team__name")  # type: ignore[misc]
         ),
     )
+    # The page's names for the team's columns (as when these rows came from Case.teams).
+    team_rows = [
+        {"teams__id": row.pop("team_id"), "teams__name": row.pop("team__name"), **row}
+        for row in by_team
+    ]
     # The service's totals are the sums of the people's rows (a few dozen rows, not cases).
     totals = {key: sum(row[key] for row in people) for key in counts}
     return Workload(people=people, teams=team_rows, totals=totals)
@@ -389,19 +424,52 @@ def team_workload(*, user: User, window: DueWindow | None = None) -> Workload:
 REFERENCE_RE = re.compile(r"^[A-Za-z]{1,10}-\d{4}-\d{1,10}$")
 
 
+# The search counts matches this far and no further ("more than 1,000 cases found").
+SEARCH_COUNT_CAP = 1_000
+
+
 @dataclass
 class SearchResult:
     cases: list[Case]
     more: bool
+    found: int = 0  # how many cases match, counted no further than SEARCH_COUNT_CAP
+    capped: bool = False  # more than SEARCH_COUNT_CAP match
+
+    @property
+    def found_text(self) -> str:
+        """How many match, in words: "2,345" or "more than 1,000"."""
+        return f"more than {SEARCH_COUNT_CAP:,}" if self.capped else f"{self.found:,}"
+
+
+def _newest(
+    matches: QuerySet[Case], limit: int
+) -> tuple[list[tuple[dt.date, int]], set[int], bool]:
+    """The newest `limit` + 1 of `matches` as (received, id), every match's id when there are
+    no more than SEARCH_COUNT_CAP, and whether there are more.
+
+    First the matches in no order, stopping at the cap: a name or a word found in a few
+    cases is a few index lookups (the GIN index, the people's names), whatever the history,
+    where asking for them newest first lets PostgreSQL walk every case backwards looking for
+    a word that is in none (15 s at a million cases). Only a match too common to count is
+    then asked for newest first, and so many cases match that the walk stops early.
+    """
+    unordered = list(matches.order_by().values_list("received_on", "pk")[: SEARCH_COUNT_CAP + 1])
+    if len(unordered) <= SEARCH_COUNT_CAP:
+        newest = sorted(unordered, reverse=True)[: limit + 1]
+        return newest, {pk for _received, pk in unordered}, False
+    newest = list(
+        matches.order_by("-received_on", "-id").values_list("received_on", "pk")[: limit + 1]
+    )
+    return newest, set(), True
 
 
 def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchResult:
     """Cases `user` may see whose reference is `words`, or whose people are named `words`, or
     whose summary or text has `words` (PostgreSQL full-text search; a simple match on SQLite).
 
-    The `limit` (SEARCH_LIMIT) most recent: each kind of match is ordered newest first in the
-    database and cut there, so the newest of either are among them, and the two lists are
-    merged in that order; three queries whatever the size of the table.
+    The `limit` (SEARCH_LIMIT) most recent, newest first, and how many match (counted as far
+    as SEARCH_COUNT_CAP): each kind of match stops early (`_newest`), and the two are merged
+    in that order; at most five queries whatever the size of the table.
     """
     limit = SEARCH_LIMIT if limit is None else limit
     words = " ".join(words.split())[:200]
@@ -411,22 +479,24 @@ def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchR
     if REFERENCE_RE.match(words):
         by_reference = referenced_cases(visible, words.upper())
         if by_reference:
-            return SearchResult(cases=list(_search_rows(by_reference)), more=False)
+            return SearchResult(
+                cases=list(_search_rows(by_reference)), more=False, found=len(by_reference)
+            )
     people = Person.objects.filter(name_q(words)).values("pk")
-    newest = ("-received_on", "-id")
-    by_name = list(
-        visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id"))
-        .order_by(*newest)
-        .values_list("received_on", "pk")[: limit + 1]
+    by_name, named, many_named = _newest(
+        visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id")),
+        limit,
     )
-    by_words = list(
-        visible.filter(words_q(words))
-        .order_by(*newest)
-        .values_list("received_on", "pk")[: limit + 1]
-    )
+    by_words, worded, many_worded = _newest(visible.filter(words_q(words)), limit)
     found = sorted(set(by_name) | set(by_words), reverse=True)
     ids = [pk for _received, pk in found[:limit]]
-    return SearchResult(cases=list(_search_rows(ids)), more=len(found) > limit)
+    capped = many_named or many_worded or len(named | worded) > SEARCH_COUNT_CAP
+    return SearchResult(
+        cases=list(_search_rows(ids)),
+        more=len(found) > limit,
+        found=SEARCH_COUNT_CAP if capped else len(named | worded),
+        capped=capped,
+    )
 
 
 def _search_rows(ids: list[int]) -> QuerySet[Case]:

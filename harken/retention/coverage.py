@@ -536,6 +536,8 @@ KEPT_MODELS: dict[str, str] = {
     "yet: the shared mailbox's inbox (issue 13) is to make each one a case or attach it to one, "
     "after which it is disposed of with that case",
     "django_tasks_database.DBTaskResult": _OPERATIONS,
+    "cases.OpenTeamCase": "a team and a case id, for open cases only (ADR 0132): a case is "
+    "disposed of only once it has ended, when it has no row here",
     "accounts.ServiceArea": _CONFIGURATION,
     "accounts.Team": _CONFIGURATION,
     "accounts.User": _STAFF,

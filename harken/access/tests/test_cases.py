@@ -185,3 +185,96 @@ def test_open_cases_visible_are_the_visible_cases_that_are_open(
     mine = set(access.visible_open_cases(manager).values_list("pk", flat=True))
     assert mine == {cases["assessment"].pk, assigned.pk}
     assert closed.pk in set(access.visible_cases(manager).values_list("pk", flat=True))
+
+
+def test_the_open_cases_table_gives_every_role_the_same_cases_after_each_change(
+    officer, manager, other_manager, io_user, admin_user, assessment_team, send_team
+):
+    """ADR 0132: the open-only rule reads the open cases of each team from their own table.
+    After each change that table follows (a case moved to another team, given a second
+    team, closed, escalated, withdrawn and reopened, a contact progressed, a manager of two
+    teams), every role's open cases are still `visible_cases` filtered to open, and each
+    page that reads the table (caseload, its tag counts, team view, start page) agrees."""
+    from harken.cases.models import Kind, Status
+    from harken.casework import day
+    from harken.casework import selectors as work
+    from harken.casework.selectors import CaseloadFilters, DueWindow
+
+    both = make_user("bo_manager", Role.MANAGER, teams=[assessment_team, send_team])
+    users = (officer, admin_user, manager, other_manager, io_user, both)
+    window = DueWindow.now()
+
+    def same() -> None:
+        for user in users:
+            user.__dict__.pop("_access_memo", None)  # as a new request would
+            full = set(
+                access.visible_cases(user).filter(status=Status.OPEN).values_list("pk", flat=True)
+            )
+            assert set(access.visible_open_cases(user).values_list("pk", flat=True)) == full
+            shown = work.caseload(user=user, filters=CaseloadFilters(), window=window)
+            assert {c.pk for c in shown} == full
+            counts = work.caseload_tag_counts(user=user, filters=CaseloadFilters(), window=window)
+            assert sum(counts.values()) == len(full)
+            for team in (assessment_team, send_team):
+                of_team = CaseloadFilters(team=team.pk)
+                expected = set(
+                    access.visible_cases(user)
+                    .filter(status=Status.OPEN, teams=team)
+                    .values_list("pk", flat=True)
+                )
+                assert {c.pk for c in work.caseload(user=user, filters=of_team)} == expected
+            if not user.sees_all_cases and user.teams.exists():
+                teams_open = set(
+                    access.visible_cases(user)
+                    .filter(status=Status.OPEN, teams__in=user.teams.all())
+                    .values_list("pk", flat=True)
+                )
+                workload = work.team_workload(user=user, window=window)
+                assert workload.totals.get("n_open", 0) == len(teams_open)
+                for row in workload.teams:
+                    assert row["n_open"] == (
+                        access.visible_cases(user)
+                        .filter(status=Status.OPEN, teams=row["teams__id"])
+                        .count()
+                    )
+                for row in day.team_complaints(user=user, window=window):
+                    assert row["open"] == (
+                        access.visible_cases(user)
+                        .filter(status=Status.OPEN, kind=Kind.COMPLAINT, teams=row["team"])
+                        .count()
+                    )
+
+    moved = complaint(actor=officer, received_on=D(2024, 3, 1))
+    shared = complaint(actor=officer, received_on=D(2024, 3, 2), team="SEND Team")
+    same()
+    services.case_update(case=moved, actor=officer, teams=[send_team])
+    services.case_update(case=shared, actor=officer, teams=[send_team, assessment_team])
+    same()
+    respond_all(moved, on=D(2024, 3, 8), actor=officer)
+    same()
+    services.complaint_escalate(case=moved, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=moved,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    services.case_assign(case=moved, user=both, actor=officer)
+    same()
+    services.case_withdraw(case=shared, on=D(2024, 3, 20), reason="Sorted", actor=officer)
+    same()
+    services.case_reopen(case=shared, reason="Recorded in error", actor=officer)
+    services.case_restrict(case=shared, restricted=True, people=[both], actor=officer)
+    same()
+    contact = services.case_create(
+        actor=officer,
+        kind=Kind.CONTACT,
+        channel="phone",
+        received_on=D(2024, 6, 3),
+        summary="Phone call",
+        teams=[assessment_team],
+    )
+    same()
+    services.contact_progress(case=contact, on=D(2024, 6, 5), actor=officer)
+    same()

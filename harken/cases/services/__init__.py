@@ -37,6 +37,7 @@ from .clocks import (
     stage_recompute,
 )
 from .contacts import compliment_pass_on, contact_progress, contact_resolve, representation_respond
+from .openteams import open_teams_added, open_teams_rebuild, open_teams_refresh
 from .people import (
     ONE_LINE_PERSON_FIELDS,
     case_add_person,
@@ -109,6 +110,9 @@ __all__ = [
     "ensure_may_answer",
     "note_add",
     "ombudsman_flag",
+    "open_teams_added",
+    "open_teams_rebuild",
+    "open_teams_refresh",
     "panel_met",
     "panel_report",
     "panel_schedule",

@@ -43,6 +43,7 @@ from .base import (
     _touch,
 )
 from .clocks import case_refresh_next_due, reply_target, stage_recompute
+from .openteams import open_teams_added, open_teams_refresh
 from .people import _add_parties
 
 Verb = TimelineEvent.Verb
@@ -187,6 +188,7 @@ def case_create(
     Case.teams.through.objects.bulk_create(
         Case.teams.through(case=case, team=team) for team in dict.fromkeys(teams)
     )
+    open_teams_added(case=case, teams=teams)
     Case.themes.through.objects.bulk_create(
         Case.themes.through(case=case, theme=theme) for theme in dict.fromkeys(themes)
     )
@@ -455,6 +457,8 @@ def case_update(
     if changes:
         _touch(case, actor)
         case.save()
+        if "teams" in changes:
+            open_teams_refresh(case_ids=[case.pk])
         record_event(
             case=case,
             actor=actor,

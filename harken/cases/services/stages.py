@@ -40,6 +40,7 @@ from .base import (
     _touch,
 )
 from .clocks import case_refresh_next_due, stage_clock, stage_recompute
+from .openteams import open_teams_refresh
 from .records import _numbers
 
 Verb = TimelineEvent.Verb
@@ -367,6 +368,7 @@ def _close_case(case: Case, on: dt.date, actor: User | None) -> dict[str, list[s
     changes = set_fields(case, {"status": Status.CLOSED, "closed_on": on})
     _touch(case, actor)
     case.save()
+    open_teams_refresh(case_ids=[case.pk])
     return changes
 
 
@@ -526,6 +528,7 @@ def complaint_escalate(
     )
     _touch(case, actor)
     case.save()
+    open_teams_refresh(case_ids=[case.pk])
     case_refresh_next_due(case, clock=clock)
     record_event(
         case=case,
@@ -563,6 +566,7 @@ def _end_early(
     )
     _touch(case, actor)
     case.save()
+    open_teams_refresh(case_ids=[case.pk])
     case_refresh_next_due(case)
     record_event(
         case=case,
@@ -638,6 +642,7 @@ def case_reopen(*, case: Case, reason: str, actor: User) -> Case:
     changes = set_fields(case, values)
     _touch(case, actor)
     case.save()
+    open_teams_refresh(case_ids=[case.pk])
     case_refresh_next_due(case)
     record_event(
         case=case,

@@ -187,3 +187,47 @@ def test_a_progressed_contacts_references_both_find_the_complaint(officer, sign_
         assert contact.reference in html
     page = client.get(f"/staff/cases/{contact.reference}/").content.decode()
     assert "which keeps the reference this contact was given" in page
+
+
+@pytest.mark.parametrize("q", ["taxi", "Okafor"])
+@pytest.mark.parametrize("count_cap", [2, 1000])
+def test_many_matches_still_give_the_newest_and_a_capped_count(
+    officer, make_complaint, monkeypatch, q, count_cap
+):
+    """Whether the matches are few enough to count (then sorted after) or more than the count
+    stops at (then asked newest first, stopping early), the list is the newest matches in
+    order, and the count says how many, or "more than" the cap."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", count_cap)
+    made = []
+    for month, day in ((1, 10), (3, 2), (2, 20), (5, 1), (4, 30)):
+        case = make_complaint(received_on=D(2024, month, day), summary="Taxi late")
+        services.case_add_person(
+            case=case,
+            item=services.PersonInput(
+                role=PartyRole.CHILD, details={"first_name": "Ada", "last_name": "Okafor"}
+            ),
+            actor=officer,
+        )
+        made.append(case)
+    newest = sorted(made, key=lambda c: (c.received_on, c.pk), reverse=True)
+    result = selectors.search_cases(user=officer, words=q, limit=3)
+    assert [c.reference for c in result.cases] == [c.reference for c in newest[:3]]
+    assert result.more
+    if count_cap == 2:
+        assert result.capped
+        assert result.found_text == "more than 2"
+    else:
+        assert not result.capped
+        assert result.found == 5
+        assert result.found_text == "5"
+
+
+def test_the_page_says_how_many_match(officer, sign_in, make_complaint, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+    for month in (4, 5, 6):
+        make_complaint(received_on=D(2024, month, 3), summary="Taxi late")
+    client = sign_in(officer)
+    assert "The 2 most recent of 3 cases found" in search(client, "taxi").content.decode()
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    html = search(client, "taxi").content.decode()
+    assert "The 2 most recent of more than 2 cases found" in html
