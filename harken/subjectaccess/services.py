@@ -30,7 +30,7 @@ from harken.ops import storage as ops_storage
 from harken.registers import services as register_services
 from harken.registers.models import Register, RegisterEvent, SubjectAccessRequest
 
-from . import extraction, permissions, redaction, selectors
+from . import extraction, permissions, redaction, rules, selectors
 from .models import (
     Bundle,
     BundleStatus,
@@ -80,6 +80,7 @@ def _sar_event(
 def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
     """Record another name a person is known by; an event on each of their cases."""
     permissions.ensure_can_use_subject_access(actor)
+    rules.ensure_may_record_alias(person)
     name = " ".join((name or "").split())
     if len(name) < selectors.MIN_NAME:
         raise ApplicationError.for_field(
