@@ -335,12 +335,22 @@ class HoldReleaseView(APIView):
         return Response(HoldSerializer(hold).data)
 
 
+def _held_read(request: Request, context: dict[str, Any]) -> None:
+    """As the page: naming who is held in a preview is a read of each case it says is kept."""
+    held = [h for found in context.get("held", {}).values() for h in found]
+    shown = sorted({c for h in held for c in h.case_ids})
+    record_reads(cases=shown, user=_user(request), via="api-disposal-preview")
+
+
 class RunListView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(responses={200: RunSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(RunSerializer(selectors.run_list()[:200], many=True).data)
+        context: dict[str, Any] = {}
+        data = RunSerializer(selectors.run_list()[:200], many=True, context=context).data
+        _held_read(request, context)
+        return Response(data)
 
     @extend_schema(request=PreviewSerializer, responses={201: RunSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -361,9 +371,7 @@ class RunDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         context: dict[str, Any] = {}
         data = RunSerializer(_run(pk), context=context).data
-        # As the page: naming who is held is a read of each case it says is kept.
-        shown = sorted({c for h in context.get("held", {}).get(pk, []) for c in h.case_ids})
-        record_reads(cases=shown, user=_user(request), via="api-disposal-preview")
+        _held_read(request, context)
         return Response(data)
 
 

@@ -140,6 +140,12 @@ def test_a_preview_names_the_cases_holds_keep_out_and_logs_the_read(
     assert list(CaseRead.objects.values_list("case_id", "via")) == [
         (closed_case.pk, "api-disposal-preview")
     ]
+    CaseRead.objects.all().delete()
+    [listed] = client.get(f"{BASE}disposals/").json()
+    assert listed["held_total"] == 1
+    assert list(CaseRead.objects.values_list("case_id", "via")) == [
+        (closed_case.pk, "api-disposal-preview")
+    ]
     client.post(f"{BASE}disposals/{run['id']}/reject/", format="json")
     body = client.get(f"{BASE}disposals/{run['id']}/").json()
     assert (body["held"], body["held_total"]) == ([], None)
