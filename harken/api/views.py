@@ -132,7 +132,9 @@ class CaseListView(generics.GenericAPIView[Case]):
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
-        data = s.CaseCreateSerializer(data=request.data)
+        # The request in the context: a person given by id is looked up among those the user
+        # may see (`VisiblePersonField`); without it no existing person could be named.
+        data = s.CaseCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             case = services.case_create(actor=user, **data.validated_data)

@@ -484,6 +484,15 @@ def received_on(item: MailItem) -> dt.date:
     return timezone.localtime(item.received_at, LONDON).date()
 
 
+def _may_link(person: Person) -> bool:
+    """A person whose processing is restricted is not put on a new record by their e-mail:
+    as at the public forms, the sender becomes a new person record, having consented by
+    writing (docs/adr/0150, 0152)."""
+    from harken.subjectaccess import rules
+
+    return rules.processing_restricted(person) is None
+
+
 def _person_input(
     actor: User, *, first_name: str, last_name: str, email: str
 ) -> case_services.PersonInput:
@@ -492,7 +501,7 @@ def _person_input(
         if email
         else Person.objects.none()
     )
-    if len(existing) == 1:
+    if len(existing) == 1 and _may_link(existing[0]):
         return case_services.PersonInput(role=PartyRole.COMPLAINANT, person=existing[0])
     return case_services.PersonInput(
         role=PartyRole.COMPLAINANT,

@@ -4,9 +4,14 @@ a refusal with each field's messages. Every change is in the retention audit tra
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -27,6 +32,7 @@ from harken.retention.models import (
     LegalHold,
     RetentionRule,
     RetentionRuleVersion,
+    RunStatus,
 )
 from harken.retention.permissions import may_manage_retention
 
@@ -149,11 +155,56 @@ class LineSerializer(serializers.ModelSerializer[DisposalLine]):
         ]
 
 
+class HeldSerializer(serializers.Serializer[Any]):
+    """A hold in force that keeps records out of a preview (API 1.3)."""
+
+    hold = serializers.IntegerField(source="hold.pk", default=None)
+    sar = serializers.CharField(source="sar.reference", default=None)
+    case = serializers.CharField(source="hold.case.reference", default=None)
+    person = serializers.SerializerMethodField()
+    count = serializers.IntegerField()
+    cases = serializers.IntegerField()
+    other_records = serializers.IntegerField(
+        help_text="Records not linked to a case: register records, rights requests, e-mails"
+    )
+
+    def get_person(self, held: selectors.HeldFromDisposal) -> int | None:
+        if held.hold is not None:
+            return held.hold.person_id
+        assert held.sar is not None  # noqa: S101
+        return held.sar.subject_id or held.sar.requester_id
+
+
 class RunSerializer(serializers.ModelSerializer[DisposalRun]):
     created_by = serializers.CharField(source="created_by.username", default=None)
     decided_by = serializers.CharField(source="decided_by.username", default=None)
     lines = LineSerializer(many=True)
     total = serializers.IntegerField()
+    held = serializers.SerializerMethodField(
+        help_text="While awaiting approval: the holds in force that keep records out of it"
+    )
+    held_total = serializers.SerializerMethodField(
+        help_text="While awaiting approval: how many records holds keep out (each once)"
+    )
+
+    def _held(self, run: DisposalRun) -> list[selectors.HeldFromDisposal]:
+        if run.status != RunStatus.PREVIEW:
+            return []
+        # The view's context dict (one computation for `held` and `held_total`, and the view
+        # reads which cases were named from it).
+        cache = cast(dict[str, Any], self.context).setdefault("held", {})
+        if run.pk not in cache:
+            cache[run.pk] = selectors.held_from_run(run)
+        return list(cache[run.pk])
+
+    @extend_schema_field(HeldSerializer(many=True))
+    def get_held(self, run: DisposalRun) -> list[dict[str, Any]]:
+        return list(HeldSerializer(self._held(run), many=True).data)
+
+    def get_held_total(self, run: DisposalRun) -> int | None:
+        if run.status != RunStatus.PREVIEW:
+            return None
+        return selectors.held_total(self._held(run))
 
     class Meta:
         model = DisposalRun
@@ -169,6 +220,8 @@ class RunSerializer(serializers.ModelSerializer[DisposalRun]):
             "total",
             "skipped",
             "lines",
+            "held",
+            "held_total",
         ]
 
 
@@ -282,12 +335,22 @@ class HoldReleaseView(APIView):
         return Response(HoldSerializer(hold).data)
 
 
+def _held_read(request: Request, context: dict[str, Any]) -> None:
+    """As the page: naming who is held in a preview is a read of each case it says is kept."""
+    held = [h for found in context.get("held", {}).values() for h in found]
+    shown = sorted({c for h in held for c in h.case_ids})
+    record_reads(cases=shown, user=_user(request), via="api-disposal-preview")
+
+
 class RunListView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(responses={200: RunSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(RunSerializer(selectors.run_list()[:200], many=True).data)
+        context: dict[str, Any] = {}
+        data = RunSerializer(selectors.run_list()[:200], many=True, context=context).data
+        _held_read(request, context)
+        return Response(data)
 
     @extend_schema(request=PreviewSerializer, responses={201: RunSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -306,7 +369,10 @@ class RunDetailView(APIView):
 
     @extend_schema(responses={200: RunSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(RunSerializer(_run(pk)).data)
+        context: dict[str, Any] = {}
+        data = RunSerializer(_run(pk), context=context).data
+        _held_read(request, context)
+        return Response(data)
 
 
 class RunApproveView(APIView):

@@ -440,6 +440,98 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "decided_at": S,
         },
     ),
+    # A rectification, restriction or erasure request: about a person, never a case; disposed
+    # under its own rule with its audit trail (harken/retention/standalone.py, ADR 0152).
+    "subjectaccess.RightsRequest": Covered(
+        None,
+        {
+            **_BASE,
+            "person": X,
+            "kind": S,
+            "received_on": S,
+            "due_on": S,
+            "due_explanation": S,  # how the due date was worked out: dates, no person
+            "status": S,
+            "decided_on": S,
+            "refusal_reason": S,
+            "description": P,
+            "outcome": P,
+            "lifted_on": S,
+            "lifted_by": P,
+            "lift_reason": P,
+        },
+    ),
+    "subjectaccess.RightsRequestEvent": Covered(
+        None,
+        {
+            "id": X,
+            "request": X,
+            "at": S,
+            "actor": P,
+            "verb": S,
+            "description": P,
+            "changes": P,
+        },
+    ),
+    # An e-mail to the shared mailbox: one on a case (made into it, added to it, joined it, a
+    # bounce of a message about it) goes with the case, its raw .eml deleted from storage (its
+    # copy is the case's document); one made into a subject access request goes with the
+    # request; one set aside or marked not feedback has a rule of its own (ADR 0152).
+    "correspondence.MailItem": Covered(
+        "case",
+        {
+            "id": X,
+            # A hash of the Message-ID: kept so reading the mailbox again never brings it back.
+            "dedupe_key": X,
+            "message_id": P,  # names the sender's mail server, often their address
+            "raw_storage_name": X,  # random; the file itself is deleted from storage
+            "raw_size": S,
+            "raw_sha256": P,  # would confirm that an e-mail someone holds was received
+            "received_at": S,
+            "stored_at": S,
+            "sender_address": P,
+            "sender_name": P,
+            "subject": P,
+            "recipients": P,
+            "recipient_count": S,
+            "in_reply_to": P,
+            "references": P,
+            "text": P,
+            "html": P,
+            "problems": P,  # may quote the message's headers
+            "kind": S,
+            "set_aside_reason": P,  # an automatic reply's header, or a bounce report's words
+            "status": S,
+            "case": X,
+            "sar": X,
+            "suggested_case": X,
+            "bounced_message": X,
+            "claimed_by": P,
+            "claimed_at": S,
+            "not_feedback_reason": S,
+            "not_feedback_note": P,
+            "done_by": P,
+            "done_at": S,
+        },
+    ),
+    "correspondence.MailAttachment": Covered(
+        "item__case",
+        {
+            "id": X,
+            "item": X,
+            "number": S,
+            "filename": P,
+            "content_type": S,
+            "size": S,
+            "refusal": P,  # names the file
+            "text": P,
+            "document": X,  # the case's document: disposed with it
+        },
+    ),
+    "correspondence.MailItemEvent": Covered(
+        "item__case",
+        {"id": X, "item": X, "at": S, "actor": P, "verb": S, "description": P},
+    ),
     "registers.RegisterEvent": Covered(
         None,
         {
@@ -517,6 +609,8 @@ REPLACED: dict[tuple[str, str], str] = {
     ("cases.Case", "summary"): REMOVED_TEXT,
     ("cases.TimelineEvent", "description"): REMOVED_TEXT,
     ("registers.RegisterEvent", "description"): REMOVED_TEXT,
+    ("subjectaccess.RightsRequestEvent", "description"): REMOVED_TEXT,
+    ("correspondence.MailItemEvent", "description"): REMOVED_TEXT,
     # A completed action must show its evidence (a database constraint).
     ("learning.Action", "evidence"): REMOVED_TEXT,
 }
@@ -556,9 +650,6 @@ KEPT_MODELS: dict[str, str] = {
     "documents.LetterTemplateRevision": _CONFIGURATION,
     "reports.ReportEdition": "a report produced for a period: kept as it was produced",
     "registers.SarCounter": _CONFIGURATION,
-    "subjectaccess.RightsRequest": "a rectification, restriction or erasure request about a "
-    "person, not a case: like a subject access request, its own rule is not set yet",
-    "subjectaccess.RightsRequestEvent": "the audit trail of a rights request, kept with it",
     "casework.RememberedFilters": "a member of staff's own caseload filters: "
     "the staff account's, not a case's",
     "casework.SavedView": "a member of staff's own named caseload filters: the staff account's, "
@@ -573,9 +664,4 @@ KEPT_MODELS: dict[str, str] = {
     "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
     "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
     "retention.DisposedRecord": "the disposal log of a register record: kind, id, run, when",
-    "correspondence.MailItem": "an e-mail to the shared mailbox, before or without a case: "
-    "its own retention rule is not set yet (what joins a case is copied to the case's "
-    "documents and disposed of with it); see docs/correspondence.md",
-    "correspondence.MailAttachment": "part of a shared mailbox e-mail, kept with it (see above)",
-    "correspondence.MailItemEvent": "the audit trail of a shared mailbox e-mail, kept with it",
 }

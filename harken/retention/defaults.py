@@ -76,6 +76,26 @@ DEFAULT_RULES: list[Default] = [
         "source": "As complaints (IRMS: closure + 6 years), counted from the referral's "
         "outcome; a looked-after child's is kept with their case",
     },
+    # docs/adr/0152. "Closure" of a rights request is the day it was carried out or refused
+    # (for a restriction carried out, the day it was lifted); of a shared mailbox e-mail set
+    # aside or marked not feedback, the day it arrived.
+    {
+        "kind": "rights",
+        "basis": "closure",
+        "years": 2,
+        "source": "As subject access requests (IRMS Retention Guidelines for Local "
+        "Authorities, information requests: last action + 1 year, longer where the ICO is "
+        "involved): 2 years after the request was carried out or refused, or a restriction "
+        "lifted; one in force is never due",
+    },
+    {
+        "kind": "mail",
+        "basis": "closure",
+        "years": 1,
+        "source": "Local practice (IRMS: correspondence of short-term value kept only while "
+        "needed): 1 year after it arrived, for an automatic reply, a bounce or an e-mail marked "
+        "not feedback; one made into a record or added to a case goes with it",
+    },
 ]
 
 

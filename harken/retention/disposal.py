@@ -39,7 +39,7 @@ def empty_value(label: str, field: models.Field[Any, Any]) -> Any:
     if (label, field.name) in REPLACED:
         return REPLACED[(label, field.name)]
     if isinstance(field, models.JSONField):
-        return {}
+        return field.get_default() if field.has_default() else {}  # a list stays a list
     if field.null:
         return None
     if isinstance(field, models.CharField | models.TextField | models.FileField):
@@ -66,11 +66,19 @@ def _blank(label: str, queryset: models.QuerySet[Any]) -> None:
 
 
 def _delete_files(case_ids: Sequence[int]) -> int:
-    """Delete the stored files of these cases' documents and form attachments."""
+    """Delete the stored files of these cases' documents, form attachments and the raw
+    e-mails of the shared mailbox that joined them (their copies are the cases' documents)."""
+    from harken.correspondence.models import MailItem
     from harken.documents.models import Document
     from harken.intake.models import Attachment
 
     deleted = 0
+    for name in MailItem.objects.filter(case_id__in=case_ids).values_list(
+        "raw_storage_name", flat=True
+    ):
+        if name:
+            default_storage.delete(name)
+            deleted += 1
     for name in Document.objects.filter(case_id__in=case_ids).values_list(
         "storage_name", flat=True
     ):
@@ -103,7 +111,7 @@ def people_anonymise(candidates: set[int]) -> None:
     its own rule (harken/retention/standalone.py)."""
     from harken.cases.models import Person
 
-    from .standalone import disposed_ids
+    from .standalone import STANDALONE, disposed_ids
 
     if not candidates:
         return
@@ -126,6 +134,17 @@ def people_anonymise(candidates: set[int]) -> None:
         if gone is not None:
             rows = rows.exclude(pk__in=gone)
         blocked.update(rows.values_list(fk, flat=True))
+    # Records whose link to the person has no reverse name (a rights request) are not among
+    # the relations above: each standalone record not disposed keeps its people.
+    for spec in STANDALONE.values():
+        gone = disposed_ids(spec.label)
+        for field in spec.people:
+            blocked.update(
+                spec.records()
+                .filter(**{f"{field}_id__in": candidates})
+                .exclude(pk__in=gone)
+                .values_list(f"{field}_id", flat=True)
+            )
     free = candidates - blocked
     if free:
         from harken.subjectaccess.models import PersonAlias

@@ -21,6 +21,9 @@ class RecordKind(models.TextChoices):
     OMBUDSMAN = "ombudsman", "Ombudsman cases not linked to a case"
     RESTRICTION = "restriction", "Contact restrictions not linked to a case"
     ADVOCACY = "advocacy", "Advocacy referrals not linked to a case"
+    # Records about a person that are no register's (docs/adr/0152).
+    RIGHTS = "rights", "Rectification, restriction and erasure requests"
+    MAIL = "mail", "Shared mailbox e-mails not made into a record"
 
 
 class Basis(models.TextChoices):

@@ -145,32 +145,80 @@ def rule_get(*, kind: str) -> RetentionRule | None:
 @dataclass(frozen=True)
 class HeldFromDisposal:
     """A hold that keeps records out of a disposal: a legal hold, or a live subject access
-    request (held automatically while it is open), and how many records it keeps."""
+    request (held automatically while it is open), and how many records it keeps: cases, and
+    records not linked to a case (register records, rights requests, e-mails)."""
 
     hold: LegalHold | None
     sar: SubjectAccessRequest | None
     count: int
     case_ids: frozenset[int] = frozenset()  # the records it keeps (the page's reads)
+    records: frozenset[tuple[str, int]] = frozenset()  # (kind, id) of the others it keeps
+
+    @property
+    def cases(self) -> int:
+        return len(self.case_ids)
+
+    @property
+    def other_records(self) -> int:
+        return len(self.records)
 
 
 MAX_HOLDS_SHOWN = 200
 
 
+def _held_records(
+    people: set[int], day: dt.date, rules: list[RetentionRule]
+) -> dict[int, set[tuple[str, int]]]:
+    """For each of these people, the records not linked to a case that the schedule makes due
+    and a hold on them keeps: one statement per kind and person field (a fixed number)."""
+    from harken.cases.models import Person
+
+    from .standalone import STANDALONE, due_records
+
+    found: dict[int, set[tuple[str, int]]] = {}
+    rules = [r for r in rules if r.kind in STANDALONE]
+    if not people:
+        return found
+    addresses: dict[str, set[int]] = {}
+    for pk, email in (
+        Person.objects.filter(pk__in=people).exclude(email="").values_list("pk", "email")
+    ):
+        addresses.setdefault(email.lower(), set()).add(pk)
+    for rule in rules:
+        spec = STANDALONE[rule.kind]
+        due = due_records(
+            kind=rule.kind, basis=rule.basis, years=rule.years, day=day, with_held=True
+        )
+        for field in spec.people:
+            pairs = due.filter(**{f"{field}_id__in": people}).values_list(f"{field}_id", "pk")
+            for person_id, pk in pairs:
+                found.setdefault(person_id, set()).add((rule.kind, pk))
+        if spec.address and addresses:
+            pairs = due.filter(**{f"{spec.address}__in": list(addresses)}).values_list(
+                spec.address, "pk"
+            )
+            for address, pk in pairs:
+                for person_id in addresses.get(str(address).lower(), ()):
+                    found.setdefault(person_id, set()).add((rule.kind, pk))
+    return found
+
+
 def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
     """What the holds in force keep out of a preview: each hold (on a case or a person) and
     each live subject access request that covers a record the schedule would otherwise make
-    due on the run's day. A record two holds cover counts under both.
+    due on the run's day: its cases, and its person's records not linked to a case (register
+    records, rights requests, e-mails from their address). A record two holds cover counts
+    under both.
 
-    A fixed number of statements however many holds or held cases there are: the records due
+    A fixed number of statements however many holds or held cases there are: the cases due
     are one subquery (the rules cover disjoint kinds, so a case is due under one rule at
-    most), and the held records are found for every person and every held case in one
-    statement each."""
+    most), the held cases are found for every person and every held case in one statement
+    each, and the other records in one statement per kind."""
     case_kinds = [*CASE_KINDS, RecordKind.LOOKED_AFTER]
-    rules = list(RetentionRule.objects.filter(pk__in=run.lines.values("rule"), kind__in=case_kinds))
-    rules = rules or list(RetentionRule.objects.filter(kind__in=case_kinds))
-    if not rules:
-        return []
-    due = Q()
+    # Every rule, not only those with a line: a hold may keep back every record of a kind.
+    every_rule = list(RetentionRule.objects.all())
+    rules = [r for r in every_rule if r.kind in case_kinds]
+    due = Q(pk__in=[])
     for rule in rules:
         due |= Q(pk__in=due_cases(rule=rule, day=run.due_on, with_held=True).values("pk"))
     due_ids = Case.objects.filter(due).values("pk")
@@ -189,7 +237,7 @@ def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
         s.subject_id or s.requester_id for s in sars if s.subject_id or s.requester_id
     }
     by_person: dict[int, set[int]] = {}
-    if people:
+    if people and rules:
         pairs = (
             CaseParty.objects.filter(person_id__in=people, case_id__in=due_ids)
             .values_list("person_id", "case_id")
@@ -197,24 +245,45 @@ def held_from_run(run: DisposalRun) -> list[HeldFromDisposal]:
         )
         for person_id, case_id in pairs:
             by_person.setdefault(person_id, set()).add(case_id)
+    records_of = _held_records(people, run.due_on, every_rule)
     held_cases = {h.case_id for h in holds if h.case_id is not None}
     due_held: set[int] = set()
-    if held_cases:
+    if held_cases and rules:
         due_held = set(Case.objects.filter(due, pk__in=held_cases).values_list("pk", flat=True))
 
     found: list[HeldFromDisposal] = []
     for hold in holds:
+        others: set[tuple[str, int]] = set()
         if hold.person_id is not None:
             kept = by_person.get(hold.person_id, set())
+            others = records_of.get(hold.person_id, set())
         else:
             kept = {hold.case_id} if hold.case_id in due_held else set()
-        if kept:
-            found.append(HeldFromDisposal(hold, None, len(kept), frozenset(kept)))
+        if kept or others:
+            found.append(
+                HeldFromDisposal(
+                    hold, None, len(kept) + len(others), frozenset(kept), frozenset(others)
+                )
+            )
     for sar in sars:
-        kept = by_person.get(sar.subject_id or sar.requester_id or 0, set())
-        if kept:
-            found.append(HeldFromDisposal(None, sar, len(kept), frozenset(kept)))
+        person_id = sar.subject_id or sar.requester_id or 0
+        kept = by_person.get(person_id, set())
+        # A live request does not hold itself back (it is not due: it is running).
+        others = {r for r in records_of.get(person_id, set()) if r != ("sar", sar.pk)}
+        if kept or others:
+            found.append(
+                HeldFromDisposal(
+                    None, sar, len(kept) + len(others), frozenset(kept), frozenset(others)
+                )
+            )
     return found
+
+
+def held_total(held: list[HeldFromDisposal]) -> int:
+    """How many records the holds keep out, each counted once (two holds may cover one)."""
+    cases = {pk for h in held for pk in h.case_ids}
+    others = {r for h in held for r in h.records}
+    return len(cases) + len(others)
 
 
 def hold_list(*, active_only: bool = True) -> QuerySet[LegalHold]:

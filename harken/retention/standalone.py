@@ -1,24 +1,30 @@
-"""Register records not linked to a case: a subject access request, and an Ombudsman case, a
-contact restriction or an advocacy referral recorded on its own. Each kind has a rule of its
-own in the schedule (`RecordKind.SAR` ...); one linked to a case goes with its case.
+"""Records not linked to a case: a subject access request, and an Ombudsman case, a contact
+restriction or an advocacy referral recorded on its own; a rectification, restriction or
+erasure request; a shared mailbox e-mail set aside or marked not feedback. Each kind has a
+rule of its own in the schedule (`RecordKind.SAR` ...); one linked to a case goes with its
+case (docs/adr/0151, 0152).
 
 As for a case: the years run from the day the record ended (or its last entry), a record
 still running is never due, a legal hold on a person in force or a live subject access
 request about them keeps their records, the personal fields of `coverage.py` are emptied and
 the statistical ones kept, stored files are deleted, and its register audit rows keep what
-happened and when but lose who and the details (docs/adr/0151)."""
+happened and when but lose who and the details.
+
+A shared mailbox e-mail names no person record, only the address it came from: a held
+person's e-mail address keeps the e-mails from it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case as DbCase
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Lower, TruncDate
 
 from harken.core.dates import LONDON
 
@@ -28,22 +34,37 @@ from .models import Basis, RecordKind
 @dataclass(frozen=True)
 class Part:
     """Rows that belong to the record and go with it: the model, and its lookup to the
-    record's id. `register`: their own register audit rows, if they have some."""
+    record's id. `register`: their own register audit rows, if they have some; `files`: the
+    field naming a stored file of theirs, deleted from storage."""
 
     label: str
     to_record: str
     register: str = ""
     extra: tuple[tuple[str, Any], ...] = ()
+    files: str = ""
+
+
+def _london_day(field: str) -> Any:
+    return TruncDate(field, tzinfo=LONDON)
 
 
 @dataclass(frozen=True)
 class Standalone:
-    label: str  # the register model
-    register: str  # its `RegisterEvent.register`
+    label: str  # the model
+    register: str  # its `RegisterEvent.register`; "" for a record with an audit trail of its own
     only: tuple[tuple[str, Any], ...]  # the filter that makes a record standalone
-    ended: str  # the day the record ended: the years of a closure rule run from it
+    ended: str  # the field holding the day the record ended: a closure rule's years run from it
     people: tuple[str, ...]  # its foreign keys to `cases.Person`
     parts: tuple[Part, ...] = ()
+    # The day it ended where one date field does not say it (an expression over the record).
+    ended_as: Callable[[], Any] | None = None
+    # Its own audit trail, where it has no register's: (model, lookup to the record, verbs that
+    # are reads, not entries), for a rule counted from the last entry.
+    events: tuple[str, str, tuple[str, ...]] | None = None
+    # A lookup to an e-mail address: a held person's address keeps the record (a shared
+    # mailbox e-mail names no person record, only the address it came from).
+    address: str = ""
+    files: str = ""  # the field naming its own stored file
 
     @property
     def model(self) -> Any:
@@ -51,6 +72,41 @@ class Standalone:
 
     def records(self) -> QuerySet[Any]:
         return self.model._default_manager.filter(**dict(self.only))
+
+    def ended_on(self) -> Any:
+        return self.ended_as() if self.ended_as is not None else F(self.ended)
+
+    def last_entry(self) -> Any:
+        """A subquery: the London day of the record's last audit entry."""
+        if self.events is not None:
+            label, to_record, reads = self.events
+            rows = (
+                apps.get_model(label)
+                ._default_manager.filter(**{to_record: OuterRef("pk")})
+                .exclude(verb__in=reads)
+            )
+        else:
+            from harken.registers.models import RegisterEvent
+
+            rows = RegisterEvent.objects.filter(register=self.register, record_id=OuterRef("pk"))
+        return Subquery(
+            rows.order_by("-at").annotate(day=_london_day("at")).values("day")[:1],
+            output_field=DateField(),
+        )
+
+
+def _rights_ended() -> Any:
+    """A rights request ends when it is carried out or refused; a restriction carried out,
+    only when it is lifted (until then it is in force: docs/adr/0150)."""
+    return DbCase(
+        When(kind="restriction", status="done", then=F("lifted_on")),
+        default=F("decided_on"),
+        output_field=DateField(),
+    )
+
+
+def _mail_ended() -> Any:
+    return _london_day("received_at")
 
 
 STANDALONE: dict[str, Standalone] = {
@@ -62,8 +118,12 @@ STANDALONE: dict[str, Standalone] = {
         ("requester", "subject"),
         (
             Part("registers.SarPause", "sar"),
-            Part("subjectaccess.Bundle", "sar"),
+            Part("subjectaccess.Bundle", "sar", files="storage_name"),
             Part("subjectaccess.Redaction", "bundle__sar"),
+            # The e-mail the request arrived in (the shared mailbox), with its parts.
+            Part("correspondence.MailItem", "sar", files="raw_storage_name"),
+            Part("correspondence.MailAttachment", "item__sar"),
+            Part("correspondence.MailItemEvent", "item__sar"),
         ),
     ),
     RecordKind.OMBUDSMAN: Standalone(
@@ -91,27 +151,79 @@ STANDALONE: dict[str, Standalone] = {
         "outcome_on",
         ("child",),
     ),
+    # A rectification, restriction or erasure request is about a person, never a case.
+    RecordKind.RIGHTS: Standalone(
+        "subjectaccess.RightsRequest",
+        "",
+        (),
+        "decided_on",
+        ("person",),
+        (Part("subjectaccess.RightsRequestEvent", "request"),),
+        ended_as=_rights_ended,
+        events=("subjectaccess.RightsRequestEvent", "request", ()),
+    ),
+    # An e-mail set aside (an automatic reply, a bounce) or marked not feedback, on no case
+    # and no request. One in the inbox is running; one on a case goes with the case, one made
+    # into a subject access request with the request (a part of it, above).
+    RecordKind.MAIL: Standalone(
+        "correspondence.MailItem",
+        "",
+        (
+            ("case__isnull", True),
+            ("sar__isnull", True),
+            ("status__in", ("set_aside", "not_feedback")),
+        ),
+        "received_at",
+        (),
+        (
+            Part("correspondence.MailAttachment", "item"),
+            Part("correspondence.MailItemEvent", "item"),
+        ),
+        ended_as=_mail_ended,
+        events=("correspondence.MailItemEvent", "item", ("listed", "viewed")),
+        address="sender_address",
+        files="raw_storage_name",
+    ),
 }
 
 
-def _held(spec: Standalone) -> Q:
-    """Records of a person held: by a hold on the person in force, or a live subject access
-    request about them (the people `selectors.held_people` names, for each person field)."""
+def held_people_ids() -> tuple[QuerySet[Any], ...]:
+    """Subqueries of the people whose every record is held: by a hold on the person in force,
+    or a live subject access request about them (as `selectors.held_people`)."""
     from .models import LegalHold
     from .selectors import open_sars
 
     sars = open_sars()
-    people = (
+    return (
         LegalHold.objects.filter(person__isnull=False, released_at__isnull=True).values(
             "person_id"
         ),
         sars.filter(subject__isnull=False).values("subject_id"),
         sars.filter(subject__isnull=True).values("requester_id"),
     )
-    held = Q()
-    for field in spec.people:
-        for ids in people:
+
+
+def _addresses(people: Any) -> QuerySet[Any]:
+    from harken.cases.models import Person
+
+    return (
+        Person.objects.filter(pk__in=people)
+        .exclude(email="")
+        .annotate(lower_email=Lower("email"))
+        .values("lower_email")
+    )
+
+
+def _held(spec: Standalone) -> Q:
+    """Records of a person held: by a hold on the person in force, or a live subject access
+    request about them, for each person field; and, for a record that names only an address,
+    the held people's addresses (`Q(pk__in=[])` where nothing can hold it)."""
+    held = Q(pk__in=[])
+    for ids in held_people_ids():
+        for field in spec.people:
             held |= Q(**{f"{field}_id__in": ids})
+        if spec.address:
+            held |= Q(**{f"{spec.address}__in": _addresses(ids)})
     return held
 
 
@@ -129,19 +241,13 @@ def due_records(
     )
     if not with_held:
         records = records.exclude(_held(spec))
-    ended: Any = F(spec.ended)
+    # A record still running (no day it ended) is never due, whatever its last entry.
+    records = records.annotate(record_ended_on=spec.ended_on()).filter(
+        record_ended_on__isnull=False
+    )
+    ended: Any = F("record_ended_on")
     if basis == Basis.LAST_ENTRY:
-        from harken.registers.models import RegisterEvent
-
-        last = (
-            RegisterEvent.objects.filter(register=spec.register, record_id=OuterRef("pk"))
-            .order_by("-at")
-            .annotate(day=TruncDate("at", tzinfo=LONDON))
-            .values("day")[:1]
-        )
-        # A record still running is never due, whatever its last entry.
-        records = records.filter(**{f"{spec.ended}__isnull": False})
-        ended = Coalesce(Subquery(last, output_field=DateField()), spec.ended)
+        ended = Coalesce(spec.last_entry(), "record_ended_on", output_field=DateField())
     return records.annotate(counted_from=ended).filter(counted_from__lte=years_before(day, years))
 
 
@@ -163,6 +269,15 @@ def _audit(register: str, ids: Any) -> None:
     )
 
 
+def _delete_files(rows: QuerySet[Any], field: str) -> int:
+    deleted = 0
+    for name in rows.values_list(field, flat=True):
+        if name:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
+
+
 def anonymise(kind: str, ids: Sequence[int]) -> int:
     """Anonymise these records of `kind` and what belongs to them; inside the caller's
     transaction, after they are marked disposed. Returns how many stored files were deleted."""
@@ -174,22 +289,22 @@ def anonymise(kind: str, ids: Sequence[int]) -> int:
         rows = apps.get_model(part.label)._default_manager.filter(
             **{f"{part.to_record}__in": ids}, **dict(part.extra)
         )
-        if part.label == "subjectaccess.Bundle":
-            for name in rows.values_list("storage_name", flat=True):
-                if name:
-                    default_storage.delete(name)
-                    files += 1
+        if part.files:
+            files += _delete_files(rows, part.files)
         if part.register:
             _audit(part.register, rows.values("pk"))
         _blank_rows(part.label, rows)
     records = spec.model._default_manager.filter(pk__in=ids)
+    if spec.files:
+        files += _delete_files(records, spec.files)
     people = {
         pk
         for field in spec.people
         for pk in records.values_list(f"{field}_id", flat=True)
         if pk is not None
     }
-    _audit(spec.register, list(ids))
+    if spec.register:
+        _audit(spec.register, list(ids))
     _blank_rows(spec.label, records)
     people_anonymise(people)
     return files

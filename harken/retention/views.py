@@ -209,7 +209,11 @@ def disposal(request: HttpRequest, pk: int) -> HttpResponse:
     # The page names who is held and why: a read of each record it says is kept.
     shown = sorted({pk for h in held for pk in h.case_ids})
     record_reads(cases=shown, user=_user(request), via="disposal-preview")
-    return render(request, "retention/disposal.html", {"run": run, "held": held})
+    return render(
+        request,
+        "retention/disposal.html",
+        {"run": run, "held": held, "held_total": selectors.held_total(held)},
+    )
 
 
 @staff_required(Perm.RETENTION)

@@ -151,3 +151,42 @@ def ensure_may_change_person(person: Any, carrying_out: Any = None) -> None:
             "their details were not changed (correct them by carrying out a rectification request)"
         )
     )
+
+
+def _own_data_protection_complaint(case: Any, role: str) -> bool:
+    """A complaint under the data-protection procedure (DPA 2018 s164A, ADR 0100) made by the
+    person: their complaint about how the council handled their own data, the restriction
+    included. Adding them as its complainant is the exercise of their own rights, which they
+    ask for by complaining (art. 18(2): consent; legal claims)."""
+    from harken.cases.models import PartyRole
+    from harken.procedures.models import ProcedureKind
+
+    if role != PartyRole.COMPLAINANT or getattr(case, "procedure_version_id", None) is None:
+        return False
+    return bool(case.procedure_version.procedure.kind == ProcedureKind.DATA_PROTECTION)
+
+
+def ensure_may_add_to_case(person: Any, case: Any, role: str) -> None:
+    """Refuse adding a restricted person to a case (a new use of their data: their name on
+    another record, its letters and its figures), except as the complainant of their own
+    data-protection complaint (docs/adr/0152)."""
+    found = processing_restricted(person)
+    if found is None or _own_data_protection_complaint(case, role):
+        return
+    raise ApplicationError.for_field(
+        "person",
+        found.refusal(
+            "they were not added to the case (only their own data-protection complaint may "
+            "name them)"
+        ),
+    )
+
+
+def ensure_may_record_alias(person: Any) -> None:
+    """Refuse recording another name for a restricted person: it is new data about them, and
+    not the correction a rectification request carries out (docs/adr/0152)."""
+    found = processing_restricted(person)
+    if found is not None:
+        raise ApplicationError.for_field(
+            "name", found.refusal("no other name was recorded for them")
+        )

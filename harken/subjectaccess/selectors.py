@@ -1,5 +1,6 @@
 """Everything held on a person: where they are a party, where they are named in free text or
-in a document's text, the registers that name them, and who has read their records.
+in a document's text, the registers that name them, their rights requests, the shared
+mailbox's e-mails from their address, and who has read their records.
 
 Names (full name and known aliases) and e-mail addresses are searched as phrases with the
 full-text index on PostgreSQL (a GIN index per text column, migration 0002), so the cost
@@ -19,6 +20,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from harken import access
 from harken.accounts.models import User
@@ -31,17 +33,19 @@ from harken.cases.models import (
     Person,
     SafeguardingConcern,
 )
+from harken.core.dates import format_date
 from harken.core.errors import AccessDenied
 from harken.registers.models import (
     AdvocacyReferral,
     ContactRestriction,
+    OmbudsmanCase,
     Register,
     RegisterRead,
     SubjectAccessRequest,
 )
 
 from . import permissions
-from .models import Bundle, DocumentText
+from .models import Bundle, DocumentText, RightsRequest
 
 FTS_CONFIG = "simple"
 MIN_NAME = 3
@@ -217,6 +221,11 @@ def _registers(data: PersonData, people: list[Person], add: Any) -> None:
         add("Persistent contact decision", r.case, f"Contact restriction {r.pk}")
     for a in AdvocacyReferral.objects.filter(child__in=people).select_related("case"):
         add("Advocacy referral", a.case, f"Advocacy referral {a.pk}")
+    for o in OmbudsmanCase.objects.filter(person__in=people).select_related("case"):
+        add("Ombudsman case", o.case, f"Ombudsman case {o.ombudsman_reference or o.pk}")
+    for rr in RightsRequest.objects.filter(person__in=people).order_by("received_on", "pk"):
+        add("Rights request", None, f"{rr.get_kind_display().split(' (')[0]} request {rr.pk}")
+    _mail(people, add)
     sars = SubjectAccessRequest.objects.filter(Q(requester__in=people) | Q(subject__in=people))
     sar_ids = []
     for s in sars:
@@ -227,6 +236,31 @@ def _registers(data: PersonData, people: list[Person], add: Any) -> None:
         .select_related("user")
         .order_by("-at", "-pk")[:200]
     )
+
+
+MAX_MAIL_FOUND = 200
+
+
+def _mail(people: list[Person], add: Any) -> None:
+    """E-mails to the shared mailbox from the person's address (one on a case the user may not
+    see is counted, not shown, as every finding on such a case)."""
+    from harken.correspondence.models import MailItem
+
+    addresses = sorted({p.email.strip().lower() for p in people if p.email.strip()})
+    if not addresses:
+        return
+    items = (
+        MailItem.objects.filter(sender_address__in=addresses)
+        .select_related("case")
+        .order_by("received_at", "pk")[:MAX_MAIL_FOUND]
+    )
+    for item in items:
+        day = format_date(timezone.localdate(item.received_at))
+        add(
+            "E-mail to the shared mailbox",
+            item.case,
+            f"E-mail {item.pk} received {day} ({item.get_status_display().lower()})",
+        )
 
 
 def bundle_get(*, user: User, pk: int) -> Bundle:

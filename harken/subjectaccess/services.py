@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ from harken.ops import storage as ops_storage
 from harken.registers import services as register_services
 from harken.registers.models import Register, RegisterEvent, SubjectAccessRequest
 
-from . import extraction, permissions, redaction, selectors
+from . import extraction, permissions, redaction, rules, selectors
 from .models import (
     Bundle,
     BundleStatus,
@@ -41,6 +42,8 @@ from .models import (
     RedactionKind,
     RedactionReason,
 )
+
+logger = logging.getLogger(__name__)
 
 Verb = TimelineEvent.Verb
 
@@ -80,6 +83,7 @@ def _sar_event(
 def person_alias_add(*, person: Person, name: str, actor: User) -> PersonAlias:
     """Record another name a person is known by; an event on each of their cases."""
     permissions.ensure_can_use_subject_access(actor)
+    rules.ensure_may_record_alias(person)
     name = " ".join((name or "").split())
     if len(name) < selectors.MIN_NAME:
         raise ApplicationError.for_field(
@@ -118,17 +122,30 @@ def document_text_index(*, document: Document, data: bytes | None = None) -> Doc
     return row
 
 
-def document_text_index_missing(*, limit: int | None = None) -> int:
-    """Extract the text of every document not yet indexed; how many were done."""
-    docs = Document.objects.filter(extracted_text__isnull=True).order_by("uploaded_at")
+def document_text_index_missing(*, limit: int | None = None, scheduled: bool = False) -> int:
+    """Extract the text of every document not yet indexed; how many were done. `scheduled`
+    (`harken run-scheduled`): a document that cannot be read now (its storage or key missing)
+    is left for the next run, and another node indexing the same one at once is no error."""
+    docs = Document.objects.filter(extracted_text__isnull=True).order_by("uploaded_at", "pk")
     done = 0
     for document in docs[:limit] if limit else docs.iterator():
         try:
-            document_text_index(document=document)
+            with transaction.atomic():
+                document_text_index(document=document)
         except FileNotFoundError:
             DocumentText.objects.update_or_create(document=document, defaults={"text": ""})
+        except Exception as exc:
+            if not scheduled:
+                raise
+            logger.warning("A document's text could not be extracted: %s", type(exc).__name__)
+            continue
         done += 1
     return done
+
+
+# Documents indexed by each `harken run-scheduled` (hourly): uploads are found by the person
+# search within the hour, and one run's cost is bounded whatever the backlog.
+SCHEDULED_INDEX_LIMIT = 500
 
 
 # --- Bundles --------------------------------------------------------------------------------

@@ -71,6 +71,22 @@ def test_create_complaint_returns_its_detail(client_for, officer):
     assert body["next_due_label"] == "Stage 1 acknowledgement due"
 
 
+def test_create_names_a_person_already_recorded_by_id(client_for, officer):
+    """A person given by id (one the user may see) is put on the new case, not copied; one
+    the user may not see is a 400."""
+    earlier = complaint(actor=officer, received_on=D(2024, 1, 8))
+    person = earlier.parties.get().person
+    payload = complaint_payload(people=[{"role": "complainant", "person": person.pk}])
+    response = client_for(officer).post(CASES, payload, format="json")
+    assert response.status_code == 201, response.json()
+    from harken.cases.models import Case
+
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert list(case.parties.values_list("person_id", flat=True)) == [person.pk]
+    payload = complaint_payload(people=[{"role": "complainant", "person": 999999}])
+    assert client_for(officer).post(CASES, payload, format="json").status_code == 400
+
+
 def test_detail_puts_safeguarding_first(client_for, officer):
     """Safeguarding concerns are the first key of a case's JSON, so no client can miss them."""
     case = complaint(actor=officer, received_on=D(2024, 3, 1))

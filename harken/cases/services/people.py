@@ -188,11 +188,17 @@ def _differs(person: Person, values: Mapping[str, Any]) -> bool:
     return any(getattr(person, name) != value for name, value in values.items())
 
 
-def _check_party(item: PersonInput) -> None:
+def _check_party(item: PersonInput, case: Case) -> None:
     if item.role not in PartyRole.values:
         raise ApplicationError.for_field("role", "Choose the person's part in the case.")
     if item.relationship and item.relationship not in Relationship.values:
         raise ApplicationError.for_field("relationship", "Choose the relationship.")
+    if item.person is not None:
+        # A person already recorded whose processing is restricted (UK GDPR art. 18) is not
+        # put on another case (docs/adr/0152); a new person's details are a new record.
+        from harken.subjectaccess import rules
+
+        rules.ensure_may_add_to_case(item.person, case, item.role)
 
 
 def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) -> None:
@@ -200,7 +206,7 @@ def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) 
     the new people are inserted together; the same person in the same part twice is recorded
     once."""
     for item in people:
-        _check_party(item)
+        _check_party(item, case)
     new = {n: _new_person(actor, item.details) for n, item in enumerate(people) if not item.person}
     Person.objects.bulk_create(new.values())
     parties: dict[tuple[int, str], CaseParty] = {}
@@ -220,7 +226,7 @@ def _add_parties(case: Case, people: Sequence[PersonInput], actor: User | None) 
 
 
 def _add_party(case: Case, item: PersonInput, actor: User | None) -> CaseParty:
-    _check_party(item)
+    _check_party(item, case)
     person = item.person or person_create(actor=actor, **person_details(item.details))
     party, _ = CaseParty.objects.get_or_create(
         case=case,

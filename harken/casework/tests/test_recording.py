@@ -148,6 +148,46 @@ def test_a_person_already_recorded_is_found_before_adding_a_duplicate(
     assert Person.objects.filter(last_name="Whitfield").count() == 1
 
 
+def test_a_restricted_person_already_recorded_is_not_put_on_the_new_case(
+    officer, sign_in, make_complaint
+):
+    """Choosing someone whose processing is restricted (UK GDPR art. 18) is refused with the
+    reason, and no case is made (docs/adr/0152)."""
+    import datetime as dt
+
+    from harken.subjectaccess import rights
+
+    earlier = make_complaint(summary="Earlier complaint")
+    dana = earlier.parties.get().person
+    request = rights.rights_request_create(
+        actor=officer,
+        person=dana,
+        kind="restriction",
+        received_on=dt.date.today(),
+        description="Do not use my data while it is checked",
+    )
+    rights.rights_request_carry_out(
+        actor=officer, request=request, done_on=dt.date.today(), outcome="Nothing sent"
+    )
+    data = new_case(
+        **{
+            "complainant-existing": dana.pk,
+            "child-first_name": "",
+            "child-last_name": "",
+            "child-date_of_birth_0": "",
+            "child-date_of_birth_1": "",
+            "child-date_of_birth_2": "",
+        }
+    )
+    response = sign_in(officer).post("/staff/cases/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "data is restricted since" in html
+    assert "they were not added to the case" in html
+    assert not Case.objects.exclude(pk=earlier.pk).exists()
+
+
 def test_find_button_lists_matches_without_saving(officer, sign_in, make_complaint):
     services.person_create(actor=officer, first_name="Ellis", last_name="Whitfield")
     response = sign_in(officer).post("/staff/cases/new/", {**new_case(), "find": "child"})

@@ -74,3 +74,29 @@ def test_disposal_deletes_documents_and_form_files_from_storage(where, officer, 
     attachment.refresh_from_db()
     assert (attachment.file.name, attachment.original_name) == ("", "")
     assert Submission.objects.get(pk=submission.pk).answers == {}
+
+
+def test_disposal_deletes_the_shared_mailboxs_raw_emails_from_storage(where, officer, admin_user):
+    """An e-mail on a disposed case, and one set aside a year and more ago, lose their raw
+    .eml wherever it is kept (ADR 0152); one still in the inbox keeps it."""
+    from harken.correspondence import services as mailbox
+    from harken.correspondence.tests.conftest import make_email
+
+    case = complaint(actor=officer, received_on=dt.date(2018, 1, 8))
+    long_ago = dt.datetime(2018, 1, 9, 9, 0, tzinfo=dt.UTC)
+    on_case = mailbox.item_store(raw=make_email(), received_at=long_ago).item
+    mailbox.item_attach(item=on_case, actor=officer, case=case)
+    auto = mailbox.item_store(
+        raw=make_email(headers={"Auto-Submitted": "auto-replied"}), received_at=long_ago
+    ).item
+    waiting = mailbox.item_store(raw=make_email(), received_at=long_ago).item
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_on=dt.date(2018, 2, 1))
+    names = [on_case.raw_storage_name, auto.raw_storage_name]
+    assert all(default_storage.exists(n) for n in [*names, waiting.raw_storage_name])
+
+    dispose_all(admin_user, day=dt.date(2025, 1, 1))
+
+    assert not any(default_storage.exists(n) for n in names)
+    assert default_storage.exists(waiting.raw_storage_name)
+    on_case.refresh_from_db()
+    assert (on_case.sender_address, on_case.text, on_case.case_id) == ("", "", case.pk)

@@ -111,3 +111,41 @@ def test_preview_approve_and_carry_out(api_for, admin_user, closed_case):
     assert done["status"] == "completed"
     assert done["lines"][0]["disposed"] == 1
     assert RetentionEvent.objects.filter(verb="carried_out").exists()
+
+
+def test_a_preview_names_the_cases_holds_keep_out_and_logs_the_read(
+    api_for, admin_user, officer, closed_case
+):
+    """`held` and `held_total` on a preview (API 1.3); the held case it names is a logged
+    read, as on the page; a run no longer awaiting approval has none."""
+    import datetime as dt
+
+    from harken.cases.models import CaseRead, Kind
+    from harken.cases.tests.factories import complaint
+
+    other = complaint(actor=officer, received_on=dt.date(2018, 1, 9))
+    type(other).objects.filter(pk=other.pk).update(status="closed", closed_on=dt.date(2018, 2, 2))
+    assert other.kind == Kind.COMPLAINT
+    hold = services.hold_place(
+        case=closed_case, reason="inquiry", explanation="Inquiry", actor=admin_user
+    )
+    client = api_for(admin_user)
+    run = client.post(BASE + "disposals/", {"due_on": "2025-01-01"}, format="json").json()
+    CaseRead.objects.all().delete()
+    body = client.get(f"{BASE}disposals/{run['id']}/").json()
+    assert body["held_total"] == 1
+    assert body["held"][0]["hold"] == hold.pk
+    assert body["held"][0]["case"] == closed_case.reference
+    assert (body["held"][0]["cases"], body["held"][0]["other_records"]) == (1, 0)
+    assert list(CaseRead.objects.values_list("case_id", "via")) == [
+        (closed_case.pk, "api-disposal-preview")
+    ]
+    CaseRead.objects.all().delete()
+    [listed] = client.get(f"{BASE}disposals/").json()
+    assert listed["held_total"] == 1
+    assert list(CaseRead.objects.values_list("case_id", "via")) == [
+        (closed_case.pk, "api-disposal-preview")
+    ]
+    client.post(f"{BASE}disposals/{run['id']}/reject/", format="json")
+    body = client.get(f"{BASE}disposals/{run['id']}/").json()
+    assert (body["held"], body["held_total"]) == ([], None)

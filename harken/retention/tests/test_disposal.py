@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from harken.cases.demo import build_demo
 from harken.cases.models import Case, CaseParty, CaseRead, Person, Status, TimelineEvent
 from harken.core.audit import record_read
+from harken.correspondence.models import MailItem
 from harken.documents.models import Document
 from harken.registers.models import OmbudsmanCase
 from harken.reports.metrics import build_report
@@ -70,13 +71,52 @@ def _leaves(value: Any, path: str = "") -> dict[str, Any]:
     return {path: value}
 
 
+def _rights_and_mail(officer: Any) -> None:
+    """What the demo does not make: a rights request decided long ago about a person on a
+    case, a shared mailbox e-mail on a closed case, one set aside and one not feedback."""
+    from harken.correspondence import services as mailbox
+    from harken.correspondence.tests.conftest import make_email
+    from harken.subjectaccess import rights
+
+    case = Case.objects.filter(status=Status.CLOSED).exclude(held()).order_by("pk").first()
+    assert case is not None
+    request = rights.rights_request_create(
+        actor=officer,
+        person=case.parties.first().person,  # type: ignore[union-attr]
+        kind="erasure",
+        received_on=dt.date(2020, 1, 6),
+        description="Delete my details",
+    )
+    rights.rights_request_refuse(
+        actor=officer,
+        request=request,
+        decided_on=dt.date(2020, 1, 20),
+        reason="must_keep",
+        outcome="The complaints record must be kept",
+    )
+    long_ago = dt.datetime(2022, 5, 3, 9, 0, tzinfo=dt.UTC)
+    for headers in ({"Auto-Submitted": "auto-replied"}, {}, {}):
+        item = mailbox.item_store(raw=make_email(headers=headers), received_at=long_ago).item
+        if item.in_inbox and not MailItem.objects.filter(status="not_feedback").exists():
+            mailbox.item_not_feedback(item=item, actor=officer, reason="spam")
+        elif item.in_inbox:
+            status = case.status
+            Case.objects.filter(pk=case.pk).update(status=Status.OPEN)
+            mailbox.item_attach(item=item, actor=officer, case=case)
+            Case.objects.filter(pk=case.pk).update(status=status)
+
+
 @pytest.mark.parametrize("seed", [3, 11, 2024])
-def test_report_figures_are_the_same_after_disposal(seed, admin_user, media):
+def test_report_figures_are_the_same_after_disposal(seed, admin_user, officer, media, settings):
     """Every figure of every report for a past period, before and after disposing of every
-    closed case and every ended register record not linked to a case (the demo's answered
-    subject access requests and ended contact restrictions), compared one by one (random
-    demo records, three seeds)."""
+    closed case and every ended record not linked to a case (the demo's answered subject
+    access requests and ended contact restrictions, a refused rights request, the shared
+    mailbox's e-mails set aside or not feedback; an e-mail on a case goes with it), compared
+    one by one (random demo records, three seeds)."""
+    settings.HARKEN_CLAMD_SOCKET = ""
+    settings.HARKEN_CLAMD_HOST = ""
     build_demo(seed=seed, years=2, scale=0.25)
+    _rights_and_mail(officer)
     # The demo's Ombudsman cases still awaiting a decision hold their cases (not disposed).
     closed = Case.objects.exclude(status=Status.OPEN).exclude(held()).count()
     periods = _periods()
@@ -89,7 +129,12 @@ def test_report_figures_are_the_same_after_disposal(seed, admin_user, media):
     assert DisposedCase.objects.count() == closed
     records = DisposedRecord.objects.count()
     assert run.disposed_total == closed + records
-    assert {"sar", "restriction"} <= set(DisposedRecord.objects.values_list("kind", flat=True))
+    assert {"sar", "restriction", "rights", "mail"} <= set(
+        DisposedRecord.objects.values_list("kind", flat=True)
+    )
+    on_case = MailItem.objects.filter(case__isnull=False)
+    assert on_case.exists()
+    assert not on_case.exclude(sender_address="").exists()  # gone with its case
     for period in periods:
         after = _leaves(_report_json(period))
         expected = before[str(period)]

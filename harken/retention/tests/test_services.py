@@ -22,7 +22,7 @@ def test_the_shipped_schedule_has_a_rule_for_every_kind_with_its_source():
     rules = {r.kind: r for r in RetentionRule.objects.all()}
     assert set(rules) == {
         "complaint", "contact", "compliment", "representation", "looked_after",
-        "sar", "ombudsman", "restriction", "advocacy",
+        "sar", "ombudsman", "restriction", "advocacy", "rights", "mail",
     }  # fmt: skip
     assert rules["sar"].description == "2 years after closure"
     assert rules["complaint"].description == "6 years after closure"

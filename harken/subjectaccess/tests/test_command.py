@@ -59,3 +59,31 @@ def test_refusals_are_command_errors(officer, manager):
             "--on",
             "5/6/2024",
         )
+
+
+def test_run_scheduled_extracts_the_text_of_new_uploads_for_the_person_search(officer):
+    """A document uploaded since the last run is searched within the hour: `harken
+    run-scheduled` extracts its text, and the person named in it is found on that case."""
+    from harken.documents import services as document_services
+    from harken.subjectaccess import selectors
+    from harken.subjectaccess.models import DocumentText
+
+    from .conftest import pdf_upload
+
+    named = complaint(actor=officer, received_on=D(2024, 3, 4)).parties.get().person
+    case_services.person_update(person=named, actor=officer, first_name="Ali", last_name="Khan")
+    other = complaint(actor=officer, received_on=D(2024, 3, 5))
+    document = document_services.document_upload(
+        case=other, file=pdf_upload("minutes.pdf", "Present: Ali Khan"), actor=officer
+    )
+    assert not DocumentText.objects.filter(document=document).exists()
+    out = StringIO()
+    call_command("run_scheduled", "--date", "2024-06-28", stdout=out)
+    assert "the text of 1 document(s) extracted" in out.getvalue()
+    found = selectors.person_data(user=officer, person=named).findings
+    assert ("Named in a document's text", other.pk) in {
+        (f.where, f.case.pk if f.case else None) for f in found
+    }
+    out = StringIO()
+    call_command("run_scheduled", "--date", "2024-06-28", stdout=out)
+    assert "document(s) extracted" not in out.getvalue()  # once

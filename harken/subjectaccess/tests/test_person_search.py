@@ -142,3 +142,55 @@ def test_only_the_feedback_team_searches_a_person(request, casey, who):
     person, _first = casey
     with pytest.raises(AccessDenied):
         selectors.person_data(user=request.getfixturevalue(who), person=person)
+
+
+def test_the_person_is_found_in_the_ombudsman_register_their_rights_requests_and_the_mailbox(
+    officer, casey, sign_in
+):
+    """Everything held includes an Ombudsman case about them, a rights request of theirs and
+    the shared mailbox's e-mails from their address (on a case or not); another sender's
+    e-mail is not theirs."""
+    from harken.correspondence import services as mailbox
+    from harken.correspondence.tests.conftest import make_email
+    from harken.registers import services as registers
+    from harken.subjectaccess import rights
+
+    person, first = casey
+    ombudsman = registers.ombudsman_case_create(
+        actor=officer,
+        ombudsman_reference="24 000 111",
+        enquiry_received_on=D(2024, 5, 1),
+        person=person,
+        summary="Went to the Ombudsman",
+    )
+    request = rights.rights_request_create(
+        actor=officer,
+        person=person,
+        kind="rectification",
+        received_on=D(2024, 6, 3),
+        description="Spelling",
+    )
+    spam = mailbox.item_store(
+        raw=make_email(sender="Casey <Casey.Marlowe@example.com>", subject="Hello"),
+        received_at=dt.datetime(2024, 6, 4, 9, tzinfo=dt.UTC),
+    ).item
+    mailbox.item_not_feedback(item=spam, actor=officer, reason="misdirected")
+    attached = mailbox.item_store(
+        raw=make_email(sender="casey.marlowe@example.com"),
+        received_at=dt.datetime(2024, 6, 5, 9, tzinfo=dt.UTC),
+    ).item
+    mailbox.item_attach(item=attached, actor=officer, case=first)
+    other = mailbox.item_store(raw=make_email(sender="someone@example.org")).item
+
+    found = _found(selectors.person_data(user=officer, person=person))
+    assert ("Ombudsman case", "Ombudsman case 24 000 111") in found
+    assert ("Rights request", f"Rectification request {request.pk}") in found
+    assert (
+        "E-mail to the shared mailbox",
+        f"E-mail {spam.pk} received 4 June 2024 (not feedback)",
+    ) in found
+    assert ("E-mail to the shared mailbox", first.reference) in found
+    assert not any(f"E-mail {other.pk} " in label for _, label in found)
+    assert ombudsman.case is None
+    page = sign_in(officer).get(f"/staff/subject-access/people/{person.pk}/")
+    assert f"E-mail {spam.pk} received 4 June 2024" in page.content.decode()

@@ -434,3 +434,190 @@ def test_the_api_and_the_command_lift_it_for_the_feedback_team_only(officer, man
     )
     assert f"Restriction {again.pk} lifted." in out.getvalue()
     assert rules.processing_restricted(restriction.person_id) is None
+
+
+# --- Adding them to a case, another name (docs/adr/0152) ------------------------------------
+
+ADD_REFUSED = "they were not added to the case"
+
+
+@pytest.fixture
+def other_case(officer):
+    return complaint(actor=officer, received_on=D(2024, 6, 17))
+
+
+def test_they_are_not_added_to_another_case(officer, person, other_case, restriction):
+    with pytest.raises(ApplicationError, match=ADD_REFUSED) as refused:
+        case_services.case_add_person(
+            case=other_case,
+            item=case_services.PersonInput(role="child", person=person),
+            actor=officer,
+        )
+    assert "restricted since 10 June 2024 (UK GDPR art. 18)" in refused.value.message
+    assert refused.value.field_errors == {"person": [refused.value.message]}
+    assert not other_case.parties.filter(person=person).exists()
+    assert not TimelineEvent.objects.filter(case=other_case, verb="person_added").exists()
+    # A new person of the same name is a new record: added.
+    case_services.case_add_person(
+        case=other_case,
+        item=case_services.PersonInput(
+            role="child", details={"first_name": person.first_name, "last_name": "Other"}
+        ),
+        actor=officer,
+    )
+
+
+def test_a_new_case_naming_them_is_not_made(officer, person, restriction):
+    from harken.cases.models import Case
+
+    before = Case.objects.count()
+    with pytest.raises(ApplicationError, match=ADD_REFUSED):
+        case_services.case_create(
+            actor=officer,
+            kind="compliment",
+            channel="email",
+            received_on=D(2024, 6, 20),
+            summary="Thanks to the team",
+            people=[case_services.PersonInput(role="complainant", person=person)],
+        )
+    assert Case.objects.count() == before  # nothing half-made
+
+
+def test_after_lifting_they_are_added_again(officer, person, other_case, restriction):
+    rights.rights_request_lift(
+        actor=officer, request=restriction, lifted_on=D(2024, 6, 20), reason="Agreed, told"
+    )
+    case_services.case_add_person(
+        case=other_case,
+        item=case_services.PersonInput(role="child", person=person),
+        actor=officer,
+    )
+    assert other_case.parties.filter(person=person).exists()
+
+
+def test_their_own_data_protection_complaint_may_name_them_as_complainant(
+    officer, person, restriction
+):
+    """The restriction's own process: a complaint about how their data was handled (DPA 2018
+    s164A) is theirs to make; they are its complainant, never the child it is about."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 8, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        case = complaint(actor=officer, received_on=D(2026, 7, 2), procedure_code="data-protection")
+        with pytest.raises(ApplicationError, match=ADD_REFUSED):
+            case_services.case_add_person(
+                case=case,
+                item=case_services.PersonInput(role="child", person=person),
+                actor=officer,
+            )
+        party = case_services.case_add_person(
+            case=case,
+            item=case_services.PersonInput(role="complainant", person=person),
+            actor=officer,
+        )
+    assert party.person == person
+
+
+def test_the_add_person_page_refuses_with_the_reason(
+    officer, sign_in, person, other_case, restriction
+):
+    response = sign_in(officer).post(
+        f"/staff/cases/{other_case.reference}/add-person/",
+        {"party_role": "child", "existing": person.pk},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "restricted since 10 June 2024" in page
+    assert ADD_REFUSED in page
+    assert not other_case.parties.filter(person=person).exists()
+
+
+def test_the_api_refuses_adding_them_to_a_case_or_a_new_case(
+    officer, person, other_case, restriction
+):
+    from harken.api.tests.test_cases import complaint_payload
+    from harken.cases.models import Case
+
+    client = _api(officer)
+    response = client.post(
+        f"{API}/cases/{other_case.reference}/people/",
+        {"role": "child", "person": person.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert ADD_REFUSED in str(response.json())
+    assert not other_case.parties.filter(person=person).exists()
+    before = Case.objects.count()
+    payload = complaint_payload(people=[{"role": "complainant", "person": person.pk}])
+    response = client.post(f"{API}/cases/", payload, format="json")
+    assert response.status_code == 400
+    assert "restricted since 10 June 2024" in str(response.json())
+    assert Case.objects.count() == before
+
+
+def test_the_import_never_puts_them_on_a_case(officer, person, restriction, tmp_path):
+    """The import links no person already recorded: a row naming them makes a new person
+    record (as the public forms do), and the restricted record gains no case."""
+    from harken.cases.models import CaseParty, Person
+    from harken.cases.tests.test_import import _call, stage1_complaint, write_csv
+
+    row = stage1_complaint(
+        complainant_first_name=person.first_name, complainant_last_name=person.last_name
+    )
+    out = _call(write_csv(tmp_path / "history.csv", [row]))
+    assert "Imported 1 case(s)" in out
+    assert list(CaseParty.objects.filter(person=person).values_list("case", flat=True)) == [
+        restriction.person.parties.get().case_id
+    ]
+    assert Person.objects.filter(first_name=person.first_name, last_name=person.last_name).exclude(
+        pk=person.pk
+    )
+
+
+def test_an_email_from_them_made_into_a_case_names_a_new_person_record(
+    officer, person, restriction
+):
+    """The shared mailbox matches a sender to a person by address; a restricted person is
+    not linked (as at the public forms, writing in is their consent to a new record)."""
+    from harken.cases.models import Person
+    from harken.correspondence import services as mailbox
+    from harken.correspondence.tests.conftest import make_email
+
+    Person.objects.filter(pk=person.pk).update(email="kept@example.org")
+    item = mailbox.item_store(raw=make_email(sender="Them <kept@example.org>")).item
+    item = mailbox.item_convert(
+        item=item,
+        actor=officer,
+        kind="compliment",
+        summary="Thank you",
+        first_name="Kim",
+        last_name="Kept",
+        email="kept@example.org",
+    )
+    assert item.case is not None
+    [party] = item.case.parties.all()
+    assert party.person_id != person.pk
+    assert party.person.email == "kept@example.org"
+
+
+def test_no_other_name_is_recorded_for_them(officer, sign_in, person, restriction):
+    from harken.subjectaccess import services as sa_services
+    from harken.subjectaccess.models import PersonAlias
+
+    with pytest.raises(ApplicationError, match="no other name was recorded") as refused:
+        sa_services.person_alias_add(person=person, name="Casey Smith", actor=officer)
+    assert "name" in refused.value.field_errors
+    response = sign_in(officer).post(
+        reverse("subjectaccess:person", kwargs={"pk": person.pk}), {"name": "Casey Smith"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "restricted since 10 June 2024" in page
+    assert 'id="name-error"' in page or "govuk-error-message" in page
+    assert not PersonAlias.objects.filter(person=person).exists()
+    rights.rights_request_lift(
+        actor=officer, request=restriction, lifted_on=D(2024, 6, 20), reason="Agreed, told"
+    )
+    sa_services.person_alias_add(person=person, name="Casey Smith", actor=officer)
+    assert PersonAlias.objects.filter(person=person).exists()

@@ -5,7 +5,8 @@ It records the reminders due today (once each, however often it runs), then does
 queued for the task worker (`harken db_worker`), and messages and tasks a stopped worker
 left behind are recovered. See docs/reminders.md and docs/email.md.
 
-It also carries out an approved disposal and previews the next (docs/data-protection.md).
+It also carries out an approved disposal and previews the next, and extracts the text of
+documents uploaded since it last ran for the person search (docs/data-protection.md).
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ class Command(BaseCommand):
                 f"Disposal {preview.pk} previewed: {preview.total} record(s) due, awaiting "
                 "approval by an administrator"
             )
+        # The person search (harken/subjectaccess): the text of documents uploaded since the
+        # last run, so a person named in one is found within the hour.
+        from harken.subjectaccess.services import (
+            SCHEDULED_INDEX_LIMIT,
+            document_text_index_missing,
+        )
+
+        indexed = document_text_index_missing(limit=SCHEDULED_INDEX_LIMIT, scheduled=True)
+        if indexed:
+            self.stdout.write(f"Person search: the text of {indexed} document(s) extracted")
         # The shared mailbox (harken/correspondence), where one is configured: read it once.
         from harken.correspondence.mailbox import poll_scheduled
 

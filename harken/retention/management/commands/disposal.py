@@ -63,6 +63,26 @@ class Command(BaseCommand):
                 f"  {line.get_kind_display():40} {line.count:7}  {line.rule_description} "
                 f"(version {line.rule_version}) {_period(line)}{done}"
             )
+        if run.status == RunStatus.PREVIEW:
+            self._held(run)
+
+    def _held(self, run: DisposalRun) -> None:
+        """What the holds in force keep out, by number (a person by id, never by name)."""
+        held = selectors.held_from_run(run)
+        self.stdout.write(f"Held and left out: {selectors.held_total(held)} record(s)")
+        for h in held:
+            if h.hold is not None:
+                what = f"hold {h.hold.pk} on " + (
+                    h.hold.case.reference if h.hold.case else f"person {h.hold.person_id}"
+                )
+                why = h.hold.get_reason_display()
+            else:
+                assert h.sar is not None  # noqa: S101
+                what = f"person {h.sar.subject_id or h.sar.requester_id}"
+                why = f"live subject access request {h.sar.reference}"
+            self.stdout.write(
+                f"  {what} ({why}): {h.cases} case(s), {h.other_records} other record(s)"
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
