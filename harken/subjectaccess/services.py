@@ -12,10 +12,12 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -41,6 +43,7 @@ from .models import (
     RedactionDecision,
     RedactionKind,
     RedactionReason,
+    RightsRequest,
 )
 
 logger = logging.getLogger(__name__)
@@ -178,6 +181,95 @@ def _party_details(other: Person) -> list[tuple[str, str]]:
     return found
 
 
+def _register_records(people: list[Person], kept: Any, on: Any) -> list[dict[str, object]]:
+    """The person's register records for `_other_records`."""
+    from harken.registers.models import AdvocacyReferral, ContactRestriction, OmbudsmanCase
+
+    found: list[dict[str, object]] = []
+    for r in kept(ContactRestriction.objects.filter(person__in=people).select_related("case")):
+        rows = [
+            *on(r.case),
+            ("Decided", format_date(r.decision_on)),
+            ("Reason", r.reason),
+            ("What the decision restricts", r.restrictions),
+            ("Ended", format_date(r.ended_on) if r.ended_on else "Not ended"),
+        ]
+        if r.end_reason:
+            rows.append(("Why it ended", r.end_reason))
+        found.append({"title": "Persistent contact decision", "on": r.decision_on, "rows": rows})
+    for a in kept(AdvocacyReferral.objects.filter(child__in=people).select_related("case")):
+        rows = [
+            *on(a.case),
+            ("Referred", format_date(a.referred_on)),
+            ("Advocacy from", a.provider_name or a.get_provider_display()),
+            ("Outcome", a.get_outcome_display() if a.outcome else "Not yet known"),
+        ]
+        if a.outcome_notes:
+            rows.append(("Notes", a.outcome_notes))
+        found.append({"title": "Advocacy referral", "on": a.referred_on, "rows": rows})
+    for o in kept(OmbudsmanCase.objects.filter(person__in=people).select_related("case")):
+        rows = [
+            *on(o.case),
+            ("Ombudsman's reference", o.ombudsman_reference),
+            ("Enquiry received", format_date(o.enquiry_received_on)),
+            ("Summary", o.summary),
+            ("Decision", o.get_decision_display() if o.decision else "Not yet decided"),
+        ]
+        if o.notes:
+            rows.append(("Notes", o.notes))
+        found.append({"title": "Ombudsman case", "on": o.enquiry_received_on, "rows": rows})
+    return found
+
+
+def _other_records(
+    person: Person, cases: Iterable[Case], until: dt.datetime | None = None
+) -> list[dict[str, object]]:
+    """The person's records outside the case records: registers (persistent contact
+    decisions, advocacy referrals, Ombudsman cases), their rights requests and their e-mails
+    to the shared mailbox. A record linked to a case is included only when that case is in
+    the bundle (a case the officer may not see stays out, as its case does); `until` keeps
+    to the records that existed when the bundle was started (their text was proposed for
+    redaction then). Each: title, date, rows of (label, text), and the free texts."""
+    from harken.correspondence.models import MailItem
+
+    people = [person, *selectors.same_people(person)]
+    case_ids = {c.pk for c in cases}
+
+    def kept(qs: Any, stamp: str = "created_at") -> Any:
+        qs = qs.filter(Q(case__isnull=True) | Q(case_id__in=case_ids))
+        return qs.filter(**{f"{stamp}__lte": until}) if until else qs
+
+    def on(case: Case | None) -> list[tuple[str, str]]:
+        return [("Case", case.reference)] if case else []
+
+    found = _register_records(people, kept, on)
+    rights = RightsRequest.objects.filter(person__in=people)
+    for rr in rights.filter(created_at__lte=until) if until else rights:
+        rows = [
+            ("Received", format_date(rr.received_on)),
+            ("What was asked", rr.description),
+            ("Status", rr.get_status_display()),
+        ]
+        if rr.outcome:
+            rows.append(("Outcome", rr.outcome))
+        found.append({"title": rr.get_kind_display(), "on": rr.received_on, "rows": rows})
+    addresses = sorted({p.email.strip().lower() for p in people if p.email.strip()})
+    mail = MailItem.objects.filter(sender_address__in=addresses) if addresses else None
+    for item in kept(mail, "stored_at").order_by("received_at", "pk") if mail is not None else []:
+        day = timezone.localdate(item.received_at)
+        rows = [
+            *on(item.case),
+            ("Received", format_date(day)),
+            ("Subject", item.subject),
+            ("Text", item.text),
+        ]
+        found.append({"title": "E-mail to the shared mailbox", "on": day, "rows": rows})
+    for record in found:
+        record["texts"] = [text for label, text in record["rows"] if label not in ("Case",)]  # type: ignore[attr-defined]
+    found.sort(key=lambda r: (r["on"], str(r["title"])))  # type: ignore[arg-type, return-value]
+    return found
+
+
 def _propose(bundle: Bundle, person: Person, cases: list[Case]) -> int:
     """Propose every other person named on the cases and every pattern match, except the
     subject's own details (which are theirs to have)."""
@@ -192,6 +284,8 @@ def _propose(bundle: Bundle, person: Person, cases: list[Case]) -> int:
             candidates += _party_details(party.person)
         corpus += _case_texts(case)
         corpus += DocumentText.objects.filter(document__case=case).values_list("text", flat=True)
+    for record in _other_records(person, cases):
+        corpus += [str(t) for t in record["texts"] if t]  # type: ignore[attr-defined]
     for text in corpus:
         candidates += [(match, kind) for kind, match in redaction.pattern_matches(text)]
     for raw, kind in candidates:
@@ -377,9 +471,23 @@ def bundle_build(*, bundle: Bundle, actor: User) -> Bundle:
     cases = list(
         bundle.cases.order_by("received_on", "pk").prefetch_related("elements", "safeguarding")
     )
+    others = [
+        {
+            "title": record["title"],
+            "rows": [
+                (label, redaction.redact_text(str(text or ""), accepted))
+                for label, text in record["rows"]  # type: ignore[attr-defined]
+            ],
+        }
+        for record in _other_records(bundle.person, cases, until=bundle.created_at)
+    ]
     records_pdf = _pdf(
         "subjectaccess/bundle_records.html",
-        {"sar": bundle.sar, "cases": [_case_context(c, accepted) for c in cases]},
+        {
+            "sar": bundle.sar,
+            "cases": [_case_context(c, accepted) for c in cases],
+            "others": others,
+        },
     )
     files: list[tuple[str, bytes, str]] = []  # (name in the zip, bytes, how it was handled)
     for number, document in enumerate(
@@ -408,6 +516,7 @@ def bundle_build(*, bundle: Bundle, actor: User) -> Bundle:
                 {"reference": c.reference, "received_on": format_date(c.received_on)} for c in cases
             ],
             "files": [{"name": name, "how": how} for name, _data, how in files],
+            "others": [str(o["title"]) for o in others],
             "log": log,
             "reasons": RedactionReason.choices,
         },
@@ -444,7 +553,8 @@ def bundle_build(*, bundle: Bundle, actor: User) -> Bundle:
         bundle.sar,
         actor,
         Verb.SAR_BUNDLE_BUILT,
-        f"Bundle {bundle.pk} built: {len(cases)} case(s), {len(files)} document(s), "
+        f"Bundle {bundle.pk} built: {len(cases)} case(s), {len(others)} other record(s), "
+        f"{len(files)} document(s), "
         f"{pages} page(s), {len(accepted)} redaction(s) applied",
     )
     return bundle

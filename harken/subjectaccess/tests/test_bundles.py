@@ -141,3 +141,64 @@ def test_only_the_feedback_team_builds_bundles(request, officer, setup, who):
     _case, _person, sar = setup
     with pytest.raises(AccessDenied):
         services.bundle_start(sar=sar, actor=request.getfixturevalue(who))
+
+
+def test_records_outside_the_cases_are_in_the_bundle_redacted(officer, setup):
+    """The person's register records, rights requests and e-mails to the shared mailbox go
+    in the records with the cases; a third party's number in them is proposed and removed;
+    a register record on a case outside the bundle stays out."""
+    from django.utils import timezone
+
+    from harken.correspondence.models import ItemStatus, MailItem
+    from harken.subjectaccess import rights
+
+    case, person, sar = setup
+    case_services.person_update(person=person, actor=officer, email="casey@example.org")
+    register_factories.restriction(
+        actor=officer, case=case, reason="Calls about Jordan Pike on 07700 900456 daily"
+    )
+    rights.rights_request_create(
+        actor=officer,
+        person=person,
+        kind="rectification",
+        received_on=D(2024, 4, 2),
+        description="Correct my address; my neighbour's is 07700 900789",
+    )
+    MailItem.objects.create(
+        dedupe_key="k1",
+        raw_storage_name="mail/k1.eml",
+        raw_size=10,
+        raw_sha256="0" * 64,
+        received_at=timezone.now(),
+        sender_address="casey@example.org",
+        subject="About my complaint",
+        text="Please call me back about the school transport",
+        status=ItemStatus.NOT_FEEDBACK,
+    )
+    other = complaint(actor=officer, received_on=D(2024, 3, 5))
+    type(other).objects.filter(pk=other.pk).update(restricted=True)  # not named on it
+    other_restriction = register_factories.restriction(
+        actor=officer, case=other, reason="Not for this bundle"
+    )
+    other_restriction.person = person
+    other_restriction.save()
+
+    bundle = services.bundle_start(sar=sar, actor=officer)
+    proposed = {r.text for r in bundle.redactions.all()}
+    assert {"07700 900456", "07700 900789"} <= proposed
+    for row in bundle.redactions.all():
+        services.redaction_decide(
+            redaction_row=row, actor=officer, decision="accepted", reason="TP"
+        )
+    services.bundle_build(bundle=bundle, actor=officer)
+    files = _files(bundle)
+    records = " ".join(pdftotext(files["01-records.pdf"]).split())
+    assert "Persistent contact decision" in records
+    assert "Correct my address" in records
+    assert "Please call me back about the school transport" in records
+    assert "07700 900456" not in records
+    assert "07700 900789" not in records
+    assert "Not for this bundle" not in records
+    index = " ".join(pdftotext(files["00-index.pdf"]).split())
+    assert "Other records" in index
+    assert "E-mail to the shared mailbox" in index
