@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import (
     Aggregate,
     BigIntegerField,
@@ -1243,6 +1243,9 @@ class _read_alongside:
             outermost
             and connection.vendor == "postgresql"
             and getattr(settings, "HARKEN_REPORT_CONNECTIONS", 2) > 1
+            # Reads sent to a replica (harken.ops.replica) are not in this connection's
+            # snapshot: one connection there, as before.
+            and router.db_for_read(Stage) == DEFAULT_DB_ALIAS
         )
 
     def __enter__(self) -> _read_alongside:

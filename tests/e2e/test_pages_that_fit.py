@@ -181,7 +181,8 @@ def test_the_navigation_fits_on_one_line_at_1280px(browser: Any, server: str, fi
 @pytest.mark.parametrize("size", SIZES)
 def test_the_pages_added_since_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
     """The person's legal hold pages, the new-record form (refused, then as it is), a report
-    file being built and failed, and the public form's "late" page, at 320 px and at 200% zoom; axe on every state."""
+    file being built and failed, and the public form's "late" page, at 320 px and at 200%
+    zoom; axe on every state."""
     from harken.accounts.models import Role
     from harken.cases.models import PartyRole
     from harken.retention.defaults import install
