@@ -25,7 +25,7 @@ def _figures(report) -> dict:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exported snapshots")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_connections_give_the_figures_of_one(settings, officer, monkeypatch):
     for day, team in ((2, "SEND Team"), (3, "SEND Team"), (4, "Assessment Teams")):
         for year in (2023, 2024):
