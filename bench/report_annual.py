@@ -12,8 +12,11 @@ ANALYZEd. Prints the median of `--runs` runs of:
 - json: the report as Harken builds it (`build_report` + the JSON renderer);
 - pdf: the report rendered to PDF, charts included (chart cache cleared before each run).
 
-Targets: json within 2x of the floor and under 2 s; pdf under 10 s. The figures of the floor
-and of the report are compared, so the two really compute the same thing.
+Targets (issue 17): json within 1.5x of the floor and under 1 s; pdf under 3 s; `RESULT: OK`
+only when both are met. The json report reads its heaviest passes on a second connection
+(`HARKEN_REPORT_CONNECTIONS`, default 2; also timed on one); the floor runs its statements
+one after another. The three are timed in turns. The figures of the floor and of the report
+are compared, so the two really compute the same thing.
 """
 
 from __future__ import annotations
@@ -247,10 +250,32 @@ def main() -> None:
     period = preset(f"fy-{year}").period
     print(f"{cases:,} cases; report for {period.label}")
 
+    load_before = Path("/proc/loadavg").read_text().strip()
     queries = floor_queries(period.start, period.end)
     run_floor(queries)  # warm the cache once for both
-    floor_s, floor = median_time(lambda: run_floor(queries), args.runs)
-    json_s, body = median_time(lambda: render_json(build_report(period)), args.runs)
+    from django.conf import settings
+
+    def json_on(connections: int) -> bytes:
+        settings.HARKEN_REPORT_CONNECTIONS = connections
+        return render_json(build_report(period))
+
+    # In turns, so that a change in the machine's load falls on each alike.
+    times: dict[str, list[float]] = {"floor": [], "json": [], "json1": []}
+    for _ in range(args.runs):
+        for name, fn in (
+            ("floor", lambda: run_floor(queries)),
+            ("json", lambda: json_on(2)),
+            ("json1", lambda: json_on(1)),
+        ):
+            started = time.perf_counter()
+            result = fn()
+            times[name].append(time.perf_counter() - started)
+            if name == "floor":
+                floor = result
+            elif name == "json":
+                body = result
+    settings.HARKEN_REPORT_CONNECTIONS = 2
+    floor_s, json_s, json1_s = (statistics.median(times[k]) for k in ("floor", "json", "json1"))
     report = build_report(period)
     check_same_figures(report, floor)
 
@@ -259,17 +284,26 @@ def main() -> None:
         return render_pdf(build_report(period))
 
     pdf_s, pdf_body = median_time(pdf, args.pdf_runs)
+    print(f"load average before: {load_before}")
     print(f"floor (hand-written SQL, {len(queries)} statements): {floor_s:6.3f} s")
     print(
         f"json report ({len(body):,} bytes):                 {json_s:6.3f} s"
         f"  = {json_s / floor_s:.2f}\u00d7 the floor"
     )
-    print(f"pdf report ({len(pdf_body):,} bytes):                 {pdf_s:6.3f} s")
     print(
-        "targets: json ≤ 2\u00d7 floor and < 2 s: "
-        f"{'met' if json_s <= 2 * floor_s and json_s < 2 else 'NOT met'}; pdf < 10 s: "
-        f"{'met' if pdf_s < 10 else 'NOT met'}"
+        f"json report on one connection:                 {json1_s:6.3f} s"
+        f"  = {json1_s / floor_s:.2f}\u00d7 the floor"
     )
+    print(f"pdf report ({len(pdf_body):,} bytes):                 {pdf_s:6.3f} s")
+    # Issue 17's targets, on a quiet machine: the load average says whether it was.
+    json_ok = json_s <= 1.5 * floor_s and json_s < 1
+    pdf_ok = pdf_s < 3
+    print(
+        f"targets: json ≤ 1.5\u00d7 floor and < 1 s: {'met' if json_ok else 'NOT met'}; "
+        f"pdf < 3 s: {'met' if pdf_ok else 'NOT met'}"
+    )
+    print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
+    print("RESULT: OK" if json_ok and pdf_ok else "RESULT: OVER")
 
 
 if __name__ == "__main__":

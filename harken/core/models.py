@@ -40,6 +40,8 @@ class EventType(models.TextChoices):
     CLOSURE_DAY_REMOVED = "closure_day_removed", "Closure day removed"
     DEADLINES_RECOMPUTED = "deadlines_recomputed", "Deadlines worked out again"
     PROCEDURE_VERSION_ADDED = "procedure_version_added", "Procedure version added"
+    REPORT_BUILD_REQUESTED = "report_build_requested", "Report file build requested"
+    REPORT_BUILD_DOWNLOADED = "report_build_downloaded", "Report file downloaded"
 
 
 class AuditEvent(models.Model):

@@ -8,9 +8,11 @@ all worked out from the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,6 +43,32 @@ def procedure_code(team: Team | None) -> str:
     return DEFAULT_PROCEDURE
 
 
+# Within one request, the time limit of each team's procedure, read once: whether the late
+# page applies is asked of every page's answers each time the request works out the pages
+# (the next page, the back link, the answers that apply), which was two to three queries
+# and a procedure definition parsed on every question page (bench/intake_cpu.py).
+_limits: ContextVar[dict[int | None, int | None] | None] = ContextVar(
+    "intake_time_limits", default=None
+)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_reading(view: Callable[P, R]) -> Callable[P, R]:
+    """Read each procedure's time limit at most once while `view` runs (never longer: a
+    procedure changed since is read by the next request)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _limits.set({})
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _limits.reset(token)
+
+    return wrapped
+
+
 def time_limit_months(answers: Answers) -> int | None:
     """The time limit to complain, in months, of the procedure this complaint would be
     handled under (the team's, once one is chosen): the procedure's own `time_limit_months`,
@@ -48,8 +76,14 @@ def time_limit_months(answers: Answers) -> int | None:
     from harken.procedures.services import current_version
 
     pk = whole_number(answers.get("team"))
+    memo = _limits.get()
+    if memo is not None and pk in memo:
+        return memo[pk]
     team = Team.objects.filter(pk=pk, active=True).first() if pk is not None else None
-    return current_version(procedure_code(team)).spec.time_limit_months
+    months = current_version(procedure_code(team)).spec.time_limit_months
+    if memo is not None:
+        memo[pk] = months
+    return months
 
 
 def limit_words(months: int) -> str:

@@ -33,7 +33,15 @@ from harken.documents import downloads
 
 from . import ratelimit, services
 from .forms import HONEYPOT, AttachmentsForm, StepForm
-from .journeys import JOURNEYS, YOUNG_PERSON, Journey, Step, flatten, summary_sections
+from .journeys import (
+    JOURNEYS,
+    YOUNG_PERSON,
+    Journey,
+    Step,
+    flatten,
+    one_reading,
+    summary_sections,
+)
 from .models import Attachment, Submission
 from .uploads import PROBLEMS_ATTR, LimitedUploadHandler
 
@@ -267,6 +275,7 @@ def journey_root(request: HttpRequest, journey: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@one_reading
 def start(request: HttpRequest, journey: str) -> HttpResponse:
     """Begin a form (or carry on with one already begun)."""
     chosen = _journey(journey)
@@ -294,6 +303,7 @@ def step(request: HttpRequest, journey: str, step: str) -> HttpResponse:
 
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
+@one_reading
 def _step(request: HttpRequest, journey: str, step: str) -> HttpResponse:
     chosen = _journey(journey)
     page = chosen.step(step)
@@ -452,6 +462,7 @@ def _upload(request: HttpRequest, key: uuid.UUID) -> tuple[str, int, int | None]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@one_reading
 def check(request: HttpRequest, journey: str) -> HttpResponse:
     chosen = _journey(journey)
     if request.method == "POST":

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -21,10 +24,11 @@ from rest_framework.views import APIView
 from harken import access
 from harken.core.errors import ApplicationError
 
-from . import dp_counts, selectors
+from . import dp_counts, selectors, services
 from .definitions import DEFINITIONS, GENERAL_RULES, SECTIONS
-from .models import ReportEdition
+from .models import ReportBuild, ReportEdition
 from .periods import Period, PeriodError, preset
+from .renderers import FORMATS
 from .renderers.as_json import report_dict
 from .structures import SCHEMA
 
@@ -192,3 +196,173 @@ class DataProtectionCountsView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(dp_counts.data_protection_counts(period=_period(request)))
+
+
+# --- Report files built by the task worker ----------------------------------------------------
+
+BUILD_STATUS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The build: id, status (queued, running, built, failed), step and step_number "
+    "of steps while running, format, edition, from, to, saved, error (when failed), file_name "
+    "and size (when built), requested_at, finished_at, and the addresses status_url, "
+    "download_url (when built) and retry_url (when failed).",
+)
+
+
+def _build_body(request: Request, build: ReportBuild) -> dict[str, Any]:
+    from .views import build_status
+
+    body = build_status(build)
+    body["status_url"] = request.build_absolute_uri(
+        reverse("api-report-build", kwargs={"pk": build.pk})
+    )
+    body["download_url"] = (
+        request.build_absolute_uri(reverse("api-report-build-download", kwargs={"pk": build.pk}))
+        if build.status == "built"
+        else None
+    )
+    body["retry_url"] = (
+        request.build_absolute_uri(reverse("api-report-build-retry", kwargs={"pk": build.pk}))
+        if build.status == "failed"
+        else None
+    )
+    return body
+
+
+def _own_build(request: Request, pk: int) -> ReportBuild:
+    try:
+        return selectors.build_for(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except ReportBuild.DoesNotExist as exc:
+        raise Http404("No such report build.") from exc
+
+
+def _saved_edition(value: Any) -> ReportEdition | None:
+    if value in (None, ""):
+        return None
+    try:
+        return ReportEdition.objects.get(pk=int(value))
+    except (TypeError, ValueError, ReportEdition.DoesNotExist) as exc:
+        raise ApplicationError.for_field("saved", "No saved report has that id.") from exc
+
+
+def _date(data: Any, field: str) -> dt.date | None:
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ApplicationError.for_field(field, "Give the day as YYYY-MM-DD.") from exc
+
+
+class BuildListView(APIView):
+    permission_classes = [IsAuthenticated, SeesReports]
+
+    @extend_schema(
+        summary="Build a report file in the background",
+        description="Queues the report (from/to, a preset, or a saved report's id as saved) "
+        "to be built by the task worker in a format: "
+        + ", ".join(FORMATS)
+        + ". Answers 202 with the build; follow status_url until status is built, then GET "
+        "download_url. The build is made as you see the report and is yours alone.",
+        operation_id="reports_builds_create",
+        request={
+            "application/json": {
+                "type": "object",
+                "properties": {
+                    "format": {"type": "string", "enum": list(FORMATS)},
+                    "edition": {"type": "string", "enum": ["internal", "published"]},
+                    "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date"},
+                    "preset": {"type": "string"},
+                    "saved": {"type": "integer"},
+                },
+                "required": ["format"],
+            }
+        },
+        responses={202: BUILD_STATUS, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data
+        if not isinstance(data, dict):
+            raise ApplicationError("Send a JSON object: format, and from/to, preset or saved.")
+        saved = _saved_edition(data.get("saved"))
+        start, end = _date(data, "from"), _date(data, "to")
+        if data.get("preset") and saved is None:
+            try:
+                period = preset(str(data["preset"])).period
+            except PeriodError as exc:
+                raise ApplicationError.for_field("preset", str(exc)) from exc
+            start, end = period.start, period.end
+        build = services.build_request(
+            actor=request.user,  # type: ignore[arg-type]
+            start=start,
+            end=end,
+            fmt=str(data.get("format", "")),
+            edition=str(data.get("edition") or "internal"),
+            saved=saved,
+        )
+        build.refresh_from_db()  # built already where tasks run at once (development)
+        body = _build_body(request, build)
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
+        )
+
+
+class BuildView(APIView):
+    permission_classes = [IsAuthenticated, SeesReports]
+
+    @extend_schema(
+        summary="A report build's progress",
+        operation_id="reports_builds_retrieve",
+        responses={
+            200: BUILD_STATUS,
+            403: ERRORS[403],
+            404: OpenApiResponse(description="Not yours"),
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_build_body(request, _own_build(request, pk)))
+
+
+class BuildRetryView(APIView):
+    permission_classes = [IsAuthenticated, SeesReports]
+
+    @extend_schema(
+        summary="Try a failed report build again",
+        operation_id="reports_builds_retry",
+        request=None,
+        responses={202: BUILD_STATUS, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        build = services.build_retry(
+            build=_own_build(request, pk),
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        build.refresh_from_db()
+        return Response(_build_body(request, build), status=status.HTTP_202_ACCEPTED)
+
+
+class BuildDownloadView(APIView):
+    permission_classes = [IsAuthenticated, SeesReports]
+
+    @extend_schema(
+        summary="Download a built report file",
+        operation_id="reports_builds_download",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, in the build's format"
+            ),
+            403: ERRORS[403],
+            404: OpenApiResponse(description="Not yours, or not built yet"),
+        },
+    )
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
+        from .views import build_download
+
+        build = _own_build(request, pk)
+        try:
+            chunks = services.build_file(build=build, actor=request.user)  # type: ignore[arg-type]
+        except (ApplicationError, FileNotFoundError) as exc:
+            raise Http404("This report has not been built yet.") from exc
+        return build_download(build, chunks)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import (
     Aggregate,
     BigIntegerField,
@@ -149,6 +150,8 @@ class ReportContext:
         self._stages: dict[str, set[int]] | None = None
         # The shared passes over the records (see "Shared passes"), each run once a report.
         self.passes: dict[str, Grouped] = {}
+        # Passes being read on a second connection (see `_read_alongside`).
+        self.pending: dict[str, Future[Grouped]] = {}
 
     @property
     def buckets(self) -> list[Bucket]:
@@ -291,7 +294,8 @@ def complainant_type(case_ref: str) -> Coalesce:
 
 def _once(ctx: ReportContext, key: str, compute: Callable[[], Grouped]) -> Grouped:
     if key not in ctx.passes:
-        ctx.passes[key] = compute()
+        pending = ctx.pending.pop(key, None)
+        ctx.passes[key] = pending.result() if pending is not None else compute()
     return ctx.passes[key]
 
 
@@ -1186,8 +1190,9 @@ def build_report(period: Period, *, title: str = "") -> Report:
                 # groupings sort a year or two of records: in memory, not in temporary files.
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        tables = core_tables(ctx)
-        extra, omitted = register_metrics.tables(ctx)
+        with _read_alongside(ctx, outermost=outermost):
+            tables = core_tables(ctx)
+            extra, omitted = register_metrics.tables(ctx)
     tables += extra
     tables.sort(key=lambda t: _SECTION_ORDER.get(t.section, 99))
     for number, table in enumerate(tables, start=1):
@@ -1202,6 +1207,96 @@ def build_report(period: Period, *, title: str = "") -> Report:
         council=settings.HARKEN_COUNCIL_NAME,
         omitted=omitted,
     )
+
+
+# --- Two connections -------------------------------------------------------------------------
+# Nearly all of the report's time is PostgreSQL reading indexes, one statement at a time on
+# one core. The passes are independent reads of one snapshot, so the heaviest (who made each
+# stage 1 complaint, and the main team and theme of each: about half the time at a million
+# cases) run on a second connection that imports this transaction's snapshot
+# (`pg_export_snapshot`), while this one runs the rest: the same figures, from the same
+# records, in about half the time on two cores. Only where this transaction is the report's
+# own: inside someone else's transaction (the tests' among them) its uncommitted rows would
+# be invisible to the second connection, so everything runs here, as on SQLite.
+# docs/adr/0211-report-passes-on-two-connections.md
+
+# (the pass's key in `ctx.passes`, the function that runs it), balanced by time at 1M cases:
+# about 1.3 s of the 2.7 s each, measured at load 6 (bench/README.md, report_annual.py).
+ALONGSIDE: tuple[tuple[str, Callable[[ReportContext], Grouped]], ...] = (
+    ("stage1-complainants", stage1_complainants),
+    ("stages-by-main", stages_by_main),
+)
+HERE: tuple[Callable[[ReportContext], Grouped], ...] = (
+    non_complaints_received,
+    stages_received,
+    element_outcomes,
+    stages_concluded,
+    stages_ended,
+)
+
+
+class _read_alongside:
+    def __init__(self, ctx: ReportContext, *, outermost: bool) -> None:
+        self.ctx = ctx
+        self.pool: ThreadPoolExecutor | None = None
+        self.enabled = (
+            outermost
+            and connection.vendor == "postgresql"
+            and getattr(settings, "HARKEN_REPORT_CONNECTIONS", 2) > 1
+            # Reads sent to a replica (harken.ops.replica) are not in this connection's
+            # snapshot: one connection there, as before.
+            and router.db_for_read(Stage) == DEFAULT_DB_ALIAS
+        )
+
+    def __enter__(self) -> _read_alongside:
+        if not self.enabled:
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
+        ctx = self.ctx
+        future = self.pool.submit(_passes_on_snapshot, ctx, snapshot)
+        for key, _compute in ALONGSIDE:
+            ctx.pending[key] = _part(future, key)
+        for compute in HERE:  # before the tables, so neither connection waits on the other
+            compute(ctx)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        self.ctx.pending.clear()
+
+
+def _part(future: Future[dict[str, Grouped]], name: str) -> Future[Grouped]:
+    part: Future[Grouped] = Future()
+
+    def done(whole: Future[dict[str, Grouped]]) -> None:
+        error = whole.exception()
+        if error is not None:
+            part.set_exception(error)
+        else:
+            part.set_result(whole.result()[name])
+
+    future.add_done_callback(done)
+    return part
+
+
+def _passes_on_snapshot(ctx: ReportContext, snapshot: str) -> dict[str, Grouped]:
+    """Run the ALONGSIDE passes on this thread's own connection, in the exported snapshot."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            # On a context of its own: the other thread reads the results from `ctx.pending`.
+            own = ReportContext(ctx.period)
+            return {key: compute(own) for key, compute in ALONGSIDE}
+    finally:
+        connections.close_all()  # this thread's connection only
 
 
 def _section_order() -> dict[str, int]:

@@ -73,3 +73,50 @@ class ReportExample(BaseModel):
 
     def __str__(self) -> str:
         return self.heading or self.get_section_display()
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the task worker"
+    RUNNING = "running", "Being built"
+    BUILT = "built", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class ReportBuild(BaseModel):
+    """A report file built by the task worker, so that no web worker waits on a slow one
+    (a PDF at a million cases). It is built as its requester would see it (their edition and
+    the rows about single cases they may see), so only they may follow or download it. The
+    file is kept in the documents storage (encrypted at rest when configured)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    edition = models.CharField(max_length=10, default="internal")
+    saved = models.ForeignKey(
+        ReportEdition, null=True, blank=True, on_delete=models.CASCADE, related_name="builds"
+    )
+    fmt = models.CharField(max_length=10)
+    status = models.CharField(
+        max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    # What the worker is doing now, for the progress page ("Working out the figures").
+    step = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    storage_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Report build {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BuildStatus.BUILT, BuildStatus.FAILED)

@@ -12,7 +12,7 @@ from harken.core.errors import ApplicationError
 
 from . import suppression
 from .metrics import build_report
-from .models import ReportEdition
+from .models import ReportBuild, ReportEdition
 from .periods import Period
 from .renderers.as_json import from_snapshot
 from .structures import Example, Report
@@ -113,3 +113,16 @@ def report_for_edition(
         published_at=saved.published_at,
     )
     return _log_cases_shown(_edition(report, edition, user), user)
+
+
+def build_for(*, user: User | None, pk: int) -> ReportBuild:
+    """One of the user's own report builds; anyone else's is not there for them (a build is
+    made as its requester sees the report)."""
+    ensure_can_see_reports(user)
+    return ReportBuild.objects.select_related("saved").get(pk=pk, requested_by=user)
+
+
+def builds_of(*, user: User | None, limit: int = 5) -> list[ReportBuild]:
+    """The user's latest builds, newest first."""
+    ensure_can_see_reports(user)
+    return list(ReportBuild.objects.filter(requested_by=user).order_by("-id")[:limit])

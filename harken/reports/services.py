@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterator
+from functools import partial
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Case, TimelineEvent
-from harken.core.audit import record_event
+from harken.core.audit import record_audit, record_event
+from harken.core.dates import format_date
 from harken.core.errors import ApplicationError
+from harken.core.models import EventType
+from harken.core.storage import save_file
+from harken.ops import storage as ops_storage
 
 from .definitions import SECTION_TITLES
-from .models import ReportEdition, ReportExample
+from .models import BuildStatus, ReportBuild, ReportEdition, ReportExample
 from .periods import Period, PeriodError
 
 Verb = TimelineEvent.Verb
+logger = logging.getLogger(__name__)
 
 
 def can_edit(user: User | None) -> bool:
@@ -218,3 +230,179 @@ def example_remove(*, example: ReportExample, actor: User) -> None:
     _ensure_draft(example.edition)
     _note_on_case(example.case, actor, example.edition, Verb.REPORT_EXAMPLE_REMOVED)
     example.delete()
+
+
+# --- Report files built by the task worker ----------------------------------------------------
+
+BUILD_PREFIX = "reports/"
+STEP_FIGURES = "Working out the figures"
+STEP_FILE = "Drawing the charts and pages"
+
+
+def _build_label(build: ReportBuild) -> str:
+    from .renderers import FORMATS
+
+    return (
+        f"{FORMATS[build.fmt].label} of the {build.edition} report, "
+        f"{format_date(build.period_start)} to {format_date(build.period_end)}"
+    )
+
+
+def _enqueue_build(build_id: int) -> None:
+    from .tasks import build_report_file
+
+    build_report_file.enqueue(build_id)
+
+
+@transaction.atomic
+def build_request(
+    *,
+    actor: User,
+    start: dt.date | None,
+    end: dt.date | None,
+    fmt: str,
+    edition: str = "internal",
+    saved: ReportEdition | None = None,
+) -> ReportBuild:
+    """Queue a report file to be built by the task worker; the build is its requester's."""
+    from . import selectors
+    from .renderers import FORMATS
+
+    selectors.ensure_can_see_reports(actor)
+    if fmt not in FORMATS:
+        raise ApplicationError.for_field(
+            "format", "Choose the file's format: " + ", ".join(FORMATS) + "."
+        )
+    if edition not in selectors.EDITIONS:
+        raise ApplicationError.for_field("edition", "Choose internal or published.")
+    if saved is not None:
+        start, end = saved.period_start, saved.period_end
+    period = _period(start, end)
+    build = ReportBuild.objects.create(
+        requested_by=actor,
+        period_start=period.start,
+        period_end=period.end,
+        edition=edition,
+        saved=saved,
+        fmt=fmt,
+        created_by=actor,
+        modified_by=actor,
+    )
+    record_audit(
+        event_type=EventType.REPORT_BUILD_REQUESTED,
+        actor=actor,
+        description=f"Report build {build.pk} requested: {_build_label(build)}",
+    )
+    transaction.on_commit(partial(_enqueue_build, build.pk), robust=True)
+    return build
+
+
+def _set(build_id: int, **fields: object) -> int:
+    return ReportBuild.objects.filter(pk=build_id).update(modified_at=timezone.now(), **fields)
+
+
+def build_run(*, build_id: int) -> ReportBuild | None:
+    """Build the file (the task's body). Each step is committed as it starts, so the progress
+    page shows it; a failure is kept on the build, with its retry, never half a file. A build
+    already built is left as it is (a task run twice builds once)."""
+    from . import selectors
+    from .periods import Period
+    from .renderers import FORMATS, file_name
+    from .renderers import render as render_report
+
+    claimed = ReportBuild.objects.filter(
+        pk=build_id, status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]
+    ).update(
+        status=BuildStatus.RUNNING,
+        step=STEP_FIGURES,
+        started_at=timezone.now(),
+        modified_at=timezone.now(),
+    )
+    build = ReportBuild.objects.select_related("requested_by", "saved").filter(pk=build_id).first()
+    if not claimed or build is None:
+        return build
+    try:
+        user = build.requested_by
+        if build.saved is not None:
+            report = selectors.report_for_edition(
+                user=user, saved=build.saved, edition=build.edition
+            )
+        else:
+            report = selectors.report_for_period(
+                user=user,
+                period=Period(build.period_start, build.period_end),
+                edition=build.edition,
+            )
+        _set(build_id, step=STEP_FILE)
+        body, fmt = render_report(report, build.fmt)
+        with transaction.atomic():
+            name = save_file(
+                default_storage,
+                f"{BUILD_PREFIX}{uuid.uuid4().hex}.{FORMATS[build.fmt].extension}",
+                ContentFile(body),
+                message="The report could not be stored. Try again later.",
+            )
+            _set(
+                build_id,
+                status=BuildStatus.BUILT,
+                step="",
+                error="",
+                storage_name=name,
+                file_name=file_name(report, fmt),
+                size=len(body),
+                sha256=hashlib.sha256(body).hexdigest(),
+                finished_at=timezone.now(),
+            )
+    except Exception as exc:  # a failed build is shown as failed, with its retry
+        message = exc.message if isinstance(exc, ApplicationError) else ""
+        # The exception's type only: its text could quote a record.
+        logger.error("Report build %s failed: %s", build_id, type(exc).__name__)
+        _set(
+            build_id,
+            status=BuildStatus.FAILED,
+            step="",
+            error=(message or "Something went wrong while building the report.")[:300],
+            finished_at=timezone.now(),
+        )
+    build.refresh_from_db()
+    return build
+
+
+def _ensure_own(build: ReportBuild, actor: User) -> None:
+    from . import selectors
+
+    selectors.ensure_can_see_reports(actor)
+    if build.requested_by_id != actor.pk:
+        raise ApplicationError("This report was built for someone else.")
+
+
+@transaction.atomic
+def build_retry(*, build: ReportBuild, actor: User) -> ReportBuild:
+    """Queue a failed build again."""
+    _ensure_own(build, actor)
+    build = ReportBuild.objects.select_for_update().get(pk=build.pk)
+    if build.status != BuildStatus.FAILED:
+        raise ApplicationError("Only a build that failed can be tried again.")
+    build.status = BuildStatus.QUEUED
+    build.error = ""
+    build.step = ""
+    build.finished_at = None
+    build.modified_by = actor
+    build.save()
+    transaction.on_commit(partial(_enqueue_build, build.pk), robust=True)
+    return build
+
+
+@transaction.atomic
+def build_file(*, build: ReportBuild, actor: User) -> Iterator[bytes]:
+    """The built file's bytes (decrypted as read); the download is in the audit trail."""
+    _ensure_own(build, actor)
+    if build.status != BuildStatus.BUILT or not build.storage_name:
+        raise ApplicationError("This report has not been built yet.")
+    chunks = ops_storage.stream(build.storage_name)
+    record_audit(
+        event_type=EventType.REPORT_BUILD_DOWNLOADED,
+        actor=actor,
+        description=f"Report build {build.pk} downloaded: {_build_label(build)}",
+    )
+    return chunks

@@ -4,13 +4,21 @@ every format, save it with the team's own text and examples, publish it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 
 from harken import access
@@ -22,7 +30,7 @@ from harken.core.forms import add_service_error
 from . import dp_counts, selectors, services
 from .definitions import DEFINITIONS, GENERAL_RULES, SECTION_TITLES, SECTIONS
 from .forms import EditionForm, ExampleForm, NewEditionForm, PeriodForm
-from .models import ReportEdition, ReportExample
+from .models import ReportBuild, ReportEdition, ReportExample
 from .periods import Period, PeriodError
 from .present import present
 from .renderers import FORMATS, file_name
@@ -56,11 +64,21 @@ def period_query(period: Period, **extra: str) -> str:
     return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat(), **extra})
 
 
+# Built by the task worker (seconds at a million cases); the others are quick enough to
+# download at once. Their direct addresses still answer, for bookmarks and scripts.
+BUILT_FORMATS = ("pdf", "docx")
+
+
 def _downloads(base: str, query: dict[str, str]) -> list[dict[str, str]]:
     return [
         {"label": fmt.label, "url": f"{base}{key}/?{urlencode(query)}"}
         for key, fmt in FORMATS.items()
+        if key not in BUILT_FORMATS
     ]
+
+
+def _build_formats() -> list[dict[str, str]]:
+    return [{"key": key, "label": FORMATS[key].label} for key in BUILT_FORMATS]
 
 
 def _download(report: Report, key: str) -> HttpResponse:
@@ -117,6 +135,7 @@ class ReportView(ReportsMixin, View):
                     },
                 ),
                 "can_edit": services.can_edit(_user(request)),
+                "build_formats": _build_formats(),
                 "new_edition_form": NewEditionForm(
                     initial={"start": period.start, "end": period.end, "title": report.title}
                 ),
@@ -205,6 +224,7 @@ class EditionView(ReportsMixin, View):
                 "internal_url": "?",
                 "published_url": "?edition=published",
                 "downloads": _downloads(base, {"edition": edition}),
+                "build_formats": _build_formats(),
                 "can_edit": services.can_edit(_user(request)),
                 "examples": saved.examples.select_related("case"),
             }
@@ -396,3 +416,124 @@ class DataProtectionDownloadView(ReportsMixin, View):
             f'attachment; filename="{dp_counts.file_name(counts, fmt)}"'
         )
         return response
+
+
+# --- Report files built by the task worker ----------------------------------------------------
+
+
+def _own_build(request: HttpRequest, pk: int) -> ReportBuild:
+    try:
+        return selectors.build_for(user=_user(request), pk=pk)
+    except ReportBuild.DoesNotExist as exc:
+        raise Http404("No such report build") from exc
+
+
+class BuildCreateView(ReportsMixin, View):
+    """ "Build the report": queue the file and go to its progress page."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        saved = None
+        if request.POST.get("saved"):
+            try:
+                saved = ReportEdition.objects.get(pk=int(request.POST["saved"]))
+            except (ValueError, ReportEdition.DoesNotExist) as exc:
+                raise Http404("No such saved report") from exc
+        try:
+            start = dt.date.fromisoformat(request.POST.get("from", "")) if not saved else None
+            end = dt.date.fromisoformat(request.POST.get("to", "")) if not saved else None
+        except ValueError:
+            return _bad_period(request, "Choose a period, or enter the first and last days.")
+        try:
+            build = services.build_request(
+                actor=_user(request),
+                start=start,
+                end=end,
+                fmt=request.POST.get("fmt", ""),
+                edition=request.POST.get("edition", "internal"),
+                saved=saved,
+            )
+        except ApplicationError as exc:
+            return _bad_period(request, exc.message)
+        return HttpResponseRedirect(reverse("reports:build", kwargs={"pk": build.pk}))
+
+
+class BuildView(ReportsMixin, View):
+    """A build's progress (the page says to check again until it is done), then its download
+    or, if it failed, why and a retry."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        build = _own_build(request, pk)
+        return render(
+            request,
+            "reports/build.html",
+            {
+                "build": build,
+                "format": FORMATS[build.fmt],
+                "status": build_status(build),
+                "report_url": (
+                    reverse("reports:edition", kwargs={"pk": build.saved_id})
+                    + f"?edition={build.edition}"
+                    if build.saved_id
+                    else f"{reverse('reports:report')}?"
+                    + period_query(
+                        Period(build.period_start, build.period_end), edition=build.edition
+                    )
+                ),
+            },
+        )
+
+
+def build_status(build: ReportBuild) -> dict[str, Any]:
+    """What the page and the API say about a build (one place for both)."""
+    steps = [services.STEP_FIGURES, services.STEP_FILE]
+    step = steps.index(build.step) + 1 if build.step in steps else 0
+    return {
+        "id": build.pk,
+        "status": build.status,
+        "status_label": build.get_status_display(),
+        "step": build.step,
+        "step_number": step,
+        "steps": len(steps),
+        "format": build.fmt,
+        "edition": build.edition,
+        "from": build.period_start.isoformat(),
+        "to": build.period_end.isoformat(),
+        "saved": build.saved_id,
+        "error": build.error,
+        "file_name": build.file_name,
+        "size": build.size,
+        "requested_at": build.created_at.isoformat(),
+        "finished_at": build.finished_at.isoformat() if build.finished_at else None,
+    }
+
+
+class BuildRetryView(ReportsMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        build = _own_build(request, pk)
+        try:
+            services.build_retry(build=build, actor=_user(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("reports:build", kwargs={"pk": pk}))
+
+
+def build_download(build: ReportBuild, chunks: Iterable[bytes]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=FORMATS[build.fmt].content_type)
+    if build.size:
+        response["Content-Length"] = str(build.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=build.file_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class BuildDownloadView(ReportsMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
+        build = _own_build(request, pk)
+        try:
+            chunks = services.build_file(build=build, actor=_user(request))
+        except (ApplicationError, FileNotFoundError) as exc:
+            raise Http404("The report's file is not there.") from exc
+        return build_download(build, chunks)

@@ -180,8 +180,9 @@ def test_the_navigation_fits_on_one_line_at_1280px(browser: Any, server: str, fi
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_pages_added_since_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
-    """The person's legal hold pages, the new-record form (refused, then as it is) and the
-    public form's "late" page, at 320 px and at 200% zoom; axe on every state."""
+    """The person's legal hold pages, the new-record form (refused, then as it is), a report
+    file being built and failed, and the public form's "late" page, at 320 px and at 200%
+    zoom; axe on every state."""
     from harken.accounts.models import Role
     from harken.cases.models import PartyRole
     from harken.retention.defaults import install
@@ -223,6 +224,31 @@ def test_the_pages_added_since_fit(browser: Any, server: str, fit_setup: Any, si
     page.get_by_role("button", name="Save record").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_fits(page, f"new record refused, {size}")
+    context.close()
+
+    # A report file being built (waiting for the worker: "Check again"), then ready.
+    from harken.reports.models import BuildStatus, ReportBuild
+
+    waiting = ReportBuild.objects.create(
+        requested_by=officer,
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2025, 6, 30),
+        fmt="pdf",
+        status=BuildStatus.RUNNING,
+        step="Working out the figures",
+    )
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    page.goto(f"{server}/staff/reports/builds/{waiting.pk}/")
+    expect(page.get_by_role("link", name="Check again")).to_be_visible()
+    assert_fits(page, f"report file being built, {size}")
+    ReportBuild.objects.filter(pk=waiting.pk).update(
+        status=BuildStatus.FAILED, error="Something went wrong while building the report."
+    )
+    page.get_by_role("link", name="Check again").click()
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    assert_fits(page, f"report file failed, {size}")
     context.close()
 
     # The public form's page for something that happened longer ago than the time limit.

@@ -1,7 +1,7 @@
 """The complaints report in a browser, with axe-core on every page and state visited.
 
 - A report viewer chooses a period (a mistake first), reads the internal edition, switches to
-  the published one, reads the definitions and downloads the PDF.
+  the published one, builds the PDF and downloads it, reads the definitions.
 - A feedback officer saves the report, writes its highlights (a mistake first), adds an
   anonymised example linked to a case, and sees the reference only in the internal edition.
 
@@ -87,12 +87,19 @@ def test_report_viewer_reads_both_editions_and_downloads_the_pdf(
     expect(page.locator("#table-stage1-teams tbody tr").first).to_contain_text("*")
     assert_accessible(page, context="published edition")
 
+    # The PDF is built by the task worker (at once here, as in development), then downloaded.
+    page.get_by_role("button", name="Build the report as PDF").click()
+    expect(page.locator("h1")).to_have_text("PDF of the report")
+    expect(page.get_by_text("Your report is ready")).to_be_visible()
+    assert_accessible(page, context="report file built")
     with page.expect_download() as info:
-        page.get_by_role("link", name="PDF (published edition)").click()
+        page.get_by_role("link", name="Download the PDF file").click()
     download = info.value
     assert download.suggested_filename.endswith("-published.pdf")
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    page.get_by_role("link", name="Back to the report").click()
+    expect(page.get_by_text("a number from 1 to 5").first).to_be_visible()
 
     page.get_by_role("link", name="How each figure is counted").first.click()
     expect(page.locator("h1")).to_have_text("How each figure is counted")

@@ -35,6 +35,7 @@ from harken.registers.tests.factories import (
     restriction,
     sar,
 )
+from harken.reports.models import ReportBuild
 from harken.retention.models import DisposalRun, LegalHold
 from harken.subjectaccess import rights as rights_services
 from harken.subjectaccess import services as subject_access
@@ -203,6 +204,15 @@ def records(officer, manager, admin_user, settings, tmp_path):
         "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
         # The shared mailbox (harken/correspondence): an e-mail in the inbox.
         "inbox": mailbox_services.item_store(raw=make_email()).item.pk,
+        # A report file whose build failed, the officer's (harken/reports: builds).
+        "builds": ReportBuild.objects.create(
+            requested_by=officer,
+            period_start=dt.date(2024, 4, 1),
+            period_end=dt.date(2024, 6, 30),
+            fmt="pdf",
+            status="failed",
+            error="Something went wrong while building the report.",
+        ).pk,
         "users": [officer, admin_user],
     }
 
@@ -254,7 +264,9 @@ def test_every_write_endpoint_is_fuzzed():
     case and person searches, procedures, registers, learning, retention, subject access, the
     shared mailbox (the token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 79
+    assert len(operations) == 81
+    assert ("post", "/api/v1/reports/builds/") in operations
+    assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

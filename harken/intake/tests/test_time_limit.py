@@ -95,3 +95,26 @@ def test_the_chosen_teams_procedure_decides(frozen):
 )
 def test_the_limit_in_words(months, words):
     assert journeys.limit_words(months) == words
+
+
+def test_a_question_page_reads_the_time_limit_once(client, walker):
+    """Whether the late page applies is asked of every page's answers several times a
+    request; the procedure's time limit is read once a request, however often it is asked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = walker("complaint").start()
+    for slug, data in complaint_pages(
+        when_did_it_happen=date_parts("happened_on", dt.date.today() - dt.timedelta(days=30))
+    ).items():
+        if slug == "which-service":
+            break
+        if url.endswith(f"/{slug}/"):  # pages that do not apply are not shown
+            url = client.post(url, data)["Location"]
+    assert url.endswith("/which-service/")
+    for method in ("get", "post"):
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(client, method)(url, *([{"team": "not_sure"}] * (method == "post")))
+        assert response.status_code in (200, 302)
+        reads = [q for q in queries.captured_queries if "procedures_procedureversion" in q["sql"]]
+        assert len(reads) <= 1, method
