@@ -205,6 +205,12 @@ class ChooseRoleForm(Form):
 
 
 class DaysField(forms.CharField):
+    """A number of days typed as text (GOV.UK: not a number input); the service judges it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = []  # the length is the text's, checked by the widget's maxlength
+
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = (super().to_python(value) or "").strip()
         if not text:
