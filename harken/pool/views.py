@@ -269,9 +269,11 @@ class PoolAppointView(StaffRequiredMixin, View):
 
     def _forms(self, request: HttpRequest, state: CaseState, data: Any) -> tuple[str, Any, Any]:
         roles = stage_roles(state)
-        wanted = request.GET.get("role", "")
-        role_form = forms.ChooseRoleForm(request.GET if wanted else None, roles=roles)
-        if not wanted or not role_form.is_valid():
+        # Bound once the role form was sent ("choose"), chosen or not, so that sending it
+        # without a role says "Select the role".
+        asked = "role" in request.GET or "choose" in request.GET
+        role_form = forms.ChooseRoleForm(request.GET if asked else None, roles=roles)
+        if not asked or not role_form.is_valid():
             return "", None, role_form
         role = role_form.cleaned_data["role"]
         assert state.stage is not None  # noqa: S101 (the transition applies)
