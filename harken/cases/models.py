@@ -468,6 +468,14 @@ class Appointment(BaseModel):
                 name="appointment_has_appointee",
             ),
         ]
+        indexes = [
+            # The report's appointments from the pool in a period (issue 14): those rows only.
+            models.Index(
+                fields=["appointed_on"],
+                name="appointment_pool_on_idx",
+                condition=Q(pool_entry__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appointee_name} ({self.get_role_display()})"
