@@ -475,6 +475,12 @@ class Appointment(BaseModel):
                 name="appointment_pool_on_idx",
                 condition=Q(pool_entry__isnull=False),
             ),
+            # A pool entry's open appointments, its load on the pool's pages (issue 14).
+            models.Index(
+                fields=["pool_entry"],
+                name="appointment_pool_open_idx",
+                condition=Q(pool_entry__isnull=False, ended_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from harken import access
 from harken.accounts.models import User
@@ -17,8 +18,6 @@ from harken.core.errors import AccessDenied
 
 from . import services
 from .models import DBS_VALID_YEARS, PoolEntry, PoolEntryRole, PoolEvent
-
-OPEN = Q(appointments__ended_on__isnull=True)
 
 
 def dbs_lapsed_before(on: dt.date | None = None) -> dt.date:
@@ -35,8 +34,17 @@ def dbs_lapsed_q(on: dt.date | None = None) -> Q:
 
 
 def _with_load(qs: QuerySet[PoolEntry]) -> QuerySet[PoolEntry]:
-    """Each entry's current load: its open appointments to stages here."""
-    return qs.annotate(load=Count("appointments", filter=OPEN)).prefetch_related(
+    """Each entry's current load: its open appointments to stages here. A count of the open
+    ones only (the partial index `appointment_pool_open_idx`), not of every appointment the
+    person ever had: the cost follows the work now, not the history."""
+    open_ones = (
+        Appointment.objects.filter(pool_entry=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("pool_entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(load=Coalesce(Subquery(open_ones), 0)).prefetch_related(
         Prefetch("role_rows", queryset=PoolEntryRole.objects.order_by("role"))
     )
 
