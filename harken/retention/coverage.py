@@ -135,6 +135,8 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "stage": X,
             # The IO's, IP's or panel member's account: staff, kept with the stage's dates.
             "user": X,
+            # Or the person of the pool appointed (issue 14): the pool's record, not the case's.
+            "pool_entry": X,
             "role": S,
             "appointed_on": S,
             "ended_on": S,
@@ -348,6 +350,19 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "notes": P,
         },
     ),
+    # Issue 14: the fee of an appointment from the pool (its amount is the investigation cost).
+    "pool.PoolFee": Covered(
+        "appointment__stage__case",
+        {
+            **_BASE,
+            "appointment": X,
+            "basis": S,
+            "days": S,
+            "rate": S,
+            "amount": S,
+            "cost": X,
+        },
+    ),
     "registers.ContactRestriction": Covered(
         "case",
         {
@@ -526,6 +541,12 @@ _STAFF = "a staff account or its security records: the council's HR schedule, no
 _OPERATIONS = "operational queue; its rows are cleared by their own jobs"
 _DJANGO = "Django's own tables"
 
+_POOL = (
+    "the pool of independent people (issue 14): the council's record of a contractor or "
+    "member of staff it appoints, not a case's; kept while they are in the pool (its own rule "
+    "is not set yet)"
+)
+
 KEPT_MODELS: dict[str, str] = {
     "admin.LogEntry": "Django admin's log of staff changes to configuration",
     "auth.Permission": _DJANGO,
@@ -576,4 +597,10 @@ KEPT_MODELS: dict[str, str] = {
     "documents and disposed of with it); see docs/correspondence.md",
     "correspondence.MailAttachment": "part of a shared mailbox e-mail, kept with it (see above)",
     "correspondence.MailItemEvent": "the audit trail of a shared mailbox e-mail, kept with it",
+    # Issue 14: the pool of independent people.
+    "pool.PoolEntry": _POOL,
+    "pool.PoolEntryRole": _POOL,
+    "pool.PoolTraining": _POOL,
+    "pool.PartnerAppointment": _POOL + " (a partner council's appointment: no case here)",
+    "pool.PoolEvent": "the audit trail of the pool, kept with it; names no child",
 }
