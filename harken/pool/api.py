@@ -119,7 +119,7 @@ class OfferedQuery(serializers.Serializer):
     role = serializers.ChoiceField(choices=AppointmentRole.choices)
 
 
-class AppointInput(serializers.Serializer):
+class PoolAppointInput(serializers.Serializer):
     case = CaseReferenceField(help_text="A case reference: its open stage")
     pool_entry = serializers.PrimaryKeyRelatedField(queryset=PoolEntry.objects.all())
     role = serializers.ChoiceField(choices=AppointmentRole.choices)
@@ -128,7 +128,7 @@ class AppointInput(serializers.Serializer):
     days = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True)
 
 
-class AppointOutput(serializers.Serializer):
+class PoolAppointOutput(serializers.Serializer):
     appointment = serializers.IntegerField(source="appointment.pk")
     case = serializers.CharField(source="appointment.stage.case.reference")
     stage = serializers.IntegerField(source="appointment.stage.number")
@@ -234,15 +234,15 @@ class PoolViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     @extend_schema(
         summary="Appoint a person of the pool to a case's open stage; the fee becomes an "
         "investigation cost. A lapsed DBS check is a warning, not a refusal.",
-        request=AppointInput,
-        responses={201: AppointOutput, **ERRORS},
+        request=PoolAppointInput,
+        responses={201: PoolAppointOutput, **ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="appointments")
     def appoint(self, request: Request) -> Response:
-        data = AppointInput(data=request.data, context={"request": request})
+        data = PoolAppointInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             made = services.pool_appoint(actor=_user(request), **_values(data.validated_data))
         except AccessDenied as exc:
             raise PermissionDenied(exc.message) from exc
-        return Response(AppointOutput(made).data, status=status.HTTP_201_CREATED)
+        return Response(PoolAppointOutput(made).data, status=status.HTTP_201_CREATED)
