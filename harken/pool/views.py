@@ -22,6 +22,7 @@ from harken.accounts.current import request_user as _user
 from harken.cases import workflow
 from harken.cases.models import PANEL_ROLES, AppointmentRole
 from harken.cases.workflow import CaseState
+from harken.core.audit import record_read, record_reads
 from harken.core.dates import today
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
@@ -243,6 +244,7 @@ class PoolAppointView(StaffRequiredMixin, View):
         state = CaseState(case)
         if not workflow.TRANSITIONS_BY_NAME["appoint"].role_allows(_user(request), state):
             raise PermissionDenied
+        record_read(case=case, user=_user(request), via="pool-appoint")
         return state
 
     def render_page(
@@ -335,7 +337,5 @@ class MyAppointmentsView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
         mine = selectors.my_appointments(user=user)
-        from harken.core.audit import record_reads
-
-        record_reads(cases=[m.appointment.stage.case_id for m in mine], user=user, via="list")
+        record_reads(cases=[m.appointment.stage.case_id for m in mine], user=user, via="pool-mine")
         return render(request, "pool/mine.html", {"mine": mine})

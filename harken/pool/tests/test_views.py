@@ -209,6 +209,20 @@ def test_only_the_feedback_team_appoints_from_the_pool(request, sign_in, officer
     assert not Appointment.objects.filter(pool_entry=entry).exists()
 
 
+def test_the_appointment_page_and_your_appointments_are_reads_of_the_case(
+    sign_in, officer, ip_user
+):
+    from harken.cases.models import CaseRead
+
+    entry = make_entry(officer, user=ip_user)
+    case = to_stage2(officer)
+    sign_in(officer).get(f"/staff/pool/cases/{case.reference}/appoint/?role=ip")
+    assert CaseRead.objects.filter(case=case, user=officer, via="pool-appoint").exists()
+    services.pool_appoint(case=case, pool_entry=entry, role="ip", on=D(2024, 2, 6), actor=officer)
+    sign_in(ip_user).get("/staff/pool/yours/")
+    assert CaseRead.objects.filter(case=case, user=ip_user, via="pool-mine").exists()
+
+
 def test_an_unknown_case_is_404(sign_in, officer):
     assert sign_in(officer).get("/staff/pool/cases/NOPE-1/appoint/").status_code == 404
 
