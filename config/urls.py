@@ -16,6 +16,8 @@ urlpatterns = [
     path("staff/retention/", include("harken.retention.urls")),
     path("notify/", include("harken.notifications.notify_urls")),
     path("staff/inbox/", include("harken.correspondence.urls")),
+    # Issue 14: the pool of independent people.
+    path("staff/pool/", include("harken.pool.urls")),
     path("", include("harken.intake.urls")),
 ]
 

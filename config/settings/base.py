@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "harken.notifications",
     "harken.retention",
     "harken.correspondence",
+    # Issue 14: the pool of independent people.
+    "harken.pool",
     "harken.api",
 ]
 

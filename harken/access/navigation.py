@@ -20,6 +20,9 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Inbox", "correspondence:inbox", Perm.MAILBOX),
     ("Registers", "registers:index", Perm.REGISTERS_VIEW),
     ("Action plan", "learning:index", Perm.PLAN_VIEW),
+    # Issue 14, the pool of independent people.
+    ("Pool", "pool:list", Perm.POOL_VIEW),
+    ("Your appointments", "pool:mine", Perm.POOL_OWN),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),

@@ -65,6 +65,11 @@ class Perm(StrEnum):
     # Reminders: who may get the daily digest, and the overdue summary (council staff).
     DAILY_DIGEST = "reminders.digest"
     OVERDUE_SUMMARY = "reminders.overdue_summary"
+    # --- Issue 14, the pool of independent people (harken/pool) ---
+    POOL_VIEW = "pool.view"  # the pool's entries: contact details, fees, DBS, training
+    POOL_EDIT = "pool.edit"  # add and change entries, record partner appointments
+    POOL_OWN = "pool.own"  # "Your appointments": the stages one is appointed to
+    # --- end of issue 14's pool block ---
 
 
 _FEEDBACK_TEAM = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
@@ -110,6 +115,13 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.DAILY_DIGEST: _EVERYONE - {Role.REPORT_VIEWER},
     # IOs, IPs and panel members are often from outside the council.
     Perm.OVERDUE_SUMMARY: _EVERYONE - _APPOINTEES,
+    # --- Issue 14, the pool of independent people ---
+    # Contractors' contact details and fees: the team that appoints them.
+    Perm.POOL_VIEW: _FEEDBACK_TEAM,
+    Perm.POOL_EDIT: _FEEDBACK_TEAM,
+    # IOs, IPs and panel members: the page they work from (council staff use the caseload).
+    Perm.POOL_OWN: _APPOINTEES,
+    # --- end of issue 14's pool block ---
 }
 
 # Reg 2 of the 2006 Regulations: an Independent Person or a review panel member must not be

@@ -182,11 +182,14 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
-    user = UserRefSerializer(read_only=True)
+    # Null for a person of the pool without an account (API 1.3.0; `pool_entry` says who).
+    user = UserRefSerializer(read_only=True, allow_null=True)
+    pool_entry = serializers.IntegerField(source="pool_entry_id", read_only=True, allow_null=True)
+    appointee = serializers.CharField(source="appointee_name", read_only=True)
 
     class Meta:
         model = Appointment
-        fields = ["id", "user", "role", "appointed_on", "ended_on"]
+        fields = ["id", "user", "pool_entry", "appointee", "role", "appointed_on", "ended_on"]
 
 
 class ElementOutcomeSerializer(serializers.ModelSerializer):

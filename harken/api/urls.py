@@ -47,4 +47,6 @@ urlpatterns = [
     path("reports/", include("harken.reports.api_urls")),
     path("retention/", include("harken.retention.api_urls")),
     path("inbox/", include("harken.correspondence.api_urls")),
+    # Issue 14: the pool of independent people.
+    path("pool/", include("harken.pool.api_urls")),
 ]

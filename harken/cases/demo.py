@@ -366,6 +366,8 @@ class DemoBuilder:
         self.themes = {t.name: t for t in Theme.objects.all()}
         self.users: dict[str, User] = {}
         self.complaints: list[Case] = []
+        self.seed = seed
+        self.pool: Any = None  # issue 14: harken.pool.demo.DemoPool, when installed
 
     # --- Helpers ------------------------------------------------------------------------
 
@@ -442,6 +444,12 @@ class DemoBuilder:
         return sorted(found)
 
     def build(self) -> None:
+        # --- Issue 14: the pool of independent people (stage 2 IPs are appointed from it) ---
+        if apps.is_installed("harken.pool"):
+            from harken.pool.demo import DemoPool
+
+            self.pool = DemoPool(seed=self.seed, users=self.users, today=self.today)
+        # --- end of issue 14's block ---
         stories: list[tuple[dt.date, int, Callable[[dt.date], None]]] = []
         for day in self.dates(RATES["contact"]):
             stories.append((day, len(stories), self.contact))
@@ -462,6 +470,8 @@ class DemoBuilder:
             self.registers()
         if apps.is_installed("harken.learning"):
             self.learning()
+        if self.pool is not None:  # issue 14
+            self.pool.lent(self.start)
 
     # --- People -------------------------------------------------------------------------
 
@@ -778,7 +788,9 @@ class DemoBuilder:
                 on=appointed,
                 actor=self.officer,
             )
-            if spec.requires_independent_person:
+            if spec.requires_independent_person and self.pool is not None:
+                self.pool.appoint_ip(case, appointed)  # issue 14: from the pool, with a fee
+            elif spec.requires_independent_person:
                 services.appointment_make(
                     case=case,
                     user=self.users["ip"],
@@ -1051,11 +1063,17 @@ class DemoBuilder:
                     low, high = (
                         (800, 2200) if role == CostRole.INVESTIGATING_OFFICER else (300, 900)
                     )
+                    amount = Decimal(self.rng.randint(low, high))
+                    # Issue 14: a fee of an appointment from the pool is its cost already.
+                    if role == CostRole.INDEPENDENT_PERSON and stage.appointments.filter(
+                        role=AppointmentRole.INDEPENDENT_PERSON, pool_fee__isnull=False
+                    ):
+                        continue
                     registers.cost_create(
                         case=case,
                         actor=self.officer,
                         role=role,
-                        amount=Decimal(self.rng.randint(low, high)),
+                        amount=amount,
                         incurred_on=stage.concluded_on,
                         stage_number=stage.number,
                         supplier=self.choice(("Independent Investigations Ltd", "A. Consultant")),

@@ -458,11 +458,23 @@ class ElementOutcome(BaseModel):
 
 
 class Appointment(BaseModel):
-    """An IO, IP or panel member appointed to a stage; it lets them see the case."""
+    """An IO, IP or panel member appointed to a stage; it lets them see the case. A user, or
+    a person of the pool (`harken.pool`), with the pool entry's account if it has one."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="appointments")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    pool_entry = models.ForeignKey(
+        "pool.PoolEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
     )
     role = models.CharField(max_length=12, choices=AppointmentRole.choices)
     appointed_on = models.DateField()
@@ -471,11 +483,34 @@ class Appointment(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["stage", "user", "role"], name="appointment_unique")
+            models.UniqueConstraint(fields=["stage", "user", "role"], name="appointment_unique"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(pool_entry__isnull=False),
+                name="appointment_has_appointee",
+            ),
+        ]
+        indexes = [
+            # The report's appointments from the pool in a period (issue 14): those rows only.
+            models.Index(
+                fields=["appointed_on"],
+                name="appointment_pool_on_idx",
+                condition=Q(pool_entry__isnull=False),
+            ),
+            # A pool entry's open appointments, its load on the pool's pages (issue 14).
+            models.Index(
+                fields=["pool_entry"],
+                name="appointment_pool_open_idx",
+                condition=Q(pool_entry__isnull=False, ended_on__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()})"
+        return f"{self.appointee_name} ({self.get_role_display()})"
+
+    @property
+    def appointee_name(self) -> str:
+        """Who is appointed: the pool entry's name, else the user's."""
+        return str(self.pool_entry if self.pool_entry_id else self.user)
 
 
 class SafeguardingConcern(BaseModel):

@@ -184,7 +184,7 @@ def case_get(*, user: User, reference: str, via: str = "web") -> Case:
                 Prefetch(
                     "stages",
                     queryset=Stage.objects.prefetch_related(
-                        "extensions", "appointments__user", "outcomes"
+                        "extensions", "appointments__user", "appointments__pool_entry", "outcomes"
                     ),
                 ),
             )

@@ -640,8 +640,7 @@ class EndAppointmentForm(ActionForm):
 
     def setup(self) -> None:
         self.fields["appointment"].choices = [  # type: ignore[attr-defined]
-            (str(a.pk), f"{a.user} ({a.get_role_display()})")
-            for a in self.state.active_appointments
+            (str(a.pk), str(a)) for a in self.state.active_appointments
         ]
 
     def chosen(self) -> Any:

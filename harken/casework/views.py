@@ -570,6 +570,9 @@ class CaseView(StaffRequiredMixin, View):
                 "state": state,
                 "tag": tag,
                 "stage_actions": [(a, a.title(state)) for a in allowed if a.group == "stage"],
+                # Issue 14: the same step ("appoint"), from the pool of independent people.
+                "appoint_from_pool": any(a.name == "appoint" for a in allowed)
+                and access.may(user, access.Perm.POOL_VIEW),
                 "record_actions": [(a, a.title(state)) for a in allowed if a.group == "record"],
                 "case_actions": [
                     (a, a.title(state)) for a in allowed if a.group == "case" and a.name != "note"

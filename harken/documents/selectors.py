@@ -13,7 +13,7 @@ from django.db.models import Max, Q, QuerySet
 
 from harken import access
 from harken.accounts.models import User
-from harken.cases.models import Appointment, Case
+from harken.cases.models import Appointment, Case, Stage
 from harken.core.audit import record_read
 from harken.core.dates import today
 from harken.core.errors import AccessDenied
@@ -48,12 +48,63 @@ class CasePanel:
     can_write_letters: bool
 
 
+def appointee_stage_filter(user: User | AnonymousUser) -> Q | None:
+    """Which documents of a case they see an appointee sees (someone whose role sees only the
+    cases they are appointed to): those of the stages they are appointed to now, and those
+    of no stage (the complaint's own papers). None for everyone else: no such limit."""
+    if not user.is_authenticated or not access.may(user, access.Perm.CASES_APPOINTED):
+        return None
+    if access.may(user, access.Perm.CASES_ALL) or access.may(user, access.Perm.CASES_OF_TEAMS):
+        return None
+    stages = Appointment.objects.filter(user_id=user.pk, ended_on__isnull=True).values("stage_id")
+    return Q(stage__isnull=True) | Q(stage_id__in=stages)
+
+
+def appointee_stage(*, user: User, case: Case) -> Stage | None:
+    """The stage of `case` an appointee's upload belongs to: the one they are appointed to
+    now (the latest). None for council staff and for someone not appointed."""
+    if appointee_stage_filter(user) is None:
+        return None
+    appointment = (
+        Appointment.objects.filter(user_id=user.pk, ended_on__isnull=True, stage__case=case)
+        .select_related("stage")
+        .order_by("-stage__number")
+        .first()
+    )
+    return appointment.stage if appointment else None
+
+
+def appointee_documents(*, user: User, stages: list[Stage]) -> dict[int, list[Document]]:
+    """For an appointee's own page: each stage's documents (and its case's of no stage),
+    one query however many stages."""
+    if not stages:
+        return {}
+    by_case: dict[int, list[int]] = {}
+    for stage in stages:
+        by_case.setdefault(stage.case_id, []).append(stage.pk)
+    found: dict[int, list[Document]] = {stage.pk: [] for stage in stages}
+    rows = (
+        Document.objects.filter(case_id__in=by_case)
+        .filter(Q(stage__isnull=True) | Q(stage_id__in=found))
+        .order_by("-uploaded_at", "filename")
+    )
+    for document in rows:
+        targets = [document.stage_id] if document.stage_id else by_case[document.case_id]
+        for stage_id in targets:
+            found[stage_id].append(document)  # type: ignore[index]
+    return found
+
+
 def case_panel(*, case: Case, user: User | AnonymousUser) -> CasePanel:
     """What the case page's documents section shows: two queries however many documents."""
     if not access.can_view_case(user, case):
         return CasePanel(documents=[], can_upload=False, can_write_letters=False)
+    documents = document_list(case=case)
+    limit = appointee_stage_filter(user)
+    if limit is not None:
+        documents = documents.filter(limit)
     return CasePanel(
-        documents=list(document_list(case=case)),
+        documents=list(documents),
         can_upload=access.may(user, access.Perm.CASE_NOTE),
         can_write_letters=access.may(user, access.Perm.CASE_RESPOND),
     )
@@ -96,9 +147,11 @@ def former_appointees_with_documents(*, case: Case) -> list[FormerAppointee]:
     ended = (
         Appointment.objects.filter(stage__case=case, ended_on__gte=since, user_id__in=uploaders)
         .exclude(
-            user__in=Appointment.objects.filter(stage__case=case, ended_on__isnull=True).values(
-                "user"
-            )
+            # Appointments from the pool without an account have no user: NOT IN a list
+            # holding NULL would keep nobody.
+            user__in=Appointment.objects.filter(
+                stage__case=case, ended_on__isnull=True, user__isnull=False
+            ).values("user")
         )
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "-ended_on")
@@ -106,8 +159,9 @@ def former_appointees_with_documents(*, case: Case) -> list[FormerAppointee]:
     seen: dict[int, FormerAppointee] = {}
     for appointment in ended:
         assert appointment.ended_on is not None  # noqa: S101  # filtered on
+        assert appointment.user is not None  # noqa: S101  # user_id__in the uploaders
         seen.setdefault(
-            appointment.user_id,
+            appointment.user.pk,
             FormerAppointee(
                 user=appointment.user,
                 role=appointment.get_role_display(),
@@ -124,7 +178,7 @@ def document_get_for_download(*, user: User, document_id: uuid.UUID) -> Document
         document = (
             Document.objects.select_related("case")
             .filter(
-                Q(case__in=access.visible_cases(user))
+                (Q(case__in=access.visible_cases(user)) & (appointee_stage_filter(user) or Q()))
                 | Q(pk__in=own_report_documents(user=user).values("pk"))
             )
             .get(pk=document_id)

@@ -41,6 +41,7 @@ from .models import (
     ScanStatus,
     TemplateFormat,
 )
+from .selectors import appointee_stage
 
 Verb = TimelineEvent.Verb
 
@@ -219,6 +220,9 @@ def document_upload(*, case: Case, file: Any, actor: User, description: str = ""
         files=[stored],
         kind=DocumentKind.UPLOADED,
         description=description,
+        # An appointee's upload (an IP's report) belongs to the stage they are appointed to:
+        # that stage's appointees see it, another stage's do not (issue 14).
+        stage=appointee_stage(user=actor, case=case),
         verb=Verb.DOCUMENT_UPLOADED,
         event=f"Document uploaded: {stored.filename}{_SCAN_NOTES.get(stored.scan_status, '')}",
     )

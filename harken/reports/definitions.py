@@ -21,6 +21,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("advocacy", "Advocacy"),
     ("sar", "Subject access requests"),
     ("learning", "Learning and recommendations"),
+    # Issue 14: the pool of independent people.
+    ("pool", "Independent people"),
 )
 SECTION_TITLES = dict(SECTIONS)
 
@@ -310,6 +312,31 @@ DEFINITIONS: tuple[Definition, ...] = (
         "completed counts the actions on them completed by the end of the period.",
     ),
 )
+
+# --- Issue 14, the pool of independent people ---
+DEFINITIONS += (
+    Definition(
+        "independent-people",
+        "pool",
+        "Independent people appointed",
+        "Appointments of people from the pool of independent people to a stage made in the "
+        "period (by the date appointed), by role; of those, how many were of people provided by "
+        "a partner council; and how many times the partner councils the council lends people "
+        "to appointed one of them (by the date appointed, as recorded on the pool entry). "
+        "Appointments of a member of staff by their account alone are not counted.",
+    ),
+    Definition(
+        "independent-people-fees",
+        "pool",
+        "Fees of independent people",
+        "The fees of the appointments from the pool made in the period (by the date appointed), "
+        "by role: days at the person's day rate, or their fixed fee. Each fee is also an "
+        "investigation cost in the costs register, so it is already in the cost of "
+        "investigating above: this table says which part of it the pool's fees are, it does "
+        "not add to it.",
+    ),
+)
+# --- end of issue 14's block ---
 
 BY_ID = {d.id: d for d in DEFINITIONS}
 

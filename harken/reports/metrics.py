@@ -1174,7 +1174,7 @@ def build_report(period: Period, *, title: str = "") -> Report:
     """The complaints report for `period`, every figure computed now, from one consistent
     snapshot of the records (one REPEATABLE READ transaction on PostgreSQL when called
     outside a transaction; SQLite's transactions are serialisable already)."""
-    from . import register_metrics
+    from . import pool_metrics, register_metrics
 
     ctx = ReportContext(period)
     outermost = not connection.in_atomic_block
@@ -1193,6 +1193,10 @@ def build_report(period: Period, *, title: str = "") -> Report:
         with _read_alongside(ctx, outermost=outermost):
             tables = core_tables(ctx)
             extra, omitted = register_metrics.tables(ctx)
+            # Issue 14: the pool of independent people.
+            pool_tables, pool_omitted = pool_metrics.tables(ctx)
+            extra += pool_tables
+            omitted += pool_omitted
     tables += extra
     tables.sort(key=lambda t: _SECTION_ORDER.get(t.section, 99))
     for number, table in enumerate(tables, start=1):

@@ -135,6 +135,8 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "stage": X,
             # The IO's, IP's or panel member's account: staff, kept with the stage's dates.
             "user": X,
+            # Or the person of the pool appointed (issue 14): the pool's record, not the case's.
+            "pool_entry": X,
             "role": S,
             "appointed_on": S,
             "ended_on": S,
@@ -346,6 +348,19 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "supplier": P,  # often the IO's own name
             "invoice_reference": P,
             "notes": P,
+        },
+    ),
+    # Issue 14: the fee of an appointment from the pool (its amount is the investigation cost).
+    "pool.PoolFee": Covered(
+        "appointment__stage__case",
+        {
+            **_BASE,
+            "appointment": X,
+            "basis": S,
+            "days": S,
+            "rate": S,
+            "amount": S,
+            "cost": X,
         },
     ),
     "registers.ContactRestriction": Covered(
@@ -620,6 +635,12 @@ _STAFF = "a staff account or its security records: the council's HR schedule, no
 _OPERATIONS = "operational queue; its rows are cleared by their own jobs"
 _DJANGO = "Django's own tables"
 
+_POOL = (
+    "the pool of independent people (issue 14): the council's record of a contractor or "
+    "member of staff it appoints, not a case's; kept while they are in the pool (its own rule "
+    "is not set yet)"
+)
+
 KEPT_MODELS: dict[str, str] = {
     "admin.LogEntry": "Django admin's log of staff changes to configuration",
     "auth.Permission": _DJANGO,
@@ -667,4 +688,10 @@ KEPT_MODELS: dict[str, str] = {
     "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
     "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
     "retention.DisposedRecord": "the disposal log of a register record: kind, id, run, when",
+    # Issue 14: the pool of independent people.
+    "pool.PoolEntry": _POOL,
+    "pool.PoolEntryRole": _POOL,
+    "pool.PoolTraining": _POOL,
+    "pool.PartnerAppointment": _POOL + " (a partner council's appointment: no case here)",
+    "pool.PoolEvent": "the audit trail of the pool, kept with it; names no child",
 }

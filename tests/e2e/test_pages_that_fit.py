@@ -263,3 +263,72 @@ def test_the_pages_added_since_fit(browser: Any, server: str, fit_setup: Any, si
     expect(page.locator("h1")).to_have_text("It happened more than a year ago")
     assert_fits(page, f"public form, late, {size}")
     context.close()
+
+
+# --- Issue 14: the pool of independent people ------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_pool_pages_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
+    """The pool's list, an entry, its form refused, the appointment page offering people and
+    refusing a conflict, and an Independent Person's own appointments, at 320 px and at 200%
+    zoom; axe on every state."""
+    from harken.accounts.models import Role
+    from harken.pool import services as pool_services
+    from harken.pool.tests.conftest import make_entry, to_stage3
+
+    officer, _ = fit_setup
+    io_user = staff("ivy_io", Role.INVESTIGATING_OFFICER, employed_by_council=False)
+    ip_user = staff("ian_ip", Role.INDEPENDENT_PERSON, employed_by_council=False)
+    ip = make_entry(
+        officer,
+        name="Pat Independent-Longname",
+        organisation_kind="other_council",
+        organisation="Gateshead Metropolitan Borough Council",
+        sharing="from_partner",
+        partner_council="Gateshead Metropolitan Borough Council",
+        user=ip_user,
+    )
+    make_entry(officer, name="Larry Lapsed", dbs_checked_on=D(2019, 1, 1))
+    case = to_stage3(officer, io_user, ip)
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    page.goto(f"{server}/staff/pool/")
+    assert_fits(page, f"pool list, {size}")
+    page.goto(f"{server}/staff/pool/{ip.pk}/")
+    assert_fits(page, f"pool entry, {size}")
+    page.goto(f"{server}/staff/pool/{ip.pk}/change/")
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"pool entry form refused, {size}")
+    page.goto(f"{server}/staff/pool/cases/{case.reference}/appoint/?role=panel_member")
+    assert_fits(page, f"appoint from the pool, {size}")
+    page.get_by_label("Pat Independent-Longname", exact=True).check()
+    page.get_by_label("No fee", exact=True).check()
+    page.get_by_role("button", name="Appoint").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("may not sit on the review panel")
+    assert_fits(page, f"appointment refused for a conflict, {size}")
+    context.close()
+
+    pool_services.pool_appoint(
+        case=case,
+        pool_entry=make_entry(officer, name="Chair Person", user=None),
+        role="panel_chair",
+        on=D(2024, 3, 20),
+        actor=officer,
+    )
+    # The stage 2 IP's appointment ended with stage 2; appoint them to another case.
+    from harken.pool.tests.conftest import to_stage2
+
+    pool_services.pool_appoint(
+        case=to_stage2(officer), pool_entry=ip, role="ip", on=D(2024, 2, 6), actor=officer
+    )
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, ip_user)
+    page.goto(f"{server}/staff/pool/yours/")
+    expect(page.locator("h1")).to_have_text("Your appointments")
+    assert_fits(page, f"your appointments, {size}")
+    context.close()

@@ -187,6 +187,10 @@ IO, IP, PM, RV = (
         (Perm.BE_APPOINTED, {FO, MG, IO, IP, PM}),
         (Perm.OVERDUE_SUMMARY, {FO, AD, MG, RV}),
         (Perm.DAILY_DIGEST, {FO, AD, MG, IO, IP, PM}),
+        # Issue 14, the pool of independent people.
+        (Perm.POOL_VIEW, {FO, AD}),
+        (Perm.POOL_EDIT, {FO, AD}),
+        (Perm.POOL_OWN, {IO, IP, PM}),
     ],
 )
 def test_the_table_gives_each_permission_to_the_roles_the_procedures_name(perm, roles):

@@ -26,6 +26,7 @@ from harken.cases.tests.factories import complaint
 from harken.core import text
 from harken.core.tests.strategies import HOSTILE_TEXT
 from harken.learning.tests.factories import action, recommendation, stage2_case
+from harken.pool.tests.conftest import make_entry
 from harken.registers import services as register_services
 from harken.registers.tests.factories import (
     cost,
@@ -214,6 +215,8 @@ def records(officer, manager, admin_user, settings, tmp_path):
             error="Something went wrong while building the report.",
         ).pk,
         "users": [officer, admin_user],
+        # The pool of independent people (issue 14): an entry.
+        "pool": make_entry(officer).pk,
     }
 
 
@@ -262,11 +265,13 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
     case and person searches, procedures, registers, learning, retention, subject access, the
-    shared mailbox (the token endpoint is the access tests')."""
+    shared mailbox, the pool of independent people (the token endpoint is the access
+    tests')."""
     operations = _operations()
-    assert len(operations) == 81
+    assert len(operations) == 83
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
+    assert ("post", "/api/v1/pool/appointments/") in operations
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

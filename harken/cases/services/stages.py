@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from harken.accounts.models import User
 from harken.core import checks
@@ -212,30 +213,53 @@ def statement_agree(*, case: Case, on: dt.date, actor: User) -> Stage:
     )
 
 
-def _check_appointee(stage: Stage, spec: StageDef, user: User, role: str) -> None:
+def _same_person(user: User | None, entry: Any) -> Q:
+    """Appointments of this person: as a user, or as a pool entry (and its account)."""
+    same = Q(pk__in=[])
+    if user is not None:
+        same |= Q(user=user) | Q(pool_entry__user=user)
+    if entry is not None:
+        same |= Q(pool_entry=entry)
+    return same
+
+
+def _check_appointee(
+    stage: Stage, spec: StageDef, role: str, *, user: User | None, entry: Any = None
+) -> None:
+    """The rules of who may be appointed to what, for a user and a pool entry alike."""
+    field = "pool_entry" if entry is not None else "user"
+    name = str(entry if entry is not None else user)
     if role == AppointmentRole.INVESTIGATING_OFFICER and not spec.requires_investigating_officer:
         raise ApplicationError(f"Stage {stage.number} has no Investigating Officer.")
     if role == AppointmentRole.INDEPENDENT_PERSON and not spec.requires_independent_person:
         raise ApplicationError(f"Stage {stage.number} has no Independent Person.")
     if role in PANEL_ROLES and not spec.panel_size:
         raise ApplicationError(f"Stage {stage.number} has no review panel.")
-    if role in (AppointmentRole.INDEPENDENT_PERSON, *PANEL_ROLES) and user.employed_by_council:
+    employed = (user is not None and user.employed_by_council) or (
+        entry is not None and entry.employed_by_council
+    )
+    if role in (AppointmentRole.INDEPENDENT_PERSON, *PANEL_ROLES) and employed:
         raise ApplicationError.for_field(
-            "user",
-            f"{user} works for the council: an Independent Person or panel member must "
+            field,
+            f"{name} works for the council: an Independent Person or panel member must "
             "be independent of it (reg 2).",
         )
+    same = _same_person(user, entry)
     active = stage.appointments.filter(ended_on__isnull=True)
-    if active.filter(user=user).exists():
-        raise ApplicationError.for_field("user", f"{user} is already appointed to this stage.")
+    if active.filter(same).exists():
+        if role in PANEL_ROLES and active.filter(same, role__in=PANEL_ROLES).exists():
+            raise ApplicationError.for_field(
+                field, f"{name} is already on this review panel: a panel is three people."
+            )
+        raise ApplicationError.for_field(field, f"{name} is already appointed to this stage.")
     if role in PANEL_ROLES:
         was_ip = Appointment.objects.filter(
-            stage__case=stage.case, role=AppointmentRole.INDEPENDENT_PERSON, user=user
+            same, stage__case=stage.case, role=AppointmentRole.INDEPENDENT_PERSON
         ).exists()
         if was_ip:
             raise ApplicationError.for_field(
-                "user",
-                f"{user} was the Independent Person at stage 2 and may not sit on the "
+                field,
+                f"{name} was the Independent Person at stage 2 and may not sit on the "
                 "review panel.",
             )
         panel = active.filter(role__in=PANEL_ROLES)
@@ -254,17 +278,37 @@ def _check_appointee(stage: Stage, spec: StageDef, user: User, role: str) -> Non
 
 
 @transaction.atomic
-def appointment_make(*, case: Case, user: User, role: str, on: dt.date, actor: User) -> Appointment:
-    """Appoint an IO, IP or panel member to the open stage; they can then see the case."""
+def appointment_make(
+    *,
+    case: Case,
+    role: str,
+    on: dt.date,
+    actor: User,
+    user: User | None = None,
+    pool_entry: Any = None,
+) -> Appointment:
+    """Appoint an IO, IP or panel member to the open stage: a user, or a person of the pool
+    (`harken.pool.services.pool_appoint`, which adds the pool's own rules and the fee). The
+    appointee's account, if there is one, can then see the case."""
     stage, spec = _open("appoint", case, actor)
     if role not in AppointmentRole.values:
         raise ApplicationError.for_field("role", "Choose the role.")
+    if pool_entry is not None:
+        user = pool_entry.user
+    elif user is None:
+        raise ApplicationError.for_field("user", "Choose the person appointed.")
     checks.date("on", on, label="of the appointment", not_before=stage.received_on)
-    _check_appointee(stage, spec, user, role)
+    _check_appointee(stage, spec, role, user=user, entry=pool_entry)
     appointment = Appointment.objects.create(
-        stage=stage, user=user, role=role, appointed_on=on, created_by=actor, modified_by=actor
+        stage=stage,
+        user=user,
+        pool_entry=pool_entry,
+        role=role,
+        appointed_on=on,
+        created_by=actor,
+        modified_by=actor,
     )
-    if case.restricted:
+    if case.restricted and user is not None:
         case.restricted_to.add(user)
     milestone_field = MILESTONE_FIELDS[APPOINTMENT_MILESTONES[role]]
     changes: dict[str, list[str | None]] = {}
@@ -276,11 +320,13 @@ def appointment_make(*, case: Case, user: User, role: str, on: dt.date, actor: U
             changes = set_fields(stage, {milestone_field: on})
     elif getattr(stage, milestone_field) is None:
         changes = set_fields(stage, {milestone_field: on})
+    from_pool = " from the pool" if pool_entry is not None else ""
     _save_stage(
         stage,
         actor,
         Verb.APPOINTED,
-        f"{user} appointed {AppointmentRole(role).label} on {format_date(on)}",
+        f"{appointment.appointee_name} appointed {AppointmentRole(role).label}{from_pool} on "
+        f"{format_date(on)}",
         changes,
     )
     return appointment
@@ -301,7 +347,7 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
         case=case,
         actor=actor,
         verb=Verb.APPOINTMENT_ENDED,
-        description=f"{appointment.user}'s appointment as "
+        description=f"{appointment.appointee_name}'s appointment as "
         f"{appointment.get_role_display()} ended on {format_date(on)}",
     )
     return appointment
@@ -310,13 +356,15 @@ def appointment_end(*, appointment: Appointment, on: dt.date, actor: User) -> Ap
 def _end_appointments(stage: Stage, on: dt.date, reason: str, actor: User) -> None:
     """The stage's work is over: its appointees stop seeing the case (they keep their own
     documents for a while: `documents.selectors`). One timeline event names them all."""
-    ending = list(stage.appointments.filter(ended_on__isnull=True).select_related("user"))
+    ending = list(
+        stage.appointments.filter(ended_on__isnull=True).select_related("user", "pool_entry")
+    )
     if not ending:
         return
     Appointment.objects.filter(pk__in=[a.pk for a in ending]).update(
         ended_on=on, end_reason=reason, modified_by=actor
     )
-    names = ", ".join(f"{a.user} ({a.get_role_display()})" for a in ending)
+    names = ", ".join(str(a) for a in ending)
     record_event(
         case=stage.case,
         actor=actor,

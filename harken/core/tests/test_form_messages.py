@@ -81,8 +81,14 @@ GENERIC = _generic_patterns()
 
 @pytest.fixture
 def kwargs(officer, admin_user) -> dict[str, Any]:
+    from harken.pool.tests.conftest import make_entry
+
     case = complaint(actor=officer, received_on=dt.date(2026, 11, 2))
+    pool_entry = make_entry(officer)  # issue 14: the pool's forms
     return {
+        "roles": ["ip", "panel_member"],
+        "entry": pool_entry,
+        "entries": [pool_entry],
         "user": officer,
         "state": CaseState(case, fresh=True),
         "case": case,
