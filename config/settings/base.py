@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "harken.registers",
     "harken.subjectaccess",
     "harken.learning",
+    "harken.homes",
     "harken.notifications",
     "harken.retention",
     "harken.correspondence",

@@ -20,6 +20,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Inbox", "correspondence:inbox", Perm.MAILBOX),
     ("Registers", "registers:index", Perm.REGISTERS_VIEW),
     ("Action plan", "learning:index", Perm.PLAN_VIEW),
+    # Issue 14 (homes): children's homes, their visits and drop-ins.
+    ("Homes", "homes:index", Perm.HOMES_VIEW),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),

@@ -65,6 +65,10 @@ class Perm(StrEnum):
     # Reminders: who may get the daily digest, and the overdue summary (council staff).
     DAILY_DIGEST = "reminders.digest"
     OVERDUE_SUMMARY = "reminders.overdue_summary"
+    # --- Issue 14: children's homes, Regulation 44 visits and drop-ins (harken/homes) ---
+    HOMES_VIEW = "homes.view"  # the register of homes, visits, drop-ins and compliance
+    HOMES_EDIT = "homes.edit"  # record homes, visits, drop-ins; triage what was raised
+    # --- end of issue 14 (homes) ---
 
 
 _FEEDBACK_TEAM = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
@@ -110,6 +114,11 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.DAILY_DIGEST: _EVERYONE - {Role.REPORT_VIEWER},
     # IOs, IPs and panel members are often from outside the council.
     Perm.OVERDUE_SUMMARY: _EVERYONE - _APPOINTEES,
+    # --- Issue 14: homes, visits and drop-ins. The feedback team's own work; managers see
+    # none of it by default (the issue: "only if the council says so"), and appointees none.
+    Perm.HOMES_VIEW: _FEEDBACK_TEAM,
+    Perm.HOMES_EDIT: _FEEDBACK_TEAM,
+    # --- end of issue 14 (homes) ---
 }
 
 # Reg 2 of the 2006 Regulations: an Independent Person or a review panel member must not be

@@ -206,6 +206,7 @@ def _digest_actions(user: User) -> QuerySet[Action]:
 def _action_items(actions: QuerySet[Action]) -> list[Item]:
     rows = actions.order_by("due_on", "recommendation__case__reference", "number").values_list(
         "recommendation__case__reference",
+        "recommendation__visit_id",
         "recommendation__number",
         "recommendation_id",
         "number",
@@ -213,8 +214,9 @@ def _action_items(actions: QuerySet[Action]) -> list[Item]:
         "owner_id",
     )[: conf.items_listed()]
     return [
-        Item(f"{ref} R{rec}.{num}", "Action due", due, _action_url(rec_id, num))
-        for ref, rec, rec_id, num, due, _owner in rows
+        # A visit's recommendation has no case (issue 14): "V12 R1.1".
+        Item(f"{ref or f'V{visit}'} R{rec}.{num}", "Action due", due, _action_url(rec_id, num))
+        for ref, visit, rec, rec_id, num, due, _owner in rows
     ]
 
 

@@ -17,6 +17,7 @@ from django.db import models
 import harken
 from harken.cases.models import ThemeEvent, TimelineEvent
 from harken.correspondence.models import MailItemEvent
+from harken.homes.models import HomeEvent
 from harken.registers.models import REGISTER_VERBS, RegisterEvent
 from harken.retention.models import RetentionEvent
 from harken.subjectaccess.models import RightsRequestEvent
@@ -30,6 +31,7 @@ ENUMS: dict[str, type[models.TextChoices]] = {
     "RetentionEvent": RetentionEvent.Verb,
     "RightsRequestEvent": RightsRequestEvent.Verb,
     "MailItemEvent": MailItemEvent.Verb,
+    "HomeEvent": HomeEvent.Verb,
 }
 
 
