@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -262,6 +263,13 @@ def digest(user: User, day: dt.date) -> Content:
     content.sections.append(case_section(user, window))
     content.sections.append(action_section(user, window))
     content.sections.extend(register_sections(user, window))
+    # Issue 14: the children's homes' missed visits and late reports (harken/homes).
+    if apps.is_installed("harken.homes"):
+        from harken.homes.digest import homes_section
+
+        homes = homes_section(user, window)
+        if homes is not None:
+            content.sections.append(homes)
     return content
 
 

@@ -25,6 +25,8 @@ from harken.cases.models import Kind
 from harken.cases.tests.factories import complaint
 from harken.core import text
 from harken.core.tests.strategies import HOSTILE_TEXT
+from harken.homes.tests.factories import home as home_factory
+from harken.homes.tests.factories import visit as visit_factory
 from harken.learning.tests.factories import action, recommendation, stage2_case
 from harken.registers import services as register_services
 from harken.registers.tests.factories import (
@@ -203,6 +205,9 @@ def records(officer, manager, admin_user, settings, tmp_path):
         "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
         # The shared mailbox (harken/correspondence): an e-mail in the inbox.
         "inbox": mailbox_services.item_store(raw=make_email()).item.pk,
+        # Children's homes (harken/homes, issue 14): a home and a visit to it.
+        "homes": (home := home_factory(officer)).pk,
+        "visits": visit_factory(officer, home).pk,
         "users": [officer, admin_user],
     }
 
@@ -250,11 +255,11 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 
 def test_every_write_endpoint_is_fuzzed():
-    """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
+    """Every POST, PUT and PATCH: a case and its 33 actions, sending from the case, the POSTed
     case and person searches, procedures, registers, learning, retention, subject access, the
-    shared mailbox (the token endpoint is the access tests')."""
+    shared mailbox, the children's homes (the token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 79
+    assert len(operations) == 84
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations
