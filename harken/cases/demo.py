@@ -462,6 +462,12 @@ class DemoBuilder:
             self.registers()
         if apps.is_installed("harken.learning"):
             self.learning()
+        # --- Issue 14 (homes): homes, a year of visits, drop-ins (harken/homes/demo.py) ---
+        if apps.is_installed("harken.homes"):
+            from harken.homes.demo import homes_demo
+
+            homes_demo(self)
+        # --- end of issue 14 (homes) ---
 
     # --- People -------------------------------------------------------------------------
 
