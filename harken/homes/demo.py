@@ -18,7 +18,7 @@ HOMES = (
     ("Meadow Court", "Bright Futures Homes", Ownership.INDEPENDENT, "SC488310", 4),
 )
 VISITORS = ("Vera Okafor", "Martin Hale", "Priya Shah")
-ISSUES = {
+ISSUES: dict[str, str] = {
     Triage.NO_ACTION: "Asked when the new games console will arrive.",
     Triage.PASSED_TO_TEAM: "Pocket money has been paid late two weeks running.",
     Triage.ADVOCACY: "Would like help to say what they want at their next review.",
@@ -100,7 +100,12 @@ def homes_demo(builder: Any) -> None:
             if builder.chance(0.1):
                 triage = builder.choice((Triage.SAFEGUARDING, Triage.PASSED_TO_TEAM))
                 _issue(builder, visit=visit, triage=triage, team=team)
-    # Drop-ins: two a month, at a home or the youth centre.
+    _drop_ins(builder, homes, first_month, team)
+
+
+def _drop_ins(builder: Any, homes: list[Any], first_month: dt.date, team: Any) -> None:
+    """Two drop-ins a month, at a home or the youth centre, each with its issues."""
+    officer, today = builder.officer, builder.today
     triages = list(ISSUES)
     for month in selectors.months(first_month, today):
         for _ in range(2):
