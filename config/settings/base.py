@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "RemedyKindEnum": "harken.registers.models.RemedyKind",
         "OutcomeEnum": "harken.cases.models.Outcome",
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
+        # Issue 14 (homes): the visitor's two opinions share one choice set.
+        "OpinionEnum": "harken.homes.models.Opinion",
         "CostRoleEnum": "harken.registers.models.CostRole",
         "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
         "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",

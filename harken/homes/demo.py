@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from harken import access
+from harken.access import Perm
+
 from . import selectors, services
 from .models import Home, Ownership, Triage
 
@@ -30,7 +33,8 @@ ISSUES: dict[str, str] = {
 
 def homes_demo(builder: Any) -> None:
     officer = builder.officer
-    owners = [builder.users["manager"], builder.users["manager2"]]
+    # The managers own the actions (their teams carry them out).
+    owners = [u for u in builder.users.values() if access.may(u, Perm.CASES_OF_TEAMS)]
     today = builder.today
     # A year of visits, inside the demo's history (which starts on a day of its first month).
     first_month = max(
