@@ -79,7 +79,7 @@ def main() -> None:
         year = (dt.date(on.year - 1, 4, 1), dt.date(on.year, 3, 31))
         for name, read in (
             ("flags()", lambda: selectors.flags(on=on)),
-            ("visits_by_home (a year)", lambda: metrics.visits_by_home(*year)),
+            ("visits_by_home (a year)", lambda year=year: metrics.visits_by_home(*year)),
         ):
             times = []
             for _ in range(args.runs):
