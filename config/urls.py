@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/reports/", include("harken.reports.urls")),
     path("staff/registers/", include("harken.registers.urls")),
     path("staff/learning/", include("harken.learning.urls")),
+    path("staff/homes/", include("harken.homes.urls")),
     path("staff/subject-access/", include("harken.subjectaccess.urls")),
     path("staff/reminders/", include("harken.notifications.urls")),
     path("staff/messages/", include("harken.notifications.outbox_urls")),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "harken.registers",
     "harken.subjectaccess",
     "harken.learning",
+    "harken.homes",
     "harken.notifications",
     "harken.retention",
     "harken.correspondence",
@@ -274,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "RemedyKindEnum": "harken.registers.models.RemedyKind",
         "OutcomeEnum": "harken.cases.models.Outcome",
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
+        # Issue 14 (homes): the visitor's two opinions share one choice set.
+        "OpinionEnum": "harken.homes.models.Opinion",
         "CostRoleEnum": "harken.registers.models.CostRole",
         "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
         "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",

@@ -23,6 +23,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     # Issue 14, the pool of independent people.
     ("Pool", "pool:list", Perm.POOL_VIEW),
     ("Your appointments", "pool:mine", Perm.POOL_OWN),
+    # Issue 14 (homes): children's homes, their visits and drop-ins.
+    ("Homes", "homes:index", Perm.HOMES_VIEW),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),

@@ -70,6 +70,10 @@ class Perm(StrEnum):
     POOL_EDIT = "pool.edit"  # add and change entries, record partner appointments
     POOL_OWN = "pool.own"  # "Your appointments": the stages one is appointed to
     # --- end of issue 14's pool block ---
+    # --- Issue 14: children's homes, Regulation 44 visits and drop-ins (harken/homes) ---
+    HOMES_VIEW = "homes.view"  # the register of homes, visits, drop-ins and compliance
+    HOMES_EDIT = "homes.edit"  # record homes, visits, drop-ins; triage what was raised
+    # --- end of issue 14 (homes) ---
 
 
 _FEEDBACK_TEAM = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
@@ -122,6 +126,11 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     # IOs, IPs and panel members: the page they work from (council staff use the caseload).
     Perm.POOL_OWN: _APPOINTEES,
     # --- end of issue 14's pool block ---
+    # --- Issue 14: homes, visits and drop-ins. The feedback team's own work; managers see
+    # none of it by default (the issue: "only if the council says so"), and appointees none.
+    Perm.HOMES_VIEW: _FEEDBACK_TEAM,
+    Perm.HOMES_EDIT: _FEEDBACK_TEAM,
+    # --- end of issue 14 (homes) ---
 }
 
 # Reg 2 of the 2006 Regulations: an Independent Person or a review panel member must not be

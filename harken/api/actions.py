@@ -227,6 +227,12 @@ ACTIONS: tuple[Action, ...] = (
         services.ombudsman_flag,
     ),
     Action(
+        "visited-in-person",
+        "Record that the looked-after young person who complained was visited in person",
+        s.VisitedInPersonInput,
+        services.visited_in_person_record,
+    ),
+    Action(
         "restrict",
         "Restrict the case to named people (you are always named), or lift the restriction",
         s.RestrictInput,

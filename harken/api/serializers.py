@@ -669,6 +669,11 @@ class SafeguardingInput(serializers.Serializer):
     referral_reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
+class VisitedInPersonInput(serializers.Serializer):
+    on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class NoteInput(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 

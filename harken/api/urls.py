@@ -43,6 +43,8 @@ urlpatterns = [
     path("people/", views.PersonSearchView.as_view(), name="api-people"),
     path("registers/", include("harken.registers.api_urls")),
     path("learning/", include("harken.learning.api_urls")),
+    # Issue 14 (API 1.3.0): children's homes, Regulation 44 visits, compliance.
+    path("homes/", include("harken.homes.api_urls")),
     path("subject-access/", include("harken.subjectaccess.api_urls")),
     path("reports/", include("harken.reports.api_urls")),
     path("retention/", include("harken.retention.api_urls")),

@@ -472,6 +472,12 @@ class DemoBuilder:
             self.learning()
         if self.pool is not None:  # issue 14
             self.pool.lent(self.start)
+        # --- Issue 14 (homes): homes, a year of visits, drop-ins (harken/homes/demo.py) ---
+        if apps.is_installed("harken.homes"):
+            from harken.homes.demo import homes_demo
+
+            homes_demo(self)
+        # --- end of issue 14 (homes) ---
 
     # --- People -------------------------------------------------------------------------
 

@@ -569,6 +569,9 @@ class TimelineEvent(models.Model):
             "processing_restriction_lifted",
             "Restriction of processing lifted",
         )
+        # Issue 14: children's homes, visits and drop-ins
+        VISITED_IN_PERSON = "visited_in_person", "Young person visited in person"
+        RAISED_AT_VISIT = "raised_at_visit", "Raised at a home visit or drop-in"
         # Initial contacts, compliments and other feedback
         RESOLVED = "resolved", "Resolved as an initial contact"
         PROGRESSED = "progressed", "Progressed to a stage 1 complaint"

@@ -483,6 +483,17 @@ def _case_open(s: CaseState) -> str | None:
     return None if s.is_open else f"The case is {s.case.get_status_display().lower()}."
 
 
+def _from_looked_after_child(s: CaseState) -> str | None:
+    """Issue 14 (seed 000): the feedback team visits a looked-after young person who has
+    complained, in person; only such a case records that step."""
+    from .models import PartyRole, Relationship
+
+    parties = s.case.parties.filter(role=PartyRole.COMPLAINANT)
+    if parties.filter(relationship=Relationship.CHILD, person__looked_after=True).exists():
+        return None
+    return "Only a case from a looked-after young person records a visit in person."
+
+
 def _of_kind(kinds: tuple[str, ...], what: str) -> tuple[Guard, ...]:
     """An open record of one of `kinds` (`what` names them in the refusal)."""
 
@@ -745,6 +756,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("note", "note", "note_add"),
     Transition("safeguarding", "safeguarding", "safeguarding_record"),
     Transition("restrict", "manage", "case_restrict"),
+    # Issue 14: visited in person in response to a complaint from a looked-after young person.
+    Transition(
+        "visited-in-person",
+        "manage",
+        "visited_in_person_record",
+        guards=(_case_open, _from_looked_after_child),
+    ),
     Transition("ombudsman", "manage", "ombudsman_flag"),
     Transition("withdraw", "manage", "case_withdraw", guards=(_case_open,)),
     Transition("discontinue", "manage", "case_discontinue", guards=(_case_open,)),

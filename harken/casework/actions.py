@@ -399,6 +399,14 @@ ACTIONS: tuple[Action, ...] = (
         "Safeguarding concern recorded.",
     ),
     Action(
+        "visited-in-person",
+        "Record a visit in person",
+        f.VisitedInPersonForm,
+        _fields(services.visited_in_person_record, "on", "notes"),
+        "Visit in person recorded.",
+        hint="You visited the looked-after young person who complained, in person.",
+    ),
+    Action(
         "restrict",
         "Restrict access",
         f.RestrictForm,

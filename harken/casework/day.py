@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
@@ -149,6 +150,9 @@ class StartPage:
     actions: list[Action] = field(default_factory=list)
     actions_total: int = 0
     actions_overdue: int = 0
+    # Issue 14: the children's homes' missed visits and late reports (harken/homes), for
+    # those who see the homes; None otherwise.
+    homes: Any = None
 
 
 def _counts(*, user: User, base: dict[str, str], window: selectors.DueWindow) -> list[Count_]:
@@ -206,6 +210,10 @@ def start_page(*, user: User, window: selectors.DueWindow | None = None) -> Star
     totals = owned.aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=window.today)))
     page.actions_total, page.actions_overdue = totals["n"], totals["late"]
     page.actions = list(owned.select_related("recommendation__case").order_by("due_on", "id")[:10])
+    if apps.is_installed("harken.homes") and access.may(user, access.Perm.HOMES_VIEW):
+        from harken.homes.selectors import flags
+
+        page.homes = flags(on=window.today)
     return page
 
 

@@ -699,6 +699,11 @@ class NoteForm(ActionForm):
     text = _area("Note", max_length=10000)
 
 
+class VisitedInPersonForm(ActionForm):
+    on = on_field("Date of the visit")
+    notes = _area("What was agreed (optional)", max_length=2000, required=False)
+
+
 class SafeguardingForm(ActionForm):
     raised_on = on_field("Date the concern was raised")
     description = _area("The concern", max_length=5000)

@@ -124,7 +124,9 @@ class ActionSerializer(serializers.ModelSerializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    case = serializers.CharField(source="case.reference", read_only=True)
+    case = serializers.CharField(source="case.reference", read_only=True, allow_null=True)
+    # Issue 14 (API 1.3.0): a Regulation 44 visit's recommendation has a visit, not a case.
+    visit = serializers.IntegerField(source="visit_id", read_only=True, allow_null=True)
     stage = serializers.IntegerField(source="stage.number", read_only=True, allow_null=True)
     ombudsman_case = serializers.IntegerField(
         source="ombudsman_case_id", read_only=True, allow_null=True
@@ -139,6 +141,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "case",
+            "visit",
             "number",
             "source",
             "stage",
@@ -281,7 +284,8 @@ class RecommendationDetailView(APIView):
         user = _user(request)
         found = selectors.recommendation_get(user=user, pk=pk)
         # Part of its case's record: the read is in the case's audit trail.
-        record_read(case=found.case, user=user, via="api")
+        if found.case is not None:
+            record_read(case=found.case, user=user, via="api")
         return Response(RecommendationSerializer(found).data)
 
     @extend_schema(

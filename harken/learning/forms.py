@@ -80,6 +80,10 @@ class RecommendationForm(GovukForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A visit's recommendations are added on the visit's page (harken/homes), not a case's.
+        self.fields["source"].choices = [  # type: ignore[attr-defined]
+            c for c in Source.choices if c[0] != Source.VISIT
+        ]
         field = self.fields["ombudsman_case"]
         cases = OmbudsmanCase.objects.filter(case=case).order_by("pk")
         if not cases.exists():

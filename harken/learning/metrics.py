@@ -66,7 +66,9 @@ def action_overview(on: dt.date | None = None) -> list[OverviewRow]:
     return [*rows, total]
 
 
-def recommendations_summary(date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+def recommendations_summary(
+    date_from: dt.date, date_to: dt.date, *, visits: bool = False
+) -> dict[str, int]:
     """Recommendations made from `date_from` to `date_to` (inclusive), and where they stood at
     the end of the period (or today, if that is earlier). One query.
 
@@ -77,6 +79,10 @@ def recommendations_summary(date_from: dt.date, date_to: dt.date) -> dict[str, i
     - open: the rest (made - not accepted - implemented), awaiting decision included;
     - overdue: of the open ones, those with an action past its due date and not completed.
     Also `actions_completed`: actions on them completed by the end of the period.
+
+    The recommendations of complaints and the Ombudsman; with `visits`, those of Regulation 44
+    visits instead (issue 14: the homes section counts them, so the learning table's figures
+    stay those of complaints).
     """
     as_at = min(date_to, today())
     done = Q(status=ActionStatus.COMPLETED, completed_on__lte=as_at)
@@ -95,7 +101,9 @@ def recommendations_summary(date_from: dt.date, date_to: dt.date) -> dict[str, i
     refused = Q(decision=Decision.NOT_ACCEPTED, decided_on__lte=as_at)
     implemented = ~refused & Q(n_actions__gt=0, n_done=F("n_actions"))
     figures = (
-        Recommendation.objects.filter(made_on__gte=date_from, made_on__lte=date_to)
+        Recommendation.objects.filter(
+            made_on__gte=date_from, made_on__lte=date_to, visit__isnull=not visits
+        )
         .annotate(
             n_actions=actions_where(~cancelled),
             n_done=actions_where(done),

@@ -15,6 +15,8 @@ class Source(models.TextChoices):
     STAGE2 = "stage2", "Stage 2 investigation"
     STAGE3 = "stage3", "Stage 3 review panel"
     OMBUDSMAN = "ombudsman", "Ombudsman"
+    # Issue 14: a Regulation 44 visit's recommendation (on the visit, not on a case).
+    VISIT = "visit", "Regulation 44 visit"
 
 
 # The stage a recommendation from each source comes out of (the Ombudsman: none).
@@ -22,6 +24,7 @@ SOURCE_STAGE: dict[str, int | None] = {
     Source.STAGE2: 2,
     Source.STAGE3: 3,
     Source.OMBUDSMAN: None,
+    Source.VISIT: None,
 }
 
 
@@ -43,9 +46,23 @@ OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class Recommendation(BaseModel):
-    """A recommendation from a stage 2 investigation, a stage 3 panel or the Ombudsman."""
+    """A recommendation from a stage 2 investigation, a stage 3 panel or the Ombudsman, made on
+    a case; or from a Regulation 44 visit, made on the visit (`case` empty: issue 14)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="recommendations")
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    visit = models.ForeignKey(
+        "homes.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
     # R1, R2, ... within the case: "HK-2026-00042 R2" names it without personal data.
     number = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=12, choices=Source.choices)
@@ -79,6 +96,14 @@ class Recommendation(BaseModel):
         ordering = ["case", "number"]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="recommendation_number_unique"),
+            models.UniqueConstraint(
+                fields=["visit", "number"], name="recommendation_visit_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, visit__isnull=True)
+                | Q(case__isnull=True, visit__isnull=False, source="visit"),
+                name="recommendation_on_case_or_visit",
+            ),
             models.CheckConstraint(
                 condition=Q(decision="pending") | Q(decided_on__isnull=False),
                 name="recommendation_decided_on_set",
@@ -91,7 +116,8 @@ class Recommendation(BaseModel):
 
     @property
     def reference(self) -> str:
-        return f"{self.case.reference} R{self.number}"
+        on = self.case.reference if self.case is not None else f"V{self.visit_id}"
+        return f"{on} R{self.number}"
 
     @property
     def is_accepted(self) -> bool:

@@ -8,6 +8,8 @@
 - Whoever owns an action records its progress and evidence.
 - Report viewers see only the overview figures, never a recommendation or a case reference.
 - Investigating Officers, Independent Persons and panel members have no part in it.
+- A Regulation 44 visit's recommendation (no case, issue 14) is seen by those who see the
+  visits (`Perm.HOMES_VIEW`), and by a manager for their teams or owning its action.
 """
 
 from __future__ import annotations
@@ -34,17 +36,24 @@ def recommendation_visibility(user: User) -> Q:
 
     from .models import Action
 
+    visits = (
+        Q(case__isnull=True, visit__isnull=False)
+        if access.may(user, Perm.HOMES_VIEW)
+        else Q(pk__in=[])
+    )
     if user.sees_all_cases:
-        return Q(case__in=access.visible_cases(user))
+        return Q(case__in=access.visible_cases(user)) | visits
     if access.role_may(user.role, Perm.CASES_OF_TEAMS):
         owns = Exists(Action.objects.filter(recommendation=OuterRef("pk"), owner=user))
         # A restricted case stays hidden from a team's manager unless they are named on it.
         named = Exists(
             Case.restricted_to.through.objects.filter(case_id=OuterRef("case_id"), user_id=user.pk)
         )
-        for_team = Q(team__in=user.teams.all()) & (Q(case__restricted=False) | Q(named))
-        return Q(case__in=access.visible_cases(user)) | for_team | Q(owns)
-    return Q(pk__in=[])
+        for_team = Q(team__in=user.teams.all()) & (
+            Q(case__restricted=False) | Q(named) | Q(case__isnull=True)
+        )
+        return Q(case__in=access.visible_cases(user)) | for_team | Q(owns) | visits
+    return visits
 
 
 def may_see_plan(user: User | AnonymousUser | None) -> bool:
@@ -58,11 +67,11 @@ def may_see_overview(user: User | AnonymousUser | None) -> bool:
 def may_change(user: User | AnonymousUser | None, recommendation: Recommendation) -> bool:
     """Record or change the recommendation and its actions (feedback officers' work)."""
     active = _active(user)
-    return (
-        active is not None
-        and access.may(active, Perm.PLAN_EDIT)
-        and access.can_view_case(active, recommendation.case)
-    )
+    if active is None or not access.may(active, Perm.PLAN_EDIT):
+        return False
+    if recommendation.case is None:
+        return access.may(active, Perm.HOMES_VIEW)
+    return access.can_view_case(active, recommendation.case)
 
 
 # --- When: the state a recommendation or action must be in (the services refuse otherwise) ----
@@ -95,7 +104,8 @@ def may_record_progress(user: User | AnonymousUser | None, action: Action) -> bo
             recommendation.team_id is not None
             and active.teams.filter(pk=recommendation.team_id).exists()
             and (
-                not recommendation.case.restricted
+                recommendation.case is None
+                or not recommendation.case.restricted
                 or recommendation.case.restricted_to.filter(pk=active.pk).exists()
             )
         )

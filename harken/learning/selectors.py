@@ -82,7 +82,7 @@ def action_list(*, user: User, filters: ActionFilters | None = None) -> QuerySet
 
 def _with_actions(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     return qs.select_related(
-        "case", "stage", "ombudsman_case", "service_area", "team", "created_by"
+        "case", "stage", "ombudsman_case", "service_area", "team", "created_by", "visit__home"
     ).prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("number"))
     )

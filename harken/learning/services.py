@@ -40,10 +40,44 @@ Verb = TimelineEvent.Verb
 # --- Checks ---------------------------------------------------------------------------------
 
 
-def _ensure_change(actor: User, case: Case) -> None:
+def _ensure_change(actor: User, case: Case | None) -> None:
     if not access.may(actor, Perm.PLAN_EDIT):
         raise AccessDenied("Only feedback officers and administrators change the action plan.")
+    if case is None:
+        # A visit's recommendation (issue 14): the homes' own permission, not a case's.
+        if not access.may(actor, Perm.HOMES_VIEW):
+            raise AccessDenied("You cannot see the visits to children's homes.")
+        return
     access.ensure_can_view(actor, case)
+
+
+def _trail(
+    recommendation: Recommendation,
+    *,
+    actor: User,
+    verb: TimelineEvent.Verb,
+    description: str,
+    changes: dict[str, list[str | None]] | None = None,
+) -> None:
+    """The audit row of a change: on the case's timeline, or for a visit's recommendation
+    (no case) in the homes' trail, naming the same verb."""
+    if recommendation.case is not None or recommendation.visit is None:
+        record_event(
+            case=recommendation.case,
+            actor=actor,
+            verb=verb,
+            description=description,
+            changes=changes,
+        )
+        return
+    from harken.homes.audit import plan_event  # homes stands on learning: asked lazily
+
+    plan_event(
+        visit=recommendation.visit,
+        actor=actor,
+        description=f"{verb.label}: {description}",
+        changes=changes,
+    )
 
 
 def _area_and_team(
@@ -63,6 +97,10 @@ def _area_and_team(
 def _stage_for(case: Case, source: str) -> Stage | None:
     if source not in Source.values:
         raise ApplicationError.for_field("source", "Choose where the recommendation came from.")
+    if source == Source.VISIT:
+        raise ApplicationError.for_field(
+            "source", "A recommendation from a visit is added on the visit's page."
+        )
     number = SOURCE_STAGE[source]
     if number is None:
         return None
@@ -228,14 +266,32 @@ def recommendation_update(
     case = recommendation.case
     _ensure_change(actor, case)
     new = {name: values.get(name, getattr(recommendation, name)) for name in RECOMMENDATION_FIELDS}
-    stage = _stage_for(case, new["source"])
-    made_on = _check_made_on(case, stage, new["made_on"])
+    if case is None:
+        # A visit's recommendation stays one: its source and date are the visit's.
+        if new["source"] != Source.VISIT:
+            raise ApplicationError.for_field(
+                "source", "A recommendation from a visit stays one from a visit."
+            )
+        stage, made_on = None, recommendation.made_on
+    else:
+        if new["source"] == Source.VISIT:
+            raise ApplicationError.for_field(
+                "source", "A recommendation from a visit is added on the visit's page."
+            )
+        stage = _stage_for(case, new["source"])
+        made_on = _check_made_on(case, stage, new["made_on"])
     checked_text = checks.required_text("text", new["text"], "Enter the recommendation.")
     # Changing the team alone moves the recommendation to that team's service area.
     area = None if "team" in values and "service_area" not in values else new["service_area"]
     area, team = _area_and_team(area, new["team"])
-    ombudsman_case = _check_ombudsman_case(
-        case, new["source"], new["ombudsman_case"] if new["source"] == Source.OMBUDSMAN else None
+    ombudsman_case = (
+        None
+        if case is None
+        else _check_ombudsman_case(
+            case,
+            new["source"],
+            new["ombudsman_case"] if new["source"] == Source.OMBUDSMAN else None,
+        )
     )
     decided_on, reason = _check_decision(
         new["decision"], new["decided_on"], new["decision_reason"], made_on
@@ -271,8 +327,8 @@ def recommendation_update(
         recommendation.modified_by = actor
         recommendation.save()
         decided = "decision" in changes and new["decision"] != Decision.PENDING
-        record_event(
-            case=case,
+        _trail(
+            recommendation,
             actor=actor,
             verb=Verb.RECOMMENDATION_DECIDED if decided else Verb.RECOMMENDATION_CHANGED,
             description=(
@@ -339,8 +395,8 @@ def action_create(
         created_by=actor,
         modified_by=actor,
     )
-    record_event(
-        case=recommendation.case,
+    _trail(
+        recommendation,
         actor=actor,
         verb=Verb.ACTION_ADDED,
         description=f"Action R{recommendation.number}.{number} added: owned by {owner}, "
@@ -378,8 +434,8 @@ def action_update(
     if changes:
         action.modified_by = actor
         action.save()
-        record_event(
-            case=recommendation.case,
+        _trail(
+            recommendation,
             actor=actor,
             verb=Verb.ACTION_CHANGED,
             description=f"Action {action.short_reference} changed",
@@ -442,8 +498,8 @@ def action_record_progress(
             description = f"Action {action.short_reference} reopened"
         else:
             description = f"Progress recorded on action {action.short_reference}"
-        record_event(
-            case=action.recommendation.case,
+        _trail(
+            action.recommendation,
             actor=actor,
             verb=Verb.ACTION_PROGRESS,
             description=description,
@@ -467,11 +523,72 @@ def action_cancel(*, action: Action, reason: str, actor: User) -> Action:
     )
     action.modified_by = actor
     action.save()
-    record_event(
-        case=action.recommendation.case,
+    _trail(
+        action.recommendation,
         actor=actor,
         verb=Verb.ACTION_CANCELLED,
         description=f"Action {action.short_reference} cancelled",
         changes=changes,
     )
     return action
+
+
+# --- A Regulation 44 visit's recommendations (issue 14) ---------------------------------------
+
+
+@transaction.atomic
+def visit_recommendation_create(
+    *,
+    visit: Any,
+    text: str,
+    owner: User | None,
+    due_on: dt.date | None,
+    actor: User,
+    service_area: ServiceArea | None = None,
+    team: Team | None = None,
+) -> Recommendation:
+    """A recommendation the independent visitor made, on the action plan with its owner and
+    timescale: accepted when it is recorded (the home is to carry it out), with one action
+    that the owner's reminders, evidence and overdue summary follow like any other."""
+    from harken.homes.models import Visit
+
+    if not isinstance(visit, Visit):
+        raise ApplicationError.for_field("visit", "Choose the visit.")
+    _ensure_change(actor, None)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    text = checks.required_text("text", text, "Enter the recommendation.")
+    area, team = _area_and_team(service_area, team)
+    owner = _check_owner(owner)
+    number = (visit.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+    recommendation = Recommendation.objects.create(
+        visit=visit,
+        number=number,
+        source=Source.VISIT,
+        made_on=visit.visited_on,
+        text=text,
+        decision=Decision.ACCEPTED,
+        decided_on=visit.visited_on,
+        service_area=area,
+        team=team,
+        created_by=actor,
+        modified_by=actor,
+    )
+    due_on = _check_due(recommendation, due_on)
+    Action.objects.create(
+        recommendation=recommendation,
+        number=1,
+        description=text,
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
+        modified_by=actor,
+    )
+    _trail(
+        recommendation,
+        actor=actor,
+        verb=Verb.RECOMMENDATION_ADDED,
+        description=f"Recommendation R{number} from the visit of "
+        f"{format_date(visit.visited_on)} added to the action plan for {team or area}: owned "
+        f"by {owner}, due {format_date(due_on)}",
+    )
+    return recommendation

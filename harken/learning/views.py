@@ -138,8 +138,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = _recommendation(request, pk)
-    # Part of its case's record: the read is in the case's audit trail.
-    record_read(case=found.case, user=user, via="learning")
+    # Part of its case's record: the read is in the case's audit trail (a visit's
+    # recommendation names no child and belongs to no case).
+    if found.case is not None:
+        record_read(case=found.case, user=user, via="learning")
     actions = list(found.actions.all())
     can_change = rules.may_change(user, found)
     return render(
@@ -159,7 +161,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "can_change": can_change,
             "can_add_action": can_change and rules.takes_actions(found),
-            "can_view_case": access.can_view_case(user, found.case),
+            "can_view_case": found.case is not None and access.can_view_case(user, found.case),
         },
     )
 
@@ -194,6 +196,9 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _recommendation(request, pk)
     if not rules.may_change(user, found):
         raise PermissionDenied
+    if found.case is None:
+        # A visit's recommendation is the visitor's words; its action is changed as any other.
+        raise Http404("A recommendation from a visit is changed through its action.")
     form = forms.RecommendationForm(
         _posted(request), case=found.case, initial=forms.RecommendationForm.initial_for(found)
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -206,6 +207,7 @@ def _digest_actions(user: User) -> QuerySet[Action]:
 def _action_items(actions: QuerySet[Action]) -> list[Item]:
     rows = actions.order_by("due_on", "recommendation__case__reference", "number").values_list(
         "recommendation__case__reference",
+        "recommendation__visit_id",
         "recommendation__number",
         "recommendation_id",
         "number",
@@ -213,8 +215,9 @@ def _action_items(actions: QuerySet[Action]) -> list[Item]:
         "owner_id",
     )[: conf.items_listed()]
     return [
-        Item(f"{ref} R{rec}.{num}", "Action due", due, _action_url(rec_id, num))
-        for ref, rec, rec_id, num, due, _owner in rows
+        # A visit's recommendation has no case (issue 14): "V12 R1.1".
+        Item(f"{ref or f'V{visit}'} R{rec}.{num}", "Action due", due, _action_url(rec_id, num))
+        for ref, visit, rec, rec_id, num, due, _owner in rows
     ]
 
 
@@ -260,6 +263,13 @@ def digest(user: User, day: dt.date) -> Content:
     content.sections.append(case_section(user, window))
     content.sections.append(action_section(user, window))
     content.sections.extend(register_sections(user, window))
+    # Issue 14: the children's homes' missed visits and late reports (harken/homes).
+    if apps.is_installed("harken.homes"):
+        from harken.homes.digest import homes_section
+
+        homes = homes_section(user, window)
+        if homes is not None:
+            content.sections.append(homes)
     return content
 
 

@@ -23,6 +23,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("learning", "Learning and recommendations"),
     # Issue 14: the pool of independent people.
     ("pool", "Independent people"),
+    # --- Issue 14 (homes): children's homes, visits and drop-ins ---
+    ("homes", "Children's homes: Regulation 44 visits"),
+    ("direct_work", "Drop-ins and concerns raised in direct work"),
+    # --- end of issue 14 (homes) ---
 )
 SECTION_TITLES = dict(SECTIONS)
 
@@ -337,6 +341,59 @@ DEFINITIONS += (
     ),
 )
 # --- end of issue 14's block ---
+# --- Issue 14 (homes): children's homes, visits and drop-ins (harken/homes, ADR 0180) ---
+HOMES_DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "home-visits",
+        "homes",
+        "Regulation 44 visits due, made and late, by home",
+        "Each children's home open in the period, over the whole calendar months the period "
+        "covers (up to today): a month is due a visit when the home was open on any day of it; "
+        "visited when it had a visit that month; with no visit when it had none and the month "
+        "is over (the month still running is due but neither). Visits made counts every visit "
+        "in those months. A report is late to Ofsted when it was sent after the end of the "
+        "month after the visit, or is still not sent once that day has passed. Last year's "
+        "columns are the same months a year earlier.",
+    ),
+    Definition(
+        "visit-recommendations",
+        "homes",
+        "Recommendations made at visits",
+        "Recommendations the independent visitors made at visits in the period (by the date of "
+        "the visit), as they stood at the end of the period, counted as the action plan's "
+        "recommendations are (implemented: every action completed). They are not in "
+        "'Recommendations made and implemented', which counts those of complaints and the "
+        "Ombudsman.",
+    ),
+    Definition(
+        "drop-ins",
+        "direct_work",
+        "Drop-ins with young people",
+        "Drop-in sessions held in the period (by the date held) at homes and other placements, "
+        "and the number of young people who came (a young person who came to two sessions "
+        "counts twice).",
+    ),
+    Definition(
+        "issues-raised",
+        "direct_work",
+        "Concerns raised at visits and drop-ins, and what became of them",
+        "Issues and concerns recorded at Regulation 44 visits and drop-ins held in the period "
+        "(by the visit's or drop-in's date), by what the officer decided: no action, passed to "
+        "the team, advocacy offered or referred, a safeguarding concern (recorded on an initial "
+        "contact), an initial contact or a complaint. The cases they became are also counted "
+        "in their own tables.",
+    ),
+    Definition(
+        "advocacy-direct-work",
+        "advocacy",
+        "Advocacy from drop-ins and visits",
+        "Of the advocacy referrals (by the date of referral), those made from an issue raised "
+        "at a drop-in or a visit; how many went to independent advocacy; the number of "
+        "different children referred. They are also in 'Advocacy referrals'.",
+    ),
+)
+DEFINITIONS = (*DEFINITIONS, *HOMES_DEFINITIONS)
+# --- end of issue 14 (homes) ---
 
 BY_ID = {d.id: d for d in DEFINITIONS}
 

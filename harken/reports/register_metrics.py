@@ -268,4 +268,10 @@ def tables(ctx: ReportContext) -> tuple[list[Table], list[str]]:
         )
     else:
         omitted.append(LEARNING_MISSING)
+    # --- Issue 14 (homes): children's homes, visits and drop-ins ---
+    if apps.is_installed("harken.homes"):
+        from . import homes_tables
+
+        out += homes_tables.tables(ctx)
+    # --- end of issue 14 (homes) ---
     return out, omitted

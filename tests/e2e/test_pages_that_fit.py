@@ -332,3 +332,45 @@ def test_the_pool_pages_fit(browser: Any, server: str, fit_setup: Any, size: str
     expect(page.locator("h1")).to_have_text("Your appointments")
     assert_fits(page, f"your appointments, {size}")
     context.close()
+
+
+# --- Issue 14 (homes): the children's homes' pages ---
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_homes_pages_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
+    """The homes list (filter shown), a home with a year of months, a visit with an issue, the
+    compliance page, the drop-in form refused, at 320 px and at 200% zoom; axe on each."""
+    from harken.homes import services as homes
+    from harken.homes.tests.factories import drop_in, home, visit
+
+    officer, _case = fit_setup
+    oak = home(officer, opened_on=D(2024, 1, 1))
+    seen = visit(officer, oak, visited_on=dt.date.today() - dt.timedelta(days=40))
+    homes.issue_record(
+        actor=officer, visit=seen, summary="Night staffing is thin.", triage="no_action"
+    )
+    drop_in(officer, oak, held_on=dt.date.today() - dt.timedelta(days=3))
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    for path, heading in (
+        ("/staff/homes/", "Children's homes"),
+        ("/staff/homes/?filter=hidden", "Children's homes"),
+        (f"/staff/homes/{oak.pk}/", "Oak Lodge"),
+        (f"/staff/homes/visits/{seen.pk}/", "Regulation 44 visit of"),
+        ("/staff/homes/compliance/", "Visits due and made"),
+        ("/staff/homes/drop-ins/", "Drop-ins"),
+        (f"/staff/homes/{oak.pk}/visits/add/", "Record a Regulation 44 visit"),
+    ):
+        page.goto(server + path)
+        expect(page.locator("h1")).to_contain_text(heading)
+        assert_fits(page, f"{path}, {size}")
+    page.goto(f"{server}/staff/homes/drop-ins/add/")
+    page.get_by_role("button", name="Record drop-in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"drop-in form refused, {size}")
+    context.close()
+
+
+# --- end of issue 14 (homes) ---

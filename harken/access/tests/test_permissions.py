@@ -191,6 +191,9 @@ IO, IP, PM, RV = (
         (Perm.POOL_VIEW, {FO, AD}),
         (Perm.POOL_EDIT, {FO, AD}),
         (Perm.POOL_OWN, {IO, IP, PM}),
+        # Issue 14 (homes): the feedback team's work; managers and appointees see none of it.
+        (Perm.HOMES_VIEW, {FO, AD}),
+        (Perm.HOMES_EDIT, {FO, AD}),
     ],
 )
 def test_the_table_gives_each_permission_to_the_roles_the_procedures_name(perm, roles):

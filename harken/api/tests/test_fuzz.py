@@ -25,6 +25,8 @@ from harken.cases.models import Kind
 from harken.cases.tests.factories import complaint
 from harken.core import text
 from harken.core.tests.strategies import HOSTILE_TEXT
+from harken.homes.tests.factories import home as home_factory
+from harken.homes.tests.factories import visit as visit_factory
 from harken.learning.tests.factories import action, recommendation, stage2_case
 from harken.pool.tests.conftest import make_entry
 from harken.registers import services as register_services
@@ -214,6 +216,9 @@ def records(officer, manager, admin_user, settings, tmp_path):
             status="failed",
             error="Something went wrong while building the report.",
         ).pk,
+        # Children's homes (harken/homes, issue 14): a home and a visit to it.
+        "homes": (home := home_factory(officer)).pk,
+        "visits": visit_factory(officer, home).pk,
         "users": [officer, admin_user],
         # The pool of independent people (issue 14): an entry.
         "pool": make_entry(officer).pk,
@@ -263,12 +268,12 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 
 
 def test_every_write_endpoint_is_fuzzed():
-    """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
+    """Every POST, PUT and PATCH: a case and its 33 actions, sending from the case, the POSTed
     case and person searches, procedures, registers, learning, retention, subject access, the
-    shared mailbox, the pool of independent people (the token endpoint is the access
-    tests')."""
+    shared mailbox, the pool of independent people, the children's homes (the token
+    endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 83
+    assert len(operations) == 89
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/pool/appointments/") in operations

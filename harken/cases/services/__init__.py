@@ -15,6 +15,7 @@ from .around import (
     ombudsman_flag,
     restriction_keeps,
     safeguarding_record,
+    visited_in_person_record,
     working_days_open,
 )
 from .base import (
@@ -132,5 +133,6 @@ __all__ = [
     "stage_respond",
     "stage_resume",
     "statement_agree",
+    "visited_in_person_record",
     "working_days_open",
 ]

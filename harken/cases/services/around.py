@@ -170,6 +170,34 @@ def safeguarding_record(
 
 
 @transaction.atomic
+def visited_in_person_record(
+    *, case: Case, on: dt.date | None, actor: User, notes: str = ""
+) -> Case:
+    """The feedback team visited the looked-after young person who complained, in person
+    (seed 000): a step on the case's timeline, dated, with what was agreed if given."""
+    workflow.require("visited-in-person", case=case, actor=actor)
+    on = checks.date(
+        "on",
+        on,
+        label="of the visit",
+        not_before=case.received_on,
+        before_label=f"the date the case was received ({format_date(case.received_on)})",
+    )
+    notes = checks.text_field("notes", notes, what="what was agreed", most=2000)
+    _touch(case, actor)
+    case.save()
+    record_event(
+        case=case,
+        actor=actor,
+        verb=Verb.VISITED_IN_PERSON,
+        description=f"Visited the young person in person on {format_date(on)}"
+        + (f": {notes}" if notes else ""),
+        changes={"visited_in_person_on": [None, on.isoformat()]},
+    )
+    return case
+
+
+@transaction.atomic
 def note_add(*, case: Case, text: str, actor: User) -> Note:
     workflow.require("note", case=case, actor=actor)
     text = checks.required_text("text", text, "Enter the note.")

@@ -110,7 +110,20 @@ def test_demo_makes_cases_of_every_kind_through_every_stage():
     assert Appointment.objects.exists()
     assert Case.objects.filter(status=Status.OPEN, kind=Kind.COMPLAINT).exists()
     assert Case.objects.filter(restricted=True).count() == 1
-    assert SafeguardingConcern.objects.count() == 2
+    # The case stories' two, and those raised at the homes' visits and drop-ins (issue 14).
+    assert SafeguardingConcern.objects.filter(raised_at__isnull=True).count() == 2
+    assert SafeguardingConcern.objects.filter(raised_at__isnull=False).exists()
+    # Issue 14: homes with a year of visits, some months missed and some reports late, and
+    # drop-ins whose issues are triaged every way.
+    from harken.homes import selectors as homes
+    from harken.homes.models import DropIn, Home, Issue
+
+    assert Home.objects.count() == 5
+    rows = homes.compliance(first=dt.date(2023, 7, 1), last=dt.date(2024, 5, 31))
+    assert sum(r.missed for r in rows) > 0
+    assert sum(r.reports_late for r in rows) > 0
+    assert DropIn.objects.count() >= 24
+    assert Issue.objects.filter(drop_in__isnull=False, case__kind=Kind.COMPLAINT).exists()
     received = sorted(Case.objects.values_list("received_on", flat=True))
     assert dt.date(2023, 6, 28) <= received[0] < dt.date(2023, 8, 1)  # a year ago
     assert received[-1] <= dt.date(2024, 6, 28)  # nothing in the future

@@ -17,6 +17,7 @@ from django.db import models
 import harken
 from harken.cases.models import ThemeEvent, TimelineEvent
 from harken.correspondence.models import MailItemEvent
+from harken.homes.models import HomeEvent
 from harken.pool.models import PoolEvent
 from harken.registers.models import REGISTER_VERBS, RegisterEvent
 from harken.retention.models import RetentionEvent
@@ -32,6 +33,7 @@ ENUMS: dict[str, type[models.TextChoices]] = {
     "RightsRequestEvent": RightsRequestEvent.Verb,
     "MailItemEvent": MailItemEvent.Verb,
     "PoolEvent": PoolEvent.Verb,  # issue 14
+    "HomeEvent": HomeEvent.Verb,
 }
 
 

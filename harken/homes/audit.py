@@ -1,0 +1,49 @@
+"""The homes' audit trail: each change to a home, visit, drop-in or issue is a `HomeEvent`,
+written in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import DropIn, Home, HomeEvent, Visit
+
+Verb = HomeEvent.Verb
+
+
+def home_event(
+    *,
+    actor: Any,
+    verb: HomeEvent.Verb,
+    description: str,
+    home: Home | None = None,
+    visit: Visit | None = None,
+    drop_in: DropIn | None = None,
+    changes: dict[str, list[str | None]] | None = None,
+) -> HomeEvent:
+    if visit is not None and home is None:
+        home = visit.home
+    if drop_in is not None and home is None:
+        home = drop_in.home
+    return HomeEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        description=description[:500],
+        home=home,
+        visit=visit,
+        drop_in=drop_in,
+        changes=changes or {},
+    )
+
+
+def plan_event(
+    *, visit: Visit, actor: Any, description: str, changes: dict[str, list[str | None]] | None
+) -> HomeEvent:
+    """A change on the action plan to a visit's recommendation or its actions (the learning
+    services call this: a visit's recommendation has no case timeline)."""
+    return home_event(
+        actor=actor,
+        verb=Verb.PLAN_CHANGED,
+        description=description,
+        visit=visit,
+        changes=changes,
+    )
