@@ -12,16 +12,18 @@ from django.db.models import QuerySet
 from harken import access
 from harken.accounts.models import User
 from harken.cases.models import Case
+from harken.core.audit import record_reads
 from harken.core.errors import AccessDenied
 
 from . import services
-from .models import ItemKind, ItemStatus, MailItem
+from .models import INBOX_KINDS, ItemStatus, MailItem
 
 PER_PAGE = 25
 
 # The inbox's three lists: (label, filter).
 VIEWS: dict[str, tuple[str, dict[str, object]]] = {
-    "inbox": ("Inbox", {"status": ItemStatus.NEW, "kind": ItemKind.MESSAGE}),
+    # E-mails and text messages alike (`INBOX_KINDS`), newest first.
+    "inbox": ("Inbox", {"status": ItemStatus.NEW, "kind__in": INBOX_KINDS}),
     "set-aside": ("Automatic replies and bounces", {"status": ItemStatus.SET_ASIDE}),
     "done": (
         "Dealt with",
@@ -55,10 +57,15 @@ def _items() -> QuerySet[MailItem]:
     ).prefetch_related("attachments")
 
 
+# Where a suggestion's read is recorded (`CaseRead.via`): a suggested case is shown to the
+# officer by its reference, so it is a read of that case like a line of the caseload.
+SUGGESTION_READ = "inbox suggestion"
+
+
 def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[Suggestion]]:
     """Cases each item may belong to: the one its subject named (not joined, as the sender is
     not on it), a reference typed in its subject or text, the sender's open cases. Only cases
-    `user` can see."""
+    `user` can see; each case suggested is recorded as read by `user` (one INSERT for all)."""
     found: dict[int, list[Suggestion]] = {item.pk: [] for item in items}
     references = {
         item.pk: services.references_in(f"{item.subject}\n{item.text[:20000]}")[:5]
@@ -66,10 +73,13 @@ def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[
     }
     wanted = {r for refs in references.values() for r in refs}
     wanted |= {item.suggested_case.reference for item in items if item.suggested_case}
+    # A reply to a closed case: the case it is on already (the officer decides what next).
+    wanted |= {item.case.reference for item in items if item.closed_case_reply and item.case}
     visible = {
         c.reference: c for c in access.visible_cases(user).filter(reference__in=sorted(wanted))
     }
     by_address = services.open_cases_of([i.sender_address for i in items], user)
+    by_phone = services.open_cases_of_phone([i.sender_phone for i in items if i.is_text], user)
     for item in items:
         seen: set[str] = set()
 
@@ -78,6 +88,11 @@ def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[
                 seen.add(case.reference)
                 found[item.pk].append(Suggestion(case, why))
 
+        if item.closed_case_reply and item.case:
+            add(
+                visible.get(item.case.reference),
+                "a reply to this case, which is closed: it is on the case's timeline",
+            )
         if item.suggested_case:
             add(
                 visible.get(item.suggested_case.reference),
@@ -87,6 +102,12 @@ def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[
             add(visible.get(reference), "the e-mail names this reference")
         for case in by_address.get(item.sender_address, []):
             add(case, "an open case with the sender's address")
+        if item.is_text:
+            for case in by_phone.get(services.phone_key(item.sender_phone), []):
+                add(case, "an open case with the sender's phone number")
+    record_reads(
+        cases=[s.case for shown in found.values() for s in shown], user=user, via=SUGGESTION_READ
+    )
     return found
 
 
