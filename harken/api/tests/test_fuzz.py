@@ -26,6 +26,7 @@ from harken.cases.tests.factories import complaint
 from harken.core import text
 from harken.core.tests.strategies import HOSTILE_TEXT
 from harken.learning.tests.factories import action, recommendation, stage2_case
+from harken.notifications.models import Message, MessageKind, MessageStatus
 from harken.registers import services as register_services
 from harken.registers.tests.factories import (
     cost,
@@ -203,6 +204,19 @@ def records(officer, manager, admin_user, settings, tmp_path):
         "holds": LegalHold.objects.create(case=case, reason="litigation", explanation="x").pk,
         # The shared mailbox (harken/correspondence): an e-mail in the inbox.
         "inbox": mailbox_services.item_store(raw=make_email()).item.pk,
+        # A letter waiting for the team to post it (API 1.3), and a reference of no message.
+        "message": [
+            str(
+                Message.objects.create(
+                    kind=MessageKind.CASE_LETTER,
+                    channel="letter",
+                    to=["Jo Parent", "1 High Street"],
+                    case=case,
+                    status=MessageStatus.TO_POST,
+                ).reference
+            ),
+            "00000000-0000-4000-8000-000000000000",
+        ],
         "users": [officer, admin_user],
     }
 
@@ -222,6 +236,8 @@ def _address(path: str, records: dict[str, Any], draw: Any) -> str:
             part = str(records["remedy_pk"])
         elif part == "{redaction_pk}":
             part = str(records["redaction_pk"])
+        elif part == "{message}":
+            part = draw(st.sampled_from(records["message"]))
         out.append(part)
     return "/" + "/".join(out) + "/"
 
@@ -254,7 +270,11 @@ def test_every_write_endpoint_is_fuzzed():
     case and person searches, procedures, registers, learning, retention, subject access, the
     shared mailbox (the token endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 79
+    assert len(operations) == 82
+    # API 1.3: a letter posted by the team; a reply to a closed case's two decisions.
+    assert ("post", "/api/v1/cases/{reference}/messages/{message}/posted/") in operations
+    assert ("post", "/api/v1/inbox/{id}/reopen-case/") in operations
+    assert ("post", "/api/v1/inbox/{id}/no-action/") in operations
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations
