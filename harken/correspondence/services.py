@@ -357,81 +357,142 @@ def _received_at(parsed: parsing.ParsedMail, received_at: dt.datetime | None) ->
     return when
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One message read from the mailbox: its bytes, and when it reached the mailbox."""
+
+    raw: bytes
+    received_at: dt.datetime | None = None
+
+
 def item_store(*, raw: bytes, received_at: dt.datetime | None = None) -> Stored:
     """Keep one message read from the mailbox: never twice (see the module's docstring).
     Returns the item, and whether this call stored it."""
-    parsed = parsing.parse(raw)
-    key = parsing.dedupe_key(raw, parsed.message_id)
-    existing = MailItem.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return Stored(existing, False)
-    checked = _checked_attachments(parsed, log_context="the shared mailbox")
-    name = save_file(
-        default_storage,
-        f"{STORAGE_PREFIX}{uuid.uuid4().hex}.eml",
-        ContentFile(raw),
-        message="The e-mail could not be stored just now (the storage is full or unavailable).",
+    return items_store([Incoming(raw, received_at)])[0]
+
+
+def _new_item(incoming: Incoming, parsed: parsing.ParsedMail, key: str, name: str) -> MailItem:
+    raw = incoming.raw
+    return MailItem(
+        dedupe_key=key,
+        message_id=parsed.message_id,
+        raw_storage_name=name,
+        raw_size=len(raw),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        received_at=_received_at(parsed, incoming.received_at),
+        sender_address=parsed.sender_address,
+        sender_name=parsed.sender_name,
+        subject=parsed.subject,
+        recipients=parsed.recipients,
+        recipient_count=parsed.recipient_count,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        text=parsed.text,
+        html=parsed.html,
+        problems=parsed.problems,
+        kind=parsed.kind,
+        set_aside_reason=parsed.set_aside_reason,
     )
-    try:
-        with transaction.atomic():
-            item = MailItem.objects.create(
-                dedupe_key=key,
-                message_id=parsed.message_id,
-                raw_storage_name=name,
-                raw_size=len(raw),
-                raw_sha256=hashlib.sha256(raw).hexdigest(),
-                received_at=_received_at(parsed, received_at),
-                sender_address=parsed.sender_address,
-                sender_name=parsed.sender_name,
-                subject=parsed.subject,
-                recipients=parsed.recipients,
-                recipient_count=parsed.recipient_count,
-                in_reply_to=parsed.in_reply_to,
-                references=parsed.references,
-                text=parsed.text,
-                html=parsed.html,
-                problems=parsed.problems,
-                kind=parsed.kind,
-                set_aside_reason=parsed.set_aside_reason,
+
+
+def _write_items(
+    rows: Sequence[tuple[Incoming, parsing.ParsedMail, str, str, list[_Checked]]],
+) -> list[MailItem]:
+    """The rows of messages whose files are stored: items, attachments' checks, routing and
+    history, in one transaction and a few statements whatever their number."""
+    with transaction.atomic():
+        items = MailItem.objects.bulk_create(
+            [_new_item(incoming, parsed, key, name) for incoming, parsed, key, name, _ in rows]
+        )
+        MailAttachment.objects.bulk_create(
+            MailAttachment(
+                item=item,
+                number=number,
+                filename=c.file.filename if c.file else c.attachment.filename[:200],
+                content_type=c.file.content_type if c.file else c.attachment.content_type,
+                size=len(c.attachment.data),
+                refusal=c.refusal[:300],
+                text=c.text,
             )
-            MailAttachment.objects.bulk_create(
-                MailAttachment(
+            for item, (*_, checked) in zip(items, rows, strict=True)
+            for number, c in enumerate(checked, start=1)
+        )
+        events: list[MailItemEvent] = []
+        for item, (incoming, parsed, _key, _name, checked) in zip(items, rows, strict=True):
+            before = {field: getattr(item, field) for field in _ROUTED_FIELDS}
+            verb, description = _route(item, parsed, incoming.raw, checked)
+            events += [
+                MailItemEvent(
                     item=item,
-                    number=number,
-                    filename=c.file.filename if c.file else c.attachment.filename[:200],
-                    content_type=c.file.content_type if c.file else c.attachment.content_type,
-                    size=len(c.attachment.data),
-                    refusal=c.refusal[:300],
-                    text=c.text,
-                )
-                for number, c in enumerate(checked, start=1)
-            )
-            before = {name: getattr(item, name) for name in _ROUTED_FIELDS}
-            verb, description = _route(item, parsed, raw, checked)
-            MailItemEvent.objects.bulk_create(
-                [
-                    MailItemEvent(
-                        item=item,
-                        verb=MailItemEvent.Verb.RECEIVED,
-                        description="Received in the shared mailbox",
-                    ),
-                    MailItemEvent(item=item, verb=verb, description=description[:500]),
-                ]
-            )
-            changed = [n for n in _ROUTED_FIELDS if getattr(item, n) != before[n]]
+                    verb=MailItemEvent.Verb.RECEIVED,
+                    description="Received in the shared mailbox",
+                ),
+                MailItemEvent(item=item, verb=verb, description=description[:500]),
+            ]
+            changed = [f for f in _ROUTED_FIELDS if getattr(item, f) != before[f]]
             if changed:
                 item.save(update_fields=changed)
+        MailItemEvent.objects.bulk_create(events)
+    return items
+
+
+def items_store(messages: Sequence[Incoming]) -> list[Stored]:
+    """Keep several messages read from the mailbox, in order: each never twice. The new ones
+    are written in **one** transaction (rows, attachments' checks, history, routing), after
+    their files; if it fails every file is deleted again and nothing is half-saved, so
+    the caller marks none of them. One transaction for several messages is what lets the
+    poller keep up (one commit, and a few statements, for the lot: bench/mailbox.py); the
+    exactly-once rule is the same as for one (ADR 0170)."""
+    parsed = [parsing.parse(m.raw) for m in messages]
+    keys = [parsing.dedupe_key(m.raw, p.message_id) for m, p in zip(messages, parsed, strict=True)]
+    found = {i.dedupe_key: i for i in MailItem.objects.filter(dedupe_key__in=set(keys))}
+    new: list[int] = []  # positions of the messages to store, the first of each key
+    for position, key in enumerate(keys):
+        if key not in found and key not in {keys[n] for n in new}:
+            new.append(position)
+    names: list[str] = []
+    try:
+        checked = {
+            n: _checked_attachments(parsed[n], log_context="the shared mailbox") for n in new
+        }
+        for n in new:
+            names.append(
+                save_file(
+                    default_storage,
+                    f"{STORAGE_PREFIX}{uuid.uuid4().hex}.eml",
+                    ContentFile(messages[n].raw),
+                    message="The e-mail could not be stored just now (the storage is full or "
+                    "unavailable).",
+                )
+            )
+        items = _write_items(
+            [
+                (messages[n], parsed[n], keys[n], name, checked[n])
+                for n, name in zip(new, names, strict=True)
+            ]
+        )
     except IntegrityError:
-        # Another poller stored it first (the unique key): this copy goes.
-        default_storage.delete(name)
-        existing = MailItem.objects.filter(dedupe_key=key).first()
+        # Another poller stored one of them first (the unique key): these copies go, and
+        # each is stored, or found, on its own.
+        for name in names:
+            default_storage.delete(name)
+        if len(messages) > 1:
+            return [item_store(raw=m.raw, received_at=m.received_at) for m in messages]
+        existing = MailItem.objects.filter(dedupe_key=keys[0]).first()
         if existing is None:
             raise
-        return Stored(existing, False)
+        return [Stored(existing, False)]
     except BaseException:
-        default_storage.delete(name)
+        for name in names:
+            default_storage.delete(name)
         raise
-    return Stored(item, True)
+    for item in items:
+        found[item.dedupe_key] = item
+    stored_here = {n: items[i] for i, n in enumerate(new)}
+    return [
+        Stored(stored_here[n], True) if n in stored_here else Stored(found[keys[n]], False)
+        for n in range(len(messages))
+    ]
 
 
 def _text_raw(text: Any) -> bytes:
