@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from harken import access
 from harken.accounts.models import User
@@ -111,10 +111,24 @@ def suggestions_for(items: Sequence[MailItem], *, user: User) -> dict[int, list[
     return found
 
 
-def inbox_page(*, user: User, view: str = "inbox", page: int | str = 1) -> tuple[Page, list[Row]]:
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the page's tabs counted it already, in the same query)."""
+
+    def __init__(self, object_list: QuerySet[MailItem], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def inbox_page(
+    *, user: User, view: str = "inbox", page: int | str = 1, total: int | None = None
+) -> tuple[Page, list[Row]]:
+    """A page of one list; `total`, the list's length if the caller counted it already."""
     services.ensure_may_use(user)
     _, filters = VIEWS.get(view, VIEWS["inbox"])
-    paginator = Paginator(_items().filter(**filters), PER_PAGE)
+    listed = _items().filter(**filters)
+    paginator = (
+        Paginator(listed, PER_PAGE) if total is None else _CountedPaginator(listed, PER_PAGE, total)
+    )
     current = paginator.get_page(page)
     items = list(current.object_list)
     suggestions = suggestions_for(items, user=user)
@@ -131,6 +145,7 @@ def item_get(*, user: User, pk: int) -> MailItem:
 
 
 def counts() -> dict[str, int]:
-    return {
-        name: MailItem.objects.filter(**filters).count() for name, (_, filters) in VIEWS.items()
-    }
+    """How many items each list holds, in one statement."""
+    return MailItem.objects.aggregate(
+        **{name: Count("pk", filter=Q(**filters)) for name, (_, filters) in VIEWS.items()}
+    )

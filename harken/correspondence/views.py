@@ -34,8 +34,9 @@ class InboxView(TeamView):
         view = request.GET.get("view", "inbox")
         if view not in selectors.VIEWS:
             view = "inbox"
+        counted = selectors.counts()
         page, rows = selectors.inbox_page(
-            user=_user(request), view=view, page=request.GET.get("page", 1)
+            user=_user(request), view=view, page=request.GET.get("page", 1), total=counted[view]
         )
         return render(
             request,
@@ -46,7 +47,7 @@ class InboxView(TeamView):
                 "view": view,
                 "views": [(k, label) for k, (label, _) in selectors.VIEWS.items()],
                 "view_label": selectors.VIEWS[view][0],
-                "counts": selectors.counts(),
+                "counts": counted,
                 "mailbox_configured": conf.mailbox_settings().configured,
             },
         )
