@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from harken import access
 from harken.accounts.models import User
@@ -144,8 +144,19 @@ def item_get(*, user: User, pk: int) -> MailItem:
     return item
 
 
+# The lists that grow with the mailbox's history are counted, and paged, to this many: what
+# a page costs follows the work in front of the team, not every e-mail ever received.
+LISTED_AT_MOST = 1000
+HISTORY_VIEWS = ("set-aside", "done")
+
+
 def counts() -> dict[str, int]:
-    """How many items each list holds, in one statement."""
-    return MailItem.objects.aggregate(
-        **{name: Count("pk", filter=Q(**filters)) for name, (_, filters) in VIEWS.items()}
-    )
+    """How many items each list holds; the inbox exactly (a range of its index), the lists
+    of the history to `LISTED_AT_MOST` + 1 (more than that is shown as "1,000+")."""
+    found = {}
+    for name, (_, filters) in VIEWS.items():
+        items = MailItem.objects.filter(**filters)
+        if name in HISTORY_VIEWS:
+            items = items.order_by()[: LISTED_AT_MOST + 1]
+        found[name] = items.count()
+    return found

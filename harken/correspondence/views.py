@@ -36,7 +36,10 @@ class InboxView(TeamView):
             view = "inbox"
         counted = selectors.counts()
         page, rows = selectors.inbox_page(
-            user=_user(request), view=view, page=request.GET.get("page", 1), total=counted[view]
+            user=_user(request),
+            view=view,
+            page=request.GET.get("page", 1),
+            total=min(counted[view], selectors.LISTED_AT_MOST),
         )
         return render(
             request,
@@ -48,6 +51,8 @@ class InboxView(TeamView):
                 "views": [(k, label) for k, (label, _) in selectors.VIEWS.items()],
                 "view_label": selectors.VIEWS[view][0],
                 "counts": counted,
+                "listed_at_most": selectors.LISTED_AT_MOST,
+                "more_than_listed": counted[view] > selectors.LISTED_AT_MOST,
                 "mailbox_configured": conf.mailbox_settings().configured,
             },
         )
