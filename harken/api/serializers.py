@@ -392,10 +392,25 @@ class MessageSerializer(serializers.ModelSerializer):
             "subject",
             "body",
             "documents",
+            # API 1.3, added: who recorded a letter the team posted (its day is `sent_at`).
+            "posted_by",
         ]
         read_only_fields = fields
 
     documents = serializers.SerializerMethodField()
+    posted_by = serializers.SerializerMethodField()
+
+    def get_posted_by(self, message: Message) -> str | None:
+        """The username of whoever recorded the letter as posted by the team; else null."""
+        pk = (message.data or {}).get("posted_by")
+        if not pk:
+            return None
+        names = self.context.get("posted_by_names")
+        if names is None:
+            from harken.accounts.models import User
+
+            return User.objects.filter(pk=pk).values_list("username", flat=True).first()
+        return names.get(pk)
 
     def get_documents(self, message: Message) -> list[str]:
         """The ids of the case documents it carried, in order (a posted letter: its PDF)."""
@@ -422,6 +437,16 @@ class MessageSendSerializer(serializers.Serializer):
         max_length=64,
         help_text="Sending again with the same key returns the message already made (200), "
         "never a second message. The Idempotency-Key header does the same.",
+    )
+
+
+class LetterPostedSerializer(serializers.Serializer):
+    """Record that the team posted a letter Harken could not post itself (API 1.3)."""
+
+    posted_on = serializers.DateField(
+        required=False,
+        help_text="The day it went in the post (default today): today or earlier, not before "
+        "the letter was written. It is the step's evidence.",
     )
 
 

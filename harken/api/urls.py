@@ -24,6 +24,11 @@ urlpatterns = [
         views.CaseMessagesView.as_view(),
         name="api-case-messages",
     ),
+    path(
+        "cases/<str:reference>/messages/<uuid:message>/posted/",
+        views.CaseMessagePostedView.as_view(),
+        name="api-case-message-posted",
+    ),
     *(
         path(
             f"cases/<str:reference>/{action.name}/",

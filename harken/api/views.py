@@ -228,8 +228,12 @@ class CaseMessagesView(APIView):
         from harken.notifications.outbox import messages_for_case
 
         case = selectors.case_get(user=_user(request), reference=reference, via="api")
-        messages = messages_for_case(case).prefetch_related("attachments")
-        return Response(s.MessageSerializer(messages, many=True).data)
+        messages = list(messages_for_case(case).prefetch_related("attachments"))
+        return Response(
+            s.MessageSerializer(
+                messages, many=True, context={"posted_by_names": _posted_by_names(messages)}
+            ).data
+        )
 
     @extend_schema(
         summary="Send an e-mail, a letter or a text to a person on the case (API 1.2)",
@@ -265,6 +269,52 @@ class CaseMessagesView(APIView):
         return Response(
             s.MessageSerializer(message).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+def _posted_by_names(messages: list[Any]) -> dict[int, str]:
+    """Who recorded each letter as posted, in one query for the list."""
+    ids = {m.data.get("posted_by") for m in messages if m.data and m.data.get("posted_by")}
+    if not ids:
+        return {}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+
+
+class CaseMessagePostedView(APIView):
+    permission_classes = CASE_PERMISSIONS
+
+    @extend_schema(
+        operation_id="cases_messages_posted",
+        summary="Record that the team posted a letter waiting to be posted (API 1.3): the day "
+        "it was posted is the step's evidence; who recorded it is `posted_by`",
+        request=s.LetterPostedSerializer,
+        responses={200: s.MessageSerializer, **ERRORS},
+    )
+    def post(self, request: Request, reference: str, message: str) -> Response:
+        from harken.notifications import sending
+        from harken.notifications.models import Message
+
+        user = _user(request)
+        case = _visible_case(user, reference)
+        # Who may (403) before what was sent (400), as every action.
+        if not access.may(user, access.Perm.OUTBOX_RETRY):
+            raise PermissionDenied(
+                "Only the feedback team and administrators record letters posted."
+            )
+        found = Message.objects.filter(case=case, reference=message).first()
+        if found is None:
+            raise AccessDenied("There is no message with that reference on this case.")
+        data = s.LetterPostedSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            posted = sending.letter_record_posted(
+                message=found, actor=user, on=data.validated_data.get("posted_on")
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        posted = Message.objects.prefetch_related("attachments").get(pk=posted.pk)
+        return Response(
+            s.MessageSerializer(posted, context={"posted_by_names": {user.pk: user.username}}).data
         )
 
 

@@ -587,6 +587,7 @@ class TimelineEvent(models.Model):
         MESSAGE_FAILED = "message_failed", "Message not delivered"
         EMAIL_RECEIVED = "email_received", "E-mail received and joined to the case"
         EMAIL_ATTACHED = "email_attached", "E-mail from the shared mailbox added to the case"
+        TEXT_ATTACHED = "text_attached", "Text message from the inbox added to the case"
         # The stages of a complaint
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         PAUSED = "paused", "Stage 1 clock deferred"

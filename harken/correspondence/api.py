@@ -59,9 +59,15 @@ class ItemSerializer(serializers.Serializer):
     status = serializers.CharField(
         help_text="new, converted, attached, joined, not_feedback or set_aside"
     )
-    kind = serializers.CharField(help_text="message, auto_reply or bounce")
+    kind = serializers.CharField(help_text="message, auto_reply, bounce or text (API 1.3)")
     sender_address = serializers.CharField()
     sender_name = serializers.CharField()
+    # API 1.3, added: a text message's number, and a reply to a closed case waiting.
+    sender_phone = serializers.CharField(help_text="A text message's number (API 1.3)")
+    closed_case_reply = serializers.BooleanField(
+        help_text="A reply that joined its case, which is closed: in the inbox for a decision "
+        "(reopen-case, convert or no-action) (API 1.3)"
+    )
     subject = serializers.CharField()
     received_at = serializers.DateTimeField()
     recipient_count = serializers.IntegerField()
@@ -98,6 +104,13 @@ class ConvertInput(serializers.Serializer):
     first_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     email = serializers.EmailField(max_length=254, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="API 1.3. A text message's: default the number it came from",
+    )
     received_on = serializers.DateField(
         required=False, help_text="Default: the day the e-mail arrived, London time"
     )
@@ -119,6 +132,14 @@ class AttachInput(serializers.Serializer):
 
 class ClaimInput(serializers.Serializer):
     release = serializers.BooleanField(required=False, default=False)
+
+
+class ReopenInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class NoActionInput(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 class NotFeedbackInput(serializers.Serializer):
@@ -247,4 +268,35 @@ class NotFeedbackView(_Base):
         data = NotFeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.item_not_feedback(item=item, actor=_user(request), **data.validated_data)
+        return self.out(request, item)
+
+
+class ReopenCaseView(_Base):
+    @extend_schema(
+        summary="A reply to a closed case: reopen the case (the case workflow's reopen step, "
+        "its refusals as 400) (API 1.3)",
+        request=ReopenInput,
+        responses={200: ItemDetailSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        item = self.item(request, pk)
+        data = ReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.item_reopen_case(item=item, actor=_user(request), **data.validated_data)
+        return self.out(request, item)
+
+
+class NoActionView(_Base):
+    @extend_schema(
+        summary="A reply to a closed case: leave it on the case, no action (API 1.3)",
+        request=NoActionInput,
+        responses={200: ItemDetailSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        item = self.item(request, pk)
+        data = NoActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.item_no_action(item=item, actor=_user(request), **data.validated_data)
         return self.out(request, item)

@@ -30,6 +30,7 @@ class ConvertForm(Form):
             "invalid": "Enter an e-mail address in the correct format, like name@example.com"
         },
     )
+    phone = _text("Phone number", max_length=40, required=False)
     received_on = DateField(
         label="Date received",
         message="Enter the date received",
@@ -46,9 +47,12 @@ class ConvertForm(Form):
         help_text="Suggested from the team. Choose one if no team is chosen.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, what: str = "e-mail", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = procedure_choices()  # type: ignore[attr-defined]
+        if what != "e-mail":
+            self.fields["kind"].label = f"What the {what} is"
+            self.fields["received_on"].help_text = f"The day the {what} arrived, London time."
 
 
 class AttachForm(Form):
@@ -63,3 +67,29 @@ class AttachForm(Form):
 class NotFeedbackForm(Form):
     reason = _radios("Why is this not feedback?", NotFeedbackReason.choices)
     note = _text("Details", max_length=500, required=False, widget=forms.Textarea({"rows": 3}))
+
+
+class ReopenForm(Form):
+    """A reply to a closed case: reopen it (the case workflow's own step decides whether)."""
+
+    prefix = "reopen"  # the page's other forms have a "reason" too
+
+    reason = _text(
+        "Why the case is reopened",
+        max_length=500,
+        message="Enter why the case is reopened",
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class NoActionForm(Form):
+    """A reply to a closed case that needs nothing more: it stays on the case."""
+
+    prefix = "no_action"  # the page's "Not feedback" form has a "note" too
+
+    note = _text(
+        "Why no action is needed (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )

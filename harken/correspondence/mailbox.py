@@ -1,8 +1,9 @@
 """Reading the team's mailbox over IMAP (imap-tools): store each message, then mark it.
 
-For each message not yet marked: fetch it whole (BODY.PEEK[], so it is not marked read for the
-people who also use the mailbox), `services.item_store` it (its own transaction), and only
-once that has committed move it to HARKEN_MAILBOX_DONE_FOLDER or flag it with
+For the messages not yet marked, a chunk at a time (`CHUNK_MESSAGES`): fetch them whole
+(BODY.PEEK[], so they are not marked read for the people who also use the mailbox),
+`services.items_store` them (one transaction for the chunk; one by one if that fails), and
+only once that has committed move them to HARKEN_MAILBOX_DONE_FOLDER or flag them with
 `$HarkenStored`. Whatever stops the poll between the two (a killed process, the IMAP server
 restarting, the database gone) leaves the message unmarked; the next poll meets it again and
 the item's unique key makes it the same item, which is then marked (ADR 0170).
@@ -14,9 +15,10 @@ import contextlib
 import datetime as dt
 import imaplib
 import logging
+import re
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,27 +97,99 @@ def connect(config: conf.MailboxSettings) -> BaseMailBox:
     return box
 
 
-def _fetch(box: BaseMailBox, uid: str) -> tuple[bytes, dt.datetime | None] | None:
-    status, data = box.client.uid("FETCH", uid, "(INTERNALDATE BODY.PEEK[])")
+# Messages fetched, stored (one transaction) and marked together: at most this many, and at
+# most this many bytes (a single larger message goes alone). bench/mailbox.py: one commit and
+# two IMAP commands for ten messages, rather than for each.
+CHUNK_MESSAGES = 10
+CHUNK_BYTES = 20 * 1024 * 1024
+_UID = re.compile(rb"UID (\d+)")
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+def _sizes(box: BaseMailBox, uids: list[str]) -> dict[str, int]:
+    """Each message's size, in one command (to group them in chunks of bounded memory)."""
+    status, data = box.client.uid("FETCH", ",".join(uids), "(UID RFC822.SIZE)")
+    sizes: dict[str, int] = {}
     if status != "OK":
-        return None
+        return sizes
+    for part in data:
+        head = part[0] if isinstance(part, tuple) else part
+        if isinstance(head, bytes):
+            uid, size = _UID.search(head), _SIZE.search(head)
+            if uid and size:
+                sizes[uid.group(1).decode()] = int(size.group(1))
+    return sizes
+
+
+def _chunks(uids: list[str], sizes: dict[str, int]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, CHUNK_BYTES)
+        if chunk and (len(chunk) >= CHUNK_MESSAGES or total + size > CHUNK_BYTES):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(uid)
+        total += size
+    if chunk:
+        yield chunk
+
+
+def _fetch(box: BaseMailBox, uids: list[str]) -> dict[str, tuple[bytes, dt.datetime | None]]:
+    """The messages, whole, with when each reached the mailbox, in one command."""
+    status, data = box.client.uid("FETCH", ",".join(uids), "(UID INTERNALDATE BODY.PEEK[])")
+    found: dict[str, tuple[bytes, dt.datetime | None]] = {}
+    if status != "OK":
+        return found
     for part in data:
         if isinstance(part, tuple) and len(part) == 2:
             head, raw = part
+            uid = _UID.search(head)
+            if uid is None:
+                continue
             # INTERNALDATE: when the message reached the mailbox (as local time: back to UTC).
             arrived = imaplib.Internaldate2tuple(head)
             when = None
             if arrived is not None:
                 when = dt.datetime.fromtimestamp(time.mktime(arrived), tz=dt.UTC)
-            return bytes(raw), when
-    return None
+            found[uid.group(1).decode()] = (bytes(raw), when)
+    return found
 
 
-def _mark(box: BaseMailBox, uid: str, config: conf.MailboxSettings) -> None:
+def _mark(box: BaseMailBox, uids: list[str], config: conf.MailboxSettings) -> None:
+    if not uids:
+        return
     if config.done_folder:
-        box.move(uid, config.done_folder)
+        box.move(uids, config.done_folder)
     else:
-        box.flag(uid, conf.STORED_KEYWORD, True)
+        box.flag(uids, conf.STORED_KEYWORD, True)
+
+
+def _store(chunk: list[str], fetched: dict[str, Any], result: PollResult) -> tuple[list[Any], bool]:
+    """Store a chunk in one transaction; if that fails, each message on its own, so that one
+    message the database refuses holds back only itself and those after it. Returns the
+    (uid, Stored) pairs stored, and whether the poll must stop there (a message not stored
+    is not marked: the next poll tries it again)."""
+    present = [uid for uid in chunk if uid in fetched]
+    incoming = [services.Incoming(*fetched[uid]) for uid in present]
+    try:
+        return list(zip(present, services.items_store(incoming), strict=True)), False
+    except (DatabaseError, ApplicationError) as exc:
+        logger.warning("A chunk of messages was stored one by one: %s", type(exc).__name__)
+        if not connection.in_atomic_block:
+            close_old_connections()
+    done: list[Any] = []
+    for uid, one in zip(present, incoming, strict=True):
+        try:
+            done.append((uid, services.items_store([one])[0]))
+        except (DatabaseError, ApplicationError) as exc:
+            logger.error("A message could not be stored: %s", type(exc).__name__)
+            result.failed += 1
+            result.errors.append(type(exc).__name__)
+            if not connection.in_atomic_block:
+                close_old_connections()  # a broken connection is opened afresh next time
+            return done, True
+    return done, False
 
 
 def poll(
@@ -125,8 +199,9 @@ def poll(
     after_store: Callable[[str, Any], None] | None = None,
 ) -> PollResult:
     """Read the mailbox once: every message not yet marked, `config.batch` at a time, up to
-    `limit` messages. `after_store(uid, stored)`: called between storing and marking (the
-    tests stop the poll there)."""
+    `limit` messages, fetched, stored and marked in chunks (`CHUNK_MESSAGES`). A chunk is
+    marked on the server only after it is stored. `after_store(uid, stored)`: called between
+    storing and marking (the tests stop the poll there)."""
     config = config or conf.mailbox_settings()
     result = PollResult()
     with connect(config) as box:
@@ -137,30 +212,21 @@ def poll(
                 uids = uids[: limit - result.seen]
             if not uids:
                 break
-            for uid in uids:
-                result.seen += 1
-                fetched = _fetch(box, uid)
-                if fetched is None:
-                    result.failed += 1
-                    continue
-                raw, arrived = fetched
-                try:
-                    stored = services.item_store(raw=raw, received_at=arrived)
-                except (DatabaseError, ApplicationError) as exc:
-                    # Not stored, so not marked: the next poll tries it again.
-                    logger.error("A message could not be stored: %s", type(exc).__name__)
-                    result.failed += 1
-                    result.errors.append(type(exc).__name__)
-                    if not connection.in_atomic_block:
-                        close_old_connections()  # a broken connection is opened afresh next time
+            for chunk in _chunks(uids, _sizes(box, uids)):
+                result.seen += len(chunk)
+                fetched = _fetch(box, chunk)
+                result.failed += len([uid for uid in chunk if uid not in fetched])
+                done, stopped = _store(chunk, fetched, result)
+                for uid, stored in done:
+                    if after_store is not None:
+                        after_store(uid, stored)
+                    if stored.created:
+                        result.stored += 1
+                    else:
+                        result.already += 1
+                _mark(box, [uid for uid, _ in done], config)
+                if stopped:
                     return result
-                if after_store is not None:
-                    after_store(uid, stored)
-                _mark(box, uid, config)
-                if stored.created:
-                    result.stored += 1
-                else:
-                    result.already += 1
     return result
 
 

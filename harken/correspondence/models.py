@@ -17,6 +17,13 @@ class ItemKind(models.TextChoices):
     MESSAGE = "message", "E-mail"
     AUTO_REPLY = "auto_reply", "Automatic reply"
     BOUNCE = "bounce", "Delivery failure"
+    # A text message to the council's number (GOV.UK Notify's inbound callback): in the same
+    # inbox as the e-mails, dealt with by the same steps.
+    TEXT = "text", "Text message"
+
+
+# What the inbox lists and its steps take: e-mails written by a person, and texts.
+INBOX_KINDS = (ItemKind.MESSAGE, ItemKind.TEXT)
 
 
 class ItemStatus(models.TextChoices):
@@ -47,6 +54,8 @@ class MailItem(models.Model):
     stored_at = models.DateTimeField(auto_now_add=True)
     sender_address = models.CharField(max_length=320, blank=True, db_index=True)
     sender_name = models.CharField(max_length=200, blank=True)
+    # A text message's: the number it came from, as Notify gave it ("447700900123").
+    sender_phone = models.CharField(max_length=40, blank=True)
     subject = models.CharField(max_length=500, blank=True)
     # The first recipients (a message to 1,000 people keeps 50 of them, and the count).
     recipients = models.JSONField(default=list, blank=True)
@@ -85,6 +94,14 @@ class MailItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="bounces",
     )
+    # For a text message: the row Notify's callback stored (the raw file is its words).
+    inbound_text = models.OneToOneField(
+        "notifications.InboundText",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="item",
+    )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,9 +118,12 @@ class MailItem(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["status", "kind", "-received_at", "-id"], name="mailitem_inbox_idx"
-            )
+            # Each list newest first, read from the index a page at a time: the inbox (status
+            # "new", e-mails and texts: the kind is filtered on the index's rows, so it must
+            # not come before the order) and "set aside" by status; "Dealt with" (four
+            # statuses) by the newest first of all, which are nearly all dealt with.
+            models.Index(fields=["status", "-received_at", "-id"], name="mailitem_list_idx"),
+            models.Index(fields=["-received_at", "-id"], name="mailitem_newest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -111,7 +131,18 @@ class MailItem(models.Model):
 
     @property
     def in_inbox(self) -> bool:
-        return self.status == ItemStatus.NEW and self.kind == ItemKind.MESSAGE
+        return self.status == ItemStatus.NEW and self.kind in INBOX_KINDS
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == ItemKind.TEXT
+
+    @property
+    def closed_case_reply(self) -> bool:
+        """A reply to a message sent from a case that was closed when it arrived: it is on
+        that case's timeline already, and waits in the inbox for an officer to decide
+        (reopen the case, a new record, or no action). No other item in the inbox has a case."""
+        return self.status == ItemStatus.NEW and self.case_id is not None
 
 
 class MailAttachment(models.Model):
@@ -161,6 +192,10 @@ class MailItemEvent(models.Model):
         NOT_FEEDBACK = "not_feedback", "Marked as not feedback"
         CONVERTED = "converted", "Made into a record"
         ATTACHED = "attached", "Added to a case"
+        # A reply that joined a closed case (it stays in the inbox for an officer to decide).
+        CLOSED_CASE_REPLY = "closed_case_reply", "Joined its closed case, and put in the inbox"
+        CASE_REOPENED = "case_reopened", "Its closed case reopened"
+        NO_ACTION = "no_action", "Left on its closed case: no action"
 
     item = models.ForeignKey(MailItem, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,16 @@ that message's case as undelivered). A reply to a message sent from a case (its 
 References) joins that case by itself, as does a message whose subject names a case the
 sender's address is on. A case named by anyone else is only suggested: an officer confirms.
 
+**Closed cases.** A reply that would join a case that is no longer open joins it all the same
+(its timeline keeps everything that arrived) and also waits in the inbox, flagged "reply to a
+closed case", for an officer to decide: reopen the case (`case_reopen`, the workflow's own
+step and refusals), make it a new record, or leave it where it is (no action).
+
+**Texts.** A text message to the council's number (GOV.UK Notify's inbound callback) becomes
+an item of the same inbox (`text_store`), kept whole as a small text file like an e-mail's
+.eml, and is dealt with by the same steps; an open case with the sender's number on it is
+suggested.
+
 **The inbox.** The feedback team (`Perm.MAILBOX`) turns an item into a new record through the
 same creation services as the new-record page and the API (`case_create`, `sar_create`),
 attaches it to a case they may add to, claims it, or marks it as not feedback with a reason.
@@ -34,7 +44,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from harken import access
@@ -154,13 +165,15 @@ def _checked_attachments(parsed: parsing.ParsedMail, *, log_context: str) -> lis
 
 def _eml_file(item: MailItem, raw: bytes) -> documents.CheckedFile:
     """The message itself as a case document: kept whole, whatever its size (it is the record
-    of what arrived, not an upload); its attachments are checked one by one."""
+    of what arrived, not an upload); its attachments are checked one by one. A text message's
+    is the text file it was kept as."""
     day = timezone.localtime(item.received_at, LONDON).date().isoformat()
+    kind = filetypes.TXT if item.is_text else filetypes.EML
     return documents.CheckedFile(
         content=io.BytesIO(raw),
-        filename=f"e-mail {day}.eml",
-        content_type=filetypes.EML.mime,
-        extension=filetypes.EML.extension,
+        filename=f"text message {day}.txt" if item.is_text else f"e-mail {day}.eml",
+        content_type=kind.mime,
+        extension=kind.extension,
         size=len(raw),
         sha256=item.raw_sha256,
         scan_status=ScanStatus.NOT_SCANNED,
@@ -168,6 +181,8 @@ def _eml_file(item: MailItem, raw: bytes) -> documents.CheckedFile:
 
 
 def _sender(item: MailItem) -> str:
+    if item.is_text:
+        return item.sender_phone or "an unknown number"
     if item.sender_name and item.sender_address:
         return f"{item.sender_name} <{item.sender_address}>"
     return item.sender_address or item.sender_name or "an unknown sender"
@@ -180,7 +195,11 @@ def _to_case(
     timeline event; refused attachments are named on it."""
     accepted = [c for c in checked if c.file is not None]
     refused = [c for c in checked if c.file is None]
-    event = f"E-mail {how} from {_sender(item)}: {item.subject or '(no subject)'}"
+    if item.is_text:
+        words = " ".join(item.text.split())
+        event = f"Text message {how} from {_sender(item)}: “{words[:300]}”"
+    else:
+        event = f"E-mail {how} from {_sender(item)}: {item.subject or '(no subject)'}"
     if accepted:
         event += f"; {len(accepted)} attachment(s) added"
     if refused:
@@ -190,11 +209,17 @@ def _to_case(
         case=case,
         files=files,
         actor=actor,
-        description=f"E-mail from {item.sender_address or 'an unknown sender'}"[:500],
-        event=event,
+        description=(
+            f"Text message from {_sender(item)}"
+            if item.is_text
+            else f"E-mail from {item.sender_address or 'an unknown sender'}"
+        )[:500],
+        event=event[:1000],
         verb=(
             TimelineEvent.Verb.EMAIL_RECEIVED
             if actor is None
+            else TimelineEvent.Verb.TEXT_ATTACHED
+            if item.is_text
             else TimelineEvent.Verb.EMAIL_ATTACHED
         ),
     )
@@ -290,10 +315,26 @@ def _route(
         return MailItemEvent.Verb.SET_ASIDE, f"Set aside: {item.set_aside_reason}"
     case, suggested = _reply_case(item)
     if case is not None:
+        closed = case.status != Status.OPEN
         try:
             with transaction.atomic():
-                _to_case(item=item, raw=raw, checked=checked, case=case, actor=None, how="received")
-                item.status = ItemStatus.JOINED
+                _to_case(
+                    item=item,
+                    raw=raw,
+                    checked=checked,
+                    case=case,
+                    actor=None,
+                    how="received after the case was closed" if closed else "received",
+                )
+                if not closed:
+                    item.status = ItemStatus.JOINED
+            if closed:
+                # On the case's timeline (nothing lost), and in the inbox for an officer.
+                return (
+                    MailItemEvent.Verb.CLOSED_CASE_REPLY,
+                    f"Joined case {case.reference}, which is closed, and put in the inbox "
+                    "for an officer to decide",
+                )
             return MailItemEvent.Verb.JOINED, f"Joined case {case.reference} by itself"
         except (ApplicationError, OSError) as exc:
             # The storage refused a file: the item waits in the inbox, naming the case.
@@ -316,72 +357,201 @@ def _received_at(parsed: parsing.ParsedMail, received_at: dt.datetime | None) ->
     return when
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One message read from the mailbox: its bytes, and when it reached the mailbox."""
+
+    raw: bytes
+    received_at: dt.datetime | None = None
+
+
 def item_store(*, raw: bytes, received_at: dt.datetime | None = None) -> Stored:
     """Keep one message read from the mailbox: never twice (see the module's docstring).
     Returns the item, and whether this call stored it."""
-    parsed = parsing.parse(raw)
-    key = parsing.dedupe_key(raw, parsed.message_id)
+    return items_store([Incoming(raw, received_at)])[0]
+
+
+def _new_item(incoming: Incoming, parsed: parsing.ParsedMail, key: str, name: str) -> MailItem:
+    raw = incoming.raw
+    return MailItem(
+        dedupe_key=key,
+        message_id=parsed.message_id,
+        raw_storage_name=name,
+        raw_size=len(raw),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        received_at=_received_at(parsed, incoming.received_at),
+        sender_address=parsed.sender_address,
+        sender_name=parsed.sender_name,
+        subject=parsed.subject,
+        recipients=parsed.recipients,
+        recipient_count=parsed.recipient_count,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        text=parsed.text,
+        html=parsed.html,
+        problems=parsed.problems,
+        kind=parsed.kind,
+        set_aside_reason=parsed.set_aside_reason,
+    )
+
+
+def _write_items(
+    rows: Sequence[tuple[Incoming, parsing.ParsedMail, str, str, list[_Checked]]],
+) -> list[MailItem]:
+    """The rows of messages whose files are stored: items, attachments' checks, routing and
+    history, in one transaction and a few statements whatever their number."""
+    with transaction.atomic():
+        items = MailItem.objects.bulk_create(
+            [_new_item(incoming, parsed, key, name) for incoming, parsed, key, name, _ in rows]
+        )
+        MailAttachment.objects.bulk_create(
+            MailAttachment(
+                item=item,
+                number=number,
+                filename=c.file.filename if c.file else c.attachment.filename[:200],
+                content_type=c.file.content_type if c.file else c.attachment.content_type,
+                size=len(c.attachment.data),
+                refusal=c.refusal[:300],
+                text=c.text,
+            )
+            for item, (*_, checked) in zip(items, rows, strict=True)
+            for number, c in enumerate(checked, start=1)
+        )
+        events: list[MailItemEvent] = []
+        for item, (incoming, parsed, _key, _name, checked) in zip(items, rows, strict=True):
+            before = {field: getattr(item, field) for field in _ROUTED_FIELDS}
+            verb, description = _route(item, parsed, incoming.raw, checked)
+            events += [
+                MailItemEvent(
+                    item=item,
+                    verb=MailItemEvent.Verb.RECEIVED,
+                    description="Received in the shared mailbox",
+                ),
+                MailItemEvent(item=item, verb=verb, description=description[:500]),
+            ]
+            changed = [f for f in _ROUTED_FIELDS if getattr(item, f) != before[f]]
+            if changed:
+                item.save(update_fields=changed)
+        MailItemEvent.objects.bulk_create(events)
+    return items
+
+
+def items_store(messages: Sequence[Incoming]) -> list[Stored]:
+    """Keep several messages read from the mailbox, in order: each never twice. The new ones
+    are written in **one** transaction (rows, attachments' checks, history, routing), after
+    their files; if it fails every file is deleted again and nothing is half-saved, so
+    the caller marks none of them. One transaction for several messages is what lets the
+    poller keep up (one commit, and a few statements, for the lot: bench/mailbox.py); the
+    exactly-once rule is the same as for one (ADR 0170)."""
+    parsed = [parsing.parse(m.raw) for m in messages]
+    keys = [parsing.dedupe_key(m.raw, p.message_id) for m, p in zip(messages, parsed, strict=True)]
+    found = {i.dedupe_key: i for i in MailItem.objects.filter(dedupe_key__in=set(keys))}
+    new: list[int] = []  # positions of the messages to store, the first of each key
+    for position, key in enumerate(keys):
+        if key not in found and key not in {keys[n] for n in new}:
+            new.append(position)
+    names: list[str] = []
+    try:
+        checked = {
+            n: _checked_attachments(parsed[n], log_context="the shared mailbox") for n in new
+        }
+        for n in new:
+            names.append(
+                save_file(
+                    default_storage,
+                    f"{STORAGE_PREFIX}{uuid.uuid4().hex}.eml",
+                    ContentFile(messages[n].raw),
+                    message="The e-mail could not be stored just now (the storage is full or "
+                    "unavailable).",
+                )
+            )
+        items = _write_items(
+            [
+                (messages[n], parsed[n], keys[n], name, checked[n])
+                for n, name in zip(new, names, strict=True)
+            ]
+        )
+    except IntegrityError:
+        # Another poller stored one of them first (the unique key): these copies go, and
+        # each is stored, or found, on its own.
+        for name in names:
+            default_storage.delete(name)
+        if len(messages) > 1:
+            return [item_store(raw=m.raw, received_at=m.received_at) for m in messages]
+        existing = MailItem.objects.filter(dedupe_key=keys[0]).first()
+        if existing is None:
+            raise
+        return [Stored(existing, False)]
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise
+    for item in items:
+        found[item.dedupe_key] = item
+    stored_here = {n: items[i] for i, n in enumerate(new)}
+    return [
+        Stored(stored_here[n], True) if n in stored_here else Stored(found[keys[n]], False)
+        for n in range(len(messages))
+    ]
+
+
+def _text_raw(text: Any) -> bytes:
+    """A text message kept whole, as the record of what arrived (its .eml, for an e-mail)."""
+    received = timezone.localtime(text.received_at, LONDON)
+    return (
+        f"Text message received through GOV.UK Notify\n"
+        f"From: {text.source_number}\n"
+        f"To: {text.destination_number}\n"
+        f"Received: {received.isoformat()}\n"
+        f"Notify id: {text.notify_id}\n\n"
+        f"{text.message}\n"
+    ).encode()
+
+
+def text_store(*, text: Any) -> Stored:
+    """Put a text message received (a `notifications.InboundText`, stored once by Notify's
+    id) in the inbox: one item, never two (unique key from Notify's id), kept whole as a text
+    file in the document storage, in the caller's transaction."""
+    key = hashlib.sha256(f"text:{text.notify_id}".encode()).hexdigest()
     existing = MailItem.objects.filter(dedupe_key=key).first()
     if existing is not None:
         return Stored(existing, False)
-    checked = _checked_attachments(parsed, log_context="the shared mailbox")
+    raw = _text_raw(text)
     name = save_file(
         default_storage,
-        f"{STORAGE_PREFIX}{uuid.uuid4().hex}.eml",
+        f"{STORAGE_PREFIX}{uuid.uuid4().hex}.txt",
         ContentFile(raw),
-        message="The e-mail could not be stored just now (the storage is full or unavailable).",
+        message="The text message could not be stored just now (the storage is unavailable).",
     )
     try:
         with transaction.atomic():
             item = MailItem.objects.create(
                 dedupe_key=key,
-                message_id=parsed.message_id,
                 raw_storage_name=name,
                 raw_size=len(raw),
                 raw_sha256=hashlib.sha256(raw).hexdigest(),
-                received_at=_received_at(parsed, received_at),
-                sender_address=parsed.sender_address,
-                sender_name=parsed.sender_name,
-                subject=parsed.subject,
-                recipients=parsed.recipients,
-                recipient_count=parsed.recipient_count,
-                in_reply_to=parsed.in_reply_to,
-                references=parsed.references,
-                text=parsed.text,
-                html=parsed.html,
-                problems=parsed.problems,
-                kind=parsed.kind,
-                set_aside_reason=parsed.set_aside_reason,
+                received_at=text.received_at,
+                sender_phone=text.source_number[:40],
+                recipients=[text.destination_number] if text.destination_number else [],
+                recipient_count=1 if text.destination_number else 0,
+                text=text.message,
+                kind=ItemKind.TEXT,
+                inbound_text=text,
             )
-            MailAttachment.objects.bulk_create(
-                MailAttachment(
-                    item=item,
-                    number=number,
-                    filename=c.file.filename if c.file else c.attachment.filename[:200],
-                    content_type=c.file.content_type if c.file else c.attachment.content_type,
-                    size=len(c.attachment.data),
-                    refusal=c.refusal[:300],
-                    text=c.text,
-                )
-                for number, c in enumerate(checked, start=1)
-            )
-            before = {name: getattr(item, name) for name in _ROUTED_FIELDS}
-            verb, description = _route(item, parsed, raw, checked)
             MailItemEvent.objects.bulk_create(
                 [
                     MailItemEvent(
                         item=item,
                         verb=MailItemEvent.Verb.RECEIVED,
-                        description="Received in the shared mailbox",
+                        description="Text message received through GOV.UK Notify",
                     ),
-                    MailItemEvent(item=item, verb=verb, description=description[:500]),
+                    MailItemEvent(
+                        item=item, verb=MailItemEvent.Verb.INBOX, description="Put in the inbox"
+                    ),
                 ]
             )
-            changed = [n for n in _ROUTED_FIELDS if getattr(item, n) != before[n]]
-            if changed:
-                item.save(update_fields=changed)
     except IntegrityError:
-        # Another poller stored it first (the unique key): this copy goes.
+        # The same callback at the same moment stored it first: this copy goes.
         default_storage.delete(name)
         existing = MailItem.objects.filter(dedupe_key=key).first()
         if existing is None:
@@ -475,6 +645,8 @@ def item_raw(item: MailItem) -> bytes:
 
 def _recheck(item: MailItem, raw: bytes) -> list[_Checked]:
     """The attachments checked again now (the scanner's signatures may be newer)."""
+    if item.is_text:
+        return []
     parsed = parsing.parse(raw)
     return _checked_attachments(parsed, log_context=f"mailbox item {item.pk}")
 
@@ -494,19 +666,23 @@ def _may_link(person: Person) -> bool:
 
 
 def _person_input(
-    actor: User, *, first_name: str, last_name: str, email: str
+    actor: User, *, first_name: str, last_name: str, email: str, phone: str = ""
 ) -> case_services.PersonInput:
-    existing = list(
-        access.visible_people(actor).filter(email__iexact=email)[:2]
-        if email
-        else Person.objects.none()
-    )
+    """The sender as the complainant: the one person the officer can see with that address
+    (or, for a text, that number), else a new person with the details given."""
+    if email:
+        people = access.visible_people(actor).filter(email__iexact=email)
+    elif phone_key(phone):
+        people = _with_phone(access.visible_people(actor), "phone", [phone_key(phone)])
+    else:
+        people = Person.objects.none()
+    existing = list(people[:2])
     if len(existing) == 1 and _may_link(existing[0]):
         return case_services.PersonInput(role=PartyRole.COMPLAINANT, person=existing[0])
-    return case_services.PersonInput(
-        role=PartyRole.COMPLAINANT,
-        details={"first_name": first_name, "last_name": last_name, "email": email},
-    )
+    details = {"first_name": first_name, "last_name": last_name, "email": email}
+    if phone:
+        details["phone"] = phone
+    return case_services.PersonInput(role=PartyRole.COMPLAINANT, details=details)
 
 
 @transaction.atomic
@@ -522,6 +698,7 @@ def item_convert(
     received: dt.date | None = None,
     team: Team | None = None,
     procedure_code: str | None = None,
+    phone: str = "",
 ) -> MailItem:
     """Turn an e-mail into a new record through the creation services every other path uses
     (`case_create`; `sar_create` for a subject access request): the sender as complainant or
@@ -535,6 +712,11 @@ def item_convert(
     on = received or received_on(item)
     raw = item_raw(item)
     details = {"first_name": first_name, "last_name": last_name, "email": email}
+    if item.is_text:
+        # The number it came from, unless the officer typed the one to record.
+        phone = checks.normal_text(phone or "").strip()[:40] or display_phone(item.sender_phone)
+    if phone:
+        details["phone"] = phone
     if kind == SAR:
         from harken.registers import services as registers
 
@@ -554,7 +736,7 @@ def item_convert(
         case = case_services.case_create(
             actor=actor,
             kind=kind,
-            channel=Channel.EMAIL,
+            channel=Channel.TEXT if item.is_text else Channel.EMAIL,
             received_on=on,
             summary=summary,
             details=checks.normal_text(item.text)[:20000],
@@ -584,6 +766,12 @@ def item_attach(*, item: MailItem, actor: User, case: Case) -> MailItem:
     access.ensure_can_act(actor, case, "note")
     item = _locked(item)
     _ensure_in_inbox(item)
+    if item.case_id == case.pk:
+        raise ApplicationError.for_field(
+            "reference",
+            f"This {_what(item)} is already on case {case.reference}: choose another case, "
+            "or leave it there (no action)",
+        )
     raw = item_raw(item)
     _to_case(item=item, raw=raw, checked=_recheck(item, raw), case=case, actor=actor, how="added")
     item.status = ItemStatus.ATTACHED
@@ -591,6 +779,122 @@ def item_attach(*, item: MailItem, actor: User, case: Case) -> MailItem:
     item.save()
     _event(item, actor, MailItemEvent.Verb.ATTACHED, f"Added to case {case.reference}")
     return item
+
+
+def _what(item: MailItem) -> str:
+    return "text message" if item.is_text else "e-mail"
+
+
+def _ensure_closed_case_reply(item: MailItem) -> Case:
+    if not item.closed_case_reply or item.case is None:
+        raise ApplicationError(
+            f"This {_what(item)} is not a reply to a closed case waiting for a decision."
+        )
+    return item.case
+
+
+@transaction.atomic
+def item_reopen_case(*, item: MailItem, actor: User, reason: str) -> MailItem:
+    """A reply to a closed case: reopen the case through the case workflow's own step
+    (`case_reopen`: who may, and when, decided there; its refusal is the officer's answer).
+    The reply is already on the case; it leaves the inbox."""
+    ensure_may_use(actor)
+    item = _locked(item)
+    _ensure_in_inbox(item)
+    case = _ensure_closed_case_reply(item)
+    access.ensure_can_act(actor, case, "manage")
+    case_services.case_reopen(case=case, reason=reason, actor=actor)
+    item.status = ItemStatus.JOINED
+    item.done_by, item.done_at = actor, timezone.now()
+    item.save(update_fields=["status", "done_by", "done_at"])
+    _event(item, actor, MailItemEvent.Verb.CASE_REOPENED, f"Case {case.reference} reopened")
+    return item
+
+
+@transaction.atomic
+def item_no_action(*, item: MailItem, actor: User, note: str = "") -> MailItem:
+    """A reply to a closed case that needs nothing more: it stays on the case's timeline and
+    leaves the inbox, with who decided and why."""
+    ensure_may_use(actor)
+    item = _locked(item)
+    _ensure_in_inbox(item)
+    case = _ensure_closed_case_reply(item)
+    note = checks.normal_text(note or "").strip()
+    if len(note) > 500:
+        raise ApplicationError.for_field("note", "The reason must be 500 characters or fewer")
+    item.status = ItemStatus.JOINED
+    item.done_by, item.done_at = actor, timezone.now()
+    item.save(update_fields=["status", "done_by", "done_at"])
+    _event(
+        item,
+        actor,
+        MailItemEvent.Verb.NO_ACTION,
+        f"Left on closed case {case.reference}: no action{': ' if note else ''}{note}",
+    )
+    return item
+
+
+# --- Phone numbers (texts) --------------------------------------------------------------------
+
+# What people type between a number's digits.
+_PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".")
+
+
+def phone_key(value: str) -> str:
+    """The national number's last ten digits, the same however it was written: Notify's
+    "447700900123", "+44 7700 900123" and "07700 900123" all give "7700900123". Empty for
+    anything shorter (a short code would match too much)."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("0044"):
+        digits = digits[4:]
+    elif digits.startswith("44") and len(digits) > 10:
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    return digits[-10:] if len(digits) >= 10 else ""
+
+
+def display_phone(value: str) -> str:
+    """Notify's number as a person in the UK writes it: "447700900123" → "07700 900123"."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("44") and len(digits) == 12:
+        national = "0" + digits[2:]
+        return f"{national[:5]} {national[5:]}"
+    return value
+
+
+def _with_phone(queryset: Any, field: str, keys: Sequence[str]) -> Any:
+    """Rows of `queryset` whose `field` (a phone number as typed) ends with one of `keys`."""
+    normalised: Any = F(field)
+    for mark in _PHONE_PUNCTUATION:
+        normalised = Replace(normalised, Value(mark), Value(""))
+    query = Q()
+    for key in keys:
+        query |= Q(_phone__endswith=key)
+    return queryset.annotate(_phone=normalised).filter(query)
+
+
+def open_cases_of_phone(numbers: Sequence[str], user: User) -> dict[str, list[Case]]:
+    """The open cases `user` can see with a person whose phone is each number (by
+    `phone_key`), at most three a number, in one query for them all."""
+    keys = sorted({k for k in (phone_key(n) for n in numbers) if k})
+    found: dict[str, list[Case]] = {}
+    if not keys:
+        return found
+    rows = (
+        _with_phone(
+            access.visible_cases(user).filter(status=Status.OPEN), "parties__person__phone", keys
+        )
+        .values_list("pk", "_phone")
+        .order_by("-received_on", "reference")
+        .distinct()[:500]
+    )
+    rows = list(rows)
+    cases = Case.objects.in_bulk({pk for pk, _ in rows})
+    for pk, number in rows:
+        bucket = found.setdefault(phone_key(str(number)), [])
+        if len(bucket) < 3 and cases[pk] not in bucket:
+            bucket.append(cases[pk])
+    return found
 
 
 def open_cases_of(addresses: Sequence[str], user: User) -> dict[str, list[Case]]:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/convert/", views.ConvertView.as_view(), name="convert"),
     path("<int:pk>/attach/", views.AttachView.as_view(), name="attach"),
     path("<int:pk>/not-feedback/", views.NotFeedbackView.as_view(), name="not_feedback"),
+    path("<int:pk>/reopen-case/", views.ReopenView.as_view(), name="reopen_case"),
+    path("<int:pk>/no-action/", views.NoActionView.as_view(), name="no_action"),
 ]

@@ -34,8 +34,12 @@ class InboxView(TeamView):
         view = request.GET.get("view", "inbox")
         if view not in selectors.VIEWS:
             view = "inbox"
+        counted = selectors.counts()
         page, rows = selectors.inbox_page(
-            user=_user(request), view=view, page=request.GET.get("page", 1)
+            user=_user(request),
+            view=view,
+            page=request.GET.get("page", 1),
+            total=min(counted[view], selectors.LISTED_AT_MOST),
         )
         return render(
             request,
@@ -46,7 +50,9 @@ class InboxView(TeamView):
                 "view": view,
                 "views": [(k, label) for k, (label, _) in selectors.VIEWS.items()],
                 "view_label": selectors.VIEWS[view][0],
-                "counts": selectors.counts(),
+                "counts": counted,
+                "listed_at_most": selectors.LISTED_AT_MOST,
+                "more_than_listed": counted[view] > selectors.LISTED_AT_MOST,
                 "mailbox_configured": conf.mailbox_settings().configured,
             },
         )
@@ -88,22 +94,38 @@ def _convert_initial(item: MailItem) -> dict[str, Any]:
         "first_name": first,
         "last_name": last,
         "email": item.sender_address,
+        "phone": services.display_phone(item.sender_phone),
         "received_on": services.received_on(item),
     }
+
+
+def _what(item: MailItem) -> str:
+    return "text message" if item.is_text else "e-mail"
 
 
 class ItemView(TeamView):
     def render_item(self, request: HttpRequest, item: MailItem, **forms_given: Any) -> HttpResponse:
         user = _user(request)
+        what = _what(item)
         context = {
             "item": item,
-            "suggestions": selectors.suggestions_for([item], user=user)[item.pk],
+            "what": what,
+            # Only what the page shows: each case suggested is recorded as read.
+            "suggestions": selectors.suggestions_for([item], user=user)[item.pk]
+            if item.in_inbox
+            else [],
+            # The case it is on, if the officer may see it (a restricted case is not named).
+            "item_case": item.case
+            if item.case is not None and access.can_view_case(user, item.case)
+            else None,
             "attachments": list(item.attachments.all()),
             "events": list(item.events.select_related("actor").order_by("-at", "-id")[:50]),
             "convert_form": forms_given.get("convert")
-            or forms.ConvertForm(initial=_convert_initial(item)),
+            or forms.ConvertForm(initial=_convert_initial(item), what=what),
             "attach_form": forms_given.get("attach") or forms.AttachForm(),
             "not_feedback_form": forms_given.get("not_feedback") or forms.NotFeedbackForm(),
+            "reopen_form": forms_given.get("reopen") or forms.ReopenForm(),
+            "no_action_form": forms_given.get("no_action") or forms.NoActionForm(),
             "is_mine": item.claimed_by_id == user.pk,
             "all_forms": list(forms_given.values()),
         }
@@ -148,7 +170,7 @@ class ClaimView(ItemStepView):
 
 class ConvertView(ItemStepView):
     def step(self, request: HttpRequest, item: MailItem) -> HttpResponse:
-        form = forms.ConvertForm(request.POST)
+        form = forms.ConvertForm(request.POST, what=_what(item))
         if not form.is_valid():
             return self.render_item(request, item, convert=form)
         data = form.cleaned_data
@@ -161,6 +183,7 @@ class ConvertView(ItemStepView):
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
                 email=data.get("email", ""),
+                phone=data.get("phone", ""),
                 received=data["received_on"],
                 team=data.get("team"),
                 procedure_code=data.get("procedure") or None,
@@ -197,7 +220,7 @@ class AttachView(ItemStepView):
         except ApplicationError as exc:
             add_service_error(form, exc)
             return self.render_item(request, item, attach=form)
-        messages.success(request, f"The e-mail has been added to case {case.reference}.")
+        messages.success(request, f"The {_what(item)} has been added to case {case.reference}.")
         return redirect("casework:case", reference=case.reference)
 
 
@@ -218,5 +241,48 @@ class NotFeedbackView(ItemStepView):
         except ApplicationError as exc:
             add_service_error(form, exc)
             return self.render_item(request, item, not_feedback=form)
-        messages.success(request, "The e-mail has been marked as not feedback.")
+        messages.success(request, f"The {_what(item)} has been marked as not feedback.")
+        return redirect(reverse("correspondence:inbox"))
+
+
+class ReopenView(ItemStepView):
+    """A reply to a closed case: reopen the case, through the case workflow's own step."""
+
+    def step(self, request: HttpRequest, item: MailItem) -> HttpResponse:
+        form = forms.ReopenForm(request.POST)
+        if not form.is_valid():
+            return self.render_item(request, item, reopen=form)
+        try:
+            item = services.item_reopen_case(
+                item=item, actor=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except AccessDenied as exc:
+            form.add_error("reason", exc.message)
+            return self.render_item(request, item, reopen=form)
+        except ApplicationError as exc:
+            # The workflow's refusal ("Only a withdrawn … can be reopened"), beside the field.
+            form.add_error("reason", exc.message)
+            return self.render_item(request, item, reopen=form)
+        assert item.case is not None  # noqa: S101 (a closed-case reply has its case)
+        messages.success(request, f"Case {item.case.reference} reopened.")
+        return redirect("casework:case", reference=item.case.reference)
+
+
+class NoActionView(ItemStepView):
+    """A reply to a closed case that needs nothing more: it stays on the case."""
+
+    def step(self, request: HttpRequest, item: MailItem) -> HttpResponse:
+        form = forms.NoActionForm(request.POST)
+        if not form.is_valid():
+            return self.render_item(request, item, no_action=form)
+        try:
+            services.item_no_action(
+                item=item, actor=_user(request), note=form.cleaned_data.get("note", "")
+            )
+        except AccessDenied:
+            raise
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            return self.render_item(request, item, no_action=form)
+        messages.success(request, f"The {_what(item)} was left on its closed case: no action.")
         return redirect(reverse("correspondence:inbox"))

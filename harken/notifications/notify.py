@@ -189,7 +189,13 @@ def delivery_receipt(body: Any) -> str:
 
 
 def inbound_text(body: Any) -> tuple[Any, bool]:
-    """A text message received: stored once (Notify's id). Returns (the row, created)."""
+    """A text message received: stored once (Notify's id), and in the shared mailbox's inbox
+    in the same transaction (`correspondence.services.text_store`), where the feedback team
+    deals with it as with an e-mail. Returns (the row, created)."""
+    from django.db import transaction
+
+    from harken.correspondence.services import text_store
+
     from .models import InboundText
 
     if not isinstance(body, dict):
@@ -200,12 +206,16 @@ def inbound_text(body: Any) -> tuple[Any, bool]:
     received = _when(body.get("date_received"))
     if received is None:
         raise BadCallback("date_received")
-    return InboundText.objects.get_or_create(
-        notify_id=body["id"][:64],
-        defaults={
-            "source_number": body["source_number"][:40],
-            "destination_number": str(body.get("destination_number") or "")[:40],
-            "message": body["message"][:5000],
-            "received_at": received,
-        },
-    )
+    with transaction.atomic():
+        text, created = InboundText.objects.get_or_create(
+            notify_id=body["id"][:64],
+            defaults={
+                "source_number": body["source_number"][:40],
+                "destination_number": str(body.get("destination_number") or "")[:40],
+                "message": body["message"][:5000],
+                "received_at": received,
+            },
+        )
+        # Also when Notify sends it again: a text stored before its item (never twice).
+        text_store(text=text)
+    return text, created

@@ -218,7 +218,7 @@ def texts_received(request: HttpRequest) -> HttpResponse:
     """Text messages people sent to the council's number (GOV.UK Notify), newest first."""
     if not access.may(request.user, access.Perm.INBOUND_TEXTS):
         raise PermissionDenied
-    texts = InboundText.objects.all()
+    texts = InboundText.objects.select_related("item")
     return render(
         request,
         "notifications/texts_received.html",

@@ -25,6 +25,7 @@ from harken.accounts.models import User
 from harken.cases.models import Case, CaseParty, ContactPreference, Relationship, TimelineEvent
 from harken.core import checks
 from harken.core.audit import record_event
+from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.documents.models import Document
 from harken.ops import storage
@@ -326,12 +327,21 @@ def letter_record_posted(*, message: Message, actor: User, on: dt.date | None = 
         raise ApplicationError(
             f"This letter is not waiting to be posted: it is {locked.get_status_display().lower()}."
         )
-    posted = checks.date("posted_on", on or timezone.localdate(), label="it was posted")
+    # The day it went in the post is the step's evidence (a stage's "Letters sent"): today or
+    # earlier, and not before the letter was written.
+    created_on = timezone.localdate(locked.created_at)
+    posted = checks.date(
+        "posted_on",
+        on or timezone.localdate(),
+        label="it was posted",
+        not_before=created_on,
+        before_label="the letter was written",
+    )
     at = dt.datetime.combine(posted, dt.time(12), tzinfo=timezone.get_current_timezone())
     Message.objects.filter(pk=locked.pk).update(
         status=MessageStatus.SENT,
         sent_at=at,
-        data={**locked.data, "posted_by": actor.pk},
+        data={**locked.data, "posted_by": actor.pk, "posted_on": posted.isoformat()},
     )
     if locked.case_id is not None:
         record_event(
@@ -339,7 +349,7 @@ def letter_record_posted(*, message: Message, actor: User, on: dt.date | None = 
             actor=actor,
             verb=TimelineEvent.Verb.LETTER_POSTED,
             description=f"Letter to {locked.to[0] if locked.to else 'the person'} posted by "
-            "the team",
+            f"the team on {format_date(posted)}",
         )
     locked.refresh_from_db()
     return locked

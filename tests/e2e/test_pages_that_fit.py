@@ -374,3 +374,111 @@ def test_the_homes_pages_fit(browser: Any, server: str, fit_setup: Any, size: st
 
 
 # --- end of issue 14 (homes) ---
+@pytest.mark.parametrize("size", SIZES)
+def test_the_correspondence_pages_fit(
+    browser: Any, server: str, fit_setup: Any, size: str, settings: Any, tmp_path: Any
+) -> None:
+    """Issue 13's pages at 320 px and at 200% zoom, axe on each: the inbox (an e-mail with a
+    long subject and address, a text message, a reply to a closed case), an e-mail's page, its
+    "new record" form refused, a text's page, a closed-case reply's page; sending from the case
+    (refused too), the case's messages, messages not sent (a letter to post) and the texts
+    received."""
+    from harken.cases.models import PartyRole
+    from harken.cases.services import case_withdraw
+    from harken.cases.tests.factories import complaint
+    from harken.correspondence import services as mailbox
+    from harken.correspondence.tests.conftest import make_email
+    from harken.notifications import notify
+    from harken.notifications.models import Message, MessageKind, MessageStatus
+    from harken.notifications.outbox import message_id
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.HARKEN_CLAMD_SOCKET = ""
+    settings.HARKEN_CLAMD_HOST = ""
+    officer, case = fit_setup
+    person = case.parties.get(role=PartyRole.COMPLAINANT).person
+    person.email, person.phone = "jane.parent@example.org", "07700 900123"
+    person.address, person.postcode = "1 High Street\nTownley", "AB1 2CD"
+    person.save()
+    email = mailbox.item_store(
+        raw=make_email(
+            sender="Jane Withaverylongsurname-Doublebarrelled <jane.parent@example.org>",
+            subject="About the review meeting that was cancelled " * 3,
+            text=f"See {case.reference}. " + "Nobody came to my daughter's review. " * 20,
+            attachments=[
+                (
+                    "a-very-long-file-name-for-the-notes-of-the-meeting.pdf",
+                    "application/pdf",
+                    b"%PDF-1.4\n%%EOF\n",
+                )
+            ],
+        )
+    ).item
+    notify.inbound_text(
+        {
+            "id": "fit-1",
+            "source_number": "447700900123",
+            "destination_number": "07700900000",
+            "message": "Nobody has rung me back about my son's placement " * 3,
+            "date_received": "2026-11-20T09:05:00Z",
+        }
+    )
+    closed = complaint(actor=officer, received_on=D(2025, 1, 6))
+    closed_person = closed.parties.get().person
+    closed_person.email = "jane.parent@example.org"
+    closed_person.save()
+    case_withdraw(case=closed, on=D(2025, 1, 8), reason="Sorted", actor=officer)
+    sent = Message.objects.create(
+        kind=MessageKind.CASE_EMAIL, to=["jane.parent@example.org"], case=closed
+    )
+    reply = mailbox.item_store(
+        raw=make_email(subject="Re: it is not sorted", headers={"In-Reply-To": message_id(sent)})
+    ).item
+    text_item = email.__class__.objects.get(kind="text")
+    Message.objects.create(
+        kind=MessageKind.CASE_LETTER,
+        channel="letter",
+        to=["Jane Parent", "1 High Street", "Townley", "AB1 2CD"],
+        case=case,
+        status=MessageStatus.TO_POST,
+    )
+
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    page.goto(f"{server}/staff/inbox/")
+    expect(page.get_by_text("Reply to a closed case")).to_be_visible()
+    expect(page.get_by_text("Text message", exact=True)).to_be_visible()
+    assert_fits(page, f"inbox, {size}")
+    page.goto(f"{server}/staff/inbox/{email.pk}/")
+    assert_fits(page, f"an e-mail in the inbox, {size}")
+    page.get_by_label("Summary").fill("")
+    page.get_by_role("button", name="Record it").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"an e-mail's new record refused, {size}")
+    page.goto(f"{server}/staff/inbox/{text_item.pk}/")
+    expect(page.locator("h1")).to_contain_text("Text message from 447700900123")
+    assert_fits(page, f"a text message in the inbox, {size}")
+    page.goto(f"{server}/staff/inbox/{reply.pk}/")
+    expect(page.get_by_role("heading", name="Reopen the case")).to_be_visible()
+    assert_fits(page, f"a reply to a closed case, {size}")
+    page.get_by_role("button", name="Reopen the case").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"a reply to a closed case, reopening refused, {size}")
+    page.goto(f"{server}/staff/inbox/?view=done")
+    assert_fits(page, f"inbox, dealt with, {size}")
+
+    page.goto(f"{server}/staff/messages/cases/{case.reference}/send/")
+    assert_fits(page, f"send from the case, {size}")
+    page.get_by_label("Subject").fill("")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"send from the case refused, {size}")
+    page.goto(f"{server}/staff/messages/cases/{case.reference}/")
+    assert_fits(page, f"the case's messages, {size}")
+    page.goto(f"{server}/staff/messages/not-sent/")
+    expect(page.get_by_role("button", name="Record as posted today")).to_be_visible()
+    assert_fits(page, f"messages not sent, {size}")
+    page.goto(f"{server}/staff/messages/texts-received/")
+    assert_fits(page, f"texts received, {size}")
+    context.close()

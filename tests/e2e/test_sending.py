@@ -16,6 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from .axe import assert_accessible
+from .test_mailbox import imap  # noqa: F401 (a fixture: the real Dovecot)
 from .test_pages_that_fit import assert_fits
 
 
@@ -158,3 +159,47 @@ def test_the_sending_page_fits_a_narrow_window(
     expect(page.get_by_role("heading", name="Send an e-mail, letter or text")).to_be_visible()
     assert_fits(page, f"the sending page at {size}")
     context.close()
+
+
+def test_the_complainants_reply_to_the_letter_joins_the_case(
+    page: Page,
+    server: str,
+    login_as: Any,
+    sending_setup: dict[str, Any],
+    mail_server: Any,
+    imap: Any,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The stage 1 response sent by e-mail (through the real SMTP server); the complainant
+    replies to it, the reply is delivered into the real Dovecot, "Check the mailbox now"
+    reads it, and it is on the case's timeline with its attachment, found by the reply's
+    In-Reply-To (the case, its stage answered, is closed: the inbox also flags the reply)."""
+    from harken.correspondence.tests.conftest import make_email
+
+    case = sending_setup["case"]
+    login_as(sending_setup["officer"])
+    page.goto(server + reverse("outbox:send", kwargs={"reference": case.reference}))
+    page.get_by_label("Subject").fill("Our response to your complaint")
+    page.get_by_label("Message").fill("Please find our response attached.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("region", name="Messages sent about this case")).to_contain_text(
+        "Sent on"
+    )
+    sent = mail_server.received[0]
+    imap.deliver(
+        make_email(
+            sender="Jo Parent <jo.parent@example.com>",
+            subject=f"Re: {sent['Subject']}",
+            text="Thank you. I still want to know why nobody came.",
+            headers={"In-Reply-To": sent["Message-ID"], "References": sent["Message-ID"]},
+            attachments=[("photo-of-the-letter.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")],
+        )
+    )
+    page.goto(server + reverse("correspondence:inbox"))
+    page.get_by_role("button", name="Check the mailbox now").click()
+    expect(page.get_by_text("The mailbox was read")).to_be_visible()
+    page.goto(server + f"/staff/cases/{case.reference}/timeline/")
+    expect(page.get_by_text("jo.parent@example.com", exact=False).first).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Re: Our response to your complaint")
+    assert_accessible(page, context="the case's timeline with the reply")
+    page.goto(server + f"/staff/cases/{case.reference}/documents/")
+    expect(page.locator("body")).to_contain_text("photo-of-the-letter.pdf")

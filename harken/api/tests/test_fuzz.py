@@ -28,6 +28,7 @@ from harken.core.tests.strategies import HOSTILE_TEXT
 from harken.homes.tests.factories import home as home_factory
 from harken.homes.tests.factories import visit as visit_factory
 from harken.learning.tests.factories import action, recommendation, stage2_case
+from harken.notifications.models import Message, MessageKind, MessageStatus
 from harken.pool.tests.conftest import make_entry
 from harken.registers import services as register_services
 from harken.registers.tests.factories import (
@@ -219,6 +220,19 @@ def records(officer, manager, admin_user, settings, tmp_path):
         # Children's homes (harken/homes, issue 14): a home and a visit to it.
         "homes": (home := home_factory(officer)).pk,
         "visits": visit_factory(officer, home).pk,
+        # A letter waiting for the team to post it (API 1.3), and a reference of no message.
+        "message": [
+            str(
+                Message.objects.create(
+                    kind=MessageKind.CASE_LETTER,
+                    channel="letter",
+                    to=["Jo Parent", "1 High Street"],
+                    case=case,
+                    status=MessageStatus.TO_POST,
+                ).reference
+            ),
+            "00000000-0000-4000-8000-000000000000",
+        ],
         "users": [officer, admin_user],
         # The pool of independent people (issue 14): an entry.
         "pool": make_entry(officer).pk,
@@ -240,6 +254,8 @@ def _address(path: str, records: dict[str, Any], draw: Any) -> str:
             part = str(records["remedy_pk"])
         elif part == "{redaction_pk}":
             part = str(records["redaction_pk"])
+        elif part == "{message}":
+            part = draw(st.sampled_from(records["message"]))
         out.append(part)
     return "/" + "/".join(out) + "/"
 
@@ -273,10 +289,14 @@ def test_every_write_endpoint_is_fuzzed():
     shared mailbox, the pool of independent people, the children's homes (the token
     endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 89
+    assert len(operations) == 92
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/pool/appointments/") in operations
+    # API 1.3: a letter posted by the team; a reply to a closed case's two decisions.
+    assert ("post", "/api/v1/cases/{reference}/messages/{message}/posted/") in operations
+    assert ("post", "/api/v1/inbox/{id}/reopen-case/") in operations
+    assert ("post", "/api/v1/inbox/{id}/no-action/") in operations
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

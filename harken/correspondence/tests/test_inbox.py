@@ -387,3 +387,28 @@ def test_no_button_without_a_mailbox(sign_in, officer, settings):
     settings.HARKEN_MAILBOX_HOST = ""
     page = sign_in(officer).get(reverse("correspondence:inbox")).content.decode()
     assert "Check the mailbox now" not in page
+
+
+def test_the_lists_of_the_history_are_counted_and_paged_to_a_limit(sign_in, officer, monkeypatch):
+    """'Dealt with' grows with the mailbox's history: its tab and pages stop at the limit
+    (1,000; 3 here), so a page costs the same however many e-mails were ever received."""
+    from harken.correspondence import selectors
+
+    monkeypatch.setattr(selectors, "LISTED_AT_MOST", 3)
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    for n in range(5):
+        services.item_not_feedback(
+            item=store(subject=f"Spam {n}", sender=f"s{n}@example.net"),
+            actor=officer,
+            reason="spam",
+        )
+    store(subject="Still new", sender="new@example.org")
+    client = sign_in(officer)
+    page = client.get(reverse("correspondence:inbox"), {"view": "done"}).content.decode()
+    assert "Dealt with (3+)" in page
+    assert "Inbox (1)" in page
+    assert "The newest 3 are listed here" in page
+    assert "Page 1 of 2" in page
+    last = client.get(reverse("correspondence:inbox"), {"view": "done", "page": 9})
+    assert last.content.decode().count("Spam ") == 1  # the third newest, not the oldest
+    assert "Spam 2" in last.content.decode()

@@ -37,25 +37,31 @@ def mailbox_poll(**kwargs):
     return mailbox.poll(config=conf.mailbox_settings(), **kwargs)
 
 
-def test_a_poller_killed_between_storing_and_marking_stores_nothing_twice(mailbox):
-    """Killed after storing the 3rd of 5 (before marking it): the next poll stores the other
-    two and only marks the 3rd; five items, five flags."""
-    mailbox.deliver(*(make_email(subject=f"Batch {n}") for n in range(5)))
+def test_a_poller_killed_between_storing_and_marking_stores_nothing_twice(mailbox, settings):
+    """Chunks of 3: killed after storing the second chunk (before marking it): the first
+    chunk is marked, the second stored and not marked; the next poll stores the rest and
+    only marks the second chunk's; twelve items, twelve flags."""
+    from harken.correspondence import mailbox as reader
+
+    settings.HARKEN_MAILBOX_BATCH = 50
+    mailbox.deliver(*(make_email(subject=f"Batch {n}") for n in range(12)))
     calls = []
 
-    def die_on_third(uid, stored):
+    def die_in_the_second_chunk(uid, stored):
         calls.append(uid)
-        if len(calls) == 3:
+        if len(calls) == 5:
             raise Stop
 
-    with pytest.raises(Stop):
-        mailbox_poll(after_store=die_on_third)
-    assert MailItem.objects.count() == 3
-    assert mailbox.flagged() == (5, 2)
-    result = mailbox_poll()
-    assert (result.stored, result.already) == (2, 1)
-    assert MailItem.objects.count() == 5
-    assert mailbox.flagged() == (5, 5)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reader, "CHUNK_MESSAGES", 3)
+        with pytest.raises(Stop):
+            mailbox_poll(after_store=die_in_the_second_chunk)
+        assert MailItem.objects.count() == 6
+        assert mailbox.flagged() == (12, 3)
+        result = mailbox_poll()
+    assert (result.stored, result.already) == (6, 3)
+    assert MailItem.objects.count() == 12
+    assert mailbox.flagged() == (12, 12)
 
 
 def test_a_message_without_a_message_id_is_stored_once_by_its_content(mailbox):
@@ -88,8 +94,11 @@ def test_restarting_the_imap_server_mid_batch_loses_and_doubles_nothing(mailbox)
 
     with pytest.raises(mailbox_module().IMAP_ERRORS):
         mailbox_poll(after_store=restart_on_second)
-    assert MailItem.objects.count() == 2
-    mailbox_poll()
+    # Stored (one chunk, one transaction) before the server went; none of them marked.
+    assert MailItem.objects.count() == 6
+    assert mailbox.flagged() == (6, 0)
+    result = mailbox_poll()
+    assert (result.stored, result.already) == (0, 6)
     assert MailItem.objects.count() == 6
     assert sorted(MailItem.objects.values_list("subject", flat=True)) == [
         f"Restart {n}" for n in range(6)
@@ -103,21 +112,20 @@ def mailbox_module():
 
 def test_losing_the_database_leaves_the_message_unmarked_for_the_next_poll(mailbox, monkeypatch):
     """The database connection lost while storing the 2nd of 3 (the driver's error raised
-    where the row is written): nothing half-saved, no file left, the message not marked; the
-    next poll stores it."""
+    where the rows are written): the chunk's transaction is undone and its files deleted, the
+    first stored on its own, the 2nd not (nothing half-saved, no file left, not marked) and
+    the poll stops there; the next poll stores the other two."""
     from django.db import OperationalError
 
     mailbox.deliver(*(make_email(subject=f"Database {n}") for n in range(3)))
-    real = MailItem.objects.create
-    calls = []
+    real = MailItem.objects.bulk_create
 
-    def gone(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
+    def gone(items, *args, **kwargs):
+        if any(item.subject == "Database 1" for item in items):
             raise OperationalError("server closed the connection unexpectedly")
-        return real(**kwargs)
+        return real(items, *args, **kwargs)
 
-    monkeypatch.setattr(MailItem.objects, "create", gone)
+    monkeypatch.setattr(MailItem.objects, "bulk_create", gone)
     result = mailbox_poll()
     assert (result.stored, result.failed) == (1, 1)
     assert mailbox.flagged() == (3, 1)
@@ -216,3 +224,26 @@ def test_stored_e_mails_are_among_the_files_backups_and_storage_moves_copy():
 
     item = services.item_store(raw=make_email(subject="Backed up")).item
     assert (item.raw_storage_name, item.raw_sha256) in list(stored_files())
+
+
+def test_a_chunk_stores_each_message_once_in_one_transaction(django_assert_max_num_queries):
+    """The same message twice in a chunk, and one already stored: one item each, in order;
+    the chunk's new rows in a few statements whatever their number."""
+    old = make_email(subject="Already here")
+    first = services.item_store(raw=old).item
+    a, b = make_email(subject="A"), make_email(subject="B")
+    many = [make_email(subject=f"More {n}") for n in range(8)]
+    # The look-up, the items, their history (no attachments here), and the savepoint and its
+    # release that the test's own transaction turns the store's transaction into.
+    with django_assert_max_num_queries(5):
+        results = services.items_store([services.Incoming(r) for r in (a, old, a, b, *many)])
+    assert [(r.item.subject, r.created) for r in results[:4]] == [
+        ("A", True),
+        ("Already here", False),
+        ("A", False),
+        ("B", True),
+    ]
+    assert results[1].item.pk == first.pk
+    assert results[0].item.pk == results[2].item.pk
+    assert MailItem.objects.count() == 11
+    assert all(item.events.count() == 2 for item in MailItem.objects.exclude(pk=first.pk))

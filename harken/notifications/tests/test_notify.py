@@ -250,6 +250,8 @@ def test_texts_received_are_stored_once_and_listed_for_the_feedback_team(
     page = client.get(reverse("outbox:texts_received")).content.decode()
     assert "I want to complain" in page
     assert "447700900111" in page
+    # The same text is an item of the shared mailbox's inbox, linked from this list.
+    assert reverse("correspondence:item", args=[text.item.pk]) in page
     assert sign_in(report_viewer).get(reverse("outbox:texts_received")).status_code == 403
 
 
