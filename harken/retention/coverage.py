@@ -506,6 +506,8 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "received_at": S,
             "stored_at": S,
             "sender_address": P,
+            "sender_phone": P,  # a text message's sender
+            "inbound_text": X,  # the text message as Notify gave it (its own record)
             "sender_name": P,
             "subject": P,
             "recipients": P,
@@ -660,9 +662,9 @@ KEPT_MODELS: dict[str, str] = {
     "auth.Group": _DJANGO,
     "contenttypes.ContentType": _DJANGO,
     "sessions.Session": "expires by itself (HARKEN_SESSION_IDLE_TIMEOUT)",
-    "notifications.InboundText": "a text message received through GOV.UK Notify, on no case "
-    "yet: the shared mailbox's inbox (issue 13) is to make each one a case or attach it to one, "
-    "after which it is disposed of with that case",
+    "notifications.InboundText": "a text message as GOV.UK Notify delivered it: each is also "
+    "a shared mailbox item (kind text) whose copy is disposed of by the mailbox's rules; this "
+    "original row has no rule of its own yet (docs/data-protection.md)",
     "django_tasks_database.DBTaskResult": _OPERATIONS,
     "cases.OpenTeamCase": "a team and a case id, for open cases only (ADR 0132): a case is "
     "disposed of only once it has ended, when it has no row here",
