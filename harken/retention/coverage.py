@@ -532,6 +532,20 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "done_at": S,
         },
     ),
+    # A text message as GOV.UK Notify's callback stored it: it goes with its shared mailbox
+    # item (kind text), on a case or by the mailbox's own rules (standalone.py).
+    "notifications.InboundText": Covered(
+        "item__case",
+        {
+            "id": X,
+            "notify_id": X,  # Notify's own id of the message
+            "source_number": P,
+            "destination_number": S,  # the council's own number
+            "message": P,
+            "received_at": S,
+            "stored_at": S,
+        },
+    ),
     "correspondence.MailAttachment": Covered(
         "item__case",
         {
@@ -662,9 +676,6 @@ KEPT_MODELS: dict[str, str] = {
     "auth.Group": _DJANGO,
     "contenttypes.ContentType": _DJANGO,
     "sessions.Session": "expires by itself (HARKEN_SESSION_IDLE_TIMEOUT)",
-    "notifications.InboundText": "a text message as GOV.UK Notify delivered it: each is also "
-    "a shared mailbox item (kind text) whose copy is disposed of by the mailbox's rules; this "
-    "original row has no rule of its own yet (docs/data-protection.md)",
     "django_tasks_database.DBTaskResult": _OPERATIONS,
     "cases.OpenTeamCase": "a team and a case id, for open cases only (ADR 0132): a case is "
     "disposed of only once it has ended, when it has no row here",

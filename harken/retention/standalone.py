@@ -124,6 +124,7 @@ STANDALONE: dict[str, Standalone] = {
             Part("correspondence.MailItem", "sar", files="raw_storage_name"),
             Part("correspondence.MailAttachment", "item__sar"),
             Part("correspondence.MailItemEvent", "item__sar"),
+            Part("notifications.InboundText", "item__sar"),
         ),
     ),
     RecordKind.OMBUDSMAN: Standalone(
@@ -178,6 +179,7 @@ STANDALONE: dict[str, Standalone] = {
         (
             Part("correspondence.MailAttachment", "item"),
             Part("correspondence.MailItemEvent", "item"),
+            Part("notifications.InboundText", "item"),
         ),
         ended_as=_mail_ended,
         events=("correspondence.MailItemEvent", "item", ("listed", "viewed")),

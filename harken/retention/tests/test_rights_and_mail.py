@@ -359,3 +359,33 @@ def test_every_model_of_the_mailbox_and_the_rights_requests_is_disposed_of():
     for label in ("subjectaccess.RightsRequest", "subjectaccess.RightsRequestEvent"):
         assert label in DISPOSED_WITH_CASE
         assert label not in KEPT_MODELS
+
+
+def test_a_text_message_set_aside_goes_with_the_row_notify_gave(admin_user, officer, storage):
+    """A text marked not feedback is disposed of a year after it came, and the row GOV.UK
+    Notify's callback stored (the sender's number, the words) is emptied with it."""
+    from django.utils import timezone
+
+    from harken.notifications.models import InboundText
+
+    text = InboundText.objects.create(
+        notify_id="n-1",
+        source_number="447700900123",
+        destination_number="07700900000",
+        message="Please stop texting me",
+        received_at=timezone.make_aware(dt.datetime(2022, 5, 3, 9, 0)),
+    )
+    item = mail.text_store(text=text).item
+    mail.item_not_feedback(item=item, actor=officer, reason="misdirected")
+    run = services.disposal_preview_create(day=D(2024, 1, 1), actor=admin_user)
+    assert item.pk in set(
+        run.candidates.filter(line__kind="mail").values_list("record_id", flat=True)
+    )
+    services.disposal_approve(run=run, actor=admin_user)
+    run.refresh_from_db()
+    services.disposal_carry_out(run=run)
+    text.refresh_from_db()
+    assert text.source_number != "447700900123"
+    assert "stop texting" not in text.message
+    assert _assert_emptied("notifications.InboundText", [text]) == 2
+    assert text.destination_number == "07700900000"  # the council's own number, kept
