@@ -16,6 +16,9 @@ urlpatterns = [
     path("staff/retention/", include("harken.retention.urls")),
     path("notify/", include("harken.notifications.notify_urls")),
     path("staff/inbox/", include("harken.correspondence.urls")),
+    # Issue 14 (surveys): before the public forms, whose journeys take any slug.
+    path("staff/surveys/", include("harken.surveys.urls")),
+    path("survey/", include("harken.surveys.public_urls")),
     path("", include("harken.intake.urls")),
 ]
 

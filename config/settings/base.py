@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "harken.notifications",
     "harken.retention",
     "harken.correspondence",
+    # Issue 14: satisfaction surveys and other survey returns.
+    "harken.surveys",
     "harken.api",
 ]
 

@@ -21,6 +21,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Registers", "registers:index", Perm.REGISTERS_VIEW),
     ("Action plan", "learning:index", Perm.PLAN_VIEW),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
+    # Issue 14: surveys
+    ("Surveys", "surveys:index", Perm.SURVEYS_VIEW),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),
     ("Retention", "retention:index", Perm.RETENTION),
@@ -36,6 +38,8 @@ MORE = frozenset(
         "accounts:users",
         "notifications:preferences",
         "accounts:account",
+        # Issue 14
+        "surveys:index",
     }
 )
 

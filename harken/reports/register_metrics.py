@@ -268,4 +268,9 @@ def tables(ctx: ReportContext) -> tuple[list[Table], list[str]]:
         )
     else:
         omitted.append(LEARNING_MISSING)
+    # Issue 14: surveys
+    if apps.is_installed("harken.surveys"):
+        from harken.surveys import metrics as surveys
+
+        out += surveys.tables(ctx)
     return out, omitted
