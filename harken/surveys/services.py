@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from harken.notifications.outbox import Built, Skip
 
 Verb = TimelineEvent.Verb
-SurveyVerb = SurveyEvent.Verb
 
 # How long a link works (docs/surveys.md); HARKEN_SURVEY_LINK_DAYS changes it.
 LINK_DAYS = 60
@@ -108,7 +107,7 @@ def survey_update(
         survey.modified_by = actor
         survey.save()
         _audit(
-            verb=SurveyVerb.SURVEY_CHANGED,
+            verb=SurveyEvent.Verb.SURVEY_CHANGED,
             actor=actor,
             description=f"Survey '{survey}' changed",
             changes=changes,
@@ -152,7 +151,7 @@ def question_add(
         high_label=high_label.strip(),
     )
     _audit(
-        verb=SurveyVerb.QUESTION_ADDED,
+        verb=SurveyEvent.Verb.QUESTION_ADDED,
         actor=actor,
         description=f"Question added to '{survey}': {text}",
         survey=survey,
@@ -170,7 +169,7 @@ def question_update(
     if changes:
         question.save()
         _audit(
-            verb=SurveyVerb.QUESTION_CHANGED,
+            verb=SurveyEvent.Verb.QUESTION_CHANGED,
             actor=actor,
             description=f"Question changed in '{question.survey}'",
             changes=changes,
@@ -191,7 +190,7 @@ def question_remove(*, question: Question, actor: User) -> None:
         )
     survey = question.survey
     _audit(
-        verb=SurveyVerb.QUESTION_REMOVED,
+        verb=SurveyEvent.Verb.QUESTION_REMOVED,
         actor=actor,
         description=f"Question removed from '{survey}': {question.text}",
         survey=survey,
@@ -304,7 +303,7 @@ def invitation_send(
     )
     record_event(case=case, actor=actor, verb=Verb.SURVEY_SENT, description=description)
     _audit(
-        verb=SurveyVerb.INVITATION_SENT,
+        verb=SurveyEvent.Verb.INVITATION_SENT,
         actor=actor,
         description=f"{case.reference}: {description}",
         invitation=invitation,
@@ -332,7 +331,7 @@ def invitation_link_again(*, invitation: Invitation, actor: User, base_url: str)
     invitation.modified_by = actor
     invitation.save(update_fields=["token_hash", "modified_by", "modified_at"])
     _audit(
-        verb=SurveyVerb.LINK_ISSUED,
+        verb=SurveyEvent.Verb.LINK_ISSUED,
         actor=actor,
         description=f"{invitation.case.reference}: a new survey link made (the old one stops)",
         invitation=invitation,
@@ -461,7 +460,7 @@ def survey_answer(*, token: str, answers: Mapping[int, Any]) -> Response:
         + (" with a comment to triage" if texts else ""),
     )
     _audit(
-        verb=SurveyVerb.ANSWERED,
+        verb=SurveyEvent.Verb.ANSWERED,
         actor=None,
         description=f"{invitation.case.reference}: survey answered",
         invitation=invitation,
@@ -555,7 +554,7 @@ def comment_triage(
     comment.modified_by = actor
     comment.save()
     _audit(
-        verb=SurveyVerb.COMMENT_TRIAGED,
+        verb=SurveyEvent.Verb.COMMENT_TRIAGED,
         actor=actor,
         description=f"Survey comment triaged: {comment.get_decision_display()}",
         changes=changes,

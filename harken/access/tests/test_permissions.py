@@ -187,6 +187,12 @@ IO, IP, PM, RV = (
         (Perm.BE_APPOINTED, {FO, MG, IO, IP, PM}),
         (Perm.OVERDUE_SUMMARY, {FO, AD, MG, RV}),
         (Perm.DAILY_DIGEST, {FO, AD, MG, IO, IP, PM}),
+        # Issue 14: survey comments may name a child or a concern about any team.
+        (Perm.SURVEYS_VIEW, {FO, AD}),
+        (Perm.SURVEYS_SEND, {FO, AD}),
+        (Perm.SURVEYS_TRIAGE, {FO, AD}),
+        (Perm.SURVEYS_IMPORT, {FO, AD}),
+        (Perm.SURVEYS_ADMINISTER, {AD}),
     ],
 )
 def test_the_table_gives_each_permission_to_the_roles_the_procedures_name(perm, roles):

@@ -20,6 +20,7 @@ from harken.correspondence.models import MailItemEvent
 from harken.registers.models import REGISTER_VERBS, RegisterEvent
 from harken.retention.models import RetentionEvent
 from harken.subjectaccess.models import RightsRequestEvent
+from harken.surveys.models import SurveyEvent
 
 HARKEN = Path(harken.__file__).parent
 
@@ -29,6 +30,7 @@ ENUMS: dict[str, type[models.TextChoices]] = {
     "ThemeEvent": ThemeEvent.Verb,
     "RetentionEvent": RetentionEvent.Verb,
     "RightsRequestEvent": RightsRequestEvent.Verb,
+    "SurveyEvent": SurveyEvent.Verb,  # issue 14
     "MailItemEvent": MailItemEvent.Verb,
 }
 
