@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Harken API",
     "DESCRIPTION": "Complaints, compliments and feedback case management for children's services.",
-    "VERSION": "1.2.0",
+    "VERSION": "1.3.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema names every field of every record: only for those signed in.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -47,4 +47,6 @@ urlpatterns = [
     path("reports/", include("harken.reports.api_urls")),
     path("retention/", include("harken.retention.api_urls")),
     path("inbox/", include("harken.correspondence.api_urls")),
+    # Issue 14
+    path("surveys/", include("harken.surveys.api_urls")),
 ]
