@@ -462,6 +462,11 @@ class DemoBuilder:
             self.registers()
         if apps.is_installed("harken.learning"):
             self.learning()
+        # Issue 14: surveys sent for closed cases, a share answered, an imported return.
+        if apps.is_installed("harken.surveys"):
+            from harken.surveys.demo import add_demo_surveys
+
+            add_demo_surveys(self)
 
     # --- People -------------------------------------------------------------------------
 
