@@ -92,7 +92,7 @@ def _parents_survey(builder: Any, officer: Any) -> None:
         path = Path(folder) / "parents-survey.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = returns.returns_import(path=path, name=PARENTS_SURVEY, actor=officer)
-    if not result.ok:  # a theme renamed in this council's data: import without themes
+    if not result.ok:  # a theme renamed in this council's data: no demo return then
         return
-    for comment in Comment.objects.filter(response__batch=result.batch)[:2]:
-        services.comment_triage(comment=comment, decision=Decision.NO_ACTION, actor=officer)
+    for item in Comment.objects.filter(response__batch=result.batch)[:2]:
+        services.comment_triage(comment=item, decision=Decision.NO_ACTION, actor=officer)
