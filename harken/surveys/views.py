@@ -10,7 +10,7 @@ from typing import Any
 
 import segno
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -136,6 +136,9 @@ class CommentListView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = CommentFilterForm(request.GET or None)
         rows = Comment.objects.select_related("response__batch", "theme", "case", "contact")
+        # A comment that came with a case is shown to those who may see that case (a
+        # restricted case's comments only to the people named on it).
+        rows = rows.filter(Q(case__isnull=True) | Q(case__in=access.visible_cases(request.user)))
         decision = form.cleaned_data.get("decision") if form.is_valid() else ""
         if decision:
             rows = rows.filter(decision=decision)

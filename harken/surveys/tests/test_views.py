@@ -207,3 +207,18 @@ def test_import_page_shows_each_problem_then_imports(client, sign_in, officer):
     page = c.post("/staff/surveys/import/", {"name": "Parents' survey", "file": good})
     assert page.status_code == 200
     assert "1 return of Parents&#x27; survey imported" in page.text
+
+
+def test_a_restricted_cases_comment_is_hidden_from_others(client, sign_in, officer):
+    from harken.accounts.models import Role
+    from harken.accounts.tests.factories import make_user
+    from harken.cases import services as case_services
+
+    comment = _answered_comment(officer)
+    assert comment.case is not None
+    case_services.case_restrict(case=comment.case, restricted=True, people=[officer], actor=officer)
+    other = make_user("second_officer", Role.FEEDBACK_OFFICER)
+    c = sign_in(other)
+    assert "The worker shouted at me" not in c.get("/staff/surveys/comments/").text
+    assert c.get(f"/staff/surveys/comments/{comment.pk}/").status_code == 404
+    assert "The worker shouted at me" in sign_in(officer).get("/staff/surveys/comments/").text
