@@ -34,7 +34,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if state != "open":
         return _closed(request, state)
     survey = invitation.survey
-    form = AnswerForm(request.POST or None, survey=survey)
+    form = AnswerForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer(token=token, answers=form.answers())
