@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         # The one outbox's, and the cases' ChannelEnum and StatusEnum under the names they had.
         "ChannelEnum": "harken.cases.models.Channel",
         "StatusEnum": "harken.cases.models.Status",
+        # Issue 14
+        "SurveyChannelEnum": "harken.surveys.models.InvitationChannel",
         "MessageChannelEnum": "harken.notifications.models.Channel",
         "MessageStatusEnum": "harken.notifications.models.MessageStatus",
     },

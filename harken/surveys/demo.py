@@ -14,7 +14,7 @@ from harken.core.audit import events_dated
 from harken.core.dates import LONDON, today
 
 from . import returns, services
-from .models import Audience, Comment, Decision, Invitation, Response
+from .models import Audience, Comment, Decision, Invitation, Response, ReturnBatch
 
 DEMO_COMMENTS = (
     "It took a long time before anyone called me back.",
@@ -33,6 +33,7 @@ def add_demo_surveys(builder: Any) -> None:
         status=Status.CLOSED,
         kind__in=(Kind.COMPLAINT, Kind.CONTACT),
         closed_on__gte=today() - dt.timedelta(days=400),
+        surveys__isnull=True,  # a second run leaves the first's surveys alone
     ).order_by("closed_on", "id")
     chosen = [c for c in closed if builder.chance(0.35)][-MOST_SENT:]
     for case in chosen:
@@ -79,6 +80,8 @@ def _answer(builder: Any, sent: services.Sent, sent_on: dt.date) -> None:
 
 def _parents_survey(builder: Any, officer: Any) -> None:
     """Last quarter's parents' survey: forty returns, a few with comments to triage."""
+    if ReturnBatch.objects.filter(name=PARENTS_SURVEY).exists():
+        return
     end = today() - dt.timedelta(days=7)
     lines = ["received_on,satisfaction,comment,theme"]
     for _ in range(40):

@@ -8,7 +8,7 @@ from django import forms
 
 from harken.accounts.models import Team
 from harken.cases.models import Referral, Theme
-from harken.core.forms import DateField
+from harken.core.forms import DateField, GovukForm
 
 from .models import Audience, Decision, InvitationChannel, Question, QuestionKind, Survey
 
@@ -27,7 +27,7 @@ def _scale_choices(question: Question, child: bool) -> list[tuple[str, str]]:
     ]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GovukForm):
     """One field per question (`q<id>`); the service checks the answers again."""
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
@@ -69,7 +69,7 @@ class AnswerForm(forms.Form):
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
 
 
-class SendForm(forms.Form):
+class SendForm(GovukForm):
     audience = forms.ChoiceField(
         label="Which version",
         choices=[("", "Choose a version"), *Audience.choices],
@@ -92,7 +92,7 @@ class SendForm(forms.Form):
         self.fields["email"].choices = [("", "Choose who to e-mail"), *emails]  # type: ignore[attr-defined]
 
 
-class ImportForm(forms.Form):
+class ImportForm(GovukForm):
     name = forms.CharField(
         label="Survey name",
         max_length=200,
@@ -106,7 +106,7 @@ class ImportForm(forms.Form):
     )
 
 
-class TriageForm(forms.Form):
+class TriageForm(GovukForm):
     decision = forms.ChoiceField(
         label="What becomes of this comment",
         choices=[c for c in Decision.choices if c[0] != Decision.UNTRIAGED],
@@ -143,7 +143,7 @@ class TriageForm(forms.Form):
     )
 
 
-class InvitationFilterForm(forms.Form):
+class InvitationFilterForm(GovukForm):
     state = forms.ChoiceField(
         label="State",
         required=False,
@@ -156,7 +156,7 @@ class InvitationFilterForm(forms.Form):
     )
 
 
-class CommentFilterForm(forms.Form):
+class CommentFilterForm(GovukForm):
     decision = forms.ChoiceField(
         label="Decision",
         required=False,

@@ -204,7 +204,20 @@ def records(officer, manager, admin_user, settings, tmp_path):
         # The shared mailbox (harken/correspondence): an e-mail in the inbox.
         "inbox": mailbox_services.item_store(raw=make_email()).item.pk,
         "users": [officer, admin_user],
+        # Issue 14: a survey comment to triage.
+        "comments": _survey_comment(officer),
     }
+
+
+def _survey_comment(officer: Any) -> int:
+    from harken.surveys import services as survey_services
+    from harken.surveys.models import Comment, Invitation
+    from harken.surveys.tests.factories import letter_survey
+
+    case, token = letter_survey(officer)
+    text = Invitation.objects.get(case=case).survey.questions.get(kind="text")
+    survey_services.survey_answer(token=token, answers={text.pk: "A comment"})
+    return Comment.objects.get(case=case).pk
 
 
 def _address(path: str, records: dict[str, Any], draw: Any) -> str:
@@ -252,9 +265,9 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 32 actions, sending from the case, the POSTed
     case and person searches, procedures, registers, learning, retention, subject access, the
-    shared mailbox (the token endpoint is the access tests')."""
+    shared mailbox (the token endpoint is the access tests'), the surveys (issue 14)."""
     operations = _operations()
-    assert len(operations) == 79
+    assert len(operations) == 81
     assert ("post", "/api/v1/cases/{reference}/messages/") in operations
     assert ("post", "/api/v1/cases/search/") in operations
     assert ("post", "/api/v1/cases/{reference}/split-element/") in operations

@@ -22,9 +22,9 @@ REFERENCE_PATTERNS = sorted(p for p in _patterns(get_resolver()) if "<str:refere
 
 def test_every_address_that_takes_a_reference_is_counted():
     """The case page, its actions, documents, letters, recommendations, sending from the case
-    and its messages, and the API's case, timeline, messages and 32 actions: 43 addresses take
-    a reference."""
-    assert len(REFERENCE_PATTERNS) == 43
+    and its messages, and the API's case, timeline, messages and 32 actions, and sending a
+    closed case's survey (issue 14): 44 addresses take a reference."""
+    assert len(REFERENCE_PATTERNS) == 44
 
 
 @pytest.mark.parametrize("pattern", REFERENCE_PATTERNS)
