@@ -19,6 +19,9 @@ urlpatterns = [
     path("staff/inbox/", include("harken.correspondence.urls")),
     # Issue 14: the pool of independent people.
     path("staff/pool/", include("harken.pool.urls")),
+    # Issue 14 (surveys): before the public forms, whose journeys take any slug.
+    path("staff/surveys/", include("harken.surveys.urls")),
+    path("survey/", include("harken.surveys.public_urls")),
     path("", include("harken.intake.urls")),
 ]
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "harken.correspondence",
     # Issue 14: the pool of independent people.
     "harken.pool",
+    # Issue 14: satisfaction surveys and other survey returns.
+    "harken.surveys",
     "harken.api",
 ]
 
@@ -286,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         # The one outbox's, and the cases' ChannelEnum and StatusEnum under the names they had.
         "ChannelEnum": "harken.cases.models.Channel",
         "StatusEnum": "harken.cases.models.Status",
+        # Issue 14
+        "SurveyChannelEnum": "harken.surveys.models.InvitationChannel",
         "MessageChannelEnum": "harken.notifications.models.Channel",
         "MessageStatusEnum": "harken.notifications.models.MessageStatus",
     },

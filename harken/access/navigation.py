@@ -26,6 +26,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     # Issue 14 (homes): children's homes, their visits and drop-ins.
     ("Homes", "homes:index", Perm.HOMES_VIEW),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
+    # Issue 14: surveys
+    ("Surveys", "surveys:index", Perm.SURVEYS_VIEW),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),
     ("Retention", "retention:index", Perm.RETENTION),
@@ -41,6 +43,8 @@ MORE = frozenset(
         "accounts:users",
         "notifications:preferences",
         "accounts:account",
+        # Issue 14
+        "surveys:index",
     }
 )
 

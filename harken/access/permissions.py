@@ -74,6 +74,12 @@ class Perm(StrEnum):
     HOMES_VIEW = "homes.view"  # the register of homes, visits, drop-ins and compliance
     HOMES_EDIT = "homes.edit"  # record homes, visits, drop-ins; triage what was raised
     # --- end of issue 14 (homes) ---
+    # Issue 14: surveys (harken/surveys).
+    SURVEYS_VIEW = "surveys.view"  # the surveys sent and answered, the comments
+    SURVEYS_SEND = "surveys.send"  # send a closed case's survey
+    SURVEYS_TRIAGE = "surveys.triage"  # decide what becomes of a comment
+    SURVEYS_IMPORT = "surveys.import"  # import other survey returns
+    SURVEYS_ADMINISTER = "surveys.administer"  # the surveys' questions
 
 
 _FEEDBACK_TEAM = frozenset({Role.FEEDBACK_OFFICER, Role.ADMINISTRATOR})
@@ -131,6 +137,13 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.HOMES_VIEW: _FEEDBACK_TEAM,
     Perm.HOMES_EDIT: _FEEDBACK_TEAM,
     # --- end of issue 14 (homes) ---
+    # Issue 14: surveys. Comments may name a child or raise a concern about any team: the
+    # feedback team reads and triages them; the questions are the administrators'.
+    Perm.SURVEYS_VIEW: _FEEDBACK_TEAM,
+    Perm.SURVEYS_SEND: _FEEDBACK_TEAM,
+    Perm.SURVEYS_TRIAGE: _FEEDBACK_TEAM,
+    Perm.SURVEYS_IMPORT: _FEEDBACK_TEAM,
+    Perm.SURVEYS_ADMINISTER: frozenset({Role.ADMINISTRATOR}),
 }
 
 # Reg 2 of the 2006 Regulations: an Independent Person or a review panel member must not be

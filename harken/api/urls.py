@@ -56,4 +56,6 @@ urlpatterns = [
     path("inbox/", include("harken.correspondence.api_urls")),
     # Issue 14: the pool of independent people.
     path("pool/", include("harken.pool.api_urls")),
+    # Issue 14
+    path("surveys/", include("harken.surveys.api_urls")),
 ]

@@ -478,6 +478,11 @@ class DemoBuilder:
 
             homes_demo(self)
         # --- end of issue 14 (homes) ---
+        # Issue 14: surveys sent for closed cases, a share answered, an imported return.
+        if apps.is_installed("harken.surveys"):
+            from harken.surveys.demo import add_demo_surveys
+
+            add_demo_surveys(self)
 
     # --- People -------------------------------------------------------------------------
 

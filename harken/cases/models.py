@@ -647,6 +647,10 @@ class TimelineEvent(models.Model):
         SAR_BUNDLE_BUILT = "sar_bundle_built", "Subject access bundle built"
         SAR_BUNDLE_RELEASED = "sar_bundle_released", "Subject access bundle released"
         SAR_BUNDLE_DOWNLOADED = "sar_bundle_downloaded", "Subject access bundle downloaded"
+        # Issue 14: satisfaction surveys (harken/surveys)
+        SURVEY_SENT = "survey_sent", "Satisfaction survey sent"
+        SURVEY_ANSWERED = "survey_answered", "Satisfaction survey answered"
+        SURVEY_COMMENT_LINKED = "survey_comment_linked", "Survey comment recorded on the case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -122,6 +122,8 @@ class MessageKind(models.TextChoices):
     CASE_EMAIL = "case_email", "E-mail from the case"
     CASE_LETTER = "case_letter", "Letter from the case"
     CASE_TEXT = "case_text", "Text message from the case"
+    # Issue 14: a satisfaction survey's one-time link, its token made when it is sent.
+    SURVEY = "survey", "Satisfaction survey"
 
 
 # The kinds a person writes on a case: their subject, body and attachments are on the row.

@@ -123,6 +123,8 @@ BUILDERS: dict[str, str] = {
     MessageKind.CASE_EMAIL: "harken.notifications.sending.case_message_build",
     MessageKind.CASE_LETTER: "harken.notifications.sending.case_message_build",
     MessageKind.CASE_TEXT: "harken.notifications.sending.case_message_build",
+    # Issue 14
+    MessageKind.SURVEY: "harken.surveys.services.invitation_message_build",
 }
 
 

@@ -27,6 +27,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("homes", "Children's homes: Regulation 44 visits"),
     ("direct_work", "Drop-ins and concerns raised in direct work"),
     # --- end of issue 14 (homes) ---
+    # Issue 14: surveys (harken/surveys/metrics.py)
+    ("surveys", "Surveys"),
 )
 SECTION_TITLES = dict(SECTIONS)
 
@@ -394,6 +396,37 @@ HOMES_DEFINITIONS: tuple[Definition, ...] = (
 )
 DEFINITIONS = (*DEFINITIONS, *HOMES_DEFINITIONS)
 # --- end of issue 14 (homes) ---
+# Issue 14: surveys (harken/surveys/metrics.py).
+DEFINITIONS += (
+    Definition(
+        "survey-response-rate",
+        "surveys",
+        "Satisfaction surveys: response rate and satisfaction by stage",
+        "Satisfaction surveys sent in the period (by the date sent) after an initial contact or "
+        "a complaint's stage closed, by that stage; how many of those were answered (whenever), "
+        "the response rate (answered as a percentage of sent), and how many answers gave 4 or 5 "
+        "out of 5 to the survey's first satisfaction question (satisfied). Nothing about who "
+        "answered is kept.",
+    ),
+    Definition(
+        "survey-satisfaction",
+        "surveys",
+        "Satisfaction by quarter",
+        "Answers with a satisfaction from 1 to 5 received in each quarter (by the date "
+        "received): those answering the surveys Harken sent and the other survey returns "
+        "imported (such as the parents' survey). Satisfied is 4 or 5, neither 3, dissatisfied "
+        "1 or 2.",
+    ),
+    Definition(
+        "survey-comments",
+        "surveys",
+        "Survey comments by theme and what became of them",
+        "Free-text comments in survey answers and imported returns received in the period (by "
+        "the date the return was received), by theme, and what the officer decided: no action, "
+        "passed to the team, a safeguarding concern, became an initial contact, or not yet "
+        "triaged.",
+    ),
+)
 
 BY_ID = {d.id: d for d in DEFINITIONS}
 

@@ -274,4 +274,9 @@ def tables(ctx: ReportContext) -> tuple[list[Table], list[str]]:
 
         out += homes_tables.tables(ctx)
     # --- end of issue 14 (homes) ---
+    # Issue 14: surveys
+    if apps.is_installed("harken.surveys"):
+        from harken.surveys import metrics as surveys
+
+        out += surveys.tables(ctx)
     return out, omitted

@@ -671,6 +671,19 @@ KEPT_MODELS: dict[str, str] = {
     "not set (the case or referral it became follows its own)",
     "homes.HomeEvent": "the audit trail of the homes, visits and drop-ins, kept with them",
     # --- end of issue 14 (homes) ---
+    # Issue 14: surveys. NOT yet disposed of with their case: an invitation, its response and
+    # answers and a comment's text belong to a case (the lead to decide how disposal reduces
+    # them); the configuration and anonymous imported returns stay.
+    "surveys.Survey": _CONFIGURATION,
+    "surveys.Question": _CONFIGURATION,
+    "surveys.ReturnBatch": "a file of anonymous survey returns: its name and row count",
+    "surveys.Invitation": "issue 14, to classify: a case's survey link (a hash, dates); "
+    "deleted with its case, not yet reduced by disposal",
+    "surveys.Response": "issue 14, to classify: anonymous answers, the report's figures",
+    "surveys.Answer": "issue 14, to classify: anonymous answers, the report's figures",
+    "surveys.Comment": "issue 14, to classify: a comment's free text, which may name someone; "
+    "not yet reduced by disposal with the case it came with",
+    "surveys.SurveyEvent": "issue 14, to classify: the surveys' audit trail",
     "admin.LogEntry": "Django admin's log of staff changes to configuration",
     "auth.Permission": _DJANGO,
     "auth.Group": _DJANGO,

@@ -481,4 +481,50 @@ def test_the_correspondence_pages_fit(
     assert_fits(page, f"messages not sent, {size}")
     page.goto(f"{server}/staff/messages/texts-received/")
     assert_fits(page, f"texts received, {size}")
+
+
+# --- Issue 14: the surveys' staff pages -----------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_survey_pages_fit(browser: Any, server: str, fit_setup: Any, size: str) -> None:
+    """The surveys sent, the comments, a comment's triage (refused), the import (refused) and
+    a letter's link with its QR code, at 320 px and at 200% zoom; axe on every state."""
+    from harken.surveys import services as survey_services
+    from harken.surveys.defaults import install
+    from harken.surveys.models import Comment, Invitation, Question, Survey
+    from harken.surveys.tests.factories import closed_complaint, letter_survey
+
+    officer, _case = fit_setup
+    install(Survey, Question)
+    answered, token = letter_survey(officer)
+    text = Invitation.objects.get(case=answered).survey.questions.get(kind="text")
+    survey_services.survey_answer(token=token, answers={text.pk: "A long comment " * 12})
+    comment = Comment.objects.get()
+    waiting = closed_complaint(officer)
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+
+    for url, name in (
+        ("/staff/surveys/", "surveys sent"),
+        ("/staff/surveys/comments/", "comments"),
+        ("/staff/surveys/import/", "import"),
+    ):
+        page.goto(server + url)
+        assert_fits(page, f"{name}, {size}")
+    page.get_by_role("button", name="Import the returns").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"import refused, {size}")
+    page.goto(f"{server}/staff/surveys/comments/{comment.pk}/")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"comment refused, {size}")
+    page.goto(f"{server}/staff/surveys/send/{waiting.reference}/")
+    assert_fits(page, f"send the survey, {size}")
+    page.get_by_label("Which version").select_option("child")
+    page.get_by_label("Link or QR code in a letter").check()
+    page.get_by_role("button", name="Send the survey").click()
+    expect(page.locator("h1")).to_have_text("Survey link made")
+    assert_fits(page, f"letter link and QR code, {size}")
     context.close()

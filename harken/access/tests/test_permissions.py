@@ -194,6 +194,12 @@ IO, IP, PM, RV = (
         # Issue 14 (homes): the feedback team's work; managers and appointees see none of it.
         (Perm.HOMES_VIEW, {FO, AD}),
         (Perm.HOMES_EDIT, {FO, AD}),
+        # Issue 14: survey comments may name a child or a concern about any team.
+        (Perm.SURVEYS_VIEW, {FO, AD}),
+        (Perm.SURVEYS_SEND, {FO, AD}),
+        (Perm.SURVEYS_TRIAGE, {FO, AD}),
+        (Perm.SURVEYS_IMPORT, {FO, AD}),
+        (Perm.SURVEYS_ADMINISTER, {AD}),
     ],
 )
 def test_the_table_gives_each_permission_to_the_roles_the_procedures_name(perm, roles):

@@ -236,7 +236,20 @@ def records(officer, manager, admin_user, settings, tmp_path):
         "users": [officer, admin_user],
         # The pool of independent people (issue 14): an entry.
         "pool": make_entry(officer).pk,
+        # Issue 14: a survey comment to triage.
+        "comments": _survey_comment(officer),
     }
+
+
+def _survey_comment(officer: Any) -> int:
+    from harken.surveys import services as survey_services
+    from harken.surveys.models import Comment, Invitation
+    from harken.surveys.tests.factories import letter_survey
+
+    case, token = letter_survey(officer)
+    text = Invitation.objects.get(case=case).survey.questions.get(kind="text")
+    survey_services.survey_answer(token=token, answers={text.pk: "A comment"})
+    return Comment.objects.get(case=case).pk
 
 
 def _address(path: str, records: dict[str, Any], draw: Any) -> str:
@@ -286,10 +299,10 @@ def test_every_api_write_answers_json_and_stores_no_control_character(records, m
 def test_every_write_endpoint_is_fuzzed():
     """Every POST, PUT and PATCH: a case and its 33 actions, sending from the case, the POSTed
     case and person searches, procedures, registers, learning, retention, subject access, the
-    shared mailbox, the pool of independent people, the children's homes (the token
+    shared mailbox, the pool of independent people, the children's homes, the surveys (the token
     endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 92
+    assert len(operations) == 94
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/pool/appointments/") in operations

@@ -22,6 +22,7 @@ from harken.pool.models import PoolEvent
 from harken.registers.models import REGISTER_VERBS, RegisterEvent
 from harken.retention.models import RetentionEvent
 from harken.subjectaccess.models import RightsRequestEvent
+from harken.surveys.models import SurveyEvent
 
 HARKEN = Path(harken.__file__).parent
 
@@ -31,6 +32,7 @@ ENUMS: dict[str, type[models.TextChoices]] = {
     "ThemeEvent": ThemeEvent.Verb,
     "RetentionEvent": RetentionEvent.Verb,
     "RightsRequestEvent": RightsRequestEvent.Verb,
+    "SurveyEvent": SurveyEvent.Verb,  # issue 14
     "MailItemEvent": MailItemEvent.Verb,
     "PoolEvent": PoolEvent.Verb,  # issue 14
     "HomeEvent": HomeEvent.Verb,

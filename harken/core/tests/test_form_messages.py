@@ -26,6 +26,7 @@ import harken
 from harken.cases.tests.factories import complaint
 from harken.cases.workflow import CaseState
 from harken.core.forms import DJANGO_EMPTY_LABEL, GovukFormMixin, govuk_error_messages
+from harken.surveys.models import Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,9 @@ def kwargs(officer, admin_user) -> dict[str, Any]:
         "answers": {},
         "texts": {},
         "redactions": [],
+        # Issue 14: the survey a public survey form asks, the addresses a survey may go to.
+        "survey": Survey.objects.get(audience="child"),
+        "emails": [("a@example.org", "A person, a@example.org")],
     }
 
 

@@ -23,8 +23,9 @@ REFERENCE_PATTERNS = sorted(p for p in _patterns(get_resolver()) if "<str:refere
 def test_every_address_that_takes_a_reference_is_counted():
     """The case page, its actions, documents, letters, recommendations, sending from the case
     and its messages, the API's case, timeline, messages (and, API 1.3, a letter posted) and
-    33 actions, and appointing from the pool (issue 14): 46 addresses take a reference."""
-    assert len(REFERENCE_PATTERNS) == 46
+    33 actions, appointing from the pool and sending a closed case's survey (issue 14): 47
+    addresses take a reference."""
+    assert len(REFERENCE_PATTERNS) == 47
 
 
 @pytest.mark.parametrize("pattern", REFERENCE_PATTERNS)

@@ -1,0 +1,245 @@
+"""The staff pages of the surveys: sending a case's survey, the surveys sent and answered, the
+comments to triage, and the import of other returns. Each page names its permission; the
+services refuse the same things."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from harken import access
+from harken.access import Perm
+from harken.access.web import StaffRequiredMixin
+from harken.core.audit import record_read, record_reads
+from harken.core.errors import AccessDenied, ApplicationError
+from harken.core.forms import add_service_error
+
+from . import returns, services
+from .forms import CommentFilterForm, ImportForm, InvitationFilterForm, SendForm, TriageForm
+from .models import Comment, Decision, Invitation, SurveyEvent
+
+PAGE_SIZE = 50
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _qr(link: str) -> str:
+    return segno.make(link, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")
+
+
+class SendView(StaffRequiredMixin, View):
+    permission = Perm.SURVEYS_SEND
+
+    def _case(self, request: HttpRequest, reference: str) -> Any:
+        case = access.visible_case(request.user, reference)
+        if case is None:
+            raise Http404
+        return case
+
+    def _form(self, request: HttpRequest, case: Any, data: Any = None) -> SendForm:
+        from harken.notifications.sending import recipients
+
+        emails = [(r.email, f"{r.name} ({r.role}), {r.email}") for r in recipients(case) if r.email]
+        return SendForm(data, emails=emails)
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        record_read(case=case, user=request.user, via="survey")
+        return self._render(request, case, self._form(request, case))
+
+    def _render(
+        self, request: HttpRequest, case: Any, form: SendForm, **extra: Any
+    ) -> HttpResponse:
+        return render(
+            request,
+            "surveys/send.html",
+            {"case": case, "form": form, "why_not": services.refusal(case), **extra},
+        )
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        case = self._case(request, reference)
+        form = self._form(request, case, request.POST)
+        if form.is_valid():
+            try:
+                sent = services.invitation_send(
+                    case=case,
+                    audience=form.cleaned_data["audience"],
+                    channel=form.cleaned_data["channel"],
+                    email=form.cleaned_data.get("email") or "",
+                    actor=request.user,  # type: ignore[arg-type]
+                    base_url=_base_url(request),
+                )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                if sent.link:
+                    # Shown once: the token is not stored (ADR 0230).
+                    return self._render(
+                        request, case, form, link=sent.link, qr=_qr(sent.link), sent=sent
+                    )
+                return redirect("casework:case", reference=case.reference)
+        return self._render(request, case, form)
+
+
+def _visible_invitations(user: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(case__in=access.visible_cases(user)).select_related(
+        "case", "survey"
+    )
+
+
+class InvitationListView(StaffRequiredMixin, View):
+    """Surveys sent and answered, newest first, filtered by their state."""
+
+    permission = Perm.SURVEYS_VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = InvitationFilterForm(request.GET or None)
+        rows = _visible_invitations(request.user)
+        state = form.cleaned_data.get("state") if form.is_valid() else ""
+        now = timezone.now()
+        if state == "answered":
+            rows = rows.filter(answered_at__isnull=False)
+        elif state == "open":
+            rows = rows.filter(answered_at__isnull=True, expires_at__gt=now)
+        elif state == "expired":
+            rows = rows.filter(answered_at__isnull=True, expires_at__lte=now)
+        page = Paginator(rows.order_by("-sent_on", "-id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        for inv in page:
+            inv.state = services.invitation_state(inv)  # type: ignore[attr-defined]
+        record_reads(cases=[inv.case_id for inv in page], user=request.user, via="surveys")
+        untriaged = Comment.objects.filter(decision=Decision.UNTRIAGED).count()
+        return render(
+            request,
+            "surveys/index.html",
+            {"form": form, "page": page, "rows": list(page), "untriaged": untriaged},
+        )
+
+
+class CommentListView(StaffRequiredMixin, View):
+    """The comments to triage: safeguarding flags first, then those not yet triaged."""
+
+    permission = Perm.SURVEYS_TRIAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = CommentFilterForm(request.GET or None)
+        rows = Comment.objects.select_related("response__batch", "theme", "case", "contact")
+        # A comment that came with a case is shown to those who may see that case (a
+        # restricted case's comments only to the people named on it).
+        rows = rows.filter(Q(case__isnull=True) | Q(case__in=access.visible_cases(request.user)))
+        decision = form.cleaned_data.get("decision") if form.is_valid() else ""
+        if decision:
+            rows = rows.filter(decision=decision)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        record_reads(cases=[c.case_id for c in page if c.case_id], user=request.user, via="surveys")
+        return render(
+            request, "surveys/comments.html", {"form": form, "page": page, "rows": list(page)}
+        )
+
+
+class CommentView(StaffRequiredMixin, View):
+    permission = Perm.SURVEYS_TRIAGE
+
+    def _comment(self, request: HttpRequest, pk: int) -> Comment:
+        comment = get_object_or_404(
+            Comment.objects.select_related("response__batch", "theme", "case", "contact"), pk=pk
+        )
+        if comment.case is not None and not access.can_view_case(request.user, comment.case):
+            raise Http404
+        return comment
+
+    def _render(self, request: HttpRequest, comment: Comment, form: TriageForm) -> HttpResponse:
+        return render(request, "surveys/comment.html", {"comment": comment, "form": form})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        comment = self._comment(request, pk)
+        if comment.case is not None:
+            record_read(case=comment.case, user=request.user, via="survey")
+        SurveyEvent.objects.create(
+            verb=SurveyEvent.Verb.COMMENTS_READ,
+            actor=request.user,  # type: ignore[misc]
+            description="Survey comment read",
+            comment=comment,
+        )
+        return self._render(request, comment, TriageForm(initial={"theme": comment.theme_id}))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        comment = self._comment(request, pk)
+        form = TriageForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.comment_triage(
+                    comment=comment,
+                    decision=data["decision"],
+                    actor=request.user,  # type: ignore[arg-type]
+                    theme=data.get("theme"),
+                    team=data.get("team"),
+                    person=data.get("person") or "",
+                    passed_on=data.get("passed_on"),
+                    note=data.get("note") or "",
+                    referred_to=data.get("referred_to") or "",
+                )
+            except AccessDenied:
+                raise Http404 from None
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect("surveys:comment", pk=comment.pk)
+        return self._render(request, comment, form)
+
+
+class ImportView(StaffRequiredMixin, View):
+    permission = Perm.SURVEYS_IMPORT
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "surveys/import.html", {"form": ImportForm(), "columns": returns.COLUMNS}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES)
+        problems: list[str] = []
+        result = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"returns{suffix}"
+                path.write_bytes(upload.read())
+                try:
+                    result = returns.returns_import(
+                        path=path,
+                        name=form.cleaned_data["name"],
+                        actor=request.user,  # type: ignore[arg-type]
+                    )
+                except returns.ImportFileError as exc:
+                    problems = [str(exc).replace(path.name, upload.name)]
+            if result is not None:
+                problems = result.errors
+            if problems:
+                form.add_error("file", "The file was not imported: fix the problems listed")
+        status = 200 if not problems else 400
+        return render(
+            request,
+            "surveys/import.html",
+            {
+                "form": form if not (result and result.ok) else ImportForm(),
+                "columns": returns.COLUMNS,
+                "problems": problems,
+                "result": result if result and result.ok else None,
+            },
+            status=status if form.is_bound and problems else 200,
+        )
