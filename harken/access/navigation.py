@@ -43,8 +43,10 @@ MORE = frozenset(
         "accounts:users",
         "notifications:preferences",
         "accounts:account",
-        # Issue 14
+        # Issue 14: the surveys, and the pool (reached when appointing, from the case page)
         "surveys:index",
+        "pool:list",
+        "retention:index",
     }
 )
 
