@@ -13,7 +13,7 @@ from . import charts
 from .definitions import SECTION_TITLES, TEXT_SECTIONS
 from .structures import SUPPRESSED, Example, Report, Table, format_value
 
-WIDE_COLUMNS = 8
+WIDE_COLUMNS = 6
 MANY_COLUMNS = 6
 
 
@@ -65,8 +65,8 @@ class PresentedTable:
 
     @property
     def many(self) -> bool:
-        """Six columns or more on a portrait page: the row labels get a quarter of the width,
-        not two fifths, so each figure's heading has room."""
+        """Six columns on a portrait page (more go landscape): the row labels get a quarter of
+        the width, not two fifths, so each figure's heading has room (ADR 0122)."""
         return MANY_COLUMNS <= len(self.table.columns) <= WIDE_COLUMNS
 
     @property

@@ -4,6 +4,7 @@ the services, dated as the demo's stories are."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -83,17 +84,18 @@ def _parents_survey(builder: Any, officer: Any) -> None:
     if ReturnBatch.objects.filter(name=PARENTS_SURVEY).exists():
         return
     end = today() - dt.timedelta(days=7)
-    lines = ["received_on,satisfaction,comment,theme"]
+    rows = [["received_on", "satisfaction", "comment", "theme"]]
     for _ in range(40):
         day = end - dt.timedelta(days=builder.rng.randint(0, 80))
         comment, theme = "", ""
         if builder.chance(0.2):
             comment = builder.choice(DEMO_COMMENTS)
             theme = builder.choice(["Communication", "Speed of service or delays", ""])
-        lines.append(f"{day.isoformat()},{builder.choice([2, 3, 4, 4, 5])},{comment},{theme}")
+        rows.append([day.isoformat(), str(builder.choice([2, 3, 4, 4, 5])), comment, theme])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "parents-survey.csv"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(rows)  # quoted: a comment may hold a comma
         result = returns.returns_import(path=path, name=PARENTS_SURVEY, actor=officer)
     if not result.ok:  # a theme renamed in this council's data: no demo return then
         return
