@@ -67,6 +67,7 @@ def test_officer_keeps_the_pool(page, server, login_as, pool_setup):
     form = PoolForm(page)
 
     page.goto(server + "/staff/")
+    page.locator(".hk-nav-more__summary").click()  # the pool is under More
     page.get_by_role("link", name="Pool", exact=True).first.click()
     expect(page.get_by_role("heading", name="Pool of independent people")).to_be_visible()
     expect(page.get_by_text("Over 3 years old")).to_be_visible()

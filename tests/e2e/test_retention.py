@@ -55,6 +55,7 @@ def test_approving_a_disposal_preview(
     held, disposed = retention_setup["cases"]
     login_as(retention_setup["admin"])
     page.goto(f"{server}/staff/")
+    page.locator(".hk-nav-more__summary").click()  # retention is under More
     page.get_by_role("link", name="Retention").click()
     _accessible(page, "Retention and disposal", "retention index")
     expect(page.get_by_role("row", name=re.compile("^Complaints"))).to_contain_text(
