@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0004_lock_out_per_address_and_enrolment_by_link"),
-        ("cases", "0015_timeline_verbs_homes_and_texts"),
+        ("cases", "0014_appointment_from_the_pool"),
         ("notifications", "0007_alter_message_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
