@@ -28,6 +28,7 @@ from harken.core.dates import today
 from harken.core.errors import ApplicationError
 
 from . import selectors, services
+from .audit import record_viewed
 from .models import Home, Opinion, Ownership, Visit
 
 ERROR = inline_serializer(
@@ -245,7 +246,9 @@ class VisitDetailView(APIView):
 
     @extend_schema(summary="One visit", responses={200: VisitSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(VisitSerializer(selectors.visit_get(user=_user(request), pk=pk)).data)
+        visit = selectors.visit_get(user=_user(request), pk=pk)
+        record_viewed(actor=_user(request), visit=visit)
+        return Response(VisitSerializer(visit).data)
 
     @extend_schema(
         summary="Record when the report was sent to the home, the provider and Ofsted",

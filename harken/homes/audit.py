@@ -47,3 +47,22 @@ def plan_event(
         visit=visit,
         changes=changes,
     )
+
+
+def record_viewed(*, actor: Any, visit: Visit | None = None, drop_in: DropIn | None = None) -> None:
+    """A visit's or a drop-in's page (or the API's answer) was read: its own trail says who,
+    and each case an issue raised there became is logged as read (`via="home visit"` or
+    `"drop-in"`), as a list of cases is."""
+    from harken.core.audit import record_reads
+
+    record: Visit | DropIn | None = visit or drop_in
+    if record is None:
+        raise ValueError("a visit or a drop-in")
+    if visit is not None:
+        home_event(actor=actor, verb=Verb.VISIT_VIEWED, description="Visit viewed", visit=visit)
+    else:
+        home_event(
+            actor=actor, verb=Verb.DROP_IN_VIEWED, description="Drop-in viewed", drop_in=drop_in
+        )
+    cases = [i.case_id for i in record.issues.all() if i.case_id]
+    record_reads(cases=cases, user=actor, via="home visit" if visit else "drop-in")

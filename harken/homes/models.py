@@ -215,6 +215,8 @@ class HomeEvent(models.Model):
         DROP_IN_RECORDED = "drop_in_recorded", "Drop-in recorded"
         ISSUE_RECORDED = "issue_recorded", "Issue raised and triaged"
         PLAN_CHANGED = "plan_changed", "Action plan changed for a visit's recommendation"
+        VISIT_VIEWED = "visit_viewed", "Visit viewed"
+        DROP_IN_VIEWED = "drop_in_viewed", "Drop-in viewed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -25,6 +25,7 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 
 from . import forms, selectors, services
+from .audit import record_viewed
 from .models import DropIn, Home, Ownership, Visit
 
 PAGE_SIZE = 50
@@ -213,6 +214,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     visit: Visit = _found(selectors.visit_get, request, pk)
+    record_viewed(actor=user, visit=visit)
     return render(
         request,
         "homes/visit.html",
@@ -342,6 +344,7 @@ def drop_in_add(request: HttpRequest) -> HttpResponse:
 def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     drop_in: DropIn = _found(selectors.drop_in_get, request, pk)
+    record_viewed(actor=user, drop_in=drop_in)
     return render(
         request,
         "homes/drop_in.html",

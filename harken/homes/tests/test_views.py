@@ -221,6 +221,39 @@ def test_a_drop_in_issue_turned_into_a_complaint_shows_on_both_pages(sign_in, of
     assert "Drop-in at Youth centre, North area" in case_page
 
 
+def test_reading_a_visit_or_a_drop_in_is_in_the_trail_with_the_cases_it_shows(
+    sign_in, officer, records
+):
+    """Opening a visit or a drop-in (page or API) is a HomeEvent, and a case an issue there
+    became, named on the page, is logged as read."""
+    from harken.cases.models import CaseRead
+
+    _h, v, d = records
+    client = sign_in(officer)
+    client.post(
+        reverse("homes:drop_in_issue_add", kwargs={"pk": d.pk}),
+        {
+            "summary": "My placement moved without anyone asking me.",
+            "triage": "complaint",
+            "child_first_name": "Jo",
+            "child_last_name": "Young",
+        },
+    )
+    case = Case.objects.get()
+    CaseRead.objects.all().delete()
+    assert client.get(reverse("homes:drop_in", kwargs={"pk": d.pk})).status_code == 200
+    assert HomeEvent.objects.filter(
+        drop_in=d, verb=HomeEvent.Verb.DROP_IN_VIEWED, actor=officer
+    ).exists()
+    assert CaseRead.objects.filter(case=case, user=officer, via="drop-in").count() == 1
+    assert client.get(reverse("homes:visit", kwargs={"pk": v.pk})).status_code == 200
+    assert client.get(f"/api/v1/homes/visits/{v.pk}/").status_code == 200
+    assert (
+        HomeEvent.objects.filter(visit=v, verb=HomeEvent.Verb.VISIT_VIEWED, actor=officer).count()
+        == 2
+    )
+
+
 def test_an_issue_without_its_triage_fields_is_refused_and_saves_nothing(sign_in, officer, records):
     _, v, _ = records
     client = sign_in(officer)
