@@ -470,6 +470,10 @@ class DemoBuilder:
             self.registers()
         if apps.is_installed("harken.learning"):
             self.learning()
+        self.beyond_cases()
+
+    def beyond_cases(self) -> None:
+        """The records that are not cases: the pool's loans, homes, surveys, the inbox."""
         if self.pool is not None:  # issue 14
             self.pool.lent(self.start)
         # --- Issue 14 (homes): homes, a year of visits, drop-ins (harken/homes/demo.py) ---
@@ -483,6 +487,11 @@ class DemoBuilder:
             from harken.surveys.demo import add_demo_surveys
 
             add_demo_surveys(self)
+        # The shared mailbox's inbox: e-mails and texts routed as real ones are.
+        if apps.is_installed("harken.correspondence"):
+            from harken.correspondence.demo import mailbox_demo
+
+            mailbox_demo(self)
 
     # --- People -------------------------------------------------------------------------
 

@@ -129,6 +129,35 @@ def test_demo_makes_cases_of_every_kind_through_every_stage():
     assert received[-1] <= dt.date(2024, 6, 28)  # nothing in the future
 
 
+def test_demo_fills_the_inbox_as_the_mailbox_and_notify_would(settings, tmp_path):
+    """A new complaint, a reply that joins its open case, a reply to a closed case, a reference
+    from a stranger (only suggested), an out-of-office set aside, and two text messages."""
+    from harken.correspondence.models import ItemKind, ItemStatus, MailItem
+
+    settings.MEDIA_ROOT = tmp_path
+    build_demo(seed=1, years=1, scale=0.15)
+    inbox = MailItem.objects.filter(status=ItemStatus.NEW)
+    assert inbox.filter(kind=ItemKind.TEXT).count() == 2
+    closed_reply = inbox.get(case__isnull=False)
+    assert closed_reply.case.status == Status.CLOSED
+    assert closed_reply.case.reference in closed_reply.subject
+    joined = MailItem.objects.get(status=ItemStatus.JOINED)
+    assert joined.case.status == Status.OPEN
+    suggested = inbox.get(suggested_case__isnull=False)
+    assert suggested.suggested_case == joined.case
+    assert (
+        inbox.filter(case__isnull=True, suggested_case__isnull=True)
+        .exclude(kind=ItemKind.TEXT)
+        .count()
+        == 1
+    )
+    assert MailItem.objects.filter(status=ItemStatus.SET_ASIDE).count() == 1
+    # A second run finds each message stored already: nothing twice.
+    before = MailItem.objects.count()
+    build_demo(seed=1, years=1, scale=0.15)
+    assert MailItem.objects.count() == before
+
+
 def test_demo_is_the_same_for_a_seed_and_different_for_another():
     with undone():
         build_demo(seed=7, years=1, scale=0.1)
