@@ -67,7 +67,7 @@ def _visibility(user: User, *, open_only: bool) -> Q:
             team_arm = Q(pk__in=team_cases.values("case_id"))
         else:
             # Every status (search, the API's lists, a case's page): a probe of the case's
-            # own team links, (case, team) index, for each case a query looks at, which stops
+            # own team links (their index by case) for each case a query looks at, which stops
             # when the page is full (ADR 0260), not a hash of every link the teams ever had
             # (117,646 at a million cases) built in every query.
             team_arm = Q(
