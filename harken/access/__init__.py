@@ -17,6 +17,7 @@ from .cases import (
     reference_as_typed,
     visible_case,
     visible_cases,
+    visible_cases_checked_first,
     visible_open_cases,
     visible_people,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "roles_with",
     "visible_case",
     "visible_cases",
+    "visible_cases_checked_first",
     "visible_open_cases",
     "visible_people",
 ]

@@ -442,7 +442,7 @@ class SearchResult:
 
 
 def _newest(
-    matches: QuerySet[Case], limit: int
+    matches: QuerySet[Case], limit: int, walked: QuerySet[Case] | None = None
 ) -> tuple[list[tuple[dt.date, int]], set[int], bool]:
     """The newest `limit` + 1 of `matches` as (received, id), every match's id when there are
     no more than SEARCH_COUNT_CAP, and whether there are more.
@@ -451,14 +451,17 @@ def _newest(
     cases is a few index lookups (the GIN index, the people's names), whatever the history,
     where asking for them newest first lets PostgreSQL walk every case backwards looking for
     a word that is in none (15 s at a million cases). Only a match too common to count is
-    then asked for newest first, and so many cases match that the walk stops early.
+    then asked for newest first, and so many cases match that the walk stops early; from
+    `walked` when given (the same cases, written for that walk).
     """
     unordered = list(matches.order_by().values_list("received_on", "pk")[: SEARCH_COUNT_CAP + 1])
     if len(unordered) <= SEARCH_COUNT_CAP:
         newest = sorted(unordered, reverse=True)[: limit + 1]
         return newest, {pk for _received, pk in unordered}, False
     newest = list(
-        matches.order_by("-received_on", "-id").values_list("received_on", "pk")[: limit + 1]
+        (matches if walked is None else walked)
+        .order_by("-received_on", "-id")
+        .values_list("received_on", "pk")[: limit + 1]
     )
     return newest, set(), True
 
@@ -487,7 +490,13 @@ def search_cases(*, user: User, words: str, limit: int | None = None) -> SearchR
         visible.filter(pk__in=CaseParty.objects.filter(person__in=people).values("case_id")),
         limit,
     )
-    by_words, worded, many_worded = _newest(visible.filter(words_q(words)), limit)
+    # Walked newest first, a case's text vector is worked out only once the rule says the
+    # user may see it (ADR 0260).
+    by_words, worded, many_worded = _newest(
+        visible.filter(words_q(words)),
+        limit,
+        walked=access.visible_cases_checked_first(user, words_q(words)),
+    )
     found = sorted(set(by_name) | set(by_words), reverse=True)
     ids = [pk for _received, pk in found[:limit]]
     capped = many_named or many_worded or len(named | worded) > SEARCH_COUNT_CAP

@@ -278,3 +278,110 @@ def test_the_open_cases_table_gives_every_role_the_same_cases_after_each_change(
     same()
     services.contact_progress(case=contact, on=D(2024, 6, 5), actor=officer)
     same()
+
+
+def test_the_full_rule_probed_per_case_gives_each_role_exactly_who_may_see_what(
+    officer, manager, other_manager, io_user, admin_user, assessment_team, send_team
+):
+    """ADR 0260: the rule over every status (search, the API's lists, a case's page) now
+    probes each case's own team links instead of hashing every link the manager's teams ever
+    had. Checked against the rule written out case by case: a closed team case is still the
+    manager's; a closed case whose team link was moved to another team is no longer theirs;
+    a closed case assigned to them (its team since changed) stays theirs; an ended
+    appointment shows the appointee nothing; a
+    restricted team case only to those named. The rule asked first (the words' walk newest
+    first) gives the same cases."""
+    from harken.cases.models import Case, Status
+    from harken.cases.selectors import words_q
+
+    both = make_user("bo_manager", Role.MANAGER, teams=[assessment_team, send_team])
+    closed = complaint(actor=officer, received_on=D(2024, 2, 1))
+    services.case_withdraw(case=closed, on=D(2024, 2, 5), reason="No longer needed", actor=officer)
+    moved = complaint(actor=officer, received_on=D(2024, 2, 2))
+    services.case_withdraw(case=moved, on=D(2024, 2, 6), reason="No longer needed", actor=officer)
+    services.case_update(case=moved, actor=officer, teams=[send_team])
+    assigned = complaint(actor=officer, received_on=D(2024, 2, 3))
+    services.case_assign(case=assigned, user=manager, actor=officer)
+    services.case_update(case=assigned, actor=officer, teams=[send_team])
+    services.case_withdraw(
+        case=assigned, on=D(2024, 2, 7), reason="No longer needed", actor=officer
+    )
+    hidden = complaint(actor=officer, received_on=D(2024, 3, 3))
+    services.case_restrict(case=hidden, restricted=True, people=[officer, both], actor=officer)
+    late = complaint(actor=officer, received_on=D(2024, 3, 3), summary="Transport was late")
+    appointed = complaint(actor=officer, received_on=D(2024, 3, 4))
+    respond_all(appointed, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=appointed, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=appointed,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    ended = complaint(actor=officer, received_on=D(2024, 3, 5))
+    respond_all(ended, on=D(2024, 3, 8), actor=officer)
+    services.complaint_escalate(case=ended, requested_on=D(2024, 3, 12), actor=officer)
+    services.appointment_make(
+        case=ended,
+        user=io_user,
+        role=AppointmentRole.INVESTIGATING_OFFICER,
+        on=D(2024, 3, 13),
+        actor=officer,
+    )
+    services.appointment_end(
+        appointment=ended.stages.get(number=2).appointments.get(), on=D(2024, 3, 20), actor=officer
+    )
+
+    def expected(user) -> set[int]:
+        """The rule, case by case in Python (the module's docstring)."""
+        seen = set()
+        for case in Case.objects.prefetch_related("teams", "restricted_to", "stages__appointments"):
+            if case.restricted and user not in case.restricted_to.all():
+                continue
+            if user.sees_all_cases:
+                seen.add(case.pk)
+                continue
+            appointed_now = any(
+                a.user_id == user.pk and a.ended_on is None
+                for stage in case.stages.all()
+                for a in stage.appointments.all()
+            )
+            if user.role == Role.MANAGER:
+                mine = {t.pk for t in user.teams.all()} & {t.pk for t in case.teams.all()}
+                if mine or case.assigned_to_id == user.pk or appointed_now:
+                    seen.add(case.pk)
+            elif appointed_now:
+                seen.add(case.pk)
+        return seen
+
+    assert (
+        Case.objects.filter(pk__in=[closed.pk, moved.pk, assigned.pk])
+        .exclude(status=Status.OPEN)
+        .count()
+        == 3
+    )
+    for user in (officer, admin_user, manager, other_manager, io_user, both):
+        user.__dict__.pop("_access_memo", None)  # as a new request would
+        visible = set(access.visible_cases(user).values_list("pk", flat=True))
+        assert visible == expected(user), user.username
+        checked_first = access.visible_cases_checked_first(user, words_q("unhappy"))
+        unhappy = set(
+            access.visible_cases(user).filter(words_q("unhappy")).values_list("pk", flat=True)
+        )
+        assert set(checked_first.values_list("pk", flat=True)) == unhappy
+        assert unhappy == visible - {late.pk}
+        for case in Case.objects.all():
+            assert access.can_view_case(user, case) == (case.pk in visible)
+    mine = set(access.visible_cases(manager).values_list("pk", flat=True))
+    assert closed.pk in mine
+    assert assigned.pk in mine
+    assert moved.pk not in mine
+    assert set(access.visible_cases(io_user).values_list("pk", flat=True)) == {appointed.pk}
+    assert hidden.pk not in mine
+    assert hidden.pk in set(access.visible_cases(both).values_list("pk", flat=True))
+    found = access.visible_cases_checked_first(manager, words_q("transport"))
+    assert list(found.values_list("pk", flat=True)) == [late.pk]
+    assert moved.pk in set(access.visible_cases(other_manager).values_list("pk", flat=True))
+    with pytest.raises(AccessDenied):
+        selectors.case_get(user=manager, reference=moved.reference)

@@ -231,3 +231,27 @@ def test_the_page_says_how_many_match(officer, sign_in, make_complaint, monkeypa
     monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
     html = search(client, "taxi").content.decode()
     assert "The 2 most recent of more than 2 cases found" in html
+
+
+def test_a_manager_walking_many_matches_newest_first_sees_only_their_cases(
+    officer, manager, make_complaint, monkeypatch, send_team
+):
+    """ADR 0260: when a word is too common to count, the newest matches are walked in date
+    order with the manager's rule asked first (a probe of each case's team links). Their
+    team's closed case is found; the newest cases of another team, and a closed case whose
+    team link was moved away from theirs, are not, however new."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    theirs = [make_complaint(received_on=D(2024, 1, day), summary="Taxi late") for day in (3, 4, 5)]
+    services.case_withdraw(
+        case=theirs[0], on=D(2024, 1, 20), reason="No longer needed", actor=officer
+    )
+    for day in (10, 11, 12):
+        make_complaint(received_on=D(2024, 2, day), summary="Taxi late", team="SEND Team")
+    moved = make_complaint(received_on=D(2024, 3, 1), summary="Taxi late")
+    services.case_withdraw(case=moved, on=D(2024, 3, 5), reason="No longer needed", actor=officer)
+    services.case_update(case=moved, actor=officer, teams=[send_team])
+    result = selectors.search_cases(user=manager, words="taxi", limit=2)
+    assert result.capped
+    assert [c.reference for c in result.cases] == [theirs[2].reference, theirs[1].reference]
+    result = selectors.search_cases(user=manager, words="taxi", limit=5)
+    assert [c.reference for c in result.cases] == [c.reference for c in reversed(theirs)]
