@@ -133,7 +133,7 @@ TITLE_SIZE, LABEL_SIZE = 13, 11
 # Liberation Sans averages about 0.5 em a character; 0.6 leaves room, so no label is cut.
 CHAR_WIDTH = 0.6 * LABEL_SIZE
 NUMBER_ROOM = 50  # px kept right of the longest bar for its figure
-INK, MUTED = "#0b0c0c", "#505a5f"
+INK = "#0b0c0c"
 
 
 def _esc(text: str) -> str:
@@ -184,8 +184,9 @@ class Bars:
 
 
 def bars(table: Table) -> Bars | None:
-    """Each category's name above its bar(s), each bar line ending with its figure, and for
-    several series a legend; None when there is nothing to draw (as `vega_lite`)."""
+    """Each category with its bar line(s) (a line a series when grouped; one line, in parts,
+    when stacked), each line ending with its figure, and for several series a legend; None
+    when there is nothing to draw (as `vega_lite`)."""
     chart = table.chart
     data = chart_data(table)
     if chart is None or not data or not any(d["value"] for d in data):

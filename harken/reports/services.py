@@ -422,7 +422,7 @@ def build_keep_days() -> int:
 def _delete_stored(name: str, build_id: int) -> None:
     try:
         default_storage.delete(name)
-    except Exception as exc:  # the row says removed; the file is left for the next run's log
+    except Exception as exc:  # the row says removed; the file left behind is logged by number
         logger.error(
             "Report build %s: its file could not be deleted: %s", build_id, type(exc).__name__
         )
