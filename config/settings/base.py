@@ -311,6 +311,9 @@ HARKEN_COUNCIL_NAME = os.environ.get("HARKEN_COUNCIL_NAME", "Harken Borough Coun
 # PostgreSQL connections a report reads on (the heaviest passes on a second one, in the same
 # snapshot: about half the time on two cores); 1 reads everything on the request's own.
 HARKEN_REPORT_CONNECTIONS = int(os.environ.get("HARKEN_REPORT_CONNECTIONS", "2"))
+# Days a report file built by the task worker is kept before `harken run-scheduled` deletes
+# it (the build's row stays: who built what, when). docs/reports.md.
+HARKEN_REPORT_BUILD_KEEP_DAYS = int(os.environ.get("HARKEN_REPORT_BUILD_KEEP_DAYS", "7"))
 HARKEN_SERVICE_NAME = os.environ.get("HARKEN_SERVICE_NAME", "Feedback and complaints")
 # Working days to answer an initial contact, enquiry, comment or suggestion (local practice).
 HARKEN_CONTACT_RESPONSE_DAYS = int(os.environ.get("HARKEN_CONTACT_RESPONSE_DAYS", "10"))

@@ -202,9 +202,11 @@ class DataProtectionCountsView(APIView):
 
 BUILD_STATUS = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="The build: id, status (queued, running, built, failed), step and step_number "
+    description="The build: id, status (queued, running, built, failed, removed: its file deleted "
+    "after HARKEN_REPORT_BUILD_KEEP_DAYS), step and step_number "
     "of steps while running, format, edition, from, to, saved, error (when failed), file_name "
-    "and size (when built), requested_at, finished_at, and the addresses status_url, "
+    "and size (when built), requested_at, finished_at, removed_at (when its file was deleted), "
+    "and the addresses status_url, "
     "download_url (when built) and retry_url (when failed).",
 )
 

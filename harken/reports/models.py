@@ -80,6 +80,8 @@ class BuildStatus(models.TextChoices):
     RUNNING = "running", "Being built"
     BUILT = "built", "Ready to download"
     FAILED = "failed", "Failed"
+    # Its file deleted after HARKEN_REPORT_BUILD_KEEP_DAYS; the row stays as the record.
+    REMOVED = "removed", "File removed"
 
 
 class ReportBuild(BaseModel):
@@ -110,6 +112,8 @@ class ReportBuild(BaseModel):
     sha256 = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When `services.builds_remove_old` deleted the file (`harken run-scheduled`).
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -119,4 +123,4 @@ class ReportBuild(BaseModel):
 
     @property
     def finished(self) -> bool:
-        return self.status in (BuildStatus.BUILT, BuildStatus.FAILED)
+        return self.status in (BuildStatus.BUILT, BuildStatus.FAILED, BuildStatus.REMOVED)

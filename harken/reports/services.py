@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -397,6 +398,11 @@ def build_retry(*, build: ReportBuild, actor: User) -> ReportBuild:
 def build_file(*, build: ReportBuild, actor: User) -> Iterator[bytes]:
     """The built file's bytes (decrypted as read); the download is in the audit trail."""
     _ensure_own(build, actor)
+    if build.status == BuildStatus.REMOVED:
+        raise ApplicationError(
+            f"This file was removed {build_keep_days()} days after it was built. "
+            "Build the report again."
+        )
     if build.status != BuildStatus.BUILT or not build.storage_name:
         raise ApplicationError("This report has not been built yet.")
     chunks = ops_storage.stream(build.storage_name)
@@ -406,3 +412,51 @@ def build_file(*, build: ReportBuild, actor: User) -> Iterator[bytes]:
         description=f"Report build {build.pk} downloaded: {_build_label(build)}",
     )
     return chunks
+
+
+def build_keep_days() -> int:
+    """How many days a built report file is kept (HARKEN_REPORT_BUILD_KEEP_DAYS, default 7)."""
+    return max(0, int(getattr(settings, "HARKEN_REPORT_BUILD_KEEP_DAYS", 7)))
+
+
+def _delete_stored(name: str, build_id: int) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception as exc:  # the row says removed; the file left behind is logged by number
+        logger.error(
+            "Report build %s: its file could not be deleted: %s", build_id, type(exc).__name__
+        )
+
+
+def builds_remove_old(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of report builds that finished more than `build_keep_days()` ago (the
+    part of `harken run-scheduled` for ADR 0210's builds). Each build's row stays, marked
+    removed with the time, as the record of who built what; its download then says the file
+    was removed. Returns how many files were removed. Safe on several nodes: each build is
+    locked and checked again before it is changed, and its file deleted once that is committed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=build_keep_days())
+    due = list(
+        ReportBuild.objects.filter(status=BuildStatus.BUILT, finished_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    removed = 0
+    for build_id in due:
+        with transaction.atomic():
+            build = (
+                ReportBuild.objects.select_for_update()
+                .filter(pk=build_id, status=BuildStatus.BUILT)
+                .first()
+            )
+            if build is None:
+                continue
+            name = build.storage_name
+            build.status = BuildStatus.REMOVED
+            build.storage_name = ""
+            build.removed_at = now
+            build.save(update_fields=["status", "storage_name", "removed_at", "modified_at"])
+            if name:
+                transaction.on_commit(partial(_delete_stored, name, build_id), robust=True)
+        removed += 1
+    return removed

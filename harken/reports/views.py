@@ -470,6 +470,7 @@ class BuildView(ReportsMixin, View):
                 "build": build,
                 "format": FORMATS[build.fmt],
                 "status": build_status(build),
+                "keep_days": services.build_keep_days(),
                 "report_url": (
                     reverse("reports:edition", kwargs={"pk": build.saved_id})
                     + f"?edition={build.edition}"
@@ -504,6 +505,7 @@ def build_status(build: ReportBuild) -> dict[str, Any]:
         "size": build.size,
         "requested_at": build.created_at.isoformat(),
         "finished_at": build.finished_at.isoformat() if build.finished_at else None,
+        "removed_at": build.removed_at.isoformat() if build.removed_at else None,
     }
 
 

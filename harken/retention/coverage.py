@@ -710,8 +710,9 @@ KEPT_MODELS: dict[str, str] = {
     "documents.LetterTemplateRevision": _CONFIGURATION,
     "reports.ReportEdition": "a report produced for a period: kept as it was produced",
     "reports.ReportBuild": "a report file built for one person (ADR 0210): figures for a period "
-    "and, in the internal edition, references of cases they may see; no field of a case. Not "
-    "yet removed after a time: to join the scheduled jobs",
+    "and, in the internal edition, references of cases they may see; no field of a case. Its "
+    "file is deleted HARKEN_REPORT_BUILD_KEEP_DAYS (7) days after it was built by "
+    "`harken run-scheduled`; the row stays as the record of who built what",
     "registers.SarCounter": _CONFIGURATION,
     "casework.RememberedFilters": "a member of staff's own caseload filters: "
     "the staff account's, not a case's",

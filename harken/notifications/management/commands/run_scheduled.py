@@ -5,7 +5,8 @@ It records the reminders due today (once each, however often it runs), then does
 queued for the task worker (`harken db_worker`), and messages and tasks a stopped worker
 left behind are recovered. See docs/reminders.md and docs/email.md.
 
-It also carries out an approved disposal and previews the next, and extracts the text of
+It also carries out an approved disposal and previews the next, deletes report files built
+more than HARKEN_REPORT_BUILD_KEEP_DAYS ago (docs/reports.md), and extracts the text of
 documents uploaded since it last ran for the person search (docs/data-protection.md).
 """
 
@@ -73,6 +74,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Disposal {preview.pk} previewed: {preview.total} record(s) due, awaiting "
                 "approval by an administrator"
+            )
+        # Report files built by the task worker (harken/reports, ADR 0210): deleted once older
+        # than HARKEN_REPORT_BUILD_KEEP_DAYS; each build's row stays.
+        from harken.reports.services import build_keep_days, builds_remove_old
+
+        removed = builds_remove_old()
+        if removed:
+            self.stdout.write(
+                f"Report files: {removed} built more than {build_keep_days()} days ago removed"
             )
         # The person search (harken/subjectaccess): the text of documents uploaded since the
         # last run, so a person named in one is found within the hour.
