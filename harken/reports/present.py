@@ -116,6 +116,8 @@ def present_table(table: Table, *, with_chart: bool = True) -> PresentedTable:
 
 def present(report: Report, *, with_charts: bool = True) -> dict[str, Any]:
     """The context the report templates use."""
+    if with_charts:
+        charts.prefetch(report.tables)
     sections = []
     for key, tables, examples in report.sections():
         sections.append(
