@@ -133,7 +133,7 @@ class StepForm(GovukForm):
         # Django copies `base_fields` into every form made; the page's fields with its own
         # words (and, where the form changes nothing itself, its GOV.UK messages) are worked
         # out once per page instead, and each form copies those.
-        self.base_fields = _prepared_fields(type(self), texts)
+        self.base_fields = _prepared_fields(type(self), texts)  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.answers = answers or {}
 

@@ -374,7 +374,7 @@ def test_each_form_keeps_its_own_words_for_a_question_they_share(client, db, you
             html = client.get(url).content.decode()
             assert f">{label}</label>" in html
             assert hint in html
-            others = [p for p in pages if p[0] != journey][0]
+            others = next(p for p in pages if p[0] != journey)
             assert f">{others[2]}</label>" not in html
             assert others[3] not in html
             error = client.post(url, {"what_happened": ""}).content.decode()
