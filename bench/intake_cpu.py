@@ -4,8 +4,9 @@
         uv run python bench/intake_cpu.py [--forms 200] [--profile 30]
 
 Walks the four forms of `intake_submissions.py` (the same answers) through Django's own
-request handler (production settings, CSRF checked, rate limits off), no network and no
-server: each request's CPU time is that of the thread handling it (`time.thread_time`, so
+request handler (production settings, CSRF checked, rate limits off; pages posted as a
+browser posts them: urlencoded, multipart only where the form takes files), no network and
+no server: each request's CPU time is that of the thread handling it (`time.thread_time`, so
 the database's own work and waiting are not in it), measured around the WSGI handler, as a
 server's worker would spend it. Prints the median and mean for each kind of request (question
 page GET and POST, check your answers, send, confirmation) and the whole journey's CPU;
