@@ -7,6 +7,7 @@ back as initial values (`initial_from`) or as posted data to re-check (`data_fro
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from typing import Any
@@ -17,7 +18,7 @@ from django.core.validators import EmailValidator
 from harken.accounts.models import Team
 from harken.core import text
 from harken.core.dates import format_date
-from harken.core.forms import DateField, GovukForm
+from harken.core.forms import DateField, GovukForm, govuk_field
 from harken.core.text import Problem
 
 HONEYPOT = "website"
@@ -129,15 +130,12 @@ class StepForm(GovukForm):
         texts: dict[str, dict[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        # Django copies `base_fields` into every form made; the page's fields with its own
+        # words (and, where the form changes nothing itself, its GOV.UK messages) are worked
+        # out once per page instead, and each form copies those.
+        self.base_fields = _prepared_fields(type(self), texts)  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.answers = answers or {}
-        for name, overrides in (texts or {}).items():
-            if name in self.fields:
-                for attr, value in overrides.items():
-                    if attr == "required_message":
-                        self.fields[name].error_messages["required"] = value
-                    else:
-                        setattr(self.fields[name], attr, value)
 
     @property
     def question_fields(self) -> list[forms.BoundField]:
@@ -226,6 +224,38 @@ RELATIONSHIPS = [
     ("professional", "Professional, for example a teacher or health worker"),
     ("other", "Someone else"),
 ]
+
+
+# (form class, the page's `texts`) -> the fields every such form starts from. Never changed
+# once made (each form changes only its own deep copy), so threads may share them.
+_PREPARED: dict[tuple[type[StepForm], Any], dict[str, forms.Field]] = {}
+
+
+def _prepared_fields(
+    cls: type[StepForm], texts: dict[str, dict[str, str]] | None
+) -> dict[str, forms.Field]:
+    """The fields of `cls` with a page's own words applied, made once per page.
+
+    The GOV.UK messages are derived here too unless the form's own `__init__` changes its
+    fields (a label, the choices): those are derived, as before, once the form has made them.
+    """
+    key = (cls, tuple((name, tuple(o.items())) for name, o in texts.items()) if texts else ())
+    prepared = _PREPARED.get(key)
+    if prepared is not None:
+        return prepared
+    prepared = copy.deepcopy(cls.base_fields)
+    for name, overrides in (texts or {}).items():
+        if name in prepared:
+            for attr, value in overrides.items():
+                if attr == "required_message":
+                    prepared[name].error_messages["required"] = value
+                else:
+                    setattr(prepared[name], attr, value)
+    if cls.__init__ is StepForm.__init__:
+        for name, field in prepared.items():
+            govuk_field(field, name)
+    _PREPARED[key] = prepared
+    return prepared
 
 
 class RelationshipForm(StepForm):

@@ -8,6 +8,7 @@ deleted, and so are a form's answers once it is sent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -154,17 +155,25 @@ def _journey(slug: str) -> Journey:
     return journey
 
 
+@functools.lru_cache(maxsize=512)
+def _url(prefix: str, name: str, journey: str = "", step: str = "") -> str:
+    """`reverse`, once for each page (a question page asks for two to four of these): the
+    pages' addresses change only with the script prefix, which is part of the key."""
+    kwargs = {"journey": journey, "step": step} if step else {"journey": journey} if journey else {}
+    return reverse(name, kwargs=kwargs)
+
+
 def _step_url(journey: Journey, step: Step, *, change: bool = False) -> str:
-    url = reverse("intake:step", kwargs={"journey": journey.slug, "step": step.slug})
+    url = _url(get_script_prefix(), "intake:step", journey.slug, step.slug)
     return url + ("?" + urlencode({"change": "1"}) if change else "")
 
 
 def _check_url(journey: Journey) -> str:
-    return reverse("intake:check", kwargs={"journey": journey.slug})
+    return _url(get_script_prefix(), "intake:check", journey.slug)
 
 
 def _start_url(journey: Journey) -> str:
-    return reverse(journey.start_url_name)
+    return _url(get_script_prefix(), journey.start_url_name)
 
 
 def _next_url(journey: Journey, step: Step, saved: dict[str, Any], change: bool) -> str:

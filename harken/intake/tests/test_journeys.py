@@ -354,3 +354,29 @@ def test_changing_how_to_be_contacted_asks_for_the_new_details(walker, client, f
     w.send()
     person = Case.objects.get().parties.get(role=PartyRole.COMPLAINANT).person
     assert (person.contact_preference, person.postcode, person.email) == ("post", "SA1 1AA", "")
+
+
+@pytest.mark.parametrize("young_first", [True, False])
+def test_each_form_keeps_its_own_words_for_a_question_they_share(client, db, young_first):
+    """The complaint and the young people's form ask the same question in their own words
+    (the page's fields are made once per page and reused): whichever is shown first, each
+    keeps its own label and hint, on the page and in its error message."""
+    pages = [
+        ("young-people", "whats-wrong", "What&#x27;s wrong?", "Tell us in your own words."),
+        ("complaint", "what-happened", "What happened?", "Tell us what went wrong"),
+    ]
+    if not young_first:
+        pages.reverse()
+    for _ in range(2):
+        for journey, step, label, hint in pages:
+            client.get(reverse("intake:start", args=[journey]))
+            url = reverse("intake:step", args=[journey, step])
+            html = client.get(url).content.decode()
+            assert f">{label}</label>" in html
+            assert hint in html
+            others = next(p for p in pages if p[0] != journey)
+            assert f">{others[2]}</label>" not in html
+            assert others[3] not in html
+            error = client.post(url, {"what_happened": ""}).content.decode()
+            assert "There is a problem" in error
+            assert f">{label}</label>" in error
