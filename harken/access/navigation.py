@@ -78,8 +78,10 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
     # Only the closest section is the current one (/staff/surveys/questions/ is "Survey
     # questions", not "Surveys" as well).
     active = [item for item in items if item["active"]]
-    for item in active:
-        item["active"] = item is max(active, key=lambda i: len(i["url"]))
+    if active:
+        closest = max(active, key=lambda i: len(str(i["url"])))
+        for item in active:
+            item["active"] = item is closest
     more = [item for item in items if item["more"]]
     return {
         "staff_navigation": items,
