@@ -430,6 +430,49 @@ def invitation_link_again(*, invitation: Invitation, actor: User, base_url: str)
     return survey_link(token, base_url)
 
 
+@transaction.atomic
+def invitation_for_letter(*, case: Case, actor: User, child: bool, base_url: str) -> str:
+    """The link a letter prints (`{{ survey.link }}`), made as the letter is saved: the case's
+    survey for its stage sent as a letter's link (the child-friendly one for a child
+    complainant), or, if it was sent already and is still open, a new link that replaces the
+    earlier one (the latest letter's link is the one that works). Never from a preview."""
+    where = "template"
+    if not access.may(actor, Perm.SURVEYS_SEND):
+        raise ApplicationError.for_field(
+            where, "You are not allowed to send surveys: choose a letter without the survey link."
+        )
+    existing = Invitation.objects.filter(case=case, stage_number=stage_of(case)).first()
+    if existing is None:
+        why = refusal(case)
+        if why:
+            raise ApplicationError.for_field(
+                where, f"{why} Choose a letter without the survey link."
+            )
+        try:
+            sent = invitation_send(
+                case=case,
+                audience=Audience.CHILD if child else Audience.ADULT,
+                channel=InvitationChannel.LETTER,
+                actor=actor,
+                base_url=base_url,
+            )
+        except ApplicationError as exc:
+            raise ApplicationError.for_field(where, exc.message) from exc
+        return sent.link
+    state = invitation_state(existing)
+    if state != "open":
+        raise ApplicationError.for_field(
+            where,
+            (
+                "This case's survey has already been answered"
+                if state == "answered"
+                else "This case's survey link has expired"
+            )
+            + ": choose a letter without the survey link.",
+        )
+    return invitation_link_again(invitation=existing, actor=actor, base_url=base_url)
+
+
 def invitation_message_build(message: Message) -> Built | Skip:
     """The outbox's builder: the e-mail with the link, its token made now and its hash
     stored (a retry makes a new one; only the latest link works)."""
