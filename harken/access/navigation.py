@@ -28,6 +28,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
     # Issue 14: surveys
     ("Surveys", "surveys:index", Perm.SURVEYS_VIEW),
+    # Issue 14: the surveys' questions, configuration beside the letter templates and users.
+    ("Survey questions", "surveys:admin", Perm.SURVEYS_ADMINISTER),
     ("Letter templates", "documents:letter_templates", Perm.LETTER_TEMPLATES_EDIT),
     ("Users", "accounts:users", Perm.ADMINISTER),
     ("Retention", "retention:index", Perm.RETENTION),
@@ -45,6 +47,7 @@ MORE = frozenset(
         "accounts:account",
         # Issue 14: the surveys, and the pool (reached when appointing, from the case page)
         "surveys:index",
+        "surveys:admin",
         "pool:list",
         "retention:index",
     }
@@ -72,6 +75,13 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
                 and (url != "/staff/" or request.path == url),
             }
         )
+    # Only the closest section is the current one (/staff/surveys/questions/ is "Survey
+    # questions", not "Surveys" as well).
+    active = [item for item in items if item["active"]]
+    if active:
+        closest = max(active, key=lambda i: len(str(i["url"])))
+        for item in active:
+            item["active"] = item is closest
     more = [item for item in items if item["more"]]
     return {
         "staff_navigation": items,

@@ -153,6 +153,9 @@ class StartPage:
     # Issue 14: the children's homes' missed visits and late reports (harken/homes), for
     # those who see the homes; None otherwise.
     homes: Any = None
+    # Issue 14: the pool's DBS checks over three years old or within 30 days of it, for those
+    # who keep the pool; None otherwise.
+    dbs: Any = None
 
 
 def _counts(*, user: User, base: dict[str, str], window: selectors.DueWindow) -> list[Count_]:
@@ -214,6 +217,10 @@ def start_page(*, user: User, window: selectors.DueWindow | None = None) -> Star
         from harken.homes.selectors import flags
 
         page.homes = flags(on=window.today)
+    if apps.is_installed("harken.pool") and access.may(user, access.Perm.POOL_EDIT):
+        from harken.pool.selectors import dbs_to_renew
+
+        page.dbs = dbs_to_renew(window.today)
     return page
 
 

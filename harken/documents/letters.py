@@ -98,7 +98,40 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ),
     ("ombudsman.website", "Their website"),
     ("ombudsman.phone", "Their phone number"),
+    (
+        "survey.link",
+        "The case's satisfaction survey link, printed with its QR code: made when the letter "
+        "is saved, for a closed case (the preview shows an example)",
+    ),
 )
+
+# What the preview shows for {{ survey.link }}: the real link is made only when the letter is
+# saved, so that looking at a letter never ends the link already printed (docs/adr/0251).
+PREVIEW_SURVEY_LINK = "[the survey link: made when the letter is saved]"
+SAMPLE_SURVEY_LINK = "https://harken.example.gov.uk/survey/EXAMPLE/"
+_SURVEY_LINK_RE = re.compile(r"\bsurvey\s*\.\s*link\b")
+
+
+def uses_survey_link(body: str) -> bool:
+    """Whether a template's wording (or a Word template's text) prints the survey link."""
+    return bool(_SURVEY_LINK_RE.search(body or ""))
+
+
+def survey_qr_svg(link: str) -> str:
+    """The link's QR code as inline SVG (the page and the PDF)."""
+    import segno
+
+    return str(segno.make(link, error="m").svg_inline(scale=3, dark="#0b0c0c", light="#ffffff"))
+
+
+def survey_qr_png(link: str) -> bytes:
+    """The link's QR code as PNG (the Word letter)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
 
 # The shipped data-protection letters (migration documents 0003), offered first for a
 # data-protection complaint while they exist and are in use; otherwise the usual template
@@ -221,6 +254,9 @@ class Letter:
     # From a Word template: the blocks are the whole letter (its letterhead, address and
     # sign-off are the template's own), so none is added around them.
     complete: bool = False
+    # The survey link the letter prints (issue 14), shown again under its QR code.
+    survey_link: str = ""
+    survey_qr_svg: str = ""
 
 
 def compose(*, body: str, context: dict[str, Any], template_name: str, kind_label: str) -> Letter:
@@ -454,6 +490,8 @@ def letter_context(*, case: Case, actor: User, on: dt.date, text: str = "") -> d
             for e in case.elements.order_by("number")
         ],
         "officer": _officer(actor),
+        # Made when the letter is saved (documents.services.letter_create).
+        "survey": {"link": PREVIEW_SURVEY_LINK},
     }
 
 
@@ -525,6 +563,7 @@ def sample_context(*, last_stage: bool = False, child_complainant: bool = False)
             "job_title": "Complaints officer",
             "email": "olive@example.gov.uk",
         },
+        "survey": {"link": SAMPLE_SURVEY_LINK},
     }
 
 
@@ -782,6 +821,12 @@ def to_docx(letter: Letter) -> bytes:
                 _paragraph(document, item, style="List Bullet")
         else:
             _paragraph(document, block.text)
+
+    if letter.survey_link:
+        from docx.shared import Mm
+
+        document.add_picture(io.BytesIO(survey_qr_png(letter.survey_link)), width=Mm(30))
+        _paragraph(document, f"Scan the code or type this link: {letter.survey_link}")
 
     _paragraph(document, "Yours sincerely")
     signature = _paragraph(document)

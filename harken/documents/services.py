@@ -273,9 +273,16 @@ def letter_build(
 
 
 def _letter(
-    *, case: Case, template: LetterTemplate, actor: User, text: str, on: dt.date | None
+    *,
+    case: Case,
+    template: LetterTemplate,
+    actor: User,
+    text: str,
+    on: dt.date | None,
+    survey_link: str = "",
 ) -> tuple[letters.Letter, bytes | None]:
-    """The letter, and for a Word template the filled-in .docx it was read from."""
+    """The letter, and for a Word template the filled-in .docx it was read from. Without
+    `survey_link` a `{{ survey.link }}` shows the preview's words, not a link."""
     from harken.subjectaccess import rules
 
     access.ensure_can_act(actor, case, "respond")
@@ -283,6 +290,8 @@ def _letter(
     rules.ensure_case_not_restricted(case, "no letter was made", field="template")
     checks.length("text", text or "", what="the text", most=10000, end="")
     context = letters.letter_context(case=case, actor=actor, on=on or today(), text=text or "")
+    if survey_link:
+        context["survey"] = {"link": survey_link}
     merged: bytes | None = None
     if template.format == TemplateFormat.WORD:
         merged = word.render(word_template_file(template=template), word.word_context(context))
@@ -300,6 +309,16 @@ def _letter(
             kind_label=template.get_kind_display(),
         )
     warning = letters.findings_warning(body=template.body, kind=template.kind, context=context)
+    if survey_link:
+        letter = dataclasses.replace(
+            letter, survey_link=survey_link, survey_qr_svg=letters.survey_qr_svg(survey_link)
+        )
+    elif letters.uses_survey_link(template.body):
+        note = (
+            "The survey link and its QR code are made when the letter is saved (once the case "
+            "is closed); this preview shows where the link goes."
+        )
+        warning = f"{warning} {note}".strip()
     return (dataclasses.replace(letter, warning=warning) if warning else letter), merged
 
 
@@ -347,13 +366,32 @@ def _ensure_may_write(actor: User, case: Case, kind: str) -> None:
         case_services.ensure_may_answer(actor, stage)
 
 
+@transaction.atomic
 def letter_create(
     *, case: Case, template: LetterTemplate, actor: User, text: str = "", on: dt.date | None = None
 ) -> list[Document]:
-    """Make the letter as Word and PDF and keep both on the case, with a timeline event."""
+    """Make the letter as Word and PDF and keep both on the case, with a timeline event. A
+    letter printing `{{ survey.link }}` sends the case's survey by letter through the surveys'
+    service, in the same transaction (docs/adr/0251)."""
     if not template.active:
         raise ApplicationError.for_field("template", "That letter template is no longer in use")
-    letter, merged = _letter(case=case, template=template, actor=actor, text=text, on=on)
+    survey_link = ""
+    if letters.uses_survey_link(template.body):
+        from harken.notifications import conf as notifications_conf
+        from harken.surveys import services as surveys
+
+        access.ensure_can_act(actor, case, "respond")
+        child = bool(
+            letters.letter_context(case=case, actor=actor, on=on or today())["complainant"][
+                "is_child"
+            ]
+        )
+        survey_link = surveys.invitation_for_letter(
+            case=case, actor=actor, child=child, base_url=notifications_conf.site_url()
+        )
+    letter, merged = _letter(
+        case=case, template=template, actor=actor, text=text, on=on, survey_link=survey_link
+    )
     files = []
     for data, file_type in (
         (merged if merged is not None else letters.to_docx(letter), filetypes.DOCX),

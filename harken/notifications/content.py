@@ -270,6 +270,13 @@ def digest(user: User, day: dt.date) -> Content:
         homes = homes_section(user, window)
         if homes is not None:
             content.sections.append(homes)
+    # Issue 14: the pool's DBS checks to renew (harken/pool/digest.py says when).
+    if apps.is_installed("harken.pool"):
+        from harken.pool.digest import dbs_section
+
+        dbs = dbs_section(user, window)
+        if dbs is not None:
+            content.sections.append(dbs)
     return content
 
 

@@ -21,7 +21,7 @@ from harken.registers.forms import (
     _text,
 )
 
-from .models import FeeBasis, Organisation, PoolEntry, PoolRole, Sharing
+from .models import FeeBasis, Organisation, PartnerOutcome, PoolEntry, PoolRole, Sharing
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -188,6 +188,20 @@ class PartnerAppointmentForm(Form):
     def __init__(self, *args: Any, entry: PoolEntry, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, PoolRole(r).label) for r in entry.roles]  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class PartnerAppointmentEndForm(Form):
+    ended_on = DateField(
+        label="Date the appointment ended",
+        help_text="For example 27 3 2024",
+        message="Enter the date the appointment ended",
+    )
+    outcome = _radios(
+        "How it ended", list(PartnerOutcome.choices), message="Select how the appointment ended"
+    )
 
     def values(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

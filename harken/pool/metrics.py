@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from harken.cases.models import Appointment, AppointmentRole
 
-from .models import PartnerAppointment, PoolFee, Sharing
+from .models import PartnerAppointment, PartnerOutcome, PoolFee, Sharing
 
 
 def independent_people(start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -41,8 +41,11 @@ def independent_people(start: dt.date, end: dt.date) -> dict[str, Any]:
         ],
         "total": sum(by_role.values()),
         "from_partners": made.filter(pool_entry__sharing=Sharing.FROM_PARTNER).count(),
+        # One cancelled (it never went ahead) is not an appointment made.
         "for_partners": PartnerAppointment.objects.filter(
             appointed_on__gte=start, appointed_on__lte=end
-        ).count(),
+        )
+        .exclude(outcome=PartnerOutcome.CANCELLED)
+        .count(),
         "fees": fees.aggregate(total=Sum("amount"))["total"] or Decimal(0),
     }

@@ -160,9 +160,18 @@ class PoolTraining(BaseModel):
         return self.course
 
 
+class PartnerOutcome(models.TextChoices):
+    """How an appointment by a partner council ended (stored: never rename one)."""
+
+    COMPLETED = "completed", "Work completed"
+    STOOD_DOWN = "stood_down", "Stood down before the work was finished"
+    CANCELLED = "cancelled", "Cancelled: the appointment did not go ahead"
+
+
 class PartnerAppointment(BaseModel):
     """One of the council's pool appointed by a partner council, on the partner's case (it is
-    not a case here): counted in the report's "for partners"."""
+    not a case here): counted in the report's "for partners" unless cancelled, and in the
+    person's load while it is open."""
 
     entry = models.ForeignKey(
         PoolEntry, on_delete=models.PROTECT, related_name="partner_appointments"
@@ -170,10 +179,19 @@ class PartnerAppointment(BaseModel):
     partner_council = models.CharField(max_length=120)
     role = models.CharField(max_length=16, choices=PoolRole.choices)
     appointed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=PartnerOutcome.choices, blank=True)
 
     class Meta:
         ordering = ["-appointed_on", "-id"]
         indexes = [models.Index(fields=["appointed_on"], name="pool_partner_appt_on_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(ended_on__isnull=True) & Q(outcome=""))
+                | (Q(ended_on__isnull=False) & ~Q(outcome="")),
+                name="pool_partner_appt_end_with_outcome",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} for {self.partner_council}"
@@ -191,6 +209,7 @@ class PoolEvent(models.Model):
         TRAINING_ADDED = "training_added", "Training recorded"
         APPOINTED = "appointed", "Appointed to a stage"
         PARTNER_APPOINTED = "partner_appointed", "Appointed by a partner council"
+        PARTNER_ENDED = "partner_ended", "Appointment by a partner council ended"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -17,7 +17,7 @@ from harken.core.dates import today
 from harken.core.errors import AccessDenied
 
 from . import services
-from .models import DBS_VALID_YEARS, PoolEntry, PoolEntryRole, PoolEvent
+from .models import DBS_VALID_YEARS, PartnerAppointment, PoolEntry, PoolEntryRole, PoolEvent
 
 
 def dbs_lapsed_before(on: dt.date | None = None) -> dt.date:
@@ -34,7 +34,8 @@ def dbs_lapsed_q(on: dt.date | None = None) -> Q:
 
 
 def _with_load(qs: QuerySet[PoolEntry]) -> QuerySet[PoolEntry]:
-    """Each entry's current load: its open appointments to stages here. A count of the open
+    """Each entry's current load: its open appointments to stages here and by partner
+    councils. A count of the open
     ones only (the partial index `appointment_pool_open_idx`), not of every appointment the
     person ever had: the cost follows the work now, not the history."""
     open_ones = (
@@ -44,9 +45,17 @@ def _with_load(qs: QuerySet[PoolEntry]) -> QuerySet[PoolEntry]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.annotate(load=Coalesce(Subquery(open_ones), 0)).prefetch_related(
-        Prefetch("role_rows", queryset=PoolEntryRole.objects.order_by("role"))
+    # An appointment by a partner council is work too, until it is ended.
+    partner_open = (
+        PartnerAppointment.objects.filter(entry=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(
+        load=Coalesce(Subquery(open_ones), 0) + Coalesce(Subquery(partner_open), 0)
+    ).prefetch_related(Prefetch("role_rows", queryset=PoolEntryRole.objects.order_by("role")))
 
 
 @dataclass(frozen=True)
@@ -158,3 +167,27 @@ def my_appointments(*, user: User) -> list[MyAppointment]:
     )
     found = appointee_documents(user=user, stages=[a.stage for a in appointments])
     return [MyAppointment(a, found.get(a.stage_id, [])) for a in appointments]
+
+
+# --- DBS checks to renew ----------------------------------------------------------------------
+
+# How long before a DBS check is three years old the feedback team is told.
+DBS_NOTICE_DAYS = 30
+
+
+def dbs_to_renew(on: dt.date | None = None) -> list[PoolEntry]:
+    """People still in the pool whose DBS check is over three years old or will be within
+    DBS_NOTICE_DAYS, the soonest (or longest lapsed) first. One with no check date recorded is
+    flagged on the pool's own page, not here: there is no date to count from."""
+    from .models import dbs_lapse_date
+
+    on = on or today()
+    limit = dbs_lapsed_before(on + dt.timedelta(days=DBS_NOTICE_DAYS))
+    rows = PoolEntry.objects.filter(
+        active=True, dbs_checked_on__isnull=False, dbs_checked_on__lte=limit
+    ).order_by("dbs_checked_on", "name", "id")
+    entries = list(rows)
+    for entry in entries:
+        entry.dbs_lapse = dbs_lapse_date(entry.dbs_checked_on)  # type: ignore[arg-type,attr-defined]
+        entry.dbs_lapsed_now = entry.dbs_lapse <= on  # type: ignore[attr-defined]
+    return entries

@@ -31,6 +31,7 @@ from .models import (
     FeeBasis,
     Organisation,
     PartnerAppointment,
+    PartnerOutcome,
     PoolEntry,
     PoolEntryRole,
     PoolEvent,
@@ -376,6 +377,44 @@ def partner_appointment_record(
         changes={},
     )
     return made
+
+
+@transaction.atomic
+def partner_appointment_end(
+    *,
+    appointment: PartnerAppointment,
+    actor: User,
+    ended_on: dt.date | None,
+    outcome: str,
+) -> PartnerAppointment:
+    """The end of an appointment by a partner council: the day and how it ended. It then no
+    longer counts in the person's load; a cancelled one (it never went ahead) is not counted
+    in the report's appointments made for partners."""
+    ensure_may(actor, access.Perm.POOL_EDIT)
+    appointment = PartnerAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.ended_on is not None:
+        raise ApplicationError("This appointment has already ended.")
+    if outcome not in PartnerOutcome.values:
+        raise ApplicationError.for_field("outcome", "Select how the appointment ended")
+    on = checks.date(
+        "ended_on",
+        ended_on,
+        label="the appointment ended",
+        not_before=appointment.appointed_on,
+        before_label=f"the day it was made ({format_date(appointment.appointed_on)})",
+    )
+    changes = set_fields(appointment, {"ended_on": on, "outcome": outcome})
+    appointment.modified_by = actor
+    appointment.save()
+    _event(
+        entry=appointment.entry,
+        actor=actor,
+        verb=Verb.PARTNER_ENDED,
+        description=f"{appointment} (appointed {format_date(appointment.appointed_on)}) "
+        f"ended on {format_date(on)}: {appointment.get_outcome_display().lower()}",
+        changes=changes,
+    )
+    return appointment
 
 
 # --- Appointing from the pool ---------------------------------------------------------------

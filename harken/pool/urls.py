@@ -15,5 +15,10 @@ urlpatterns = [
         views.PartnerAppointmentCreateView.as_view(),
         name="partner_new",
     ),
+    path(
+        "<int:pk>/partner-appointments/<int:apk>/end/",
+        views.PartnerAppointmentEndView.as_view(),
+        name="partner_end",
+    ),
     path("cases/<str:reference>/appoint/", views.PoolAppointView.as_view(), name="appoint"),
 ]

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
@@ -30,7 +30,7 @@ from harken.procedures.definitions import Milestone
 from harken.registers.views import _page, _selected
 
 from . import forms, selectors, services
-from .models import PoolEntry
+from .models import PartnerAppointment, PoolEntry
 
 
 def _entry(request: HttpRequest, pk: int, via: str = "page") -> PoolEntry:
@@ -211,6 +211,30 @@ class PartnerAppointmentCreateView(FormPage):
         assert self.entry is not None  # noqa: S101
         return services.partner_appointment_record(
             entry=self.entry, actor=self.user, **form.values()
+        )
+
+
+class PartnerAppointmentEndView(FormPage):
+    """The end of an appointment by a partner council: it leaves the person's load."""
+
+    title = "End an appointment by a partner council"
+    button = "End the appointment"
+    success = "Appointment by the partner council ended"
+    appointment: PartnerAppointment | None = None
+
+    def load(self, request: HttpRequest, **kwargs: Any) -> None:
+        super().load(request, **kwargs)
+        self.appointment = get_object_or_404(
+            PartnerAppointment, pk=kwargs["apk"], entry=self.entry, ended_on__isnull=True
+        )
+
+    def make_form(self, data: QueryDict | None) -> Any:
+        return forms.PartnerAppointmentEndForm(data)
+
+    def save(self, form: Any) -> Model:
+        assert self.appointment is not None  # noqa: S101
+        return services.partner_appointment_end(
+            appointment=self.appointment, actor=self.user, **form.values()
         )
 
 

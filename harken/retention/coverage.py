@@ -351,6 +351,101 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "notes": P,
         },
     ),
+    # Issue 14: surveys (docs/adr/0250). An invitation holds a hash and dates, the report's
+    # response rate; it goes with its case, as do the words of its answers.
+    "surveys.Invitation": Covered(
+        "case",
+        {
+            **_BASE,
+            "case": X,
+            "stage_number": S,
+            "survey": X,
+            "channel": S,
+            "token_hash": X,  # the hash of a link long expired: unique, so kept
+            "sent_on": S,
+            "expires_at": S,
+            "answered_at": S,
+            "message": X,
+        },
+    ),
+    "surveys.Answer": Covered(
+        "response__invitation__case",
+        {"id": X, "response": X, "question": X, "scale": S, "yes_no": S, "text": P},
+    ),
+    # A comment's words may name someone: it goes with the case it came with or became, or,
+    # on none, under its own rule (RecordKind.SURVEY_COMMENT, years after its triage).
+    "surveys.Comment": Covered(
+        None,
+        {
+            **_BASE,
+            "response": X,
+            "text": P,
+            "theme": S,
+            "case": X,
+            "decision": S,
+            "passed_to": S,
+            "passed_to_person": P,
+            "passed_on": S,
+            "concern": X,
+            "safeguarding_flag": S,
+            "safeguarding_note": P,
+            "contact": X,
+            "triaged_at": S,
+            "triaged_by": P,
+        },
+    ),
+    # Its changes may hold a comment's note or the person it was passed to.
+    "surveys.SurveyEvent": Covered(
+        None,
+        {
+            "id": X,
+            "at": S,
+            "actor": P,
+            "verb": S,
+            "description": S,  # names a case reference, a survey or a decision, no person
+            "changes": P,
+            "survey": X,
+            "invitation": X,
+            "comment": X,
+            "batch": X,
+        },
+    ),
+    # Issue 14: a person of the pool who left it, under its own rule (RecordKind.POOL): the
+    # years run from their last appointment; one on a case still kept is kept with it.
+    "pool.PoolEntry": Covered(
+        None,
+        {
+            **_BASE,
+            "name": P,
+            "organisation_kind": S,
+            "organisation": S,
+            "email": P,
+            "phone": P,
+            "address": P,
+            "user": X,
+            "employed_by_council": S,
+            "available": S,
+            "availability": P,
+            "day_rate": S,
+            "fixed_fee": S,
+            "dbs_checked_on": P,
+            "sharing": S,
+            "partner_council": S,
+            "active": S,
+        },
+    ),
+    "pool.PoolEvent": Covered(
+        None,
+        {
+            "id": X,
+            "at": S,
+            "actor": P,
+            "entry": X,
+            "verb": S,
+            "description": P,  # "Added to the pool: <name>"
+            "changes": P,
+        },
+    ),
     # Issue 14: the fee of an appointment from the pool (its amount is the investigation cost).
     "pool.PoolFee": Covered(
         "appointment__stage__case",
@@ -645,6 +740,9 @@ REPLACED: dict[tuple[str, str], str] = {
     ("correspondence.MailItemEvent", "description"): REMOVED_TEXT,
     # A completed action must show its evidence (a database constraint).
     ("learning.Action", "evidence"): REMOVED_TEXT,
+    ("surveys.Comment", "text"): REMOVED_TEXT,
+    ("pool.PoolEntry", "name"): "Former member of the pool",
+    ("pool.PoolEvent", "description"): REMOVED_TEXT,
 }
 
 _CONFIGURATION = "configuration, not a record about a person"
@@ -653,9 +751,9 @@ _OPERATIONS = "operational queue; its rows are cleared by their own jobs"
 _DJANGO = "Django's own tables"
 
 _POOL = (
-    "the pool of independent people (issue 14): the council's record of a contractor or "
-    "member of staff it appoints, not a case's; kept while they are in the pool (its own rule "
-    "is not set yet)"
+    "the pool of independent people (issue 14): the roles, courses and partner appointments of "
+    "an entry name no one once the entry is anonymised under its own rule (RecordKind.POOL), "
+    "and the report counts them"
 )
 
 KEPT_MODELS: dict[str, str] = {
@@ -671,19 +769,14 @@ KEPT_MODELS: dict[str, str] = {
     "not set (the case or referral it became follows its own)",
     "homes.HomeEvent": "the audit trail of the homes, visits and drop-ins, kept with them",
     # --- end of issue 14 (homes) ---
-    # Issue 14: surveys. NOT yet disposed of with their case: an invitation, its response and
-    # answers and a comment's text belong to a case (the lead to decide how disposal reduces
-    # them); the configuration and anonymous imported returns stay.
+    # Issue 14: surveys. The configuration stays; an invitation, the free text of its answers
+    # and a comment go with their case or under the comment's own rule (DISPOSED_WITH_CASE).
     "surveys.Survey": _CONFIGURATION,
     "surveys.Question": _CONFIGURATION,
     "surveys.ReturnBatch": "a file of anonymous survey returns: its name and row count",
-    "surveys.Invitation": "issue 14, to classify: a case's survey link (a hash, dates); "
-    "deleted with its case, not yet reduced by disposal",
-    "surveys.Response": "issue 14, to classify: anonymous answers, the report's figures",
-    "surveys.Answer": "issue 14, to classify: anonymous answers, the report's figures",
-    "surveys.Comment": "issue 14, to classify: a comment's free text, which may name someone; "
-    "not yet reduced by disposal with the case it came with",
-    "surveys.SurveyEvent": "issue 14, to classify: the surveys' audit trail",
+    "surveys.Response": "anonymous answers (a date, a stage, a satisfaction score; no person, "
+    "no case): the report's survey figures for every past year and last year's column, kept as "
+    "long as the anonymised cases are; the free text of its answers and comments is disposed of",
     "admin.LogEntry": "Django admin's log of staff changes to configuration",
     "auth.Permission": _DJANGO,
     "auth.Group": _DJANGO,
@@ -728,10 +821,9 @@ KEPT_MODELS: dict[str, str] = {
     "retention.DisposalLine": "the disposal log: counts, rules and staff, no personal data",
     "retention.RetentionEvent": "the audit trail of the schedule: no personal data",
     "retention.DisposedRecord": "the disposal log of a register record: kind, id, run, when",
-    # Issue 14: the pool of independent people.
-    "pool.PoolEntry": _POOL,
+    # Issue 14: the pool of independent people. An entry that left the pool is anonymised
+    # under its own rule (DISPOSED_WITH_CASE, harken/retention/standalone.py).
     "pool.PoolEntryRole": _POOL,
     "pool.PoolTraining": _POOL,
     "pool.PartnerAppointment": _POOL + " (a partner council's appointment: no case here)",
-    "pool.PoolEvent": "the audit trail of the pool, kept with it; names no child",
 }

@@ -96,6 +96,26 @@ DEFAULT_RULES: list[Default] = [
         "needed): 1 year after it arrived, for an automatic reply, a bounce or an e-mail marked "
         "not feedback; one made into a record or added to a case goes with it",
     },
+    # Issue 14 (docs/adr/0250). "Closure" of a survey comment is the day it was triaged (one
+    # not yet triaged is running); of a person who left the pool, the last entry in their
+    # pool record (leaving, an appointment) or the end of their last appointment.
+    {
+        "kind": "survey_comment",
+        "basis": "closure",
+        "years": 2,
+        "source": "Local practice (IRMS leaves feedback to the council; as compliments and "
+        "comments): 2 years after the comment was triaged, for a survey comment on no case; "
+        "one that came with a case or became an initial contact goes with that case",
+    },
+    {
+        "kind": "pool",
+        "basis": "closure",
+        "years": 6,
+        "source": "IRMS Retention Guidelines for Local Authorities (contracts and the payments "
+        "made under them: 6 years; Limitation Act 1980 s5): 6 years after a person who left the "
+        "pool last worked from it; one appointed to a case still kept is kept with it. Their "
+        "fees stay in the costs register, without their name",
+    },
 ]
 
 

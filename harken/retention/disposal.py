@@ -183,5 +183,26 @@ def anonymise(case_ids: Sequence[int]) -> int:
         lookup = f"{covered.to_case}__in" if covered.to_case else "pk__in"
         _blank(label, model._default_manager.filter(**{lookup: case_ids}))
     _register_audit(case_ids)
+    _surveys(case_ids)
     _people(case_ids)
     return files
+
+
+def _surveys(case_ids: Sequence[int]) -> None:
+    """A survey comment follows the initial contact it became, or else the case it came with;
+    the surveys' trail of those comments and of the cases' invitations loses who and what
+    changed (issue 14, docs/adr/0250)."""
+    from django.db.models import Q
+
+    comment = apps.get_model("surveys", "Comment")
+    event = apps.get_model("surveys", "SurveyEvent")
+    comments = comment._default_manager.filter(
+        Q(contact_id__in=case_ids) | Q(contact__isnull=True, case_id__in=case_ids)
+    )
+    _blank(
+        "surveys.SurveyEvent",
+        event._default_manager.filter(
+            Q(comment__in=comments.values("pk")) | Q(invitation__case_id__in=case_ids)
+        ),
+    )
+    _blank("surveys.Comment", comments)

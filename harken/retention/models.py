@@ -24,6 +24,9 @@ class RecordKind(models.TextChoices):
     # Records about a person that are no register's (docs/adr/0152).
     RIGHTS = "rights", "Rectification, restriction and erasure requests"
     MAIL = "mail", "Shared mailbox e-mails not made into a record"
+    # Issue 14 (docs/adr/0250): a survey comment on no case, and a person who left the pool.
+    SURVEY_COMMENT = "survey_comment", "Survey comments not linked to a case"
+    POOL = "pool", "People who have left the pool of independent people"
 
 
 class Basis(models.TextChoices):

@@ -23,8 +23,8 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db.models import Case as DbCase
-from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 
 from harken.core.dates import LONDON
 
@@ -109,6 +109,51 @@ def _mail_ended() -> Any:
     return _london_day("received_at")
 
 
+def _comment_ended() -> Any:
+    """A survey comment ends when it is triaged; one not yet triaged is running."""
+    return _london_day("triaged_at")
+
+
+_LONG_AGO = dt.date(1900, 1, 1)
+
+
+def _latest(rows: QuerySet[Any], field: str) -> Any:
+    return Coalesce(
+        Subquery(rows.order_by(f"-{field}").values(field)[:1], output_field=DateField()),
+        Value(_LONG_AGO),
+        output_field=DateField(),
+    )
+
+
+def _pool_ended() -> Any:
+    """A person who left the pool: the latest of the last entry in their pool record (leaving
+    it is one, as is each appointment) and the end of their last appointment, here or by a
+    partner council. Running (never due) while an appointment is open or names them on a case
+    not yet disposed of: that case's record says who investigated it."""
+    from harken.cases.models import Appointment
+    from harken.pool.models import PartnerAppointment, PoolEvent
+
+    events = (
+        PoolEvent.objects.filter(entry=OuterRef("pk"))
+        .exclude(verb=PoolEvent.Verb.VIEWED)
+        .annotate(day=_london_day("at"))
+    )
+    appointed = Appointment.objects.filter(pool_entry=OuterRef("pk"))
+    partner = PartnerAppointment.objects.filter(entry=OuterRef("pk"))
+    live = appointed.filter(Q(ended_on__isnull=True) | Q(stage__case__disposal__isnull=True))
+    return DbCase(
+        When(Exists(live), then=Value(None)),
+        When(Exists(partner.filter(ended_on__isnull=True)), then=Value(None)),
+        default=Greatest(
+            _latest(events, "day"),
+            _latest(appointed, "ended_on"),
+            _latest(partner, "ended_on"),
+            output_field=DateField(),
+        ),
+        output_field=DateField(),
+    )
+
+
 STANDALONE: dict[str, Standalone] = {
     RecordKind.SAR: Standalone(
         "registers.SubjectAccessRequest",
@@ -185,6 +230,30 @@ STANDALONE: dict[str, Standalone] = {
         events=("correspondence.MailItemEvent", "item", ("listed", "viewed")),
         address="sender_address",
         files="raw_storage_name",
+    ),
+    # Issue 14 (docs/adr/0250). A survey comment on no case that did not become one (an
+    # imported return's): its words, the note and who it was passed to.
+    RecordKind.SURVEY_COMMENT: Standalone(
+        "surveys.Comment",
+        "",
+        (("case__isnull", True), ("contact__isnull", True)),
+        "triaged_at",
+        (),
+        (Part("surveys.SurveyEvent", "comment"),),
+        ended_as=_comment_ended,
+        events=("surveys.SurveyEvent", "comment", ("comments_read",)),
+    ),
+    # A person who left the pool: their name, contact details and DBS date; their roles,
+    # rates, training and appointments stay for the report's figures, naming no one.
+    RecordKind.POOL: Standalone(
+        "pool.PoolEntry",
+        "",
+        (("active", False),),
+        "",
+        (),
+        (Part("pool.PoolEvent", "entry"),),
+        ended_as=_pool_ended,
+        events=("pool.PoolEvent", "entry", ("viewed",)),
     ),
 }
 

@@ -62,7 +62,7 @@ def add_demo_surveys(builder: Any) -> None:
 def _answer(builder: Any, sent: services.Sent, sent_on: dt.date) -> None:
     token = sent.link.rstrip("/").rsplit("/", 1)[-1]
     answered_on = min(sent_on + dt.timedelta(days=builder.rng.randint(1, 20)), today())
-    questions = list(sent.invitation.survey.questions.all())
+    questions = services.live_questions(sent.invitation.survey)
     answers: dict[int, Any] = {}
     for q in questions:
         if q.kind == "scale":

@@ -33,7 +33,9 @@ class AnswerForm(GovukForm):
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         child = survey.audience == Audience.CHILD
-        self.questions = list(survey.questions.all())
+        from .services import live_questions
+
+        self.questions = live_questions(survey)
         for q in self.questions:
             name = f"q{q.pk}"
             message = {"required": f"Answer '{q.text}'"}
@@ -162,3 +164,66 @@ class CommentFilterForm(GovukForm):
         required=False,
         choices=[("", "Any decision"), *Decision.choices],
     )
+
+
+# --- The administrator's pages: the surveys and their questions ------------------------------
+
+
+class SurveyForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the survey's name"}
+    )
+    introduction = forms.CharField(
+        label="Opening words",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Shown at the top of the public page",
+    )
+    active = forms.BooleanField(
+        label="Send this survey",
+        required=False,
+        help_text="Officers send the first survey of each version that is switched on",
+    )
+
+
+class QuestionForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of question",
+        choices=QuestionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of question"},
+    )
+    text = forms.CharField(
+        label="Question",
+        max_length=300,
+        error_messages={"required": "Enter the question"},
+    )
+    hint = forms.CharField(
+        label="Hint (optional)",
+        required=False,
+        max_length=300,
+        help_text="Shown under the question, for example: Do not include your name",
+    )
+    low_label = forms.CharField(
+        label="Words for 1 (optional)",
+        required=False,
+        max_length=60,
+        help_text="Only for a satisfaction question, for example: Very dissatisfied",
+    )
+    high_label = forms.CharField(
+        label="Words for 5 (optional)",
+        required=False,
+        max_length=60,
+        help_text="Only for a satisfaction question, for example: Very satisfied",
+    )
+    required = forms.BooleanField(label="People must answer this question", required=False)
+
+    def __init__(self, *args: Any, changing: Question | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if changing is not None:
+            # A question's kind is fixed once made: its answers are stored by kind.
+            del self.fields["kind"]
+            if changing.kind != QuestionKind.SCALE:
+                del self.fields["low_label"]
+                del self.fields["high_label"]

@@ -46,6 +46,9 @@ class Question(models.Model):
     low_label = models.CharField(max_length=60, blank=True)
     high_label = models.CharField(max_length=60, blank=True)
     required = models.BooleanField(default=False)
+    # A question that has answers is retired, never deleted or reworded (its answers keep
+    # their meaning); the public page leaves it out.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["survey", "position", "id"]
@@ -224,6 +227,8 @@ class SurveyEvent(models.Model):
         QUESTION_ADDED = "question_added", "Question added"
         QUESTION_CHANGED = "question_changed", "Question changed"
         QUESTION_REMOVED = "question_removed", "Question removed"
+        QUESTION_MOVED = "question_moved", "Question moved"
+        QUESTION_RETIRED = "question_retired", "Question retired"
         INVITATION_SENT = "invitation_sent", "Survey sent"
         LINK_ISSUED = "link_issued", "Survey link issued again"
         ANSWERED = "answered", "Survey answered"

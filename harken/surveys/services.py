@@ -161,11 +161,38 @@ def question_add(
 
 @transaction.atomic
 def question_update(
-    *, question: Question, actor: User, text: str, hint: str = "", required: bool = False
+    *,
+    question: Question,
+    actor: User,
+    text: str,
+    hint: str = "",
+    required: bool = False,
+    low_label: str | None = None,
+    high_label: str | None = None,
 ) -> Question:
+    """A question's words, hint and whether it must be answered. Once it has answers its words
+    (and a scale's end labels) are fixed, since the stored answers were given to them: retire
+    it and add a new question instead."""
     _require(actor, Perm.SURVEYS_ADMINISTER, "You are not allowed to change the surveys.")
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.retired_at is not None:
+        raise ApplicationError("This question has been retired, so it cannot be changed.")
     text = _check_question(question.kind, text)
-    changes = set_fields(question, {"text": text, "hint": hint.strip(), "required": required})
+    values: dict[str, Any] = {"text": text, "hint": hint.strip(), "required": required}
+    if question.kind == QuestionKind.SCALE:
+        if low_label is not None:
+            values["low_label"] = low_label.strip()
+        if high_label is not None:
+            values["high_label"] = high_label.strip()
+    if question.answers.exists():
+        for name in ("text", "low_label", "high_label"):
+            if name in values and values[name] != getattr(question, name):
+                raise ApplicationError.for_field(
+                    name,
+                    "This question has been answered, so its words cannot change (the answers "
+                    "would then mean something else): retire it and add a new question.",
+                )
+    changes = set_fields(question, values)
     if changes:
         question.save()
         _audit(
@@ -178,16 +205,80 @@ def question_update(
     return question
 
 
+def live_questions(survey: Survey) -> list[Question]:
+    """The questions the public page asks, in order (retired ones left out)."""
+    return list(survey.questions.filter(retired_at__isnull=True).order_by("position", "id"))
+
+
+@transaction.atomic
+def question_move(*, question: Question, actor: User, direction: str) -> Question:
+    """Move a question one place up or down among the survey's current questions (the first
+    satisfaction question is the one the report counts)."""
+    _require(actor, Perm.SURVEYS_ADMINISTER, "You are not allowed to change the surveys.")
+    if direction not in ("up", "down"):
+        raise ApplicationError("Choose whether to move the question up or down.")
+    # Lock the survey so that two moves at once cannot interleave their renumbering.
+    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
+    order = live_questions(survey)
+    index = next((i for i, q in enumerate(order) if q.pk == question.pk), None)
+    if index is None:
+        raise ApplicationError("A retired question cannot be moved.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        raise ApplicationError(
+            "This question is already first."
+            if direction == "up"
+            else "This question is already last."
+        )
+    order[index], order[other] = order[other], order[index]
+    # Retired questions keep their places after the current ones.
+    for position, q in enumerate(order, start=1):
+        if q.position != position:
+            q.position = position
+            q.save(update_fields=["position"])
+    moved = order[other]
+    _audit(
+        verb=SurveyEvent.Verb.QUESTION_MOVED,
+        actor=actor,
+        description=f"Question moved {direction} to place {other + 1} in '{survey}': {moved.text}",
+        survey=survey,
+    )
+    return moved
+
+
+@transaction.atomic
+def question_retire(*, question: Question, actor: User) -> Question:
+    """Take a question off the public page; its answers stay, with their words, for the
+    report. A survey keeps at least one question."""
+    _require(actor, Perm.SURVEYS_ADMINISTER, "You are not allowed to change the surveys.")
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.retired_at is not None:
+        raise ApplicationError("This question has already been retired.")
+    if len(live_questions(question.survey)) <= 1:
+        raise ApplicationError("A survey needs at least one question: add another first.")
+    question.retired_at = timezone.now()
+    question.save(update_fields=["retired_at"])
+    _audit(
+        verb=SurveyEvent.Verb.QUESTION_RETIRED,
+        actor=actor,
+        description=f"Question retired from '{question.survey}': {question.text}",
+        survey=question.survey,
+    )
+    return question
+
+
 @transaction.atomic
 def question_remove(*, question: Question, actor: User) -> None:
     """A question nobody has answered yet is removed; an answered one stays (its answers
-    would lose their meaning): make a new survey instead."""
+    would lose their meaning): retire it instead."""
     _require(actor, Perm.SURVEYS_ADMINISTER, "You are not allowed to change the surveys.")
     if question.answers.exists():
         raise ApplicationError(
-            "This question has been answered, so it cannot be removed: switch the survey off "
-            "and make a new one instead."
+            "This question has been answered, so it cannot be removed: retire it instead "
+            "(its answers are kept)."
         )
+    if question.retired_at is None and len(live_questions(question.survey)) <= 1:
+        raise ApplicationError("A survey needs at least one question: add another first.")
     survey = question.survey
     _audit(
         verb=SurveyEvent.Verb.QUESTION_REMOVED,
@@ -339,6 +430,49 @@ def invitation_link_again(*, invitation: Invitation, actor: User, base_url: str)
     return survey_link(token, base_url)
 
 
+@transaction.atomic
+def invitation_for_letter(*, case: Case, actor: User, child: bool, base_url: str) -> str:
+    """The link a letter prints (`{{ survey.link }}`), made as the letter is saved: the case's
+    survey for its stage sent as a letter's link (the child-friendly one for a child
+    complainant), or, if it was sent already and is still open, a new link that replaces the
+    earlier one (the latest letter's link is the one that works). Never from a preview."""
+    where = "template"
+    if not access.may(actor, Perm.SURVEYS_SEND):
+        raise ApplicationError.for_field(
+            where, "You are not allowed to send surveys: choose a letter without the survey link."
+        )
+    existing = Invitation.objects.filter(case=case, stage_number=stage_of(case)).first()
+    if existing is None:
+        why = refusal(case)
+        if why:
+            raise ApplicationError.for_field(
+                where, f"{why} Choose a letter without the survey link."
+            )
+        try:
+            sent = invitation_send(
+                case=case,
+                audience=Audience.CHILD if child else Audience.ADULT,
+                channel=InvitationChannel.LETTER,
+                actor=actor,
+                base_url=base_url,
+            )
+        except ApplicationError as exc:
+            raise ApplicationError.for_field(where, exc.message) from exc
+        return sent.link
+    state = invitation_state(existing)
+    if state != "open":
+        raise ApplicationError.for_field(
+            where,
+            (
+                "This case's survey has already been answered"
+                if state == "answered"
+                else "This case's survey link has expired"
+            )
+            + ": choose a letter without the survey link.",
+        )
+    return invitation_link_again(invitation=existing, actor=actor, base_url=base_url)
+
+
 def invitation_message_build(message: Message) -> Built | Skip:
     """The outbox's builder: the e-mail with the link, its token made now and its hash
     stored (a retry makes a new one; only the latest link works)."""
@@ -434,7 +568,7 @@ def survey_answer(*, token: str, answers: Mapping[int, Any]) -> Response:
     state = invitation_state(invitation)
     if state != "open":
         raise SurveyClosed(state)
-    questions = list(invitation.survey.questions.all())
+    questions = live_questions(invitation.survey)
     values = {q.pk: _answer_value(q, answers.get(q.pk)) for q in questions}
     satisfaction = next((values[q.pk]["scale"] for q in questions if "scale" in values[q.pk]), None)
     response = Response.objects.create(

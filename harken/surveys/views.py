@@ -10,9 +10,10 @@ from typing import Any
 
 import segno
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -24,8 +25,17 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 
 from . import returns, services
-from .forms import CommentFilterForm, ImportForm, InvitationFilterForm, SendForm, TriageForm
-from .models import Comment, Decision, Invitation, SurveyEvent
+from .forms import (
+    AnswerForm,
+    CommentFilterForm,
+    ImportForm,
+    InvitationFilterForm,
+    QuestionForm,
+    SendForm,
+    SurveyForm,
+    TriageForm,
+)
+from .models import Audience, Comment, Decision, Invitation, Question, Survey, SurveyEvent
 
 PAGE_SIZE = 50
 
@@ -242,4 +252,247 @@ class ImportView(StaffRequiredMixin, View):
                 "result": result if result and result.ok else None,
             },
             status=status if form.is_bound and problems else 200,
+        )
+
+
+# --- The administrator's pages: the surveys' questions ("the questions are configuration") ---
+
+
+class SurveyAdminListView(StaffRequiredMixin, View):
+    """The surveys (standard and child-friendly) with their questions' count."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        surveys = list(Survey.objects.order_by("audience", "name", "id"))
+        counts = {
+            row["survey"]: row["n"]
+            for row in Question.objects.filter(retired_at__isnull=True)
+            .values("survey")
+            .annotate(n=Count("id"))
+        }
+        for survey in surveys:
+            survey.live_count = counts.get(survey.pk, 0)  # type: ignore[attr-defined]
+        return render(request, "surveys/admin_list.html", {"surveys": surveys})
+
+
+def _survey(pk: int) -> Survey:
+    return get_object_or_404(Survey, pk=pk)
+
+
+def _question(survey: Survey, pk: int) -> Question:
+    return get_object_or_404(Question, pk=pk, survey=survey)
+
+
+class SurveyAdminView(StaffRequiredMixin, View):
+    """One survey: its questions in order, each to change, move, retire or remove."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        survey = _survey(pk)
+        questions = list(
+            survey.questions.annotate(answer_count=Count("answers")).order_by("position", "id")
+        )
+        live = [q for q in questions if q.retired_at is None]
+        retired = [q for q in questions if q.retired_at is not None]
+        return render(
+            request,
+            "surveys/admin_survey.html",
+            {
+                "survey": survey,
+                "live": live,
+                "retired": retired,
+                "done": request.GET.get("done", ""),
+                "error": request.session.pop("survey_admin_error", ""),
+            },
+        )
+
+
+class SurveyChangeView(StaffRequiredMixin, View):
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def _render(self, request: HttpRequest, survey: Survey, form: SurveyForm) -> HttpResponse:
+        return render(request, "surveys/admin_survey_form.html", {"survey": survey, "form": form})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        survey = _survey(pk)
+        form = SurveyForm(
+            initial={
+                "name": survey.name,
+                "introduction": survey.introduction,
+                "active": survey.active,
+            }
+        )
+        return self._render(request, survey, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        survey = _survey(pk)
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.survey_update(
+                    survey=survey,
+                    actor=request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                    introduction=form.cleaned_data["introduction"],
+                    active=form.cleaned_data["active"],
+                )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect(reverse("surveys:admin_survey", args=[survey.pk]) + "?done=survey")
+        return self._render(request, survey, form)
+
+
+class QuestionEditView(StaffRequiredMixin, View):
+    """Add a question (`qpk` None) or change one."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def _render(
+        self, request: HttpRequest, survey: Survey, form: QuestionForm, question: Question | None
+    ) -> HttpResponse:
+        answered = question is not None and question.answers.exists()
+        return render(
+            request,
+            "surveys/admin_question.html",
+            {"survey": survey, "form": form, "question": question, "answered": answered},
+        )
+
+    def get(self, request: HttpRequest, pk: int, qpk: int | None = None) -> HttpResponse:
+        survey = _survey(pk)
+        question = _question(survey, qpk) if qpk else None
+        if question is not None and question.retired_at is not None:
+            raise Http404
+        initial: dict[str, Any] = {}
+        if question is not None:
+            initial = {
+                "text": question.text,
+                "hint": question.hint,
+                "low_label": question.low_label,
+                "high_label": question.high_label,
+                "required": question.required,
+            }
+        form = QuestionForm(initial=initial, changing=question)
+        return self._render(request, survey, form, question)
+
+    def post(self, request: HttpRequest, pk: int, qpk: int | None = None) -> HttpResponse:
+        survey = _survey(pk)
+        question = _question(survey, qpk) if qpk else None
+        form = QuestionForm(request.POST, changing=question)
+        if form.is_valid():
+            data = form.cleaned_data
+            actor = request.user
+            try:
+                if question is None:
+                    services.question_add(
+                        survey=survey,
+                        actor=actor,  # type: ignore[arg-type]
+                        kind=data["kind"],
+                        text=data["text"],
+                        hint=data["hint"],
+                        required=data["required"],
+                        low_label=data.get("low_label") or "",
+                        high_label=data.get("high_label") or "",
+                    )
+                else:
+                    services.question_update(
+                        question=question,
+                        actor=actor,  # type: ignore[arg-type]
+                        text=data["text"],
+                        hint=data["hint"],
+                        required=data["required"],
+                        low_label=data.get("low_label"),
+                        high_label=data.get("high_label"),
+                    )
+            except ApplicationError as exc:
+                add_service_error(form, exc)
+            else:
+                done = "added" if question is None else "changed"
+                return redirect(reverse("surveys:admin_survey", args=[survey.pk]) + f"?done={done}")
+        return self._render(request, survey, form, question)
+
+
+class QuestionMoveView(StaffRequiredMixin, View):
+    """The up and down buttons: a form each, so they work without JavaScript."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def post(self, request: HttpRequest, pk: int, qpk: int) -> HttpResponse:
+        survey = _survey(pk)
+        question = _question(survey, qpk)
+        try:
+            services.question_move(
+                question=question,
+                actor=request.user,  # type: ignore[arg-type]
+                direction=request.POST.get("direction", ""),
+            )
+        except ApplicationError as exc:
+            request.session["survey_admin_error"] = exc.message
+            return redirect("surveys:admin_survey", pk=survey.pk)
+        return redirect(
+            reverse("surveys:admin_survey", args=[survey.pk]) + f"?done=moved#question-{qpk}"
+        )
+
+
+class QuestionRetireView(StaffRequiredMixin, View):
+    """Take a question off the survey: an answered one is retired (its answers kept), one
+    nobody has answered is removed. A page to confirm first."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def _render(
+        self, request: HttpRequest, survey: Survey, question: Question, error: str = ""
+    ) -> HttpResponse:
+        return render(
+            request,
+            "surveys/admin_retire.html",
+            {
+                "survey": survey,
+                "question": question,
+                "answered": question.answers.exists(),
+                "error": error,
+            },
+            status=400 if error else 200,
+        )
+
+    def get(self, request: HttpRequest, pk: int, qpk: int) -> HttpResponse:
+        survey = _survey(pk)
+        question = _question(survey, qpk)
+        if question.retired_at is not None:
+            raise Http404
+        return self._render(request, survey, question)
+
+    def post(self, request: HttpRequest, pk: int, qpk: int) -> HttpResponse:
+        survey = _survey(pk)
+        question = _question(survey, qpk)
+        try:
+            if question.answers.exists():
+                services.question_retire(question=question, actor=request.user)  # type: ignore[arg-type]
+                done = "retired"
+            else:
+                services.question_remove(question=question, actor=request.user)  # type: ignore[arg-type]
+                done = "removed"
+        except ApplicationError as exc:
+            return self._render(request, survey, question, exc.message)
+        return redirect(reverse("surveys:admin_survey", args=[survey.pk]) + f"?done={done}")
+
+
+class SurveyPreviewView(StaffRequiredMixin, View):
+    """The public page as a respondent sees it; nothing is sent or saved from here."""
+
+    permission = Perm.SURVEYS_ADMINISTER
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        survey = _survey(pk)
+        return render(
+            request,
+            "surveys/public_answer.html",
+            {
+                "form": AnswerForm(survey=survey),
+                "survey": survey,
+                "child": survey.audience == Audience.CHILD,
+                "preview": True,
+            },
         )

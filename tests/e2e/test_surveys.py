@@ -180,3 +180,56 @@ def test_officer_sends_imports_and_triages(
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_text("Became initial contact")).to_be_visible()
     assert_accessible(page, context="comment triaged")
+
+
+def test_administrator_adds_a_question_seen_on_the_public_survey(
+    page: Page, server: str, login_as: Any, surveys_setup: Any
+) -> None:
+    from harken.accounts.models import Role
+    from harken.accounts.tests.factories import make_user
+    from harken.surveys.tests.factories import letter_survey
+
+    officer, case = surveys_setup
+    admin = make_user("ada_admin", Role.ADMINISTRATOR)
+    login_as(admin)
+
+    # Found with the other configuration, under More.
+    page.goto(f"{server}/staff/")
+    page.locator(".hk-nav-more__summary").click()
+    page.get_by_role("link", name="Survey questions").click()
+    expect(page.locator("h1")).to_have_text("Survey questions")
+    assert_accessible(page, context="survey questions list")
+    page.get_by_role("link", name="How your complaint was handled (Adults)").click()
+    assert_accessible(page, context="one survey's questions")
+
+    page.get_by_role("link", name="Add a question").click()
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the kind of question")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the question")
+    assert_accessible(page, context="add a question, errors")
+    page.get_by_label("Yes or no").check()
+    page.get_by_label("Question", exact=True).fill("Would you tell a friend about us?")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_text("Question added")).to_be_visible()
+    new = page.locator("#questions > li").last
+    expect(new).to_contain_text("Would you tell a friend about us?")
+    assert_accessible(page, context="question added")
+
+    # Up one place, without JavaScript's help: the button is a form.
+    count = page.locator("#questions > li").count()
+    new.get_by_role("button", name=f"Move up question {count}").click()
+    expect(page.locator("#questions > li").nth(count - 2)).to_contain_text(
+        "Would you tell a friend about us?"
+    )
+
+    page.get_by_role("link", name="Preview the public page").click()
+    expect(page.get_by_text("Would you tell a friend about us?")).to_be_visible()
+    expect(page.get_by_role("button", name="Send your answers")).to_be_disabled()
+    assert_accessible(page, context="survey preview")
+
+    # A real link, answered by someone with no account.
+    _, token = letter_survey(officer, case)
+    page.context.clear_cookies()
+    page.goto(f"{server}/survey/{token}/")
+    expect(page.get_by_text("Would you tell a friend about us?")).to_be_visible()
+    assert_accessible(page, context="public survey with the new question")

@@ -23,6 +23,7 @@ def test_the_shipped_schedule_has_a_rule_for_every_kind_with_its_source():
     assert set(rules) == {
         "complaint", "contact", "compliment", "representation", "looked_after",
         "sar", "ombudsman", "restriction", "advocacy", "rights", "mail",
+        "survey_comment", "pool",
     }  # fmt: skip
     assert rules["sar"].description == "2 years after closure"
     assert rules["complaint"].description == "6 years after closure"

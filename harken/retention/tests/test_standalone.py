@@ -45,7 +45,64 @@ def _filled(label: str, obj: Any, name: str) -> bool:
 
 
 @pytest.fixture
-def records(officer, media):
+def records_team(assessment_team):
+    return assessment_team
+
+
+def _survey_comment_and_pool(officer, team):
+    """Issue 14: an imported survey comment on no case, triaged in 2020; a person who left the
+    pool in 2017 after an appointment by a partner council that ended then."""
+    import tempfile
+    from pathlib import Path
+
+    import time_machine
+
+    from harken.pool import services as pool
+    from harken.surveys import returns
+    from harken.surveys import services as surveys
+
+    with time_machine.travel(dt.datetime(2020, 6, 1, 10, tzinfo=dt.UTC)):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "returns.csv"
+            path.write_text(
+                "received_on,satisfaction,comment\n2020-05-20,2,Mrs Jones at the desk was rude\n"
+            )
+            returns.returns_import(path=path, name="Parents' survey, Q1", actor=officer)
+        from harken.surveys.models import Comment
+
+        comment = surveys.comment_triage(
+            comment=Comment.objects.get(text__startswith="Mrs Jones"),
+            decision="passed",
+            actor=officer,
+            team=team,
+            person="Tina Teamlead",
+            passed_on=D(2020, 6, 1),
+        )
+    with time_machine.travel(dt.datetime(2017, 3, 1, 10, tzinfo=dt.UTC)):
+        entry = pool.pool_entry_create(
+            actor=officer,
+            name="Peta Poole",
+            organisation_kind="self_employed",
+            roles=["ip"],
+            email="peta@example.org",
+            phone="0191 000 0000",
+            address="1 Pool Lane",
+            dbs_checked_on=D(2016, 1, 4),
+            sharing="to_partner",
+            partner_council="Gateshead Council",
+        )
+        made = pool.partner_appointment_record(
+            entry=entry, actor=officer, role="ip", appointed_on=D(2017, 2, 1)
+        )
+        pool.partner_appointment_end(
+            appointment=made, actor=officer, ended_on=D(2017, 2, 28), outcome="completed"
+        )
+        entry = pool.pool_entry_update(entry=entry, actor=officer, active=False)
+    return comment, entry
+
+
+@pytest.fixture
+def records(officer, media, records_team):
     """One ended record of each kind, long past its rule, each about its own person; and one
     of each still running (a request not answered, a restriction in force)."""
     sar = registers.sar_create(
@@ -149,7 +206,10 @@ def records(officer, media):
         ),
         received_at=dt.datetime(2022, 5, 3, 9, 0, tzinfo=dt.UTC),
     ).item
+    comment, left_pool = _survey_comment_and_pool(officer, records_team)
     return {
+        "survey_comment": comment,
+        "pool": left_pool,
         "rights": rights_request,
         "mail": auto_reply,
         "sar": sar,
@@ -233,6 +293,25 @@ def test_disposal_removes_every_personal_field_and_keeps_the_figures(admin_user,
     assert Payment.objects.get(ombudsman_case=ombudsman).amount == Decimal("250.00")
     assert ContactRestriction.objects.get(pk=records["restriction"].pk).ended_on == D(2016, 8, 1)
     assert AdvocacyReferral.objects.get(pk=records["advocacy"].pk).outcome == "provided"
+    # Issue 14: the comment keeps its decision and dates, the pool entry its roles and rates.
+    from harken.pool.models import PoolEntry
+    from harken.surveys.models import Comment
+
+    comment = Comment.objects.get(pk=records["survey_comment"].pk)
+    assert "Mrs Jones" not in comment.text
+    assert (comment.decision, comment.passed_on, comment.passed_to_person) == (
+        "passed",
+        D(2020, 6, 1),
+        "",
+    )
+    entry = PoolEntry.objects.get(pk=records["pool"].pk)
+    assert (entry.name, entry.email, entry.dbs_checked_on) == (
+        "Former member of the pool",
+        "",
+        None,
+    )
+    assert entry.roles == ["ip"]
+    assert entry.partner_appointments.get().outcome == "completed"
     # Still running: untouched.
     assert (
         SubjectAccessRequest.objects.get(pk=records["live_sar"].pk).requester.first_name == "Lena"
