@@ -139,9 +139,11 @@ def test_demo_fills_the_inbox_as_the_mailbox_and_notify_would(settings, tmp_path
     inbox = MailItem.objects.filter(status=ItemStatus.NEW)
     assert inbox.filter(kind=ItemKind.TEXT).count() == 2
     closed_reply = inbox.get(case__isnull=False)
+    assert closed_reply.case is not None
     assert closed_reply.case.status == Status.CLOSED
     assert closed_reply.case.reference in closed_reply.subject
     joined = MailItem.objects.get(status=ItemStatus.JOINED)
+    assert joined.case is not None
     assert joined.case.status == Status.OPEN
     suggested = inbox.get(suggested_case__isnull=False)
     assert suggested.suggested_case == joined.case
