@@ -24,6 +24,9 @@ class RecordKind(models.TextChoices):
     # Records about a person that are no register's (docs/adr/0152).
     RIGHTS = "rights", "Rectification, restriction and erasure requests"
     MAIL = "mail", "Shared mailbox e-mails not made into a record"
+    # Issue 14 (homes): records of the children's homes, which name no child.
+    HOME_VISIT = "home_visit", "Regulation 44 visits and their reports"
+    DROP_IN = "drop_in", "Drop-ins with young people"
 
 
 class Basis(models.TextChoices):
