@@ -237,3 +237,23 @@ def test_a_visitors_token_may_not_record_a_visit(world):
     )
     assert response.status_code == 403
     assert Visit.objects.count() == 3
+
+
+def test_an_administrator_creates_an_independent_visitors_account(client, sign_in, admin_user):
+    sign_in(admin_user)
+    assert "Independent visitor" in client.get("/staff/users/new/").content.decode()
+    response = client.post(
+        "/staff/users/new/",
+        {
+            "first_name": "Ines",
+            "last_name": "Visitor",
+            "username": "ines.visitor",
+            "email": "ines@example.org",
+            "role": Role.INDEPENDENT_VISITOR,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    from harken.accounts.models import User
+
+    assert User.objects.get(username="ines.visitor").role == Role.INDEPENDENT_VISITOR
