@@ -368,13 +368,13 @@ def visit_record(
     actor: User,
     home: Home,
     visited_on: dt.date | None,
-    visitor_name: str,
-    announced: bool | None,
-    children_spoken_to: int | str | None,
-    parents_spoken_to: int | str | None,
-    staff_spoken_to: int | str | None,
-    safeguarded: str,
-    wellbeing_promoted: str,
+    visitor_name: str = "",
+    announced: bool | None = None,
+    children_spoken_to: int | str | None = None,
+    parents_spoken_to: int | str | None = None,
+    staff_spoken_to: int | str | None = None,
+    safeguarded: str = "",
+    wellbeing_promoted: str = "",
     summary: str = "",
     sent_to_home_on: dt.date | None = None,
     sent_to_provider_on: dt.date | None = None,
@@ -545,7 +545,8 @@ def visit_report_upload(*, visit: Visit, actor: User, report: Any) -> Visit:
     """Upload the visit's report, or replace the one kept: the feedback team, or the
     independent visitor whose visit it is (from "Your visits"). The same upload checks and
     trail as a report given with the visit."""
-    visit = Visit.objects.select_for_update().select_related("home", "visitor").get(pk=visit.pk)
+    # Lock the visit alone: PostgreSQL refuses FOR UPDATE across the nullable visitor join.
+    visit = Visit.objects.select_for_update().select_related("home").get(pk=visit.pk)
     if not may_upload_report(actor, visit):
         raise AccessDenied("Only the feedback team or the visit's own visitor uploads its report.")
     if report is None:

@@ -29,9 +29,15 @@ from harken.core.forms import add_service_error
 
 from . import forms, selectors, services
 from .audit import record_home_viewed, record_viewed
-from .models import DropIn, Home, Ownership, Visit
+from .models import DropIn, Home, HomeEvent, Ownership, Visit
 
 PAGE_SIZE = 50
+# Reads are in the trail (who opened what), not in a home's history of changes.
+READ_VERBS = (
+    HomeEvent.Verb.HOME_VIEWED,
+    HomeEvent.Verb.VISIT_VIEWED,
+    HomeEvent.Verb.DROP_IN_VIEWED,
+)
 
 # The permissions that let a person read the homes, each with what it reaches
 # (`selectors.reach_of`): the team everything, a manager their teams' homes when the council
@@ -197,7 +203,9 @@ def home_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "compliance": row,
             "visits": selectors.home_visits(home=home, user=user),
             # The trail names other visitors and officers: the feedback team's.
-            "events": list(home.events.select_related("actor")[:20]) if team else None,
+            "events": list(home.events.exclude(verb__in=READ_VERBS).select_related("actor")[:20])
+            if team
+            else None,
             "teams": list(home.teams.all()) if team else [],
             "can_change": access.may(user, Perm.HOMES_EDIT),
         },

@@ -665,7 +665,9 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
         {
             **_BASE,
             "home": X,
-            "placement": P,  # a kind of placement or venue, never an address: removed anyway
+            # A kind of placement or a venue, never a child's address (the form says so); the
+            # drop-in needs a home or a placement (a check constraint).
+            "placement": S,
             "held_on": S,
             "officer": X,  # the member of staff who ran it (a required link)
             "young_people": S,

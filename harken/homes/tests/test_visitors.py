@@ -257,3 +257,37 @@ def test_an_administrator_creates_an_independent_visitors_account(client, sign_i
     from harken.accounts.models import User
 
     assert User.objects.get(username="ines.visitor").role == Role.INDEPENDENT_VISITOR
+
+
+VISIT = {
+    "visited_on": "2024-06-03",
+    "announced": False,
+    "children_spoken_to": 1,
+    "parents_spoken_to": 0,
+    "staff_spoken_to": 2,
+    "safeguarded": "yes",
+    "wellbeing_promoted": "yes",
+}
+
+
+def test_the_api_records_a_visit_by_a_pool_visitor_and_names_them(officer, world):
+    api = _api(officer)
+    entry = world["mine"].visitor
+    made = api.post(
+        "/api/v1/homes/visits/",
+        {**VISIT, "home": world["oak"].pk, "visitor": entry.pk},
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    assert (made.json()["visitor"], made.json()["visitor_name"]) == (entry.pk, "Vera Visitor")
+    nameless = api.post("/api/v1/homes/visits/", {**VISIT, "home": world["oak"].pk}, format="json")
+    assert nameless.status_code == 400
+    assert "visitor_name" in nameless.json()["errors"]
+
+
+def test_reads_are_in_the_trail_but_not_in_the_homes_history(sign_in, officer, world):
+    client = sign_in(officer)
+    client.get(f"/staff/homes/{world['oak'].pk}/")
+    page = client.get(f"/staff/homes/{world['oak'].pk}/")
+    assert HomeEvent.objects.filter(verb=HomeEvent.Verb.HOME_VIEWED, actor=officer).count() == 2
+    assert [e.verb for e in page.context["events"]].count(HomeEvent.Verb.HOME_VIEWED) == 0

@@ -23,7 +23,9 @@ def test_the_shipped_schedule_has_a_rule_for_every_kind_with_its_source():
     assert set(rules) == {
         "complaint", "contact", "compliment", "representation", "looked_after",
         "sar", "ombudsman", "restriction", "advocacy", "rights", "mail",
+        "home_visit", "drop_in",
     }  # fmt: skip
+    assert rules["home_visit"].description == "15 years after closure"
     assert rules["sar"].description == "2 years after closure"
     assert rules["complaint"].description == "6 years after closure"
     assert rules["looked_after"].description == "Until the child's 75th birthday"
