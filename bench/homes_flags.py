@@ -33,6 +33,8 @@ def main() -> None:
     parser.add_argument("--homes", type=int, default=300)
     parser.add_argument("--years", default="1,10")
     parser.add_argument("--runs", type=int, default=20)
+    # Visits to each home in a month (the Regulations ask for one; some homes get more).
+    parser.add_argument("--per-month", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
@@ -67,7 +69,7 @@ def main() -> None:
             (
                 Visit(
                     home=h,
-                    visited_on=month + dt.timedelta(days=i % 20),
+                    visited_on=month + dt.timedelta(days=(i + 7 * k) % 20),
                     visitor_name="Visitor",
                     announced=False,
                     safeguarded="yes",
@@ -76,7 +78,8 @@ def main() -> None:
                 )
                 for i, h in enumerate(homes)
                 for month in selectors.months(start, on)
-                if month + dt.timedelta(days=i % 20) <= on and i % 11 != month.month
+                for k in range(args.per_month)
+                if month + dt.timedelta(days=(i + 7 * k) % 20) <= on and i % 11 != month.month
             ),
             batch_size=5000,
         )
@@ -100,7 +103,7 @@ def main() -> None:
                 f"{statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
                 f"{len(queries)} queries"
             )
-        _before_after(selectors, on, start, args.runs, args.homes, years, held)
+        _before_after(selectors, on, start, args.runs, f"{args.homes} homes", years, held)
     print("load average:", Path("/proc/loadavg").read_text().strip())
     print("RESULT: OK" if all(_RESULTS) else "RESULT: FAILED")
 
@@ -163,8 +166,8 @@ def _before_after(selectors, on, start, runs, homes, years, held) -> None:  # ty
             )
         )
         print(
-            f"{homes} homes, {years} years: compliance over the whole history, {name}: median "
-            f"{medians[name]:.1f} ms, {read:,} rows read"
+            f"{homes}, {years} years ({held:,} visits): compliance over the whole history, "
+            f"{name}: median {medians[name]:.1f} ms, {read:,} rows read"
         )
     _RESULTS.append(figures["before"] == figures["after"])
     _RESULTS.append(medians["after"] <= medians["before"])
