@@ -323,6 +323,9 @@ HARKEN_TARGETS_SKIP_CLOSURE_DAYS = env_bool("HARKEN_TARGETS_SKIP_CLOSURE_DAYS", 
 # Working days after a stage 2 request by which the team aims to agree the statement of
 # complaint (the stage 2 clock runs from it); later, the caseload flags it. 0: no target.
 HARKEN_STATEMENT_TARGET_DAYS = int(os.environ.get("HARKEN_STATEMENT_TARGET_DAYS", "10"))
+# Issue 14 (homes): managers see, read only, the children's homes their teams are responsible
+# for (with those homes' visits, drop-ins, issues and compliance). Off: managers see no home.
+HARKEN_MANAGERS_SEE_TEAM_HOMES = env_bool("HARKEN_MANAGERS_SEE_TEAM_HOMES", False)
 
 # --- intake: the public online forms (docs/public-forms.md) ------------------------------
 # How a complaint sent online arrives: "contact" (as an initial contact, triaged by an

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -25,6 +26,8 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("Your appointments", "pool:mine", Perm.POOL_OWN),
     # Issue 14 (homes): children's homes, their visits and drop-ins.
     ("Homes", "homes:index", Perm.HOMES_VIEW),
+    ("Homes", "homes:index", Perm.HOMES_OF_TEAMS),
+    ("Your visits", "homes:mine", Perm.HOMES_OWN_VISITS),
     ("Reports", "reports:index", Perm.REPORTS_VIEW),
     # Issue 14: surveys
     ("Surveys", "surveys:index", Perm.SURVEYS_VIEW),
@@ -36,6 +39,9 @@ NAVIGATION: tuple[tuple[str, str, Perm], ...] = (
     ("My reminders", "notifications:preferences", Perm.STAFF_PAGES),
     ("Your account", "accounts:account", Perm.STAFF_PAGES),
 )
+
+# Sections a council turns on: the permission shows its item only while the setting is on.
+BY_SETTING: dict[Perm, str] = {Perm.HOMES_OF_TEAMS: "HARKEN_MANAGERS_SEE_TEAM_HOMES"}
 
 # The sections grouped under "More" so that the navigation fits on one line at 1280 px: the
 # ones a person opens now and then, not all day.
@@ -61,6 +67,8 @@ def staff_navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for label, name, perm in NAVIGATION:
         if not role_may(user.role, perm):
+            continue
+        if perm in BY_SETTING and not getattr(settings, BY_SETTING[perm], False):
             continue
         try:
             url = reverse(name)

@@ -73,6 +73,11 @@ class Perm(StrEnum):
     # --- Issue 14: children's homes, Regulation 44 visits and drop-ins (harken/homes) ---
     HOMES_VIEW = "homes.view"  # the register of homes, visits, drop-ins and compliance
     HOMES_EDIT = "homes.edit"  # record homes, visits, drop-ins; triage what was raised
+    # Read only: the homes of their teams, with those homes' visits, drop-ins, issues and
+    # compliance, when the council sets HARKEN_MANAGERS_SEE_TEAM_HOMES (off: nothing).
+    HOMES_OF_TEAMS = "homes.teams"
+    # "Your visits": an independent visitor's own visits, their homes, their visits' reports.
+    HOMES_OWN_VISITS = "homes.own_visits"
     # --- end of issue 14 (homes) ---
     # Issue 14: surveys (harken/surveys).
     SURVEYS_VIEW = "surveys.view"  # the surveys sent and answered, the comments
@@ -122,9 +127,10 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     # Administrators run the system; they are not appointed to investigate.
     Perm.BE_APPOINTED: _APPOINTEES | {Role.MANAGER, Role.FEEDBACK_OFFICER},
     Perm.OWN_ACTIONS: _OFFICE,
-    Perm.DAILY_DIGEST: _EVERYONE - {Role.REPORT_VIEWER},
-    # IOs, IPs and panel members are often from outside the council.
-    Perm.OVERDUE_SUMMARY: _EVERYONE - _APPOINTEES,
+    # Independent visitors (issue 14, homes) have no cases and no actions to be reminded of.
+    Perm.DAILY_DIGEST: _EVERYONE - {Role.REPORT_VIEWER, Role.INDEPENDENT_VISITOR},
+    # IOs, IPs and panel members are often from outside the council, as are visitors.
+    Perm.OVERDUE_SUMMARY: _EVERYONE - _APPOINTEES - {Role.INDEPENDENT_VISITOR},
     # --- Issue 14, the pool of independent people ---
     # Contractors' contact details and fees: the team that appoints them.
     Perm.POOL_VIEW: _FEEDBACK_TEAM,
@@ -136,6 +142,8 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     # none of it by default (the issue: "only if the council says so"), and appointees none.
     Perm.HOMES_VIEW: _FEEDBACK_TEAM,
     Perm.HOMES_EDIT: _FEEDBACK_TEAM,
+    Perm.HOMES_OF_TEAMS: frozenset({Role.MANAGER}),
+    Perm.HOMES_OWN_VISITS: frozenset({Role.INDEPENDENT_VISITOR}),
     # --- end of issue 14 (homes) ---
     # Issue 14: surveys. Comments may name a child or raise a concern about any team: the
     # feedback team reads and triages them; the questions are the administrators'.

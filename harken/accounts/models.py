@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     INDEPENDENT_PERSON = "independent_person", "Independent person"
     PANEL_MEMBER = "panel_member", "Review panel member"
     REPORT_VIEWER = "report_viewer", "Report viewer"
+    # Issue 14 (homes): a Regulation 44 visitor, often from outside the council, who sees
+    # only their own visits.
+    INDEPENDENT_VISITOR = "independent_visitor", "Independent visitor"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

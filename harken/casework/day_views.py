@@ -46,6 +46,9 @@ class StartView(StaffRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
+        # Issue 14 (homes): an independent visitor has no cases, only their own visits.
+        if access.may(user, access.Perm.HOMES_OWN_VISITS):
+            return redirect("homes:mine")
         if not day.may(user, "start"):
             return redirect("casework:caseload")
         page = day.start_page(user=user)

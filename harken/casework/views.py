@@ -87,6 +87,9 @@ class CaseloadView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
         if not access.may(user, access.Perm.CASE_VIEW):
+            # Issue 14 (homes): an independent visitor has only their own visits.
+            if access.may(user, access.Perm.HOMES_OWN_VISITS):
+                return redirect("homes:mine")
             try:
                 return redirect("reports:index")
             except NoReverseMatch:

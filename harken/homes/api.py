@@ -6,6 +6,7 @@ the homes, 404 for a record that is not there, 400 for a refusal with each field
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,12 +25,13 @@ from rest_framework.views import APIView
 from harken import access
 from harken.access import Perm
 from harken.accounts.current import request_user as _user
+from harken.accounts.models import Team, User
 from harken.core.dates import today
 from harken.core.errors import ApplicationError
 
 from . import selectors, services
-from .audit import record_viewed
-from .models import Home, Opinion, Ownership, Visit
+from .audit import record_home_viewed, record_viewed
+from .models import DropIn, Home, Issue, Opinion, Ownership, Visit
 
 ERROR = inline_serializer(
     "HomesError",
@@ -46,13 +48,27 @@ ERRORS = {
 
 
 class SeesHomes(BasePermission):
+    """Perm.HOMES_VIEW, Perm.HOMES_OF_TEAMS (when the council sets
+    HARKEN_MANAGERS_SEE_TEAM_HOMES) or Perm.HOMES_OWN_VISITS: the selectors keep each to what
+    it reaches (an independent visitor's token lists only their visits)."""
+
     message = "Your role does not give access to the children's homes."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return access.may(request.user, Perm.HOMES_VIEW)
+        return selectors.sees_homes(request.user)  # type: ignore[arg-type]
+
+
+class SeesDropIns(BasePermission):
+    """Perm.HOMES_VIEW or Perm.HOMES_OF_TEAMS (as above): not an independent visitor's."""
+
+    message = "Your role does not give access to the drop-ins or the homes' compliance."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return selectors.sees_drop_ins(request.user)  # type: ignore[arg-type]
 
 
 HOMES = [IsAuthenticated, SeesHomes]
+DROP_INS = [IsAuthenticated, SeesDropIns]
 
 
 def _ensure_edit(request: Request) -> None:
@@ -79,7 +95,9 @@ class HomeSerializer(serializers.ModelSerializer):
             "places",
             "opened_on",
             "closed_on",
+            "teams",
         ]
+        extra_kwargs = {"teams": {"read_only": True}}
 
 
 class HomeInput(serializers.Serializer):
@@ -91,6 +109,9 @@ class HomeInput(serializers.Serializer):
     places = serializers.IntegerField(min_value=1, max_value=200)
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(required=False, allow_null=True)
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, required=False
+    )
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -107,6 +128,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "home",
             "visited_on",
             "visitor_name",
+            "visitor",
             "announced",
             "children_spoken_to",
             "parents_spoken_to",
@@ -133,10 +155,20 @@ class VisitSerializer(serializers.ModelSerializer):
         return selectors.report_late(visit, today())
 
 
+def _pool_entries() -> Any:
+    from harken.pool.models import PoolEntry
+
+    return PoolEntry.objects.all()
+
+
 class VisitInput(serializers.Serializer):
     home = serializers.PrimaryKeyRelatedField(queryset=Home.objects.all())
     visited_on = serializers.DateField()
-    visitor_name = serializers.CharField(max_length=200)
+    visitor_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # The visitor's pool entry (role "Independent visitor"), when they are in the pool.
+    visitor = serializers.PrimaryKeyRelatedField(
+        queryset=_pool_entries(), required=False, allow_null=True
+    )
     announced = serializers.BooleanField()
     children_spoken_to = serializers.IntegerField(min_value=0, max_value=999)
     parents_spoken_to = serializers.IntegerField(min_value=0, max_value=999)
@@ -154,6 +186,25 @@ class VisitChangeInput(serializers.Serializer):
     sent_to_provider_on = serializers.DateField(required=False, allow_null=True)
     sent_to_ofsted_on = serializers.DateField(required=False, allow_null=True)
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+def _number(value: str, name: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ApplicationError.for_field(name, f"Give the {name}'s id as a number.")
+    return int(value)
+
+
+def _day(value: str, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApplicationError.for_field(
+            name, "Give the date as YYYY-MM-DD, like 2024-04-01."
+        ) from exc
 
 
 def _home(pk: int, request: Request) -> Home:
@@ -191,7 +242,9 @@ class HomeDetailView(APIView):
 
     @extend_schema(summary="One home", responses={200: HomeSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(HomeSerializer(_home(pk, request)).data)
+        home = _home(pk, request)
+        record_home_viewed(actor=_user(request), home=home)
+        return Response(HomeSerializer(home).data)
 
     @extend_schema(
         summary="Change a home's details (close it by giving closed_on)",
@@ -218,13 +271,9 @@ class VisitListView(generics.GenericAPIView[Visit]):
         responses={200: VisitSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        _user(request)
-        visits = Visit.objects.order_by("-visited_on", "-id")
-        home = request.query_params.get("home", "")
-        if home:
-            if not home.isdigit():
-                raise ApplicationError.for_field("home", "Give the home's id as a number.")
-            visits = visits.filter(home_id=int(home))
+        visits = selectors.visit_list(
+            user=_user(request), home_id=_number(request.query_params.get("home", ""), "home")
+        )
         page = self.paginate_queryset(visits)
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 
@@ -298,7 +347,7 @@ def _month(value: str, name: str) -> dt.date:
 
 
 class ComplianceView(APIView):
-    permission_classes = HOMES
+    permission_classes = DROP_INS
 
     @extend_schema(
         summary="Visits made against visits due, per home and month (default: last 12 months)",
@@ -319,7 +368,9 @@ class ComplianceView(APIView):
             raise ApplicationError.for_field(
                 "from", "Give a first month on or before the last, at most 120 months earlier."
             )
-        rows = selectors.compliance(first=first, last=selectors.month_end(last), on=on)
+        rows = selectors.homes_compliance(
+            user=_user(request), first=first, last=selectors.month_end(last), on=on
+        )
         return Response(
             [
                 {
@@ -343,3 +394,135 @@ class ComplianceView(APIView):
                 for row in rows
             ]
         )
+
+
+# --- Drop-ins (added in 1.3.0) --------------------------------------------------------------
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    """An issue raised and its triage: what became of it, and the record it became."""
+
+    triage_label = serializers.CharField(source="get_triage_display", read_only=True)
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id",
+            "summary",
+            "triage",
+            "triage_label",
+            "passed_to",
+            "passed_to_person",
+            "passed_on",
+            "case",
+            "advocacy_referral",
+            "safeguarding_concern",
+        ]
+
+    def get_case(self, issue: Issue) -> str | None:
+        """The reference of the initial contact or complaint it became (open it through the
+        cases API, which checks who may see it)."""
+        return issue.case.reference if issue.case_id and issue.case else None
+
+
+class DropInSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="__str__", read_only=True)
+    where = serializers.CharField(read_only=True)
+    issues_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DropIn
+        fields = [
+            "id",
+            "reference",
+            "home",
+            "placement",
+            "where",
+            "held_on",
+            "officer",
+            "young_people",
+            "issues_count",
+        ]
+
+    def get_issues_count(self, drop_in: DropIn) -> int:
+        counted = getattr(drop_in, "n_issues", None)
+        return int(counted) if counted is not None else len(drop_in.issues.all())
+
+
+class DropInDetailSerializer(DropInSerializer):
+    issues = IssueSerializer(many=True, read_only=True)
+
+    class Meta(DropInSerializer.Meta):
+        fields = [*DropInSerializer.Meta.fields, "issues"]
+
+
+def _officers() -> Any:
+    return User.objects.all()
+
+
+class DropInInput(serializers.Serializer):
+    home = serializers.PrimaryKeyRelatedField(
+        queryset=Home.objects.all(), required=False, allow_null=True
+    )
+    placement = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    held_on = serializers.DateField()
+    officer = serializers.PrimaryKeyRelatedField(queryset=_officers())
+    young_people = serializers.IntegerField(min_value=0, max_value=999)
+
+
+class DropInListView(generics.GenericAPIView[DropIn]):
+    permission_classes = DROP_INS
+    pagination_class = Pagination
+    serializer_class = DropInSerializer
+
+    @extend_schema(
+        summary="Drop-ins, latest first (?home=, ?from= and ?to= as YYYY-MM-DD)",
+        parameters=[
+            OpenApiParameter("home", int, required=False),
+            OpenApiParameter(
+                "from", str, required=False, description="YYYY-MM-DD, held on or after"
+            ),
+            OpenApiParameter(
+                "to", str, required=False, description="YYYY-MM-DD, held on or before"
+            ),
+        ],
+        responses={200: DropInSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        filters = selectors.DropInFilters(
+            home_id=_number(params.get("home", ""), "home"),
+            held_from=_day(params.get("from", ""), "from"),
+            held_to=_day(params.get("to", ""), "to"),
+        )
+        if filters.held_from and filters.held_to and filters.held_from > filters.held_to:
+            raise ApplicationError.for_field("from", "Give a first date on or before the last.")
+        page = self.paginate_queryset(selectors.drop_in_list(user=_user(request), filters=filters))
+        return self.get_paginated_response(DropInSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record a drop-in at a home or another placement (then its issues on the "
+        "staff page)",
+        request=DropInInput,
+        responses={201: DropInDetailSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        _ensure_edit(request)
+        data = DropInInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        drop_in = services.drop_in_record(actor=_user(request), **data.validated_data)
+        return Response(DropInDetailSerializer(drop_in).data, status=status.HTTP_201_CREATED)
+
+
+class DropInDetailView(APIView):
+    permission_classes = DROP_INS
+
+    @extend_schema(
+        summary="One drop-in, with the issues raised and what became of each",
+        responses={200: DropInDetailSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        drop_in = selectors.drop_in_get(user=_user(request), pk=pk)
+        record_viewed(actor=_user(request), drop_in=drop_in)
+        return Response(DropInDetailSerializer(drop_in).data)

@@ -49,10 +49,17 @@ def plan_event(
     )
 
 
-def record_viewed(*, actor: Any, visit: Visit | None = None, drop_in: DropIn | None = None) -> None:
+def record_viewed(
+    *,
+    actor: Any,
+    visit: Visit | None = None,
+    drop_in: DropIn | None = None,
+    with_cases: bool = True,
+) -> None:
     """A visit's or a drop-in's page (or the API's answer) was read: its own trail says who,
     and each case an issue raised there became is logged as read (`via="home visit"` or
-    `"drop-in"`), as a list of cases is."""
+    `"drop-in"`), as a list of cases is, unless the reader is not shown them (`with_cases`:
+    an independent visitor's page names no case)."""
     from harken.core.audit import record_reads
 
     record: Visit | DropIn | None = visit or drop_in
@@ -64,5 +71,13 @@ def record_viewed(*, actor: Any, visit: Visit | None = None, drop_in: DropIn | N
         home_event(
             actor=actor, verb=Verb.DROP_IN_VIEWED, description="Drop-in viewed", drop_in=drop_in
         )
+    if not with_cases:
+        return
     cases = [i.case_id for i in record.issues.all() if i.case_id]
     record_reads(cases=cases, user=actor, via="home visit" if visit else "drop-in")
+
+
+def record_home_viewed(*, actor: Any, home: Home) -> None:
+    """A home's page (or the API's answer) was read: who read the register line and which
+    visits were listed is in the trail."""
+    home_event(actor=actor, verb=Verb.HOME_VIEWED, description="Home viewed", home=home)

@@ -59,6 +59,14 @@ class HomeForm(GovukForm):
     places = forms.CharField(label="Number of places", max_length=4)
     opened_on = DateField(label="Date the home opened", help_text="For example, 4 1 2020")
     closed_on = DateField(label="Date the home closed (optional)", required=False)
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams responsible for the home (optional)",
+        queryset=Team.objects.filter(active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If the council lets managers see their teams' homes, these teams' managers "
+        "see this home, its visits and drop-ins (read only).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,12 +83,34 @@ class HomeForm(GovukForm):
             "places": home.places,
             "opened_on": home.opened_on,
             "closed_on": home.closed_on,
+            "teams": list(home.teams.all()),
         }
+
+
+def pool_visitors() -> Any:
+    from harken.pool.models import PoolEntry, PoolRole
+
+    return PoolEntry.objects.filter(role_rows__role=PoolRole.INDEPENDENT_VISITOR).order_by(
+        "name", "id"
+    )
 
 
 class VisitForm(GovukForm):
     visited_on = DateField(label="Date of the visit", help_text="For example, 4 1 2026")
-    visitor_name = forms.CharField(label="Independent visitor", max_length=200)
+    visitor = forms.ModelChoiceField(
+        label="Independent visitor from the pool (optional)",
+        queryset=Home.objects.none(),
+        required=False,
+        empty_label="Not in the pool",
+        help_text="A visitor in the pool with an account sees this visit when they sign in, "
+        "and can upload its report.",
+    )
+    visitor_name = forms.CharField(
+        label="Independent visitor's name",
+        max_length=200,
+        required=False,
+        help_text="Leave empty to use the name of the visitor chosen from the pool.",
+    )
     announced = forms.ChoiceField(
         label="Was the visit announced?", choices=YES_NO, widget=forms.RadioSelect
     )
@@ -122,6 +152,7 @@ class VisitForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["visitor"].queryset = pool_visitors()  # type: ignore[attr-defined]
         for name in ("children_spoken_to", "parents_spoken_to", "staff_spoken_to"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
 
@@ -134,6 +165,7 @@ class VisitForm(GovukForm):
     def initial_for(visit: Any) -> dict[str, Any]:
         return {
             "visited_on": visit.visited_on,
+            "visitor": visit.visitor,
             "visitor_name": visit.visitor_name,
             "announced": "yes" if visit.announced else "no",
             "children_spoken_to": visit.children_spoken_to,
@@ -146,6 +178,14 @@ class VisitForm(GovukForm):
             "sent_to_provider_on": visit.sent_to_provider_on,
             "sent_to_ofsted_on": visit.sent_to_ofsted_on,
         }
+
+
+class ReportForm(GovukForm):
+    report = forms.FileField(
+        label="The visit's report",
+        help_text="A PDF or Word document. A new report replaces the one kept.",
+        error_messages={"required": "Choose the report to upload"},
+    )
 
 
 def action_owners() -> Any:

@@ -39,6 +39,9 @@ class Home(BaseModel):
     places = models.PositiveSmallIntegerField()
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # The teams responsible for the home: their managers see it (read only) when the council
+    # sets HARKEN_MANAGERS_SEE_TEAM_HOMES.
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="homes")
 
     class Meta:
         ordering = ["name", "id"]
@@ -68,6 +71,15 @@ class Visit(BaseModel):
     home = models.ForeignKey(Home, on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField()
     visitor_name = models.CharField(max_length=200)
+    # The visitor's pool entry, when they are in the pool: with an account, they sign in and
+    # see this visit ("Your visits"). A visitor not in the pool is only the name above.
+    visitor = models.ForeignKey(
+        "pool.PoolEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="home_visits",
+    )
     announced = models.BooleanField()
     children_spoken_to = models.PositiveSmallIntegerField(default=0)
     parents_spoken_to = models.PositiveSmallIntegerField(default=0)
@@ -217,6 +229,7 @@ class HomeEvent(models.Model):
         PLAN_CHANGED = "plan_changed", "Action plan changed for a visit's recommendation"
         VISIT_VIEWED = "visit_viewed", "Visit viewed"
         DROP_IN_VIEWED = "drop_in_viewed", "Drop-in viewed"
+        HOME_VIEWED = "home_viewed", "Home viewed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

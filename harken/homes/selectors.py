@@ -10,19 +10,20 @@ The rule, from the Children's Homes (England) Regulations 2015, regulation 44:
 Calendar months and days (the Regulations' words), not working days.
 
 Each read costs what is in front of the user: the homes listed and the visits in the months
-asked for (two queries), never the whole history.
+asked for, counted per home and month by the database (two queries), never the whole
+history.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from harken import access
 from harken.access import Perm
@@ -128,6 +129,40 @@ def _homes_open_between(first: dt.date, last: dt.date) -> QuerySet[Home]:
     )
 
 
+def visit_counts(
+    *, home_ids: list[int], first: dt.date, last: dt.date, on: dt.date
+) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """{(home id, month): (visits made, reports late)} from `first` to `last`, counted by the
+    database: one GROUP BY on the home, the visit's month and the month its report reached
+    Ofsted, so the rows read follow homes x months, not the visits held. Every visit of a
+    month shares one due day (the end of the next month), so a report is late when it
+    reached Ofsted in a month two or more after the visit's, or has not reached it and that
+    day has passed."""
+    counts: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    rows = (
+        Visit.objects.filter(home_id__in=home_ids, visited_on__gte=first, visited_on__lte=last)
+        .annotate(month=TruncMonth("visited_on"), sent_month=TruncMonth("sent_to_ofsted_on"))
+        .values_list("home_id", "month", "sent_month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for home_id, month, sent_month, n in rows:
+        month = _as_date(month)
+        if sent_month is None:
+            late = on > ofsted_due(month)
+        else:
+            late = _as_date(sent_month) >= add_months(month, 2)
+        made, late_before = counts.get((home_id, month), (0, 0))
+        counts[(home_id, month)] = (made + n, late_before + (n if late else 0))
+    return counts
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    # TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; a datetime (another
+    # backend) is cut to its day.
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def compliance(
     *,
     first: dt.date,
@@ -136,20 +171,17 @@ def compliance(
     on: dt.date | None = None,
 ) -> list[HomeCompliance]:
     """Visits made against visits due, per home and month, from `first`'s month to `last`'s
-    (the homes open in any of them, unless `homes` is given). Two queries."""
+    (the homes open in any of them, unless `homes` is given). Two queries: the homes, and
+    the visits counted per home and month (`visit_counts`)."""
     on = on or today()
     first, last = month_start(first), month_end(last)
     listed = list(homes) if homes is not None else list(_homes_open_between(first, last))
-    visits: dict[tuple[int, dt.date], list[Visit]] = defaultdict(list)
-    for visit in Visit.objects.filter(
-        home__in=[h.pk for h in listed], visited_on__gte=first, visited_on__lte=last
-    ).only("home_id", "visited_on", "sent_to_ofsted_on"):
-        visits[(visit.home_id, month_start(visit.visited_on))].append(visit)
+    counts = visit_counts(home_ids=[h.pk for h in listed], first=first, last=last, on=on)
     out = []
     for home in listed:
         row = HomeCompliance(home)
         for month in months(first, last):
-            made = visits.get((home.pk, month), [])
+            made, late = counts.get((home.pk, month), (0, 0))
             if made:
                 status = MADE
             elif not is_due(home, month):
@@ -160,9 +192,7 @@ def compliance(
                 status = NOT_YET
             else:
                 status = NOT_DUE  # a month still to come is not yet due
-            row.months.append(
-                HomeMonth(month, status, len(made), sum(report_late(v, on) for v in made))
-            )
+            row.months.append(HomeMonth(month, status, made, late))
         out.append(row)
     return out
 
@@ -212,12 +242,100 @@ def flags(*, on: dt.date | None = None) -> Flags:
     return found
 
 
+# --- Who sees which home ---------------------------------------------------------------------
+#
+# Three reaches, each a permission of the table: the feedback team sees every home
+# (`HOMES_VIEW`); a manager, when the council sets HARKEN_MANAGERS_SEE_TEAM_HOMES, the homes
+# their teams are responsible for, read only (`HOMES_OF_TEAMS`); an independent visitor only
+# their own visits and the homes of those visits (`HOMES_OWN_VISITS`). Every list and record
+# below is filtered by `Reach`, so a record out of reach is "not there" (404).
+
+
+@dataclass(frozen=True)
+class Reach:
+    everything: bool = False
+    team_ids: tuple[int, ...] | None = None  # a manager's teams
+    visitor: User | None = None  # an independent visitor
+
+    @property
+    def drop_ins(self) -> bool:
+        """Drop-ins (and the compliance of homes) are the team's and managers', not a
+        visitor's: a visitor sees their own visits only."""
+        return self.everything or self.team_ids is not None
+
+
+def managers_see_team_homes() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "HARKEN_MANAGERS_SEE_TEAM_HOMES", False))
+
+
+def reach_of(user: User | None) -> Reach | None:
+    """What of the homes `user` may see, or None: nothing."""
+    if access.may(user, Perm.HOMES_VIEW):
+        return Reach(everything=True)
+    if user is not None and access.may(user, Perm.HOMES_OF_TEAMS) and managers_see_team_homes():
+        return Reach(team_ids=tuple(access.manager_team_ids(user)))
+    if access.may(user, Perm.HOMES_OWN_VISITS):
+        return Reach(visitor=user)
+    return None
+
+
+def sees_homes(user: User | None) -> bool:
+    return reach_of(user) is not None
+
+
+def sees_drop_ins(user: User | None) -> bool:
+    found = reach_of(user)
+    return found is not None and found.drop_ins
+
+
+def _reach(user: User) -> Reach:
+    found = reach_of(user)
+    if found is None:
+        raise AccessDenied("You cannot see the children's homes.")
+    return found
+
+
+def _team_home_ids(reach: Reach) -> QuerySet[Any]:
+    return Home.teams.through.objects.filter(team_id__in=reach.team_ids or ()).values("home_id")
+
+
+def home_scope(reach: Reach) -> Q:
+    """A filter on Home for what `reach` sees."""
+    if reach.everything:
+        return Q()
+    if reach.team_ids is not None:
+        return Q(pk__in=_team_home_ids(reach))
+    return Q(pk__in=Visit.objects.filter(visitor__user=reach.visitor).values("home_id"))
+
+
+def visit_scope(reach: Reach) -> Q:
+    """A filter on Visit for what `reach` sees."""
+    if reach.everything:
+        return Q()
+    if reach.team_ids is not None:
+        return Q(home_id__in=_team_home_ids(reach))
+    return Q(visitor__user=reach.visitor)
+
+
+def drop_in_scope(reach: Reach) -> Q:
+    """A filter on DropIn for what `reach` sees (a visitor: none)."""
+    if reach.everything:
+        return Q()
+    if reach.team_ids is not None:
+        return Q(home_id__in=_team_home_ids(reach))
+    return Q(pk__in=[])
+
+
 # --- Lists and records ----------------------------------------------------------------------
 
 
-def _ensure_view(user: User) -> None:
-    if not access.may(user, Perm.HOMES_VIEW):
-        raise AccessDenied("You cannot see the children's homes.")
+def _ensure_drop_ins(user: User) -> Reach:
+    reach = _reach(user)
+    if not reach.drop_ins:
+        raise AccessDenied("You cannot see the drop-ins.")
+    return reach
 
 
 @dataclass(frozen=True)
@@ -228,9 +346,9 @@ class HomeFilters:
 
 
 def home_list(*, user: User, filters: HomeFilters | None = None) -> QuerySet[Home]:
-    _ensure_view(user)
+    reach = _reach(user)
     f = filters or HomeFilters()
-    qs = Home.objects.all()
+    qs = Home.objects.filter(home_scope(reach))
     if f.ownership in Ownership.values:
         qs = qs.filter(ownership=f.ownership)
     if f.status == "open":
@@ -239,15 +357,29 @@ def home_list(*, user: User, filters: HomeFilters | None = None) -> QuerySet[Hom
         qs = qs.filter(closed_on__isnull=False)
     if f.name.strip():
         qs = qs.filter(Q(name__icontains=f.name.strip()) | Q(ofsted_urn__iexact=f.name.strip()))
-    return qs.annotate(n_visits=Count("visits")).order_by("name", "id")
+    # A visitor counts their own visits only.
+    counted = Q(visits__visitor__user=reach.visitor) if reach.visitor is not None else Q()
+    return qs.annotate(n_visits=Count("visits", filter=counted)).order_by("name", "id")
 
 
 def home_get(*, user: User, pk: int) -> Home:
-    _ensure_view(user)
-    found = Home.objects.filter(pk=pk).first()
+    reach = _reach(user)
+    found = Home.objects.filter(home_scope(reach), pk=pk).first()
     if found is None:
         raise AccessDenied("There is no home with that number.")
     return found
+
+
+def homes_compliance(
+    *, user: User, first: dt.date, last: dt.date, on: dt.date | None = None
+) -> list[HomeCompliance]:
+    """The compliance table of the homes `user` sees in full (the team: all; a manager:
+    their teams'). A visitor sees no compliance table."""
+    reach = _ensure_drop_ins(user)
+    if reach.everything:
+        return compliance(first=first, last=last, on=on)
+    homes = _homes_open_between(month_start(first), month_end(last)).filter(home_scope(reach))
+    return compliance(first=first, last=last, homes=homes, on=on)
 
 
 def _issues() -> Prefetch[Any]:
@@ -260,11 +392,11 @@ def _issues() -> Prefetch[Any]:
 
 
 def visit_get(*, user: User, pk: int) -> Visit:
-    _ensure_view(user)
+    reach = _reach(user)
     found = (
-        Visit.objects.select_related("home")
+        Visit.objects.select_related("home", "visitor")
         .prefetch_related(_issues(), "recommendations__actions__owner")  # type: ignore[misc]
-        .filter(pk=pk)
+        .filter(visit_scope(reach), pk=pk)
         .first()
     )
     if found is None:
@@ -272,30 +404,70 @@ def visit_get(*, user: User, pk: int) -> Visit:
     return found
 
 
-def home_visits(*, home: Home, limit: int = 24) -> list[Visit]:
-    """A home's latest visits (the home page shows two years' worth)."""
+def visit_list(
+    *,
+    user: User,
+    home_id: int | None = None,
+) -> QuerySet[Visit]:
+    """The visits `user` sees, latest first (one home's with `home_id`)."""
+    qs = Visit.objects.filter(visit_scope(_reach(user))).select_related("home")
+    if home_id is not None:
+        qs = qs.filter(home_id=home_id)
+    return qs.order_by("-visited_on", "-id")
+
+
+def home_visits(*, home: Home, limit: int = 24, user: User | None = None) -> list[Visit]:
+    """A home's latest visits (the home page shows two years' worth); with `user`, only those
+    they see (a visitor: their own)."""
+    qs = home.visits.all()
+    if user is not None:
+        qs = qs.filter(visit_scope(_reach(user)))
     return list(
-        home.visits.annotate(n_issues=Count("issues", distinct=True)).order_by(
-            "-visited_on", "-id"
-        )[:limit]
+        qs.annotate(n_issues=Count("issues", distinct=True)).order_by("-visited_on", "-id")[:limit]
     )
 
 
-def drop_in_list(*, user: User) -> QuerySet[DropIn]:
-    _ensure_view(user)
+def my_visits(*, user: User) -> list[Visit]:
+    """An independent visitor's own visits, latest first, with their homes ("Your visits")."""
+    if not access.may(user, Perm.HOMES_OWN_VISITS):
+        raise AccessDenied("Only an independent visitor has visits of their own here.")
+    return list(
+        Visit.objects.filter(visitor__user=user)
+        .select_related("home")
+        .order_by("-visited_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class DropInFilters:
+    home_id: int | None = None
+    held_from: dt.date | None = None
+    held_to: dt.date | None = None
+
+
+def drop_in_list(*, user: User, filters: DropInFilters | None = None) -> QuerySet[DropIn]:
+    reach = _ensure_drop_ins(user)
+    f = filters or DropInFilters()
+    qs = DropIn.objects.filter(drop_in_scope(reach))
+    if f.home_id is not None:
+        qs = qs.filter(home_id=f.home_id)
+    if f.held_from is not None:
+        qs = qs.filter(held_on__gte=f.held_from)
+    if f.held_to is not None:
+        qs = qs.filter(held_on__lte=f.held_to)
     return (
-        DropIn.objects.select_related("home", "officer")
+        qs.select_related("home", "officer")
         .annotate(n_issues=Count("issues"))
         .order_by("-held_on", "-id")
     )
 
 
 def drop_in_get(*, user: User, pk: int) -> DropIn:
-    _ensure_view(user)
+    reach = _ensure_drop_ins(user)
     found = (
         DropIn.objects.select_related("home", "officer")
         .prefetch_related(_issues())
-        .filter(pk=pk)
+        .filter(drop_in_scope(reach), pk=pk)
         .first()
     )
     if found is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -27,6 +27,9 @@ from harken.core.dates import format_date
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.storage import save_file
 from harken.core.updates import NOT_GIVEN, NotGiven, given
+
+if TYPE_CHECKING:
+    from harken.pool.models import PoolEntry
 
 from .audit import home_event
 from .models import (
@@ -140,9 +143,11 @@ def home_create(
     opened_on: dt.date | None,
     registered_manager: str = "",
     closed_on: dt.date | None = None,
+    teams: Any = (),
 ) -> Home:
-    """Add a children's home to the register."""
+    """Add a children's home to the register, with the teams responsible for it."""
     _ensure_edit(actor)
+    chosen = _check_teams(teams)
     values = _check_home(
         {
             "name": name,
@@ -156,14 +161,32 @@ def home_create(
         }
     )
     home = Home.objects.create(**values, created_by=actor, modified_by=actor)
+    home.teams.set(chosen)
+    changes: dict[str, list[str | None]] = {
+        name: [None, str(value)] for name, value in values.items() if value
+    }
+    if chosen:
+        changes["teams"] = [None, _team_names(chosen)]
     home_event(
         actor=actor,
         verb=Verb.HOME_ADDED,
         home=home,
         description=f"{home} (Ofsted URN {home.ofsted_urn}) added to the register",
-        changes={name: [None, str(value)] for name, value in values.items() if value},
+        changes=changes,
     )
     return home
+
+
+def _check_teams(teams: Any) -> list[Team]:
+    chosen = list(teams or ())
+    for team in chosen:
+        if not isinstance(team, Team):
+            raise ApplicationError.for_field("teams", "Choose the teams from the list.")
+    return sorted(set(chosen), key=lambda t: (t.name, t.pk))
+
+
+def _team_names(teams: list[Team]) -> str:
+    return ", ".join(t.name for t in teams) or "none"
 
 
 @transaction.atomic
@@ -179,8 +202,10 @@ def home_update(
     places: int | str | NotGiven = NOT_GIVEN,
     opened_on: dt.date | NotGiven = NOT_GIVEN,
     closed_on: dt.date | NotGiven | None = NOT_GIVEN,
+    teams: Any = NOT_GIVEN,
 ) -> Home:
-    """Change a home's details (closing it is giving `closed_on`); what is not given stays."""
+    """Change a home's details (closing it is giving `closed_on`, the teams responsible for it
+    `teams`); what is not given stays."""
     _ensure_edit(actor)
     changed = given(
         name=name,
@@ -203,6 +228,12 @@ def home_update(
             "before then.",
         )
     changes = set_fields(home, values)
+    if teams is not NOT_GIVEN:
+        chosen = _check_teams(teams)
+        before = sorted(home.teams.all(), key=lambda t: (t.name, t.pk))
+        if before != chosen:
+            home.teams.set(chosen)
+            changes["teams"] = [_team_names(before), _team_names(chosen)]
     if changes:
         home.modified_by = actor
         home.save()
@@ -337,23 +368,29 @@ def visit_record(
     actor: User,
     home: Home,
     visited_on: dt.date | None,
-    visitor_name: str,
-    announced: bool | None,
-    children_spoken_to: int | str | None,
-    parents_spoken_to: int | str | None,
-    staff_spoken_to: int | str | None,
-    safeguarded: str,
-    wellbeing_promoted: str,
+    visitor_name: str = "",
+    announced: bool | None = None,
+    children_spoken_to: int | str | None = None,
+    parents_spoken_to: int | str | None = None,
+    staff_spoken_to: int | str | None = None,
+    safeguarded: str = "",
+    wellbeing_promoted: str = "",
     summary: str = "",
     sent_to_home_on: dt.date | None = None,
     sent_to_provider_on: dt.date | None = None,
     sent_to_ofsted_on: dt.date | None = None,
     report: Any = None,
+    visitor: PoolEntry | None = None,
 ) -> Visit:
-    """Record a Regulation 44 visit to a home, and the visitor's report if given."""
+    """Record a Regulation 44 visit to a home, and the visitor's report if given. `visitor`:
+    their pool entry, when they are in the pool (with an account, they then see the visit);
+    their name is the entry's unless another is given."""
     _ensure_edit(actor)
     if not isinstance(home, Home):
         raise ApplicationError.for_field("home", "Choose the home that was visited.")
+    visitor = _check_visitor(visitor)
+    if visitor is not None and not (visitor_name or "").strip():
+        visitor_name = visitor.name
     values = _check_visit(
         home,
         {
@@ -374,7 +411,12 @@ def visit_record(
 
     def save(report_fields: dict[str, Any]) -> Visit:
         visit = Visit.objects.create(
-            home=home, **values, **report_fields, created_by=actor, modified_by=actor
+            home=home,
+            visitor=visitor,
+            **values,
+            **report_fields,
+            created_by=actor,
+            modified_by=actor,
         )
         home_event(
             actor=actor,
@@ -407,10 +449,13 @@ def visit_update(
     sent_to_provider_on: dt.date | NotGiven | None = NOT_GIVEN,
     sent_to_ofsted_on: dt.date | NotGiven | None = NOT_GIVEN,
     report: Any = None,
+    visitor: PoolEntry | NotGiven | None = NOT_GIVEN,
 ) -> Visit:
     """Change a visit: most often the dates its report was sent, or a report to add (a new
     report replaces the one kept)."""
     _ensure_edit(actor)
+    if visitor is not NOT_GIVEN:
+        visitor = _check_visitor(visitor)
     changed = given(
         visited_on=visited_on,
         visitor_name=visitor_name,
@@ -435,8 +480,13 @@ def visit_update(
         )
     old_report = visit.report_storage_name
 
+    if visitor is not NOT_GIVEN:
+        values["visitor"] = visitor
+
     def save(report_fields: dict[str, Any]) -> Visit:
         changes = set_fields(visit, {**values, **report_fields})
+        if "visitor" in changes:
+            changes["visitor"] = [str(v) if v is not None else None for v in changes["visitor"]]
         changes.pop("report_storage_name", None)
         changes.pop("report_sha256", None)
         if changes:
@@ -458,6 +508,73 @@ def visit_update(
 
     result: Visit = _with_report(report, actor, save)
     if report is not None and old_report:
+        transaction.on_commit(lambda: default_storage.delete(old_report))
+    return result
+
+
+def _check_visitor(visitor: PoolEntry | None) -> PoolEntry | None:
+    from harken.pool.models import PoolEntry, PoolRole
+
+    if visitor is None:
+        return None
+    if (
+        not isinstance(visitor, PoolEntry)
+        or not visitor.role_rows.filter(role=PoolRole.INDEPENDENT_VISITOR).exists()
+    ):
+        raise ApplicationError.for_field(
+            "visitor", "Choose an independent visitor from the pool, or leave it empty."
+        )
+    return visitor
+
+
+def may_upload_report(actor: User | None, visit: Visit) -> bool:
+    """The feedback team, or the visit's own independent visitor (signed in)."""
+    if access.may(actor, Perm.HOMES_EDIT):
+        return True
+    return (
+        actor is not None
+        and access.may(actor, Perm.HOMES_OWN_VISITS)
+        and visit.visitor_id is not None
+        and visit.visitor is not None
+        and visit.visitor.user_id == actor.pk
+    )
+
+
+@transaction.atomic
+def visit_report_upload(*, visit: Visit, actor: User, report: Any) -> Visit:
+    """Upload the visit's report, or replace the one kept: the feedback team, or the
+    independent visitor whose visit it is (from "Your visits"). The same upload checks and
+    trail as a report given with the visit."""
+    # Lock the visit alone: PostgreSQL refuses FOR UPDATE across the nullable visitor join.
+    visit = Visit.objects.select_for_update().select_related("home").get(pk=visit.pk)
+    if not may_upload_report(actor, visit):
+        raise AccessDenied("Only the feedback team or the visit's own visitor uploads its report.")
+    if report is None:
+        raise ApplicationError.for_field("report", "Choose the report to upload.")
+    old_report = visit.report_storage_name
+    replacing = bool(old_report)
+
+    def save(report_fields: dict[str, Any]) -> Visit:
+        changes = set_fields(visit, report_fields)
+        changes.pop("report_storage_name", None)
+        changes.pop("report_sha256", None)
+        visit.modified_by = actor
+        visit.save()
+        home_event(
+            actor=actor,
+            verb=Verb.VISIT_REPORT_UPLOADED,
+            visit=visit,
+            description=(
+                f"Report {visit.report_filename} "
+                + ("replaced the one kept" if replacing else "uploaded")
+                + f" for the visit of {format_date(visit.visited_on)}"
+            ),
+            changes=changes,
+        )
+        return visit
+
+    result: Visit = _with_report(report, actor, save)
+    if old_report:
         transaction.on_commit(lambda: default_storage.delete(old_report))
     return result
 

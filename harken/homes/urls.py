@@ -14,6 +14,8 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/report/", views.visit_report, name="visit_report"),
+    path("visits/<int:pk>/report/upload/", views.visit_report_upload, name="visit_report_upload"),
+    path("your-visits/", views.my_visits, name="mine"),
     path(
         "visits/<int:pk>/recommendations/add/",
         views.recommendation_add,

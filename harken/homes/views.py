@@ -5,10 +5,13 @@ answered as not found."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -25,10 +28,52 @@ from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
 
 from . import forms, selectors, services
-from .audit import record_viewed
-from .models import DropIn, Home, Ownership, Visit
+from .audit import record_home_viewed, record_viewed
+from .models import DropIn, Home, HomeEvent, Ownership, Visit
 
 PAGE_SIZE = 50
+# Reads are in the trail (who opened what), not in a home's history of changes.
+READ_VERBS = (
+    HomeEvent.Verb.HOME_VIEWED,
+    HomeEvent.Verb.VISIT_VIEWED,
+    HomeEvent.Verb.DROP_IN_VIEWED,
+)
+
+# The permissions that let a person read the homes, each with what it reaches
+# (`selectors.reach_of`): the team everything, a manager their teams' homes when the council
+# says so, an independent visitor their own visits.
+READERS = (Perm.HOMES_VIEW, Perm.HOMES_OF_TEAMS, Perm.HOMES_OWN_VISITS)
+# The register, the drop-ins and the compliance table: the council's, not a visitor's (a
+# visitor reaches their homes from "Your visits").
+COUNCIL_READERS = (Perm.HOMES_VIEW, Perm.HOMES_OF_TEAMS)
+
+
+def _allowed(user: Any, perm: Perm) -> bool:
+    if perm == Perm.HOMES_OF_TEAMS and not selectors.managers_see_team_homes():
+        return False
+    return access.may(user, perm)
+
+
+def homes_required(
+    *perms: Perm,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A homes page open to any of `perms` (HOMES_OF_TEAMS only when the council sets
+    HARKEN_MANAGERS_SEE_TEAM_HOMES); the selectors then keep each to what they reach."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        signed_in = staff_required()(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not any(
+                _allowed(request.user, perm) for perm in perms
+            ):
+                raise PermissionDenied
+            return signed_in(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -74,7 +119,7 @@ def _selected(form: forms.HomeFilterForm, request: HttpRequest) -> list[dict[str
     return chosen
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*COUNCIL_READERS)
 def home_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = forms.HomeFilterForm(request.GET or None)
@@ -97,6 +142,7 @@ def home_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "selected": _selected(form, request),
             "can_change": access.may(user, Perm.HOMES_EDIT),
+            "sees_drop_ins": selectors.sees_drop_ins(user),
         },
     )
 
@@ -137,36 +183,51 @@ def _last_year() -> tuple[dt.date, dt.date]:
     return selectors.add_months(selectors.month_start(on), -11), on
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*READERS)
 def home_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     home = _found(selectors.home_get, request, pk)
+    record_home_viewed(actor=user, home=home)
+    team = access.may(user, Perm.HOMES_VIEW)
     first, last = _last_year()
-    [row] = selectors.compliance(first=first, last=last, homes=[home])
+    # A visitor sees the months of their own home only through their visits: the home's
+    # compliance (other visitors' visits) is the council's.
+    row = None
+    if selectors.sees_drop_ins(user):
+        [row] = selectors.compliance(first=first, last=last, homes=[home])
     return render(
         request,
         "homes/home.html",
         {
             "home": home,
             "compliance": row,
-            "visits": selectors.home_visits(home=home),
-            "events": list(home.events.select_related("actor")[:20]),
+            "visits": selectors.home_visits(home=home, user=user),
+            # The trail names other visitors and officers: the feedback team's.
+            "events": list(home.events.exclude(verb__in=READ_VERBS).select_related("actor")[:20])
+            if team
+            else None,
+            "teams": list(home.teams.all()) if team else [],
             "can_change": access.may(user, Perm.HOMES_EDIT),
         },
     )
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*COUNCIL_READERS)
 def compliance(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
     first, last = _last_year()
-    rows = selectors.compliance(first=first, last=last)
+    try:
+        rows = selectors.homes_compliance(user=user, first=first, last=last)
+    except AccessDenied as exc:
+        raise PermissionDenied(exc.message) from exc
     return render(
         request,
         "homes/compliance.html",
         {
             "rows": rows,
             "months": selectors.months(first, last),
-            "flags": selectors.flags(),
+            # The start page's flags cover every home: the feedback team's.
+            "flags": selectors.flags() if access.may(user, Perm.HOMES_VIEW) else None,
         },
     )
 
@@ -210,28 +271,33 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*READERS)
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     visit: Visit = _found(selectors.visit_get, request, pk)
-    record_viewed(actor=user, visit=visit)
+    # What became of the issues (cases, referrals) and the plan's owners are the council's:
+    # a visitor's page shows their visit and its report only.
+    council = selectors.sees_drop_ins(user)
+    record_viewed(actor=user, visit=visit, with_cases=council)
     return render(
         request,
         "homes/visit.html",
         {
             "visit": visit,
+            "council": council,
             "ofsted_due": selectors.ofsted_due(visit.visited_on),
             "report_late": selectors.report_late(visit, today()),
-            "issues": list(visit.issues.all()),
-            "recommendations": list(visit.recommendations.all()),
+            "issues": list(visit.issues.all()) if council else [],
+            "recommendations": list(visit.recommendations.all()) if council else [],
             "can_change": access.may(user, Perm.HOMES_EDIT),
+            "can_upload": services.may_upload_report(user, visit),
             "can_add_recommendation": access.may(user, Perm.HOMES_EDIT)
             and access.may(user, Perm.PLAN_EDIT),
         },
     )
 
 
-@staff_required(Perm.HOMES_VIEW)  # type: ignore[arg-type]
+@homes_required(*READERS)  # type: ignore[arg-type]
 def visit_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     from harken.documents.downloads import download
 
@@ -246,6 +312,35 @@ def visit_report(request: HttpRequest, pk: int) -> HttpResponseBase:
         filename=visit.report_filename,
         what=f"visit {visit.pk} report",
     )
+
+
+@homes_required(Perm.HOMES_EDIT, Perm.HOMES_OWN_VISITS)
+@require_http_methods(["GET", "POST"])
+def visit_report_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload or replace a visit's report: the feedback team, or the visit's own visitor."""
+    user = _user(request)
+    visit: Visit = _found(selectors.visit_get, request, pk)
+    if not services.may_upload_report(user, visit):
+        raise PermissionDenied
+    form = forms.ReportForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_report_upload(
+                visit=visit, actor=user, report=form.cleaned_data["report"]
+            )
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Report uploaded")
+            return redirect("homes:visit", pk=visit.pk)
+    return render(request, "homes/report_form.html", {"form": form, "visit": visit})
+
+
+@homes_required(Perm.HOMES_OWN_VISITS)
+def my_visits(request: HttpRequest) -> HttpResponse:
+    """An independent visitor's own page: their visits, latest first, and their homes."""
+    visits = selectors.my_visits(user=_user(request))
+    return render(request, "homes/mine.html", {"visits": visits})
 
 
 @staff_required(Perm.HOMES_EDIT)
@@ -314,7 +409,7 @@ def drop_in_issue_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Drop-ins -------------------------------------------------------------------------------
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*COUNCIL_READERS)
 def drop_in_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page, query = _page(request, selectors.drop_in_list(user=user))
@@ -340,7 +435,7 @@ def drop_in_add(request: HttpRequest) -> HttpResponse:
     return render(request, "homes/drop_in_form.html", {"form": form})
 
 
-@staff_required(Perm.HOMES_VIEW)
+@homes_required(*COUNCIL_READERS)
 def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     drop_in: DropIn = _found(selectors.drop_in_get, request, pk)

@@ -725,6 +725,80 @@ DISPOSED_WITH_CASE: dict[str, Covered] = {
             "release_reason": P,
         },
     ),
+    # --- Issue 14: children's homes (harken/homes). No child is named in them: a visit holds
+    # numbers spoken to, an issue's summary is written without names (the forms say so). A
+    # visit and a drop-in are disposed under their own rules (RecordKind.HOME_VISIT,
+    # DROP_IN: harken/retention/standalone.py) with their issues and trail; an issue that
+    # became a case (an initial contact, a complaint, a safeguarding concern) goes with it.
+    "homes.Visit": Covered(
+        None,
+        {
+            **_BASE,
+            "home": X,
+            "visited_on": S,
+            "visitor_name": P,
+            "visitor": P,
+            "announced": S,
+            "children_spoken_to": S,
+            "parents_spoken_to": S,
+            "staff_spoken_to": S,
+            "safeguarded": S,
+            "wellbeing_promoted": S,
+            "summary": P,
+            "sent_to_home_on": S,
+            "sent_to_provider_on": S,
+            "sent_to_ofsted_on": S,  # the report's figures: late to Ofsted
+            "report_filename": P,
+            "report_storage_name": P,  # the file is deleted from storage
+            "report_content_type": S,
+            "report_size": S,
+            "report_sha256": P,
+        },
+    ),
+    "homes.DropIn": Covered(
+        None,
+        {
+            **_BASE,
+            "home": X,
+            # A kind of placement or a venue, never a child's address (the form says so); the
+            # drop-in needs a home or a placement (a check constraint).
+            "placement": S,
+            "held_on": S,
+            "officer": X,  # the member of staff who ran it (a required link)
+            "young_people": S,
+        },
+    ),
+    "homes.Issue": Covered(
+        "case",
+        {
+            **_BASE,
+            "visit": X,
+            "drop_in": X,
+            "summary": P,
+            "triage": S,  # the report counts what became of the issues
+            "passed_to": S,
+            "passed_to_person": P,
+            "passed_on": S,
+            "advocacy_referral": X,
+            "case": X,
+            "safeguarding_concern": X,
+        },
+    ),
+    "homes.HomeEvent": Covered(
+        None,
+        {
+            "id": X,
+            "at": S,
+            "actor": P,
+            "home": X,
+            "visit": X,
+            "drop_in": X,
+            "verb": S,
+            "description": P,
+            "changes": P,
+        },
+    ),
+    # --- end of issue 14 (homes) ---
     "retention.DisposalCandidate": Covered(
         "case", {"id": X, "run": X, "line": X, "case": X, "record_id": X}
     ),
@@ -743,6 +817,8 @@ REPLACED: dict[tuple[str, str], str] = {
     ("surveys.Comment", "text"): REMOVED_TEXT,
     ("pool.PoolEntry", "name"): "Former member of the pool",
     ("pool.PoolEvent", "description"): REMOVED_TEXT,
+    ("homes.Issue", "summary"): REMOVED_TEXT,
+    ("homes.HomeEvent", "description"): REMOVED_TEXT,
 }
 
 _CONFIGURATION = "configuration, not a record about a person"
@@ -757,17 +833,11 @@ _POOL = (
 )
 
 KEPT_MODELS: dict[str, str] = {
-    # --- Issue 14: children's homes (harken/homes). No child is named in them: a visit holds
-    # numbers spoken to, an issue's summary is written without names (the form says so), and
-    # what an issue became (a case, an advocacy referral) is disposed of under its own rule.
-    # Their own retention rule (the 2015 Regulations keep visit reports with the home's
-    # records) is not set yet.
-    "homes.Home": "the register of children's homes: configuration-like, kept while in use",
-    "homes.Visit": "a Regulation 44 visit to a home, naming no child; its own rule is not set",
-    "homes.DropIn": "a drop-in session, naming no child; its own rule is not set",
-    "homes.Issue": "an issue raised at a visit or drop-in, naming no child; its own rule is "
-    "not set (the case or referral it became follows its own)",
-    "homes.HomeEvent": "the audit trail of the homes, visits and drop-ins, kept with them",
+    # --- Issue 14: children's homes (harken/homes). The register of homes names no child
+    # and is configuration-like; visits, drop-ins, issues and their trail have rules of their
+    # own (harken/retention/standalone.py, RecordKind.HOME_VISIT and DROP_IN, below).
+    "homes.Home": "the register of children's homes: configuration-like, kept while in use "
+    "(a home with visits cannot be deleted: Visit.home protects it)",
     # --- end of issue 14 (homes) ---
     # Issue 14: surveys. The configuration stays; an invitation, the free text of its answers
     # and a comment go with their case or under the comment's own rule (DISPOSED_WITH_CASE).

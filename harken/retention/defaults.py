@@ -116,6 +116,26 @@ DEFAULT_RULES: list[Default] = [
         "pool last worked from it; one appointed to a case still kept is kept with it. Their "
         "fees stay in the costs register, without their name",
     },
+    # Issue 14 (homes). "Closure" of a visit is the day of the visit; of a drop-in, the day
+    # it was held. The issues raised go with them, except one that became an initial contact,
+    # a complaint or a safeguarding concern: it follows that case (an advocacy referral
+    # follows its own rule).
+    {
+        "kind": "home_visit",
+        "basis": "closure",
+        "years": 15,
+        "source": "Children's Homes (England) Regulations 2015 reg 37 and Schedule 4: a home's "
+        "records other than a child's case records are kept for at least 15 years from the "
+        "last entry; the council's copy of each Regulation 44 report (reg 44(7)) is kept as "
+        "long, counted from the visit",
+    },
+    {
+        "kind": "drop_in",
+        "basis": "closure",
+        "years": 6,
+        "source": "As complaints (IRMS: closure + 6 years; Limitation Act 1980 s2, s5), counted "
+        "from the day of the drop-in: an issue raised there may become a complaint",
+    },
 ]
 
 

@@ -27,6 +27,9 @@ class RecordKind(models.TextChoices):
     # Issue 14 (docs/adr/0250): a survey comment on no case, and a person who left the pool.
     SURVEY_COMMENT = "survey_comment", "Survey comments not linked to a case"
     POOL = "pool", "People who have left the pool of independent people"
+    # Issue 14 (homes): records of the children's homes, which name no child.
+    HOME_VISIT = "home_visit", "Regulation 44 visits and their reports"
+    DROP_IN = "drop_in", "Drop-ins with young people"
 
 
 class Basis(models.TextChoices):

@@ -255,6 +255,35 @@ STANDALONE: dict[str, Standalone] = {
         ended_as=_pool_ended,
         events=("pool.PoolEvent", "entry", ("viewed",)),
     ),
+    # Issue 14 (homes): a Regulation 44 visit, its stored report, its recommendations on the
+    # plan and the issues raised at it; an issue that became a case follows its case.
+    RecordKind.HOME_VISIT: Standalone(
+        "homes.Visit",
+        "",
+        (),
+        "visited_on",
+        (),
+        (
+            Part("homes.Issue", "visit", extra=(("case__isnull", True),)),
+            Part("learning.Action", "recommendation__visit"),
+            Part("learning.Recommendation", "visit"),
+            Part("homes.HomeEvent", "visit"),
+        ),
+        events=("homes.HomeEvent", "visit", ("visit_viewed",)),
+        files="report_storage_name",
+    ),
+    RecordKind.DROP_IN: Standalone(
+        "homes.DropIn",
+        "",
+        (),
+        "held_on",
+        (),
+        (
+            Part("homes.Issue", "drop_in", extra=(("case__isnull", True),)),
+            Part("homes.HomeEvent", "drop_in"),
+        ),
+        events=("homes.HomeEvent", "drop_in", ("drop_in_viewed",)),
+    ),
 }
 
 

@@ -96,7 +96,7 @@ def test_record_a_visit_with_a_recommendation_and_a_concern(
     forms.refused("Enter", "visit form, refused empty")
     visited = dt.date.today() - dt.timedelta(days=1)
     forms.date("visited_on", dt.date.today() + dt.timedelta(days=2))
-    page.get_by_label("Independent visitor").fill("Vera Visitor")
+    page.get_by_label("Independent visitor's name").fill("Vera Visitor")
     page.locator("#id_announced_1").check()
     page.get_by_label("Number of children spoken to").fill("3")
     page.get_by_label("Number of staff spoken to").fill("2")

@@ -362,6 +362,7 @@ def test_the_homes_pages_fit(browser: Any, server: str, fit_setup: Any, size: st
         ("/staff/homes/compliance/", "Visits due and made"),
         ("/staff/homes/drop-ins/", "Drop-ins"),
         (f"/staff/homes/{oak.pk}/visits/add/", "Record a Regulation 44 visit"),
+        (f"/staff/homes/visits/{seen.pk}/report/upload/", "Upload the report"),
     ):
         page.goto(server + path)
         expect(page.locator("h1")).to_contain_text(heading)
@@ -370,6 +371,33 @@ def test_the_homes_pages_fit(browser: Any, server: str, fit_setup: Any, size: st
     page.get_by_role("button", name="Record drop-in").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_fits(page, f"drop-in form refused, {size}")
+    context.close()
+
+    # An independent visitor's own pages ("Your visits", their visit).
+    from harken.accounts.models import Role
+    from harken.accounts.tests.factories import make_user
+    from harken.pool import services as pool
+    from harken.pool.models import Organisation, PoolRole
+
+    vera = make_user(f"vera_{size}", Role.INDEPENDENT_VISITOR, employed_by_council=False)
+    entry = pool.pool_entry_create(
+        actor=officer,
+        name="Vera Visitor",
+        organisation_kind=Organisation.SELF_EMPLOYED,
+        roles=[PoolRole.INDEPENDENT_VISITOR],
+        user=vera,
+    )
+    hers = visit(officer, oak, visited_on=dt.date.today() - dt.timedelta(days=2), visitor=entry)
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, vera)
+    for path, heading in (
+        ("/staff/homes/your-visits/", "Your visits"),
+        (f"/staff/homes/visits/{hers.pk}/", "Regulation 44 visit of"),
+    ):
+        page.goto(server + path)
+        expect(page.locator("h1")).to_contain_text(heading)
+        assert_fits(page, f"{path}, visitor, {size}")
     context.close()
 
 

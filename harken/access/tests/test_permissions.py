@@ -194,6 +194,10 @@ IO, IP, PM, RV = (
         # Issue 14 (homes): the feedback team's work; managers and appointees see none of it.
         (Perm.HOMES_VIEW, {FO, AD}),
         (Perm.HOMES_EDIT, {FO, AD}),
+        # ... unless the council sets HARKEN_MANAGERS_SEE_TEAM_HOMES (their teams' homes);
+        # an independent visitor sees their own visits only.
+        (Perm.HOMES_OF_TEAMS, {MG}),
+        (Perm.HOMES_OWN_VISITS, {Role.INDEPENDENT_VISITOR}),
         # Issue 14: survey comments may name a child or a concern about any team.
         (Perm.SURVEYS_VIEW, {FO, AD}),
         (Perm.SURVEYS_SEND, {FO, AD}),

@@ -302,7 +302,9 @@ def test_every_write_endpoint_is_fuzzed():
     shared mailbox, the pool of independent people, the children's homes, the surveys (the token
     endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 94
+    assert len(operations) == 95
+    # Issue 14 (homes): recording a drop-in.
+    assert ("post", "/api/v1/homes/drop-ins/") in operations
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/pool/appointments/") in operations

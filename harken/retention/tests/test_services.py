@@ -24,7 +24,9 @@ def test_the_shipped_schedule_has_a_rule_for_every_kind_with_its_source():
         "complaint", "contact", "compliment", "representation", "looked_after",
         "sar", "ombudsman", "restriction", "advocacy", "rights", "mail",
         "survey_comment", "pool",
+        "home_visit", "drop_in",
     }  # fmt: skip
+    assert rules["home_visit"].description == "15 years after closure"
     assert rules["sar"].description == "2 years after closure"
     assert rules["complaint"].description == "6 years after closure"
     assert rules["looked_after"].description == "Until the child's 75th birthday"

@@ -206,8 +206,51 @@ def records(officer, media, records_team):
         ),
         received_at=dt.datetime(2022, 5, 3, 9, 0, tzinfo=dt.UTC),
     ).item
+    # Issue 14 (homes): a Regulation 44 visit 15 years and more before DAY, with its report and
+    # an issue raised; a drop-in more than 6 years before.
+    from harken.homes import services as homes
+
+    oak = homes.home_create(
+        actor=officer,
+        name="Oak Lodge",
+        provider="Shire County Council",
+        ownership="own",
+        ofsted_urn="SC100200",
+        places=4,
+        opened_on=D(2005, 1, 3),
+    )
+    old_visit = homes.visit_record(
+        actor=officer,
+        home=oak,
+        visited_on=D(2009, 3, 2),
+        visitor_name="Vera Visitor",
+        announced=False,
+        children_spoken_to=2,
+        parents_spoken_to=0,
+        staff_spoken_to=3,
+        safeguarded="yes",
+        wellbeing_promoted="yes",
+        summary="The garden is overgrown",
+        sent_to_ofsted_on=D(2009, 3, 20),
+    )
+    report = default_storage.save("home-visits/old-report.pdf", ContentFile(b"%PDF-1.4"))
+    type(old_visit).objects.filter(pk=old_visit.pk).update(
+        report_filename="oak-march-2009.pdf", report_storage_name=report, report_sha256="ab" * 32
+    )
+    homes.issue_record(
+        actor=officer, visit=old_visit, summary="Bedtimes too early", triage="no_action"
+    )
+    old_drop_in = homes.drop_in_record(
+        actor=officer, held_on=D(2017, 4, 3), officer=officer, young_people=6, home=oak
+    )
+    homes.issue_record(
+        actor=officer, drop_in=old_drop_in, summary="Wants a bus pass", triage="no_action"
+    )
     comment, left_pool = _survey_comment_and_pool(officer, records_team)
     return {
+        "visit": old_visit,
+        "drop_in": old_drop_in,
+        "report_file": report,
         "survey_comment": comment,
         "pool": left_pool,
         "rights": rights_request,
@@ -255,6 +298,7 @@ def test_disposal_removes_every_personal_field_and_keeps_the_figures(admin_user,
     assert {d.kind for d in DisposedRecord.objects.all()} == set(STANDALONE)
     assert run.disposed_total >= len(STANDALONE)
     assert not default_storage.exists(records["bundle_file"])
+    assert not default_storage.exists(records["report_file"])
 
     checked = 0
     for kind, spec in STANDALONE.items():
@@ -312,6 +356,15 @@ def test_disposal_removes_every_personal_field_and_keeps_the_figures(admin_user,
     )
     assert entry.roles == ["ip"]
     assert entry.partner_appointments.get().outcome == "completed"
+    visit = type(records["visit"]).objects.get(pk=records["visit"].pk)
+    assert (visit.visited_on, visit.sent_to_ofsted_on, visit.children_spoken_to) == (
+        D(2009, 3, 2),
+        D(2009, 3, 20),
+        2,
+    )
+    assert (visit.visitor_name, visit.summary, visit.report_storage_name) == ("", "", "")
+    assert visit.issues.get().triage == "no_action"
+    assert type(records["drop_in"]).objects.get(pk=records["drop_in"].pk).young_people == 6
     # Still running: untouched.
     assert (
         SubjectAccessRequest.objects.get(pk=records["live_sar"].pk).requester.first_name == "Lena"
