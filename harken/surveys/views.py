@@ -10,16 +10,18 @@ from typing import Any
 
 import segno
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 
 from harken import access
 from harken.access import Perm
 from harken.access.web import StaffRequiredMixin
+from harken.casework.selectors import COUNT_CAP, capped_count
 from harken.core.audit import record_read, record_reads
 from harken.core.errors import AccessDenied, ApplicationError
 from harken.core.forms import add_service_error
@@ -103,9 +105,28 @@ class SendView(StaffRequiredMixin, View):
 
 
 def _visible_invitations(user: Any) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(case__in=access.visible_cases(user)).select_related(
-        "case", "survey"
-    )
+    # Each invitation's case looked up by its key as the page is read (stopping when it is
+    # full), not every case the user may see gathered first.
+    return Invitation.objects.filter(
+        Exists(access.visible_cases(user).filter(pk=OuterRef("case_id")))
+    ).select_related("case", "survey")
+
+
+class _CappedPaginator(Paginator):
+    """Counts no further than the caseload does ("more than 10,000"): what the page costs
+    follows the page, not every survey the council has ever sent."""
+
+    @cached_property
+    def counted(self) -> int:
+        return capped_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
 
 
 class InvitationListView(StaffRequiredMixin, View):
@@ -124,7 +145,7 @@ class InvitationListView(StaffRequiredMixin, View):
             rows = rows.filter(answered_at__isnull=True, expires_at__gt=now)
         elif state == "expired":
             rows = rows.filter(answered_at__isnull=True, expires_at__lte=now)
-        page = Paginator(rows.order_by("-sent_on", "-id"), PAGE_SIZE).get_page(
+        page = _CappedPaginator(rows.order_by("-sent_on", "-id"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         for inv in page:

@@ -110,6 +110,25 @@ def test_list_shows_the_surveys_and_audits_the_read(client, sign_in, officer):
     assert case.reference not in sign_in(officer).get("/staff/surveys/?state=answered").text
 
 
+def test_list_counts_no_further_than_the_cap_and_hides_a_restricted_case(
+    client, sign_in, officer, manager, monkeypatch
+):
+    """A council's years of surveys are counted as the caseload counts ("more than 10,000",
+    here a cap of 2), and a restricted case's survey is listed only for those named on it."""
+    from harken.surveys import views
+
+    cases = [letter_survey(officer)[0] for _ in range(3)]
+    assert "3 surveys" in sign_in(officer).get("/staff/surveys/").text
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    assert "More than 2 surveys" in sign_in(officer).get("/staff/surveys/").text
+    monkeypatch.setattr(views, "COUNT_CAP", 10_000)
+    type(cases[0]).objects.filter(pk=cases[0].pk).update(restricted=True)
+    page = sign_in(officer).get("/staff/surveys/").text
+    assert "2 surveys" in page
+    assert cases[0].reference not in page
+    assert cases[1].reference in page
+
+
 def test_send_from_the_case_page_letter_link_and_qr(client, sign_in, officer):
     case = closed_complaint(officer)
     c = sign_in(officer)
