@@ -24,7 +24,15 @@ from harken.core.errors import AccessDenied
 from harken.registers.api import ERRORS, CaseReferenceField
 
 from . import selectors, services
-from .models import FeeBasis, Organisation, PoolEntry, PoolRole, Sharing
+from .models import (
+    FeeBasis,
+    Organisation,
+    PartnerAppointment,
+    PartnerOutcome,
+    PoolEntry,
+    PoolRole,
+    Sharing,
+)
 
 
 class PoolAccess(BasePermission):
@@ -142,6 +150,24 @@ class PoolAppointOutput(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
+class PartnerAppointmentSerializer(serializers.ModelSerializer):
+    entry = serializers.IntegerField(source="entry_id", read_only=True)
+
+    class Meta:
+        model = PartnerAppointment
+        fields = ["id", "entry", "partner_council", "role", "appointed_on", "ended_on", "outcome"]
+
+
+class PartnerAppointmentInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PoolRole.choices)
+    appointed_on = serializers.DateField()
+
+
+class PartnerAppointmentEndInput(serializers.Serializer):
+    ended_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=PartnerOutcome.choices)
+
+
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     return dict(data)
 
@@ -215,6 +241,69 @@ class PoolViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         except AccessDenied as exc:
             raise PermissionDenied(exc.message) from exc
         return self._out(entry)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The appointments by the partner council this person is lent to, newest first",
+        responses={
+            200: PartnerAppointmentSerializer(many=True),
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record an appointment of this person by the partner council they are lent to "
+        "(counted in the report's appointments made for partners, and in their load while open)",
+        request=PartnerAppointmentInput,
+        responses={201: PartnerAppointmentSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="partner-appointments",
+        pagination_class=None,
+    )
+    def partner_appointments(self, request: Request, pk: str) -> Response:
+        entry = self._entry(pk)
+        if request.method == "GET":
+            rows = entry.partner_appointments.order_by("-appointed_on", "-id")
+            return Response(PartnerAppointmentSerializer(rows, many=True).data)
+        data = PartnerAppointmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            made = services.partner_appointment_record(
+                entry=entry, actor=_user(request), **_values(data.validated_data)
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        return Response(PartnerAppointmentSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="End an appointment by a partner council: the day and how it ended (a cancelled "
+        "one is not counted as made for partners)",
+        request=PartnerAppointmentEndInput,
+        responses={200: PartnerAppointmentSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"partner-appointments/(?P<appointment>[0-9]+)/end",
+    )
+    def partner_appointment_end(self, request: Request, pk: str, appointment: str) -> Response:
+        entry = self._entry(pk)
+        found = entry.partner_appointments.filter(pk=int(appointment)).first()
+        if found is None:
+            raise NotFound("This person has no partner appointment with that number.")
+        data = PartnerAppointmentEndInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            ended = services.partner_appointment_end(
+                appointment=found, actor=_user(request), **_values(data.validated_data)
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        return Response(PartnerAppointmentSerializer(ended).data)
 
     @extend_schema(
         summary="Who is offered for a role of a case's open stage: free, eligible, least loaded",

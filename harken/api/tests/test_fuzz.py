@@ -302,12 +302,15 @@ def test_every_write_endpoint_is_fuzzed():
     shared mailbox, the pool of independent people, the children's homes, the surveys (the token
     endpoint is the access tests')."""
     operations = _operations()
-    assert len(operations) == 95
+    assert len(operations) == 97
     # Issue 14 (homes): recording a drop-in.
     assert ("post", "/api/v1/homes/drop-ins/") in operations
     assert ("post", "/api/v1/reports/builds/") in operations
     assert ("post", "/api/v1/reports/builds/{id}/retry/") in operations
     assert ("post", "/api/v1/pool/appointments/") in operations
+    # Issue 14 (pool): a partner council's appointment, recorded and ended.
+    assert ("post", "/api/v1/pool/{id}/partner-appointments/") in operations
+    assert ("post", "/api/v1/pool/{id}/partner-appointments/{appointment}/end/") in operations
     # API 1.3: a letter posted by the team; a reply to a closed case's two decisions.
     assert ("post", "/api/v1/cases/{reference}/messages/{message}/posted/") in operations
     assert ("post", "/api/v1/inbox/{id}/reopen-case/") in operations

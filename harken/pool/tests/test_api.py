@@ -163,3 +163,59 @@ def test_a_lapsed_dbs_check_is_a_warning(officer):
 
 
 __all__ = ["D"]
+
+
+def test_partner_appointments_recorded_listed_and_ended_through_the_api(officer, manager):
+    """The same service as the page: a person lent to a partner is appointed by it, the
+    appointment is listed, then ended once; a second end, a day before the appointment, an
+    outcome not offered and a person not lent are refused in words, and nothing is saved."""
+    from harken.pool.models import PartnerAppointment, Sharing
+
+    lent = make_entry(
+        officer, name="Len Lent", sharing=Sharing.TO_PARTNER, partner_council="South Tyneside"
+    )
+    client = _client(officer)
+    url = f"{BASE}/{lent.pk}/partner-appointments/"
+    made = client.post(url, {"role": "ip", "appointed_on": "2024-05-01"}, format="json")
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["partner_council"], body["ended_on"], body["outcome"]) == (
+        "South Tyneside",
+        None,
+        "",
+    )
+    assert [a["id"] for a in client.get(url).json()] == [body["id"]]
+    end = f"{url}{body['id']}/end/"
+    early = client.post(end, {"ended_on": "2024-04-30", "outcome": "completed"}, format="json")
+    assert early.status_code == 400
+    assert "ended_on" in early.json()["errors"]
+    odd = client.post(end, {"ended_on": "2024-05-20", "outcome": "vanished"}, format="json")
+    assert odd.status_code == 400
+    assert "outcome" in odd.json().get("errors", odd.json())
+    assert PartnerAppointment.objects.get().ended_on is None
+    ended = client.post(end, {"ended_on": "2024-05-20", "outcome": "completed"}, format="json")
+    assert ended.status_code == 200
+    assert (ended.json()["ended_on"], ended.json()["outcome"]) == ("2024-05-20", "completed")
+    again = client.post(end, {"ended_on": "2024-05-21", "outcome": "cancelled"}, format="json")
+    assert again.status_code == 400
+    assert PartnerAppointment.objects.get().outcome == "completed"
+    assert PoolEvent.objects.filter(entry=lent, verb=PoolEvent.Verb.PARTNER_ENDED).count() == 1
+    # Someone not lent to a partner; an appointment of another person; other roles.
+    own = make_entry(officer, name="Olive Own")
+    refused = client.post(
+        f"{BASE}/{own.pk}/partner-appointments/",
+        {"role": "ip", "appointed_on": "2024-05-01"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert (
+        client.post(
+            f"{BASE}/{own.pk}/partner-appointments/{body['id']}/end/",
+            {"ended_on": "2024-05-20", "outcome": "completed"},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert _client(manager).get(url).status_code == 403
+    assert _client(manager).post(end, {}, format="json").status_code == 403
+    assert PartnerAppointment.objects.count() == 1
