@@ -118,7 +118,8 @@ class _CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return capped_count(self.object_list)
+        listed: QuerySet[Invitation] = self.object_list  # type: ignore[assignment]
+        return capped_count(listed)
 
     @cached_property
     def count(self) -> int:
