@@ -279,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         "AdvocacyOutcomeEnum": "harken.registers.models.AdvocacyOutcome",
         # Issue 14 (homes): the visitor's two opinions share one choice set.
         "OpinionEnum": "harken.homes.models.Opinion",
+        # Issue 14 (pool): the roles of a pool entry and of a partner council's appointment,
+        # and how that appointment ended.
+        "PoolRoleEnum": "harken.pool.models.PoolRole",
+        "PartnerOutcomeEnum": "harken.pool.models.PartnerOutcome",
         "CostRoleEnum": "harken.registers.models.CostRole",
         "SarPauseReasonEnum": "harken.registers.models.SarPauseReason",
         "RedactionReasonEnum": "harken.subjectaccess.models.RedactionReason",

@@ -158,6 +158,15 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         employed_by_council=False,
     ),
     DemoUser("reports", Role.REPORT_VIEWER, "Rita", "Bennett", "Assistant director (reports)"),
+    # Issue 14: a Regulation 44 visitor, in the pool, who sees only her own visits.
+    DemoUser(
+        "visitor",
+        Role.INDEPENDENT_VISITOR,
+        "Vera",
+        "Okafor",
+        "Independent visitor (Regulation 44)",
+        employed_by_council=False,
+    ),
 )
 
 # Relative frequencies, after seed 004's stage 1 complaints by team.

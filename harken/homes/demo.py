@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
+
 from harken import access
 from harken.access import Perm
 
@@ -62,6 +64,7 @@ def homes_demo(builder: Any) -> None:
             )
         )
     team = next(iter(builder.teams.values()))
+    vera = _signed_in_visitor(builder)
     for month in selectors.months(first_month, today):
         for home in homes:
             if not selectors.is_due(home, month) or builder.chance(0.08):
@@ -76,11 +79,14 @@ def homes_demo(builder: Any) -> None:
             if late:
                 sent = due + dt.timedelta(days=builder.rng.randint(3, 20))
             copied = day + dt.timedelta(days=3)
+            name = builder.choice(VISITORS)
             visit = services.visit_record(
                 actor=officer,
                 home=home,
                 visited_on=day,
-                visitor_name=builder.choice(VISITORS),
+                visitor_name=name,
+                # Vera Okafor signs in ("visitor") and sees the visits that are hers.
+                visitor=vera if name == VISITORS[0] else None,
                 announced=builder.chance(0.3),
                 children_spoken_to=builder.rng.randint(0, home.places),
                 parents_spoken_to=builder.rng.randint(0, 2),
@@ -105,6 +111,30 @@ def homes_demo(builder: Any) -> None:
                 triage = builder.choice((Triage.SAFEGUARDING, Triage.PASSED_TO_TEAM))
                 _issue(builder, visit=visit, triage=triage, team=team)
     _drop_ins(builder, homes, first_month, team)
+
+
+def _signed_in_visitor(builder: Any) -> Any:
+    """The demo's independent visitor as a person of the pool with her account (the demo user
+    "visitor"), or None when the pool or the user is not there."""
+    user = builder.users.get("visitor")
+    if user is None or not apps.is_installed("harken.pool"):
+        return None
+    from harken.pool import services as pool
+    from harken.pool.models import Organisation, PoolEntry, PoolRole
+
+    existing = PoolEntry.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    return pool.pool_entry_create(
+        actor=builder.officer,
+        name=VISITORS[0],
+        organisation_kind=Organisation.SELF_EMPLOYED,
+        roles=[PoolRole.INDEPENDENT_VISITOR],
+        user=user,
+        email="vera.okafor@visitors.example",
+        dbs_checked_on=builder.today - dt.timedelta(days=400),
+        availability="Monthly visits to three of the council's homes",
+    )
 
 
 def _drop_ins(builder: Any, homes: list[Any], first_month: dt.date, team: Any) -> None:

@@ -123,6 +123,11 @@ def test_demo_makes_cases_of_every_kind_through_every_stage():
     assert sum(r.missed for r in rows) > 0
     assert sum(r.reports_late for r in rows) > 0
     assert DropIn.objects.count() >= 24
+    # The demo's independent visitor signs in and has visits of her own among the others.
+    from harken.homes.models import Visit
+
+    theirs = Visit.objects.filter(visitor__user__username="visitor")
+    assert 0 < theirs.count() < Visit.objects.count()
     assert Issue.objects.filter(drop_in__isnull=False, case__kind=Kind.COMPLAINT).exists()
     received = sorted(Case.objects.values_list("received_on", flat=True))
     assert dt.date(2023, 6, 28) <= received[0] < dt.date(2023, 8, 1)  # a year ago
