@@ -556,3 +556,71 @@ def test_the_survey_pages_fit(browser: Any, server: str, fit_setup: Any, size: s
     expect(page.locator("h1")).to_have_text("Survey link made")
     assert_fits(page, f"letter link and QR code, {size}")
     context.close()
+
+
+# --- Issue 14: the survey questions (administrators) and ending a partner appointment ---
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_survey_questions_and_partner_end_pages_fit(
+    browser: Any, server: str, fit_setup: Any, size: str
+) -> None:
+    """The administrator's survey questions: the list, a survey's questions, a question refused
+    (error summary), the retire page and the preview; and the officer ending a partner
+    council's appointment, refused then shown again; at 320 px and 200% zoom, axe on each."""
+    from harken.accounts.models import Role
+    from harken.pool import services as pool
+    from harken.pool.models import Organisation, PoolRole, Sharing
+    from harken.surveys.defaults import install
+    from harken.surveys.models import Question, Survey
+
+    officer, _case = fit_setup
+    install(Survey, Question)
+    admin = staff(f"ada_admin_{size[:3]}", Role.ADMINISTRATOR)
+    survey = Survey.objects.order_by("pk").first()
+    assert survey is not None
+    question = survey.questions.order_by("position", "pk").first()
+    assert question is not None
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, admin)
+    for path, heading in (
+        ("/staff/surveys/questions/", "Survey questions"),
+        (f"/staff/surveys/questions/{survey.pk}/", survey.name),
+        (f"/staff/surveys/questions/{survey.pk}/{question.pk}/retire/", "this question?"),
+        (f"/staff/surveys/questions/{survey.pk}/preview/", ""),
+    ):
+        page.goto(server + path)
+        if heading:
+            expect(page.locator("h1")).to_contain_text(heading)
+        assert_fits(page, f"{path}, {size}")
+    page.goto(f"{server}/staff/surveys/questions/{survey.pk}/add/")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"survey question refused, {size}")
+    context.close()
+
+    lent = pool.pool_entry_create(
+        actor=officer,
+        name="Len Lent-Longname",
+        organisation_kind=Organisation.SELF_EMPLOYED,
+        roles=[PoolRole.INDEPENDENT_PERSON],
+        sharing=Sharing.TO_PARTNER,
+        partner_council="South Tyneside Council",
+    )
+    made = pool.partner_appointment_record(
+        entry=lent,
+        actor=officer,
+        role=PoolRole.INDEPENDENT_PERSON,
+        appointed_on=dt.date.today() - dt.timedelta(days=20),
+    )
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    _login(context, server, officer)
+    page.goto(f"{server}/staff/pool/{lent.pk}/partner-appointments/{made.pk}/end/")
+    expect(page.locator("h1")).to_contain_text("End an appointment by a partner council")
+    assert_fits(page, f"end a partner appointment, {size}")
+    page.get_by_role("button", name="End the appointment").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_fits(page, f"end a partner appointment refused, {size}")
+    context.close()
