@@ -119,17 +119,19 @@ def referenced_cases(visible: QuerySet[Case], reference: str) -> list[int]:
     return sorted(ids)
 
 
-def name_q(words: str) -> Q:
+def name_q(words: str, *, via: str = "") -> Q:
     """A person's name: one word matches the start of a first or last name; several words
-    match the start of the first name and the start of the last name (case-insensitive)."""
+    match the start of the first name and the start of the last name (case-insensitive).
+    `via`: the path to the person ("parties__person__" from a case)."""
     parts = words.split()
     if not parts:
         return Q(pk__in=[])
+    first, last = f"{via}first_name", f"{via}last_name"
     if len(parts) == 1:
-        return Q(last_name__istartswith=parts[0]) | Q(first_name__istartswith=parts[0])
-    return Q(first_name__istartswith=parts[0], last_name__istartswith=" ".join(parts[1:])) | Q(
-        last_name__iexact=words
-    )
+        return Q(**{f"{last}__istartswith": parts[0]}) | Q(**{f"{first}__istartswith": parts[0]})
+    return Q(
+        **{f"{first}__istartswith": parts[0], f"{last}__istartswith": " ".join(parts[1:])}
+    ) | Q(**{f"{last}__iexact": words})
 
 
 def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:

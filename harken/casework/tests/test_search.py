@@ -130,7 +130,8 @@ def test_query_count_does_not_grow_with_rows(officer, sign_in, make_complaint):
     for day in (4, 5, 6, 7):
         make_complaint(received_on=D(2024, 6, day), summary="Taxi late again")
     assert queries_for(client, "/staff/search/", "post", q="taxi") == first
-    assert first <= 10
+    # On PostgreSQL one more: the search's reads are planned without parallel workers.
+    assert first <= 10 + (connection.vendor == "postgresql")
 
 
 def test_html_in_a_complaint_is_escaped(officer, sign_in, make_complaint):
@@ -220,6 +221,42 @@ def test_many_matches_still_give_the_newest_and_a_capped_count(
         assert not result.capped
         assert result.found == 5
         assert result.found_text == "5"
+
+
+@pytest.mark.parametrize("joined_rows", [2002, 4, 2])
+@pytest.mark.parametrize("count_cap", [2, 1000])
+def test_a_name_search_counts_each_case_once_however_far_it_reads(
+    officer, make_complaint, monkeypatch, joined_rows, count_cap
+):
+    """ADR 0300: the name half first reads the rows of (case, person of that name), as far as
+    JOINED_ROWS, and only when they are not all of them counts or walks the cases themselves.
+    Whichever way it goes, a case with two people of the name is one case, counted once, and
+    the newest come first."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", count_cap)
+    monkeypatch.setattr(selectors, "JOINED_ROWS", joined_rows)
+    made = []
+    for month, day in ((2, 10), (4, 2), (1, 20), (3, 1)):
+        case = make_complaint(received_on=D(2024, month, day), summary="Taxi late")
+        for first, role in (("Ada", PartyRole.CHILD), ("Ben", PartyRole.COMPLAINANT)):
+            services.case_add_person(
+                case=case,
+                item=services.PersonInput(
+                    role=role, details={"first_name": first, "last_name": "Okafor"}
+                ),
+                actor=officer,
+            )
+        made.append(case)
+    newest = sorted(made, key=lambda c: (c.received_on, c.pk), reverse=True)
+    result = selectors.search_cases(user=officer, words="okafor", limit=3)
+    assert [c.reference for c in result.cases] == [c.reference for c in newest[:3]]
+    assert result.more
+    if count_cap == 2:
+        assert result.found_text == "more than 2"
+    else:
+        assert (result.found, result.capped) == (4, False)
+    result = selectors.search_cases(user=officer, words="Ben Okafor", limit=10)
+    assert [c.reference for c in result.cases] == [c.reference for c in newest]
+    assert not result.more
 
 
 def test_the_page_says_how_many_match(officer, sign_in, make_complaint, monkeypatch):
