@@ -300,11 +300,11 @@ def main() -> None:
     # Each run draws its charts anew, as a build of new figures does: a process keeps the
     # charts of figures it drew before (`lru_cache`), which a second run would only find.
     def pdf() -> bytes:
-        charts.clear_cache()
+        charts.clear_cache(shared=True)
         return render_pdf(build_report(period))
 
     def render(built: Any) -> bytes:
-        charts.clear_cache()
+        charts.clear_cache(shared=True)
         return render_pdf(built)
 
     pdf_s, pdf_body = median_time(pdf, args.pdf_runs)
