@@ -19,7 +19,12 @@ from pathlib import Path
 # fonts on Linux; elsewhere it reads fixed folders, and nothing here changes).
 NO_SYSTEM_FONTS = Path(__file__).with_name("chart_fonts") / "fonts.conf"
 # The folders fontdb reads when there is no fontconfig, added after vl-convert's own fonts.
-SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+SYSTEM_FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+)
 
 _prepared = False
 
