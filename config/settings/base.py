@@ -174,7 +174,16 @@ CACHES = {
     "default": cache_from_url(
         os.environ.get("CACHE_URL") or "locmem://",
         key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
-    )
+    ),
+    # The report's drawn charts, keyed by the hash of each chart's whole spec (ADR 0295): shared
+    # by the web processes and the task worker when CACHE_URL is; HARKEN_CHART_CACHE_URL gives
+    # them a store of their own (db://harken_chart_cache: its own table and its own culling).
+    "charts": cache_from_url(
+        os.environ.get("HARKEN_CHART_CACHE_URL")
+        or os.environ.get("CACHE_URL")
+        or "locmem://harken-charts",
+        key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
+    ),
 }
 
 SESSION_COOKIE_HTTPONLY = True

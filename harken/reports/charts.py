@@ -6,10 +6,14 @@ figures are left out of the chart, not drawn as zero.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from decimal import Decimal
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any
+
+from django.core.cache import caches
 
 from .structures import SUPPRESSED, Table
 
@@ -131,24 +135,56 @@ def vega_lite(table: Table) -> dict[str, Any] | None:
     return spec
 
 
+# How long a drawn chart is kept in the shared cache: a report of the same figures rebuilt
+# within a month (the page, then its PDF; a rebuilt build) draws nothing (ADR 0295).
+CACHE_TIMEOUT = 30 * 24 * 60 * 60
+
+
+@lru_cache(maxsize=1)
+def _drawn_by() -> str:
+    return version("vl-convert-python")
+
+
+def _cache_key(kind: str, spec_json: str) -> str:
+    # The drawing is a pure function of the spec (its data included) and of vl-convert's
+    # version (Vega and Vega-Lite are bundled in it); the font is named in the spec.
+    digest = hashlib.sha256(f"{_drawn_by()}\n{spec_json}".encode()).hexdigest()
+    return f"harken:chart:{kind}:{digest}"
+
+
 @lru_cache(maxsize=512)
 def _svg(spec_json: str) -> str:
+    key = _cache_key("svg", spec_json)
+    cached = caches["charts"].get(key)
+    if cached is not None:
+        return str(cached)
     import vl_convert
 
-    return str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    drawn = str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    caches["charts"].set(key, drawn, CACHE_TIMEOUT)
+    return drawn
 
 
 @lru_cache(maxsize=128)
 def _png(spec_json: str, scale: float) -> bytes:
+    key = _cache_key(f"png{scale}", spec_json)
+    cached = caches["charts"].get(key)
+    if cached is not None:
+        return bytes(cached)
     import vl_convert
 
-    return bytes(vl_convert.vegalite_to_png(json.loads(spec_json), scale=scale))
+    drawn = bytes(vl_convert.vegalite_to_png(json.loads(spec_json), scale=scale))
+    caches["charts"].set(key, drawn, CACHE_TIMEOUT)
+    return drawn
 
 
-def clear_cache() -> None:
-    """Forget the charts drawn so far (the benchmarks time drawing them anew)."""
+def clear_cache(*, shared: bool = False) -> None:
+    """Forget the charts this process drew; with `shared`, empty the chart cache's store too
+    (the benchmarks time drawing them anew; it is the whole store the "charts" alias names)."""
     _svg.cache_clear()
     _png.cache_clear()
+    if shared:
+        caches["charts"].clear()
 
 
 def svg(table: Table) -> str | None:

@@ -28,6 +28,7 @@ print(json.dumps({
     "redirect": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS,
     "subdomains": s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "preload": s.SECURE_HSTS_PRELOAD,
     "proxy": s.SECURE_PROXY_SSL_HEADER, "cache": s.CACHES["default"],
+    "charts": s.CACHES["charts"],
     "cookies": s.SESSION_COOKIE_SECURE, "email_timeout": s.EMAIL_TIMEOUT,
     "database": s.DATABASES["default"]["ENGINE"],
 }))
@@ -116,6 +117,17 @@ def test_check_deploy_passes_with_no_warning_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_charts_share_cache_url_unless_given_a_store_of_their_own():
+    """The drawn charts (ADR 0295) go where CACHE_URL says, so the task worker finds the
+    charts the report page drew; HARKEN_CHART_CACHE_URL gives them a table of their own."""
+    shared = _settings()["charts"]
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["LOCATION"] == "redis://cache.internal:6379/0"
+    own = _settings(HARKEN_CHART_CACHE_URL="db://harken_chart_cache")["charts"]
+    assert own["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert own["LOCATION"] == "harken_chart_cache"
 
 
 def test_check_deploy_warns_of_a_cache_each_process_keeps_alone():
