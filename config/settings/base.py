@@ -176,11 +176,17 @@ CACHES = {
         key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
     ),
     # The report's drawn charts, keyed by the hash of each chart's whole spec (ADR 0295): shared
-    # by the web processes and the task worker when CACHE_URL is; HARKEN_CHART_CACHE_URL gives
-    # them a store of their own (db://harken_chart_cache: its own table and its own culling).
+    # by the web processes and the task worker when CACHE_URL is Redis; HARKEN_CHART_CACHE_URL
+    # gives them a store of their own (db://harken_chart_cache: its own table and culling).
+    # Never the database cache's own table: its culling past 300 entries would push out the
+    # public forms' rate-limit counts.
     "charts": cache_from_url(
         os.environ.get("HARKEN_CHART_CACHE_URL")
-        or os.environ.get("CACHE_URL")
+        or (
+            os.environ.get("CACHE_URL", "")
+            if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://"))
+            else ""
+        )
         or "locmem://harken-charts",
         key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
     ),

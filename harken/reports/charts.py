@@ -13,9 +13,12 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
 
+import structlog
 from django.core.cache import caches
 
 from .structures import SUPPRESSED, Table
+
+logger = structlog.get_logger(__name__)
 
 FONT = "Liberation Sans"
 # GOV.UK Design System colours, in an order that keeps neighbours distinguishable.
@@ -152,29 +155,45 @@ def _cache_key(kind: str, spec_json: str) -> str:
     return f"harken:chart:{kind}:{digest}"
 
 
+def _kept(key: str) -> Any:
+    """A chart drawn before, or None; a store that cannot be reached draws it again."""
+    try:
+        return caches["charts"].get(key)
+    except Exception:  # a cache is never a reason to fail a report
+        logger.warning("chart_cache_unavailable", exc_info=True)
+        return None
+
+
+def _keep(key: str, drawn: str | bytes) -> None:
+    try:
+        caches["charts"].set(key, drawn, CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("chart_cache_unavailable", exc_info=True)
+
+
 @lru_cache(maxsize=512)
 def _svg(spec_json: str) -> str:
     key = _cache_key("svg", spec_json)
-    cached = caches["charts"].get(key)
+    cached = _kept(key)
     if cached is not None:
         return str(cached)
     import vl_convert
 
     drawn = str(vl_convert.vegalite_to_svg(json.loads(spec_json)))
-    caches["charts"].set(key, drawn, CACHE_TIMEOUT)
+    _keep(key, drawn)
     return drawn
 
 
 @lru_cache(maxsize=128)
 def _png(spec_json: str, scale: float) -> bytes:
     key = _cache_key(f"png{scale}", spec_json)
-    cached = caches["charts"].get(key)
+    cached = _kept(key)
     if cached is not None:
         return bytes(cached)
     import vl_convert
 
     drawn = bytes(vl_convert.vegalite_to_png(json.loads(spec_json), scale=scale))
-    caches["charts"].set(key, drawn, CACHE_TIMEOUT)
+    _keep(key, drawn)
     return drawn
 
 

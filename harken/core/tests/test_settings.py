@@ -120,14 +120,18 @@ def test_check_deploy_passes_with_no_warning_in_production():
 
 
 def test_the_charts_share_cache_url_unless_given_a_store_of_their_own():
-    """The drawn charts (ADR 0295) go where CACHE_URL says, so the task worker finds the
-    charts the report page drew; HARKEN_CHART_CACHE_URL gives them a table of their own."""
+    """The drawn charts (ADR 0295) go where a Redis CACHE_URL says, so the task worker finds
+    the charts the report page drew; HARKEN_CHART_CACHE_URL gives them a store of their own."""
     shared = _settings()["charts"]
     assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shared["LOCATION"] == "redis://cache.internal:6379/0"
     own = _settings(HARKEN_CHART_CACHE_URL="db://harken_chart_cache")["charts"]
     assert own["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert own["LOCATION"] == "harken_chart_cache"
+    # The database cache's table holds the rate-limit counts: the charts keep out of it (and
+    # out of a table no one made) unless given one.
+    apart = _settings(CACHE_URL="db://harken_cache")["charts"]
+    assert apart["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_check_deploy_warns_of_a_cache_each_process_keeps_alone():

@@ -64,3 +64,24 @@ def test_changed_figures_draw_a_new_chart(seed_report, monkeypatch):
     assert after is not None
     assert after != before
     assert "987,654" in after
+
+
+def test_a_chart_store_that_cannot_be_reached_still_draws_the_chart(seed_report, monkeypatch):
+    """The cache saves drawing; it is never a reason for a report to fail."""
+
+    class Down:
+        calls = 0
+
+        def get(self, *args, **kwargs):
+            Down.calls += 1
+            raise ConnectionError("the cache is down")
+
+        set = get
+
+        def clear(self):
+            pass
+
+    monkeypatch.setattr(charts, "caches", {"charts": Down()})
+    table = charted(seed_report)[0]
+    assert "<svg" in (charts.svg(table) or "")
+    assert Down.calls == 2  # asked, then told: both failed, the chart drawn regardless
