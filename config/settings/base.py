@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their long cache lifetime; nothing else is stored.
     "harken.core.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "harken.core.middleware.PolicyOnceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -138,3 +138,66 @@ def test_the_api_schema_is_for_signed_in_users_only(officer):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"openapi" in response.content
+
+
+def _through_policy_middleware(response, request=None):
+    from django.test import RequestFactory
+
+    from harken.core.middleware import PolicyOnceMiddleware
+
+    request = request or RequestFactory().get("/complaint/start/")
+    middleware = PolicyOnceMiddleware(lambda r: response)
+    middleware.process_request(request)
+    return middleware.process_response(request, response)
+
+
+def test_the_policy_worked_out_once_is_django_csp_s_and_follows_the_setting():
+    """The header is django-csp's own for the setting, and a change of setting shows at once."""
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    response = _through_policy_middleware(HttpResponse())
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}},
+        CONTENT_SECURITY_POLICY_REPORT_ONLY={"DIRECTIVES": {"img-src": ["'self'"]}},
+    ):
+        response = _through_policy_middleware(HttpResponse())
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+        report_only = response["Content-Security-Policy-Report-Only"]
+        assert report_only == build_policy(report_only=True)
+        assert "img-src 'self'" in report_only
+    response = _through_policy_middleware(HttpResponse())
+    assert response["Content-Security-Policy"] == build_policy()
+
+
+def test_a_page_s_own_policy_and_a_nonce_still_reach_its_header():
+    from csp.constants import NONCE
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    response = HttpResponse()
+    response._csp_update = {"img-src": ["https://maps.example"]}  # type: ignore[attr-defined]
+    policy = _through_policy_middleware(response)["Content-Security-Policy"]
+    assert "img-src 'self' data: https://maps.example" in policy
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    ):
+        request = RequestFactory().get("/")
+        response = HttpResponse()
+
+        def view(r):
+            str(r.csp_nonce)  # a page that uses the nonce
+            return response
+
+        from harken.core.middleware import PolicyOnceMiddleware
+
+        middleware = PolicyOnceMiddleware(view)
+        middleware.process_request(request)
+        view(request)
+        policy = middleware.process_response(request, response)["Content-Security-Policy"]
+        assert f"script-src 'self' 'nonce-{request._csp_nonce}'" in policy  # type: ignore[attr-defined]
+    exempt = HttpResponse()
+    exempt._csp_exempt = True  # type: ignore[attr-defined]
+    assert "Content-Security-Policy" not in _through_policy_middleware(exempt)
